@@ -1,0 +1,1 @@
+"""The running program: configuration, wiring, runners and the command line."""

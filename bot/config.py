@@ -1,0 +1,169 @@
+"""Configuration: ``bot.toml`` overridden by the environment, validated once at start."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_PATH = Path("bot.toml")
+PUBLIC_API_BASE = "https://api.telegram.org"
+TOKEN_PATTERN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; ``setting`` names it as the operator wrote it."""
+
+    def __init__(self, setting: str, problem: str) -> None:
+        super().__init__(f"{setting}: {problem}")
+        self.setting = setting
+        self.problem = problem
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TelegramSettings(_Section):
+    token: str = ""
+    api_base: str = PUBLIC_API_BASE
+    admin_ids: tuple[int, ...] = ()
+    polling_timeout: int = Field(default=30, ge=1, le=50)
+
+    @field_validator("token")
+    @classmethod
+    def _check_token(cls, value: str) -> str:
+        value = value.strip()
+        if value and not TOKEN_PATTERN.fullmatch(value):
+            raise ValueError("malformed bot token; @BotFather gives one like 123456789:AAH…")
+        return value
+
+    @field_validator("api_base")
+    @classmethod
+    def _check_api_base(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("admin_ids")
+    @classmethod
+    def _check_admin_ids(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(user_id <= 0 for user_id in value):
+            raise ValueError("Telegram user ids are positive integers")
+        return value
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite+aiosqlite:///data/ocop.db"
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "use sqlite+aiosqlite:///path/to/file.db or postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+
+class ShopSettings(_Section):
+    default_language: Literal["vi", "en"] = "vi"
+    media_dir: Path = Path("data/media")
+
+
+class LogSettings(_Section):
+    level: LogLevel = "INFO"
+
+
+class Config(_Section):
+    telegram: TelegramSettings = TelegramSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    shop: ShopSettings = ShopSettings()
+    log: LogSettings = LogSettings()
+
+    def require_token(self) -> str:
+        if not self.telegram.token:
+            raise ConfigError(
+                "BOT_TOKEN",
+                "no bot token; get one from @BotFather and run with BOT_TOKEN=123456:ABC… "
+                "(or set [telegram] token in the config file)",
+            )
+        return self.telegram.token
+
+
+# Environment variable -> (section, key). The environment wins over the file.
+ENVIRONMENT: Mapping[str, tuple[str, str]] = {
+    "BOT_TOKEN": ("telegram", "token"),
+    "TELEGRAM_API_BASE": ("telegram", "api_base"),
+    "ADMIN_IDS": ("telegram", "admin_ids"),
+    "DATABASE_URL": ("database", "url"),
+    "LOG_LEVEL": ("log", "level"),
+}
+
+
+def _parse_env(name: str, raw: str) -> Any:
+    if name == "ADMIN_IDS":
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        if not all(part.isdigit() for part in parts):
+            raise ConfigError(name, f"expected comma-separated Telegram user ids, got {raw!r}")
+        return [int(part) for part in parts]
+    if name == "LOG_LEVEL":
+        return raw.strip().upper()
+    return raw.strip()
+
+
+def _read_file(path: Path, *, explicit: bool) -> dict[str, Any]:
+    if not path.exists():
+        if explicit:
+            raise ConfigError("--config", f"no such file: {path}")
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(str(path), f"not valid TOML ({err})") from None
+
+
+def _validation_error(err: ValidationError, origin: Mapping[tuple[str, str], str]) -> ConfigError:
+    first = err.errors()[0]
+    loc = tuple(str(part) for part in first["loc"])
+    if len(loc) >= 2 and (loc[0], loc[1]) in origin:
+        setting = origin[(loc[0], loc[1])]
+    else:
+        setting = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]"
+    if first["type"] == "extra_forbidden":
+        return ConfigError(setting, "unknown setting")
+    return ConfigError(setting, first["msg"].removeprefix("Value error, "))
+
+
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """Read the TOML file (``bot.toml`` unless ``path``), apply the environment, validate."""
+    environ = os.environ if environ is None else environ
+    file = path or DEFAULT_CONFIG_PATH
+    raw = _read_file(file, explicit=path is not None)
+
+    # Where each value came from, so that an error names what the operator has to fix.
+    origin: dict[tuple[str, str], str] = {}
+    for section, values in raw.items():
+        if isinstance(values, dict):
+            for key in values:
+                origin[(section, key)] = f"[{section}] {key} in {file}"
+    for name, (section, key) in ENVIRONMENT.items():
+        if environ.get(name):
+            section_values = raw.setdefault(section, {})
+            if isinstance(section_values, dict):
+                section_values[key] = _parse_env(name, environ[name])
+            origin[(section, key)] = name
+
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as err:
+        raise _validation_error(err, origin) from None

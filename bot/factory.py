@@ -1,0 +1,72 @@
+"""Building the bot and the dispatcher: the one place where everything is wired together."""
+
+from __future__ import annotations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Config
+from bot.i18n import LANGUAGES, N_, LanguageCache, UserLanguageMiddleware
+from bot.middlewares.database import UnitOfWorkMiddleware
+from bot.retry import RetryAfterMiddleware
+from bot.storage import DatabaseStorage
+from handlers import create_routers
+
+# (command, description msgid); descriptions are translated per language when registered.
+COMMANDS = (
+    ("start", N_("Main menu")),
+    ("language", N_("Choose the language")),
+    ("help", N_("How to shop here")),
+)
+
+
+def build_bot(config: Config) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(config.telegram.api_base))
+    session.middleware(RetryAfterMiddleware())
+    return Bot(
+        token=config.require_token(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_dispatcher(
+    config: Config,
+    *,
+    session_factory: async_sessionmaker[AsyncSession],
+    i18n: I18n,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    """The production dispatcher; tests build theirs the same way."""
+    language_cache = LanguageCache()
+    dispatcher = Dispatcher(
+        storage=storage or DatabaseStorage(session_factory),
+        # One update at a time per user and chat: two quick taps must not interleave.
+        events_isolation=SimpleEventIsolation(),
+        config=config,
+        language_cache=language_cache,
+    )
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory))
+    UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
+    dispatcher.include_routers(*create_routers())
+    return dispatcher
+
+
+async def register_commands(bot: Bot, i18n: I18n) -> None:
+    """The command menu, in each language Telegram may ask for, Vietnamese by default."""
+    scope = BotCommandScopeAllPrivateChats()
+    for language in (None, *LANGUAGES):
+        locale = language or i18n.default_locale
+        commands = [
+            BotCommand(command=name, description=i18n.gettext(msgid, locale=locale))
+            for name, msgid in COMMANDS
+        ]
+        await bot.set_my_commands(commands, scope=scope, language_code=language)

@@ -1,0 +1,54 @@
+"""Running the bot: long polling against the configured Bot API server."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+from sqlalchemy.engine import make_url
+
+from bot.config import Config
+from bot.factory import build_bot, build_dispatcher, register_commands
+from bot.i18n import build_i18n
+from catalog import migrate
+from catalog.db import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+
+
+class SchemaOutdated(Exception):
+    """The database is not at the newest migration: ``ocop-bot db upgrade`` brings it there."""
+
+
+async def run_polling(config: Config) -> None:
+    config.require_token()
+    i18n = build_i18n(config.shop.default_language)
+    engine = create_engine(
+        config.database.url,
+        busy_timeout_ms=config.database.sqlite_busy_timeout_ms,
+        echo=config.database.echo,
+    )
+    try:
+        current, head = await migrate.current_revision(engine), migrate.head_revision()
+        if current != head:
+            where = make_url(config.database.url).render_as_string(hide_password=True)
+            raise SchemaOutdated(f"database {where} is at {current}, not {head}")
+        bot = build_bot(config)
+        dispatcher = build_dispatcher(
+            config, session_factory=create_session_factory(engine), i18n=i18n
+        )
+        try:
+            await register_commands(bot, i18n)
+        except (TelegramNetworkError, TelegramAPIError) as err:
+            # Not fatal: polling retries the connection, and the commands are cosmetic.
+            log.warning("could not register the bot's commands: %s", err)
+        log.info("polling %s", config.telegram.api_base)
+        await dispatcher.start_polling(
+            bot,
+            polling_timeout=config.telegram.polling_timeout,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+            handle_signals=True,
+            close_bot_session=True,
+        )
+    finally:
+        await engine.dispose()

@@ -1,0 +1,1 @@
+"""The shop itself — catalog, carts, orders, notifications — with no Telegram in it."""

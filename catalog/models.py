@@ -1,0 +1,366 @@
+"""The shop's tables, as SQLAlchemy 2 typed ORM classes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# Alembic's batch mode on SQLite recreates tables and needs every constraint to have a name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        # SQLite keeps no zone: what we stored was UTC.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON,
+    }
+
+
+class ProducerKind(enum.StrEnum):
+    cooperative = "cooperative"
+    company = "company"
+    household = "household"
+
+
+class OrderStatus(enum.StrEnum):
+    new = "new"
+    accepted = "accepted"
+    shipped = "shipped"
+    delivered = "delivered"
+    cancelled = "cancelled"
+
+
+class PaymentMethod(enum.StrEnum):
+    cod = "cod"
+    bank_transfer = "bank_transfer"
+
+
+class OutboxStatus(enum.StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK, identical on SQLite and PostgreSQL.
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=16)
+
+
+class Producer(Base):
+    """An OCOP producer (chủ thể): a cooperative, a company or a household business."""
+
+    __tablename__ = "producers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ProducerKind] = mapped_column(_enum(ProducerKind, "producer_kind"))
+    ward: Mapped[str] = mapped_column(String(100))
+    province: Mapped[str] = mapped_column(String(100))
+    street: Mapped[str] = mapped_column(String(200), default="")
+    description_vi: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str | None] = mapped_column(String(20))
+    bank_bin: Mapped[str | None] = mapped_column(String(6))
+    bank_account: Mapped[str | None] = mapped_column(String(19))
+    bank_account_name: Mapped[str | None] = mapped_column(String(100))
+    group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    group_language: Mapped[str] = mapped_column(String(2), default="vi")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    products: Mapped[list[Product]] = relationship(back_populates="producer")
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("ocop_stars BETWEEN 3 AND 5", name="ocop_stars_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    description_vi: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    unit_vi: Mapped[str] = mapped_column(String(50))
+    unit_en: Mapped[str] = mapped_column(String(50))
+    # Whole đồng: VND has no minor unit, and money is never a float.
+    price: Mapped[int] = mapped_column(BigInteger)
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    ocop_stars: Mapped[int] = mapped_column(Integer)
+    ocop_year: Mapped[int] = mapped_column(Integer)
+    # A path relative to the media directory; the Telegram file id is cached after a first send.
+    photo: Mapped[str | None] = mapped_column(String(255))
+    photo_file_id: Mapped[str | None] = mapped_column(String(255))
+    # Names and descriptions folded (no diacritics, lower case, đ -> d) for search.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    producer: Mapped[Producer] = relationship(back_populates="products")
+    category: Mapped[Category] = relationship()
+
+
+class User(Base):
+    """A Telegram user who has talked to the bot, with their language and saved details."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    username: Mapped[str | None] = mapped_column(String(64))
+    # None until the user picks one; Telegram's language_code decides meanwhile.
+    language: Mapped[str | None] = mapped_column(String(2))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    address_province: Mapped[str | None] = mapped_column(String(100))
+    address_ward: Mapped[str | None] = mapped_column(String(100))
+    address_street: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Cart(Base):
+    __tablename__ = "carts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[CartLine]] = relationship(
+        back_populates="cart", cascade="all, delete-orphan"
+    )
+
+
+class CartLine(Base):
+    __tablename__ = "cart_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cart: Mapped[Cart] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class Checkout(Base):
+    """One press of "Confirm": the orders it created share it; its key makes a retry harmless."""
+
+    __tablename__ = "checkouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    orders: Mapped[list[Order]] = relationship(back_populates="checkout")
+
+
+class Order(Base):
+    """The part of a checkout that one producer fulfils."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("total > 0", name="total_positive"),
+        Index("ix_orders_user_created", "user_id", "created_at"),
+        Index("ix_orders_producer_status", "producer_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkout_id: Mapped[int] = mapped_column(ForeignKey("checkouts.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    status: Mapped[OrderStatus] = mapped_column(
+        _enum(OrderStatus, "order_status"), default=OrderStatus.new
+    )
+    payment_method: Mapped[PaymentMethod] = mapped_column(_enum(PaymentMethod, "payment_method"))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20))
+    address_province: Mapped[str] = mapped_column(String(100))
+    address_ward: Mapped[str] = mapped_column(String(100))
+    address_street: Mapped[str] = mapped_column(String(300))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    total: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    checkout: Mapped[Checkout] = relationship(back_populates="orders")
+    producer: Mapped[Producer] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    history: Mapped[list[OrderStatusChange]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderStatusChange.id"
+    )
+
+    @property
+    def number(self) -> str:
+        """The number people read aloud and type into a bank transfer: ``DH01024``."""
+        return format_order_number(self.id)
+
+
+def format_order_number(order_id: int) -> str:
+    return f"DH{order_id:05d}"
+
+
+class OrderLine(Base):
+    """A product as it was sold: name, unit and price are copied, later edits don't change it."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(32))
+    name_vi: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit_vi: Mapped[str] = mapped_column(String(50))
+    unit_en: Mapped[str] = mapped_column(String(50))
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+class OrderStatusChange(Base):
+    __tablename__ = "order_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    old_status: Mapped[OrderStatus | None] = mapped_column(_enum(OrderStatus, "old_status"))
+    new_status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "new_status"))
+    # The Telegram id of whoever pressed the button; None for the system.
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="history")
+
+
+class OutboxMessage(Base):
+    """A message that must reach someone, written in the same transaction as its cause."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    # Exactly one recipient: a user's private chat, or a producer's group (resolved when sent,
+    # so alerts written before the group is linked still arrive).
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.pending
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class ConversationState(Base):
+    """Where each user is in a conversation (aiogram FSM), kept across restarts."""
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+__all__ = [
+    "Base",
+    "Cart",
+    "CartLine",
+    "Category",
+    "Checkout",
+    "ConversationState",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusChange",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PaymentMethod",
+    "Producer",
+    "ProducerKind",
+    "Product",
+    "User",
+]

@@ -1,0 +1,57 @@
+"""The unit of work: one session, one transaction, the repositories that share it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalog.repositories import CatalogRepository, UserRepository
+
+
+class UnitOfWork:
+    """``async with uow: ...; await uow.commit()`` — leaving without commit rolls back.
+
+    Services own the transaction; repositories never commit. One instance may be entered
+    again after it has been left (a handler calling two services in turn).
+    """
+
+    users: UserRepository
+    catalog: CatalogRepository
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not entered")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("the unit of work is already entered")
+        self._session = self._session_factory()
+        self.users = UserRepository(self._session)
+        self.catalog = CatalogRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def flush(self) -> None:
+        await self.session.flush()

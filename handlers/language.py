@@ -1,0 +1,62 @@
+"""Choosing the language: Tiếng Việt or English, remembered per user."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import LanguageCache
+from catalog.services import users
+from catalog.uow import UnitOfWork
+from handlers.callbacks import Language, LanguageCb
+from handlers.menu import MenuButton, MenuItem, main_menu_kb
+
+# Each language is named in itself, whatever the reader's language: that is how people find
+# their own in a list.
+AUTONYMS = {Language.vi: "🇻🇳 Tiếng Việt", Language.en: "🇬🇧 English"}
+
+
+def language_kb(current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for language, label in AUTONYMS.items():
+        mark = "✓ " if language == current else ""
+        builder.button(text=mark + label, callback_data=LanguageCb(code=language))
+    return builder.as_markup()
+
+
+async def cmd_language(message: Message, i18n: I18n) -> None:
+    await message.answer(_("Choose your language:"), reply_markup=language_kb(i18n.current_locale))
+
+
+async def on_language_chosen(
+    query: CallbackQuery,
+    callback_data: LanguageCb,
+    uow: UnitOfWork,
+    i18n: I18n,
+    language_cache: LanguageCache,
+) -> None:
+    language = callback_data.code.value
+    await users.set_language(
+        uow, user_id=query.from_user.id, language=language, first_name=query.from_user.first_name
+    )
+    language_cache.put(query.from_user.id, language)
+    with i18n.use_locale(language):
+        done = _("Language: English") if language == Language.en else _("Language: Tiếng Việt")
+        await query.answer(done)
+        if query.message is not None and not isinstance(query.message, InaccessibleMessage):
+            await query.message.edit_text(done)
+            # A reply keyboard can only be replaced by sending a new message.
+            await query.message.answer(_("Here is the menu."), reply_markup=main_menu_kb())
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(cmd_language, Command("language"))
+    router.message.register(cmd_language, MenuButton(MenuItem.language))
+    router.callback_query.register(on_language_chosen, LanguageCb.filter())
+    return router

@@ -1,0 +1,87 @@
+"""Fixtures shared by every layer: databases (SQLite file, PostgreSQL) and the unit of work."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from support.postgres import PostgresCluster, PostgresUnavailable
+
+from catalog import migrate
+from catalog.db import create_engine, create_session_factory
+from catalog.uow import UnitOfWork
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server URL: TEST_POSTGRES_URL if set, else a cluster started here."""
+    if os.environ.get("TEST_POSTGRES_URL"):
+        yield os.environ["TEST_POSTGRES_URL"]
+        return
+    try:
+        cluster = PostgresCluster()
+        cluster.start()
+    except PostgresUnavailable as err:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL unavailable: {err}")
+    try:
+        yield cluster.url()
+    finally:
+        cluster.stop()
+
+
+async def _admin(server_url: str) -> asyncpg.Connection:
+    url = make_url(server_url)
+    return await asyncpg.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password,
+        database=url.database or "postgres",
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
+    """A fresh, empty database on the PostgreSQL server, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = await _admin(postgres_server)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield make_url(postgres_server).set(database=name).render_as_string(hide_password=False)
+    admin = await _admin(postgres_server)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: object) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path}/shop.db"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each test that asks for it runs on a SQLite file and on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty database migrated to the newest schema."""
+    engine = create_engine(database_url)
+    await migrate.upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def uow(engine: AsyncEngine) -> UnitOfWork:
+    return UnitOfWork(create_session_factory(engine))

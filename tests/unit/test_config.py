@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import PUBLIC_API_BASE, ConfigError, load_config
+
+TOKEN = "123456:ABC-def_ghi"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bot.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_committed_bot_toml_loads_with_its_documented_defaults() -> None:
+    config = load_config(Path(__file__).parents[2] / "bot.toml", environ={})
+    assert config.telegram.api_base == PUBLIC_API_BASE
+    assert config.database.url == "sqlite+aiosqlite:///data/ocop.db"
+    assert config.telegram.admin_ids == ()
+    assert config.log.level == "INFO"
+
+
+def test_the_environment_overrides_the_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, '[telegram]\napi_base = "http://file.example"\n[log]\nlevel = "ERROR"\n'
+    )
+    config = load_config(
+        path,
+        environ={
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": "http://127.0.0.1:8081/",
+            "DATABASE_URL": "postgresql+asyncpg://shop@db/shop",
+            "ADMIN_IDS": "11, 22,33",
+            "LOG_LEVEL": "debug",
+        },
+    )
+    assert config.require_token() == TOKEN
+    assert config.telegram.api_base == "http://127.0.0.1:8081"
+    assert config.database.url == "postgresql+asyncpg://shop@db/shop"
+    assert config.telegram.admin_ids == (11, 22, 33)
+    assert config.log.level == "DEBUG"
+
+
+def test_a_missing_token_names_bot_token_and_says_how_to_set_it(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ""), environ={})
+    with pytest.raises(ConfigError) as err:
+        config.require_token()
+    assert err.value.setting == "BOT_TOKEN"
+    assert "BotFather" in err.value.problem
+
+
+@pytest.mark.parametrize(
+    ("environ", "setting"),
+    [
+        ({"BOT_TOKEN": "not a token"}, "BOT_TOKEN"),
+        ({"ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({"ADMIN_IDS": "0"}, "ADMIN_IDS"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"TELEGRAM_API_BASE": "api.telegram.org"}, "TELEGRAM_API_BASE"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+    ],
+)
+def test_a_malformed_environment_value_is_reported_by_its_name(
+    tmp_path: Path, environ: dict[str, str], setting: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, ""), environ=environ)
+    assert err.value.setting == setting
+
+
+def test_a_malformed_file_value_names_the_key_and_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[telegram]\npolling_timeout = 500\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, environ={})
+    assert err.value.setting == f"[telegram] polling_timeout in {path}"
+
+
+def test_an_unknown_key_is_an_error_not_silently_ignored(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, "[database]\nurll = 'x'\n"), environ={})
+    assert "url" in err.value.setting
+    assert err.value.problem == "unknown setting"
+
+
+def test_broken_toml_and_a_missing_explicit_file_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[telegram\n"), environ={})
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "absent.toml", environ={})
