@@ -18,11 +18,17 @@ from bot.i18n import LANGUAGES, N_, LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.retry import RetryAfterMiddleware
 from bot.storage import DatabaseStorage
+from catalog.snapshot import CatalogCache
 from handlers import create_routers
+from handlers.screens import PhotoCache
 
 # (command, description msgid); descriptions are translated per language when registered.
 COMMANDS = (
     ("start", N_("Main menu")),
+    ("catalog", N_("Browse the OCOP catalog")),
+    ("search", N_("Search for a product")),
+    ("cart", N_("Your cart")),
+    ("orders", N_("Your orders")),
     ("language", N_("Choose the language")),
     ("help", N_("How to shop here")),
 )
@@ -44,17 +50,21 @@ def build_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
     i18n: I18n,
     storage: BaseStorage | None = None,
+    catalog_cache: CatalogCache | None = None,
 ) -> Dispatcher:
     """The production dispatcher; tests build theirs the same way."""
     language_cache = LanguageCache()
+    catalog_cache = catalog_cache or CatalogCache(session_factory)
     dispatcher = Dispatcher(
         storage=storage or DatabaseStorage(session_factory),
         # One update at a time per user and chat: two quick taps must not interleave.
         events_isolation=SimpleEventIsolation(),
         config=config,
         language_cache=language_cache,
+        catalog_cache=catalog_cache,
+        photos=PhotoCache(),
     )
-    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory))
+    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, catalog_cache))
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
     return dispatcher

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class ShopError(Exception):
     """Base class of the errors a person's action can run into."""
@@ -11,3 +13,71 @@ class UnsupportedLanguage(ShopError):
     def __init__(self, language: str) -> None:
         super().__init__(language)
         self.language = language
+
+
+class ProductUnavailable(ShopError):
+    """The product does not exist or is hidden (a stale or forged button)."""
+
+    def __init__(self, product_id: int) -> None:
+        super().__init__(product_id)
+        self.product_id = product_id
+
+
+class OutOfStock(ShopError):
+    """Fewer units are left than asked for; ``available`` may be zero."""
+
+    def __init__(self, product_id: int, available: int) -> None:
+        super().__init__(product_id, available)
+        self.product_id = product_id
+        self.available = available
+
+
+class InvalidQuantity(ShopError):
+    def __init__(self, quantity: int) -> None:
+        super().__init__(quantity)
+        self.quantity = quantity
+
+
+class EmptyCart(ShopError):
+    """There is nothing to order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shortage:
+    """One cart line that can no longer be ordered as it stands."""
+
+    product_id: int
+    name_vi: str
+    name_en: str
+    requested: int
+    available: int
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+
+class ItemsUnavailable(ShopError):
+    """Some items ran out or were withdrawn meanwhile: nothing was ordered."""
+
+    def __init__(self, shortages: list[Shortage]) -> None:
+        super().__init__([s.product_id for s in shortages])
+        self.shortages = shortages
+
+
+class OrderNotFound(ShopError):
+    def __init__(self, order_id: int) -> None:
+        super().__init__(order_id)
+        self.order_id = order_id
+
+
+class NotAllowed(ShopError):
+    """The person may not do this to this object (someone else's order, say)."""
+
+
+class InvalidTransition(ShopError):
+    """The order's status does not allow this step (cancelling a shipped order, say)."""
+
+    def __init__(self, current: str, wanted: str) -> None:
+        super().__init__(current, wanted)
+        self.current = current
+        self.wanted = wanted

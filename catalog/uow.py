@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog.repositories import CatalogRepository, UserRepository
+
+if TYPE_CHECKING:
+    from catalog.snapshot import CatalogCache
 
 
 class UnitOfWork:
@@ -20,9 +24,15 @@ class UnitOfWork:
     users: UserRepository
     catalog: CatalogRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        catalog_cache: CatalogCache | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
+        self.catalog_cache = catalog_cache
+        self._changed_products: set[int] = set()
 
     @property
     def session(self) -> AsyncSession:
@@ -45,6 +55,7 @@ class UnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         session, self._session = self.session, None
+        self._changed_products = set()
         try:
             await session.rollback()
         finally:
@@ -52,6 +63,14 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        # Only what was committed reaches the cache; a rollback leaves it as it was.
+        if self.catalog_cache is not None and self._changed_products:
+            self.catalog_cache.products_changed(self._changed_products)
+        self._changed_products = set()
+
+    def products_changed(self, product_ids: Iterable[int]) -> None:
+        """Note products whose stock, price or visibility this transaction changes."""
+        self._changed_products.update(product_ids)
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import fallback, language, start
+from handlers import cart, catalog, checkout, fallback, language, orders, start
 
 
 def create_routers() -> list[Router]:
     """Fresh routers, in the order they must be tried."""
     return [
+        # Commands and main-menu buttons work in every state, so they come before the
+        # conversation steps that take free text.
         start.create_router(),
         language.create_router(),
+        catalog.create_router(),
+        cart.create_router(),
+        orders.create_router(),
+        checkout.create_router(),
         # Last: it answers whatever the routers above did not take.
         fallback.create_router(),
     ]

@@ -1,4 +1,8 @@
-"""Callback data of every inline button: short prefixes, ids, enums (at most 64 bytes)."""
+"""Callback data of every inline button: short prefixes, ids, enums (at most 64 bytes).
+
+aiogram parses these strictly: a tampered or malformed button fails to match any filter and
+ends in the catch-all "this menu has expired" answer.
+"""
 
 from __future__ import annotations
 
@@ -14,3 +18,88 @@ class Language(StrEnum):
 
 class LanguageCb(CallbackData, prefix="lang"):
     code: Language
+
+
+class View(StrEnum):
+    """A catalog screen; the product card remembers which one it was opened from."""
+
+    home = "h"
+    categories = "cs"
+    category = "c"
+    producers = "ps"
+    producer = "p"
+    star_levels = "ss"
+    stars = "s"
+    search = "q"
+    search_prompt = "qp"
+
+
+class NavCb(CallbackData, prefix="n"):
+    view: View
+    id: int = 0
+    page: int = 0
+
+
+class ProductAction(StrEnum):
+    show = "s"
+    less = "l"
+    more = "m"
+    add = "a"
+    back = "b"
+
+
+class ProductCb(CallbackData, prefix="p"):
+    action: ProductAction
+    id: int
+    qty: int = 1
+    # Where "Back" leads: the list (and its page) the card was opened from.
+    back: View = View.home
+    back_id: int = 0
+    back_page: int = 0
+
+
+class CartAction(StrEnum):
+    show = "s"
+    less = "l"
+    more = "m"
+    remove = "r"
+    clear = "c"
+    checkout = "k"
+
+
+class CartCb(CallbackData, prefix="c"):
+    action: CartAction
+    id: int = 0
+
+
+class CheckoutAction(StrEnum):
+    use_saved = "u"
+    new_details = "n"
+    province_page = "pp"
+    province = "pv"
+    skip_note = "sn"
+    cash = "cod"
+    bank = "bank"
+    confirm = "ok"
+    edit = "ed"
+    cancel = "x"
+
+
+class CheckoutCb(CallbackData, prefix="k"):
+    action: CheckoutAction
+    value: int = 0
+    # The review screen's idempotency token: one confirmation, one set of orders.
+    token: str = ""
+
+
+class OrderAction(StrEnum):
+    list = "l"
+    show = "s"
+    cancel = "c"
+    cancel_confirmed = "cy"
+
+
+class OrderCb(CallbackData, prefix="o"):
+    action: OrderAction
+    id: int = 0
+    page: int = 0

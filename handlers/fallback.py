@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.menu import MenuButton, MenuItem, main_menu_kb
+from catalog.snapshot import CatalogCache
+from handlers.catalog import process_search_query
+from handlers.menu import main_menu_kb
 
-COMING_SOON = (MenuItem.catalog, MenuItem.search, MenuItem.cart, MenuItem.orders)
 
-
-async def on_coming_soon(message: Message) -> None:
-    await message.answer(
-        _("This part of the shop opens soon. Meanwhile: /help"), reply_markup=main_menu_kb()
-    )
+async def on_free_text(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
+    """Text typed at the main menu is taken as a search: the quickest way to a product."""
+    await process_search_query(message, state, catalog_cache)
 
 
 async def on_unknown_message(message: Message) -> None:
@@ -32,8 +33,9 @@ async def on_stale_button(query: CallbackQuery) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    for item in COMING_SOON:
-        router.message.register(on_coming_soon, F.chat.type == "private", MenuButton(item))
+    router.message.register(
+        on_free_text, F.chat.type == "private", StateFilter(None), F.text, ~F.text.startswith("/")
+    )
     router.message.register(on_unknown_message, F.chat.type == "private")
     router.callback_query.register(on_stale_button)
     return router

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -13,7 +14,8 @@ from bot.i18n import LanguageCache
 from catalog.services import users
 from catalog.uow import UnitOfWork
 from handlers.callbacks import Language, LanguageCb
-from handlers.menu import MenuButton, MenuItem, main_menu_kb
+from handlers.checkout import resume_checkout
+from handlers.menu import MenuItem, main_menu_kb, menu_button
 
 # Each language is named in itself, whatever the reader's language: that is how people find
 # their own in a list.
@@ -38,6 +40,7 @@ async def on_language_chosen(
     uow: UnitOfWork,
     i18n: I18n,
     language_cache: LanguageCache,
+    state: FSMContext,
 ) -> None:
     language = callback_data.code.value
     await users.set_language(
@@ -49,14 +52,16 @@ async def on_language_chosen(
         await query.answer(done)
         if query.message is not None and not isinstance(query.message, InaccessibleMessage):
             await query.message.edit_text(done)
-            # A reply keyboard can only be replaced by sending a new message.
-            await query.message.answer(_("Here is the menu."), reply_markup=main_menu_kb())
+            # A checkout in progress goes on, in the new language; otherwise a fresh menu
+            # (a reply keyboard can only be replaced by sending a new message).
+            if not await resume_checkout(query.message, state, uow):
+                await query.message.answer(_("Here is the menu."), reply_markup=main_menu_kb())
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(cmd_language, Command("language"))
-    router.message.register(cmd_language, MenuButton(MenuItem.language))
+    router.message.register(cmd_language, menu_button(MenuItem.language))
     router.callback_query.register(on_language_chosen, LanguageCb.filter())
     return router

@@ -1,4 +1,4 @@
-"""The main menu: its buttons, and a filter that recognises them in any language."""
+"""The main menu and reply-keyboard labels, recognised in any language."""
 
 from __future__ import annotations
 
@@ -13,6 +13,36 @@ from aiogram.utils.i18n import gettext as _
 from bot.i18n import N_
 
 
+class Label:
+    """A reply-keyboard button's text: an icon and a translated word."""
+
+    def __init__(self, icon: str, msgid: str) -> None:
+        self.icon = icon
+        self.msgid = msgid
+
+    def text(self, locale: str | None = None) -> str:
+        return f"{self.icon} {I18n.get_current(no_error=False).gettext(self.msgid, locale=locale)}"
+
+    def button(self) -> KeyboardButton:
+        return KeyboardButton(text=self.text())
+
+
+class LabelPressed(Filter):
+    """Matches a reply-keyboard button in every language, so an old keyboard keeps working."""
+
+    def __init__(self, label: Label) -> None:
+        self.label = label
+        self._texts: frozenset[str] | None = None
+
+    async def __call__(self, message: Message, **_data: Any) -> bool:
+        if message.text is None:
+            return False
+        if self._texts is None:
+            locales = I18n.get_current(no_error=False).available_locales
+            self._texts = frozenset(self.label.text(locale) for locale in locales)
+        return message.text in self._texts
+
+
 class MenuItem(StrEnum):
     catalog = "catalog"
     search = "search"
@@ -22,13 +52,13 @@ class MenuItem(StrEnum):
     help = "help"
 
 
-_LABELS: dict[MenuItem, tuple[str, str]] = {
-    MenuItem.catalog: ("🛍", N_("Catalog")),
-    MenuItem.search: ("🔎", N_("Search")),
-    MenuItem.cart: ("🛒", N_("Cart")),
-    MenuItem.orders: ("📦", N_("My orders")),
-    MenuItem.language: ("🌐", N_("Language")),
-    MenuItem.help: ("❓", N_("Help")),
+MENU: dict[MenuItem, Label] = {
+    MenuItem.catalog: Label("🛍", N_("Catalog")),
+    MenuItem.search: Label("🔎", N_("Search")),
+    MenuItem.cart: Label("🛒", N_("Cart")),
+    MenuItem.orders: Label("📦", N_("My orders")),
+    MenuItem.language: Label("🌐", N_("Language")),
+    MenuItem.help: Label("❓", N_("Help")),
 }
 
 _LAYOUT = (
@@ -39,32 +69,21 @@ _LAYOUT = (
 
 
 def menu_label(item: MenuItem, locale: str | None = None) -> str:
-    icon, msgid = _LABELS[item]
-    return f"{icon} {I18n.get_current(no_error=False).gettext(msgid, locale=locale)}"
+    return MENU[item].text(locale)
 
 
 def main_menu_kb() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        keyboard=[[KeyboardButton(text=menu_label(item)) for item in row] for row in _LAYOUT],
+        keyboard=[[MENU[item].button() for item in row] for row in _LAYOUT],
         resize_keyboard=True,
         is_persistent=True,
         input_field_placeholder=_("Choose from the menu or type a product name"),
     )
 
 
-class MenuButton(Filter):
-    """Matches a main-menu button in every language, so an old keyboard keeps working."""
+def menu_button(item: MenuItem) -> LabelPressed:
+    return LabelPressed(MENU[item])
 
-    def __init__(self, item: MenuItem) -> None:
-        self.item = item
-        self._labels: frozenset[str] | None = None
 
-    async def __call__(self, message: Message, **_data: Any) -> bool:
-        if message.text is None:
-            return False
-        if self._labels is None:
-            i18n = I18n.get_current(no_error=False)
-            self._labels = frozenset(
-                menu_label(self.item, locale) for locale in i18n.available_locales
-            )
-        return message.text in self._labels
+def any_menu_button() -> list[LabelPressed]:
+    return [LabelPressed(label) for label in MENU.values()]

@@ -11,7 +11,7 @@ from aiogram.utils.markdown import html_decoration as hd
 
 from catalog.services import users
 from catalog.uow import UnitOfWork
-from handlers.menu import MenuButton, MenuItem, main_menu_kb
+from handlers.menu import MenuItem, main_menu_kb, menu_button
 
 
 def help_text() -> str:
@@ -63,5 +63,5 @@ def create_router() -> Router:
     router.message.filter(F.chat.type == "private")
     router.message.register(cmd_start, CommandStart())
     router.message.register(cmd_help, Command("help"))
-    router.message.register(cmd_help, MenuButton(MenuItem.help))
+    router.message.register(cmd_help, menu_button(MenuItem.help))
     return router

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -62,7 +63,7 @@ async def postgres_url(postgres_server: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: object) -> str:
+def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path}/shop.db"
 
 
@@ -85,3 +86,9 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def uow(engine: AsyncEngine) -> UnitOfWork:
     return UnitOfWork(create_session_factory(engine))
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the demo pictures are drawn, once per test session (drawing them takes seconds)."""
+    return tmp_path_factory.mktemp("media")

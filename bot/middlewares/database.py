@@ -9,12 +9,18 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        catalog_cache: CatalogCache | None = None,
+    ) -> None:
         self.session_factory = session_factory
+        self.catalog_cache = catalog_cache
 
     async def __call__(
         self,
@@ -22,5 +28,5 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        data["uow"] = UnitOfWork(self.session_factory)
+        data["uow"] = UnitOfWork(self.session_factory, self.catalog_cache)
         return await handler(event, data)

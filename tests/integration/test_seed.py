@@ -31,29 +31,29 @@ async def test_seeding_twice_loads_the_demo_catalog_once(uow: UnitOfWork, tmp_pa
     assert len(list((tmp_path / "products").glob("*.jpg"))) == len(PRODUCTS)
 
 
-async def test_seeding_keeps_what_the_shop_changed(uow: UnitOfWork, tmp_path: Path) -> None:
-    await seed_demo_catalog(uow, tmp_path)
+async def test_seeding_keeps_what_the_shop_changed(uow: UnitOfWork, media_dir: Path) -> None:
+    await seed_demo_catalog(uow, media_dir)
     sku = PRODUCTS[0].sku
     async with uow:
         await uow.session.execute(update(Product).where(Product.sku == sku).values(stock=777))
         await uow.commit()
-    await seed_demo_catalog(uow, tmp_path)
+    await seed_demo_catalog(uow, media_dir)
     async with uow:
         assert await uow.session.scalar(select(Product.stock).where(Product.sku == sku)) == 777
 
 
 async def test_only_if_empty_skips_a_shop_that_has_products(
-    uow: UnitOfWork, tmp_path: Path
+    uow: UnitOfWork, media_dir: Path
 ) -> None:
-    await seed_demo_catalog(uow, tmp_path)
-    report = await seed_demo_catalog(uow, tmp_path, only_if_empty=True)
+    await seed_demo_catalog(uow, media_dir)
+    report = await seed_demo_catalog(uow, media_dir, only_if_empty=True)
     assert report.skipped
 
 
 async def test_seeded_products_are_searchable_without_diacritics(
-    uow: UnitOfWork, tmp_path: Path
+    uow: UnitOfWork, media_dir: Path
 ) -> None:
-    await seed_demo_catalog(uow, tmp_path)
+    await seed_demo_catalog(uow, media_dir)
     async with uow:
         rows = (await uow.session.execute(select(Product.name_vi, Product.search_text))).all()
     assert all(fold(name) in text for name, text in rows)

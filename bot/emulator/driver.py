@@ -1,0 +1,333 @@
+"""People and groups that act in the emulator as real people would: type, tap, share."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from bot.emulator.models import CallbackAnswer, CallbackQueryRecord, Chat, ChatMessage, Event, User
+
+if TYPE_CHECKING:
+    from bot.emulator.server import Emulator
+
+DEFAULT_TIMEOUT = 5.0
+
+
+class Group:
+    """A group chat in the emulator."""
+
+    def __init__(self, emulator: Emulator, chat: Chat) -> None:
+        self.emulator = emulator
+        self.chat = chat
+
+    @property
+    def id(self) -> int:
+        return self.chat.id
+
+    @property
+    def title(self) -> str | None:
+        return self.chat.title
+
+    async def add_bot(self, by: Person, *, admin: bool = False) -> None:
+        """``by`` adds the bot to the group: the bot gets a ``my_chat_member`` update."""
+        self.chat.members.setdefault(by.user.id, by.user)
+        self.emulator.set_bot_membership(
+            self.chat, by.user, "administrator" if admin else "member"
+        )
+        by.mark_action(self.chat)
+        await asyncio.sleep(0)
+
+    async def remove_bot(self, by: Person) -> None:
+        self.emulator.set_bot_membership(self.chat, by.user, "kicked")
+        by.mark_action(self.chat)
+        await asyncio.sleep(0)
+
+    @property
+    def messages(self) -> list[ChatMessage]:
+        return self.chat.live_messages()
+
+    @property
+    def bot_messages(self) -> list[ChatMessage]:
+        return [m for m in self.chat.live_messages() if m.from_bot]
+
+    @property
+    def last_bot_message(self) -> ChatMessage | None:
+        messages = self.bot_messages
+        return messages[-1] if messages else None
+
+    @property
+    def flood_429s(self) -> int:
+        return self.chat.flood_429s
+
+    @property
+    def api_errors(self) -> list[Event]:
+        return [e for e in self.chat.events if e.kind == "error"]
+
+    def transcript(self) -> str:
+        return self.chat.transcript()
+
+
+ChatRef = Group | Chat | None
+
+
+class Person:
+    """A person using Telegram: by default in their private chat with the bot."""
+
+    def __init__(self, emulator: Emulator, user: User) -> None:
+        self.emulator = emulator
+        self.user = user
+        self.chat = emulator.chat(user.id)
+        self._cursor: dict[int, int] = {}
+        self._last_query: CallbackQueryRecord | None = None
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    def _chat(self, chat: ChatRef) -> Chat:
+        if chat is None:
+            return self.chat
+        return chat.chat if isinstance(chat, Group) else chat
+
+    def mark_action(self, chat: Chat) -> None:
+        """Bot messages after this point are the answers to this person's latest action."""
+        self._cursor[chat.id] = self.emulator.events[-1].seq if self.emulator.events else 0
+
+    async def _settle(self) -> None:
+        await asyncio.sleep(0)
+
+    # ------------------------------------------------------------------ acting
+
+    async def send(
+        self, text: str, chat: ChatRef = None, *, reply_to: ChatMessage | int | None = None
+    ) -> ChatMessage:
+        """Type ``text`` into the chat (a leading "/" makes it a command)."""
+        target = self._chat(chat)
+        reply_id = reply_to.message_id if isinstance(reply_to, ChatMessage) else reply_to
+        self.mark_action(target)
+        message = self.emulator.post_message(target, self.user, text=text, reply_to=reply_id)
+        await self._settle()
+        return message
+
+    async def share_contact(self, chat: ChatRef = None) -> ChatMessage:
+        """Tap the reply keyboard's "share phone number" button."""
+        target = self._chat(chat)
+        for row in (target.reply_keyboard or {}).get("keyboard", []):
+            for button in row:
+                if isinstance(button, dict) and button.get("request_contact"):
+                    return await self._send_contact(target)
+        raise AssertionError(
+            "no request_contact button is shown; reply keyboard: "
+            f"{self.reply_keyboard_in(target)}\n{target.transcript()}"
+        )
+
+    async def _send_contact(self, target: Chat) -> ChatMessage:
+        if not self.user.phone:
+            raise AssertionError(f"{self.user.full_name} has no phone number to share")
+        contact: dict[str, Any] = {
+            "phone_number": self.user.phone,
+            "first_name": self.user.first_name,
+            "user_id": self.user.id,
+        }
+        if self.user.last_name:
+            contact["last_name"] = self.user.last_name
+        self.mark_action(target)
+        message = self.emulator.post_message(target, self.user, contact=contact)
+        await self._settle()
+        return message
+
+    async def send_location(
+        self, latitude: float, longitude: float, chat: ChatRef = None
+    ) -> ChatMessage:
+        target = self._chat(chat)
+        self.mark_action(target)
+        message = self.emulator.post_message(
+            target, self.user, location={"latitude": latitude, "longitude": longitude}
+        )
+        await self._settle()
+        return message
+
+    async def send_document(
+        self,
+        data: bytes,
+        file_name: str,
+        mime_type: str | None = None,
+        *,
+        caption: str | None = None,
+        chat: ChatRef = None,
+    ) -> ChatMessage:
+        """Upload a file (e.g. a spreadsheet); the bot can getFile and download it."""
+        target = self._chat(chat)
+        stored = self.emulator.store_document(data, file_name, mime_type)
+        self.mark_action(target)
+        message = self.emulator.post_message(target, self.user, document=stored, caption=caption)
+        await self._settle()
+        return message
+
+    async def press(self, label: str, chat: ChatRef = None) -> None:
+        """Tap the button labelled exactly ``label`` on the newest bot message showing it."""
+        target = self._chat(chat)
+        reply_at = target.reply_keyboard_message_id or 0
+        for message in reversed(target.live_messages()):
+            if message.message_id < reply_at:
+                break
+            if not message.from_bot:
+                continue
+            button = message.inline_button(label)
+            if button is not None:
+                await self._press_inline(target, message, button)
+                return
+        for row in (target.reply_keyboard or {}).get("keyboard", []):
+            for button in row:
+                text = button if isinstance(button, str) else button.get("text")
+                if text == label:
+                    await self._press_reply(target, button)
+                    return
+        for message in reversed(target.live_messages()):
+            button = message.inline_button(label) if message.from_bot else None
+            if button is not None:
+                await self._press_inline(target, message, button)
+                return
+        raise AssertionError(
+            f"no button {label!r} is visible. Inline buttons of the latest bot message: "
+            f"{self._latest_inline_labels(target)}; reply keyboard: "
+            f"{self.reply_keyboard_in(target)}\n{target.transcript()}"
+        )
+
+    def _latest_inline_labels(self, chat: Chat) -> list[list[str]]:
+        for message in reversed(chat.live_messages()):
+            if message.from_bot and message.inline_keyboard:
+                return message.inline_labels
+        return []
+
+    async def _press_inline(
+        self, chat: Chat, message: ChatMessage, button: dict[str, Any]
+    ) -> None:
+        data = button.get("callback_data")
+        if data is None:
+            if "url" in button:
+                return  # a link button opens a browser; the bot hears nothing
+            raise AssertionError(f"the emulator cannot press this kind of button: {button}")
+        self.mark_action(chat)
+        self._last_query = self.emulator.post_callback_query(chat, self.user, message, str(data))
+        await self._settle()
+
+    async def _press_reply(self, chat: Chat, button: str | dict[str, Any]) -> None:
+        if isinstance(button, dict) and button.get("request_contact"):
+            await self._send_contact(chat)
+        elif isinstance(button, dict) and button.get("request_location"):
+            await self.send_location(21.0285, 105.8542, chat=chat)
+        else:
+            label = button if isinstance(button, str) else str(button["text"])
+            await self.send(label, chat=chat)
+        if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
+            chat.reply_keyboard = None
+            chat.reply_keyboard_message_id = None
+
+    def block_bot(self) -> None:
+        self.emulator.set_blocked(self.chat, blocked=True)
+
+    def unblock_bot(self) -> None:
+        self.emulator.set_blocked(self.chat, blocked=False)
+
+    # ------------------------------------------------------------------ observing
+
+    async def next_message(
+        self,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
+        chat: ChatRef = None,
+    ) -> ChatMessage:
+        """The next message the bot sends in the chat after this person's last action."""
+        target = self._chat(chat)
+
+        def probe() -> Event | None:
+            after = self._cursor.get(target.id, 0)
+            for event in target.events:
+                if event.seq > after and event.kind == "bot_message":
+                    return event
+            return None
+
+        event = await self.emulator.wait_until(probe, timeout)
+        if event is None or event.message is None:
+            raise AssertionError(
+                f"the bot sent no new message within {timeout}s\n{target.transcript()}"
+            )
+        self._cursor[target.id] = event.seq
+        return event.message
+
+    async def wait_for(
+        self,
+        predicate: Callable[[ChatMessage], bool],
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
+        chat: ChatRef = None,
+    ) -> ChatMessage:
+        """A bot message sent or edited since the last action that satisfies ``predicate``."""
+        target = self._chat(chat)
+
+        def probe() -> ChatMessage | None:
+            after = self._cursor.get(target.id, 0)
+            for event in target.events:
+                if (
+                    event.seq > after
+                    and event.kind in ("bot_message", "edited")
+                    and event.message is not None
+                    and predicate(event.message)
+                ):
+                    return event.message
+            return None
+
+        message = await self.emulator.wait_until(probe, timeout)
+        if message is None:
+            raise AssertionError(
+                f"no bot message matched within {timeout}s\n{target.transcript()}"
+            )
+        return message
+
+    async def wait_callback_answer(
+        self,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
+    ) -> CallbackAnswer:
+        """How the bot answered this person's latest button press."""
+        query = self._last_query
+        if query is None:
+            raise AssertionError("no inline button was pressed")
+        answer = await self.emulator.wait_until(lambda: query.answer, timeout)
+        if answer is None:
+            chat = self.emulator.chat(query.chat_id)
+            raise AssertionError(
+                f"the bot did not answer the press of {query.data!r} within {timeout}s "
+                f"(the client keeps showing a spinner)\n{chat.transcript()}"
+            )
+        return answer
+
+    def buttons(self, message: ChatMessage) -> list[list[str]]:
+        """Inline button labels the message shows now (after any edits)."""
+        chat = self.emulator.chat(message.chat_id)
+        current = chat.messages.get(message.message_id, message)
+        return [] if current.deleted else current.inline_labels
+
+    def reply_keyboard_in(self, chat: ChatRef = None) -> list[list[str]]:
+        keyboard = self._chat(chat).reply_keyboard or {}
+        rows: list[list[Any]] = keyboard.get("keyboard", [])
+        return [[b if isinstance(b, str) else str(b.get("text")) for b in row] for row in rows]
+
+    @property
+    def reply_keyboard(self) -> list[list[str]]:
+        """The reply keyboard shown in the private chat: it stays until replaced or removed."""
+        return self.reply_keyboard_in(None)
+
+    def bot_messages(self, chat: ChatRef = None) -> list[ChatMessage]:
+        return [m for m in self._chat(chat).live_messages() if m.from_bot]
+
+    @property
+    def last_bot_message(self) -> ChatMessage | None:
+        messages = self.bot_messages()
+        return messages[-1] if messages else None
+
+    @property
+    def api_errors(self) -> list[Event]:
+        return [e for e in self.chat.events if e.kind == "error"]
+
+    def transcript(self, chat: ChatRef = None) -> str:
+        return self._chat(chat).transcript()

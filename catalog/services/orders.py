@@ -1,0 +1,426 @@
+"""Placing orders and following them: one order per producer, stock taken atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from catalog.errors import (
+    EmptyCart,
+    InvalidTransition,
+    ItemsUnavailable,
+    NotAllowed,
+    OrderNotFound,
+    Shortage,
+)
+from catalog.models import (
+    Cart,
+    CartLine,
+    Checkout,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+    OutboxMessage,
+    PaymentMethod,
+    Producer,
+    Product,
+    User,
+)
+from catalog.services.cart import load_cart
+from catalog.uow import UnitOfWork
+
+ORDERS_PAGE_SIZE = 5
+
+
+class OutboxKind:
+    order_alert = "order_alert"
+    order_cancelled = "order_cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryDetails:
+    recipient_name: str
+    phone: str
+    province: str
+    ward: str
+    street: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLineView:
+    sku: str
+    name_vi: str
+    name_en: str
+    unit_vi: str
+    unit_en: str
+    unit_price: int
+    quantity: int
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+    def unit(self, language: str) -> str:
+        return self.unit_en if language == "en" else self.unit_vi
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    id: int
+    number: str
+    checkout_id: int
+    user_id: int
+    producer_id: int
+    producer_name_vi: str
+    producer_name_en: str
+    status: OrderStatus
+    payment_method: PaymentMethod
+    details: DeliveryDetails
+    total: int
+    created_at: datetime
+    lines: tuple[OrderLineView, ...]
+    bank_bin: str | None
+    bank_account: str | None
+    bank_account_name: str | None
+
+    def producer_name(self, language: str) -> str:
+        return self.producer_name_en if language == "en" else self.producer_name_vi
+
+    @property
+    def customer_may_cancel(self) -> bool:
+        return self.status == OrderStatus.new
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedCheckout:
+    checkout_id: int
+    orders: tuple[OrderView, ...]
+    # False when this key had already placed these orders (a double tap, a redelivery).
+    created: bool
+
+    @property
+    def total(self) -> int:
+        return sum(order.total for order in self.orders)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPage:
+    orders: tuple[OrderView, ...]
+    page: int
+    pages: int
+
+
+def _view(order: Order) -> OrderView:
+    return OrderView(
+        id=order.id,
+        number=order.number,
+        checkout_id=order.checkout_id,
+        user_id=order.user_id,
+        producer_id=order.producer_id,
+        producer_name_vi=order.producer.name_vi,
+        producer_name_en=order.producer.name_en,
+        status=order.status,
+        payment_method=order.payment_method,
+        details=DeliveryDetails(
+            recipient_name=order.recipient_name,
+            phone=order.phone,
+            province=order.address_province,
+            ward=order.address_ward,
+            street=order.address_street,
+            note=order.note,
+        ),
+        total=order.total,
+        created_at=order.created_at,
+        lines=tuple(
+            OrderLineView(
+                sku=line.sku,
+                name_vi=line.name_vi,
+                name_en=line.name_en,
+                unit_vi=line.unit_vi,
+                unit_en=line.unit_en,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+            )
+            for line in order.lines
+        ),
+        bank_bin=order.producer.bank_bin,
+        bank_account=order.producer.bank_account,
+        bank_account_name=order.producer.bank_account_name,
+    )
+
+
+# What an OrderView needs, loaded with the orders in two extra queries, not one per order.
+_EVERYTHING = (selectinload(Order.lines), selectinload(Order.producer))
+
+
+async def _checkout_orders(uow: UnitOfWork, checkout_id: int) -> tuple[OrderView, ...]:
+    orders = await uow.session.scalars(
+        select(Order)
+        .where(Order.checkout_id == checkout_id)
+        .options(*_EVERYTHING)
+        .order_by(Order.id)
+    )
+    return tuple(_view(order) for order in orders)
+
+
+async def _existing_checkout(uow: UnitOfWork, user_id: int, key: str) -> PlacedCheckout | None:
+    checkout = await uow.session.scalar(select(Checkout).where(Checkout.idempotency_key == key))
+    if checkout is None:
+        return None
+    if checkout.user_id != user_id:
+        raise NotAllowed
+    return PlacedCheckout(checkout.id, await _checkout_orders(uow, checkout.id), created=False)
+
+
+async def place_order(
+    uow: UnitOfWork,
+    *,
+    user_id: int,
+    details: DeliveryDetails,
+    payment: PaymentMethod,
+    idempotency_key: str,
+) -> PlacedCheckout:
+    """Turn the cart into one order per producer, or change nothing at all.
+
+    Prices and stock are read again here; each product's stock is taken with one conditional
+    UPDATE, so concurrent checkouts can never sell more than there is. The key makes a
+    repeated confirmation return the orders it already placed.
+    """
+    try:
+        return await _place_order(uow, user_id, details, payment, idempotency_key)
+    except IntegrityError:
+        # The same key was committed concurrently (a double tap racing itself).
+        async with uow:
+            existing = await _existing_checkout(uow, user_id, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+
+
+async def _place_order(
+    uow: UnitOfWork,
+    user_id: int,
+    details: DeliveryDetails,
+    payment: PaymentMethod,
+    key: str,
+) -> PlacedCheckout:
+    async with uow:
+        existing = await _existing_checkout(uow, user_id, key)
+        if existing is not None:
+            return existing
+        cart = await load_cart(uow, user_id)
+        if cart.is_empty:
+            raise EmptyCart
+        checkout = Checkout(user_id=user_id, idempotency_key=key)
+        uow.session.add(checkout)
+        await uow.session.flush()
+
+        shortages: list[Shortage] = []
+        for line in cart.lines:
+            taken = await uow.session.execute(
+                update(Product)
+                .where(
+                    Product.id == line.product_id,
+                    Product.active.is_(True),
+                    Product.stock >= line.quantity,
+                )
+                .values(stock=Product.stock - line.quantity)
+            )
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                product = await uow.session.get(Product, line.product_id)
+                available = product.stock if product is not None and product.active else 0
+                shortages.append(
+                    Shortage(line.product_id, line.name_vi, line.name_en, line.quantity, available)
+                )
+        if shortages:
+            raise ItemsUnavailable(shortages)
+
+        # Prices as they are now, read inside the transaction that sells.
+        rows = await uow.session.execute(
+            select(Product.id, Product.price).where(
+                Product.id.in_([line.product_id for line in cart.lines])
+            )
+        )
+        prices = {product_id: price for product_id, price in rows}
+        for group in cart.groups:
+            order = Order(
+                checkout_id=checkout.id,
+                user_id=user_id,
+                producer_id=group.producer_id,
+                status=OrderStatus.new,
+                payment_method=payment,
+                recipient_name=details.recipient_name,
+                phone=details.phone,
+                address_province=details.province,
+                address_ward=details.ward,
+                address_street=details.street,
+                note=details.note,
+                total=sum(prices[line.product_id] * line.quantity for line in group.lines),
+                lines=[
+                    OrderLine(
+                        product_id=line.product_id,
+                        sku=line.sku,
+                        name_vi=line.name_vi,
+                        name_en=line.name_en,
+                        unit_vi=line.unit_vi,
+                        unit_en=line.unit_en,
+                        unit_price=prices[line.product_id],
+                        quantity=line.quantity,
+                    )
+                    for line in group.lines
+                ],
+                history=[OrderStatusChange(old_status=None, new_status=OrderStatus.new)],
+            )
+            uow.session.add(order)
+            await uow.session.flush()
+            uow.session.add(
+                OutboxMessage(
+                    kind=OutboxKind.order_alert,
+                    producer_id=group.producer_id,
+                    payload={"order_id": order.id},
+                )
+            )
+
+        cart_id = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
+        await uow.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
+        await uow.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(
+                recipient_name=details.recipient_name,
+                phone=details.phone,
+                address_province=details.province,
+                address_ward=details.ward,
+                address_street=details.street,
+            )
+        )
+        uow.products_changed(line.product_id for line in cart.lines)
+        orders = await _checkout_orders(uow, checkout.id)
+        await uow.commit()
+        return PlacedCheckout(checkout.id, orders, created=True)
+
+
+async def find_checkout(uow: UnitOfWork, *, user_id: int, key: str) -> PlacedCheckout | None:
+    """The orders a confirmation key already placed, if it did."""
+    async with uow:
+        return await _existing_checkout(uow, user_id, key)
+
+
+async def list_orders(uow: UnitOfWork, *, user_id: int, page: int = 0) -> OrderPage:
+    """The customer's orders, newest first, a page at a time."""
+    async with uow:
+        count = await uow.session.scalar(
+            select(func.count()).select_from(Order).where(Order.user_id == user_id)
+        )
+        pages = max(1, -(-(count or 0) // ORDERS_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        orders = await uow.session.scalars(
+            select(Order)
+            .where(Order.user_id == user_id)
+            .options(*_EVERYTHING)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .offset(page * ORDERS_PAGE_SIZE)
+            .limit(ORDERS_PAGE_SIZE)
+        )
+        return OrderPage(tuple(_view(order) for order in orders), page, pages)
+
+
+async def _customer_order(uow: UnitOfWork, user_id: int, order_id: int) -> Order:
+    order = await uow.session.scalar(
+        select(Order).where(Order.id == order_id).options(*_EVERYTHING)
+    )
+    if order is None:
+        raise OrderNotFound(order_id)
+    if order.user_id != user_id:
+        raise NotAllowed
+    return order
+
+
+async def get_order(uow: UnitOfWork, *, user_id: int, order_id: int) -> OrderView:
+    """One of the customer's own orders; anyone else's is refused."""
+    async with uow:
+        return _view(await _customer_order(uow, user_id, order_id))
+
+
+async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: int) -> OrderView:
+    """Cancel a customer's order while it is still new; its stock returns to the shelf."""
+    async with uow:
+        order = await _customer_order(uow, user_id, order_id)
+        # Conditional on the status, so a producer accepting at the same moment wins cleanly.
+        changed = await uow.session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.status == OrderStatus.new)
+            .values(status=OrderStatus.cancelled)
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            raise InvalidTransition(order.status.value, OrderStatus.cancelled.value)
+        for line in order.lines:
+            await uow.session.execute(
+                update(Product)
+                .where(Product.id == line.product_id)
+                .values(stock=Product.stock + line.quantity)
+            )
+        uow.session.add(
+            OrderStatusChange(
+                order_id=order.id,
+                old_status=OrderStatus.new,
+                new_status=OrderStatus.cancelled,
+                actor_id=user_id,
+                reason="customer",
+            )
+        )
+        uow.session.add(
+            OutboxMessage(
+                kind=OutboxKind.order_cancelled,
+                producer_id=order.producer_id,
+                payload={"order_id": order.id},
+            )
+        )
+        uow.products_changed(line.product_id for line in order.lines)
+        await uow.session.refresh(order)
+        view = _view(order)
+        await uow.commit()
+        return view
+
+
+async def saved_details(uow: UnitOfWork, *, user_id: int) -> DeliveryDetails | None:
+    """The recipient, phone and address the customer used last time, if complete."""
+    async with uow:
+        user = await uow.session.get(User, user_id)
+        if user is None or not all(
+            (
+                user.recipient_name,
+                user.phone,
+                user.address_province,
+                user.address_ward,
+                user.address_street,
+            )
+        ):
+            return None
+        return DeliveryDetails(
+            recipient_name=user.recipient_name or "",
+            phone=user.phone or "",
+            province=user.address_province or "",
+            ward=user.address_ward or "",
+            street=user.address_street or "",
+        )
+
+
+async def producer_bank_details(uow: UnitOfWork, producer_ids: list[int]) -> dict[int, bool]:
+    """Which producers can take a bank transfer (they have a BIN and an account)."""
+    async with uow:
+        rows = await uow.session.execute(
+            select(Producer.id, Producer.bank_bin, Producer.bank_account).where(
+                Producer.id.in_(producer_ids)
+            )
+        )
+        return {pid: bool(bin_ and account) for pid, bin_, account in rows}

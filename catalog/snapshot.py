@@ -1,0 +1,350 @@
+"""The catalog served from memory: browsing and searching cost no query.
+
+A snapshot is loaded once; the unit of work marks the products a transaction changed
+(stock, price, visibility) and the cache reloads just those rows before the next read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from catalog.collation import vi_sort_key
+from catalog.models import Category, Producer, Product
+from catalog.text import fold
+
+# A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
+# once three whole calendar years have passed since the year it was granted.
+CERTIFICATE_YEARS = 3
+MAX_QUERY_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryView:
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+    position: int
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+
+@dataclass(frozen=True, slots=True)
+class ProducerView:
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+    kind: str
+    ward: str
+    province: str
+    street: str
+    description_vi: str
+    description_en: str
+    bank_bin: str | None
+    bank_account: str | None
+    bank_account_name: str | None
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+    def description(self, language: str) -> str:
+        return self.description_en if language == "en" else self.description_vi
+
+    @property
+    def place(self) -> str:
+        return f"{self.ward}, {self.province}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductView:
+    id: int
+    sku: str
+    producer_id: int
+    category_id: int
+    name_vi: str
+    name_en: str
+    description_vi: str
+    description_en: str
+    unit_vi: str
+    unit_en: str
+    price: int
+    stock: int
+    ocop_stars: int
+    ocop_year: int
+    photo: str | None
+    active: bool
+    search_text: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+    def description(self, language: str) -> str:
+        return self.description_en if language == "en" else self.description_vi
+
+    def unit(self, language: str) -> str:
+        return self.unit_en if language == "en" else self.unit_vi
+
+    @property
+    def in_stock(self) -> bool:
+        return self.stock > 0
+
+    def certificate_lapsed(self, today: date) -> bool:
+        return today.year - self.ocop_year > CERTIFICATE_YEARS
+
+
+def _product_view(product: Product) -> ProductView:
+    return ProductView(
+        id=product.id,
+        sku=product.sku,
+        producer_id=product.producer_id,
+        category_id=product.category_id,
+        name_vi=product.name_vi,
+        name_en=product.name_en,
+        description_vi=product.description_vi,
+        description_en=product.description_en,
+        unit_vi=product.unit_vi,
+        unit_en=product.unit_en,
+        price=product.price,
+        stock=product.stock,
+        ocop_stars=product.ocop_stars,
+        ocop_year=product.ocop_year,
+        photo=product.photo,
+        active=product.active,
+        search_text=product.search_text,
+    )
+
+
+def _sort_key(language: str) -> Callable[[str], tuple[Any, ...]]:
+    return vi_sort_key if language == "vi" else (lambda text: (fold(text), text))
+
+
+@dataclass
+class CatalogSnapshot:
+    """Everything browsing needs, indexed; lists hold only active products."""
+
+    categories: dict[int, CategoryView]
+    producers: dict[int, ProducerView]
+    products: dict[int, ProductView]
+    _sorted: dict[tuple[str, str, int], list[int]] = field(default_factory=dict, repr=False)
+    _vocabulary: list[str] = field(default_factory=list, repr=False)
+    _postings: dict[str, set[int]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._build_search_index()
+
+    # -- browsing ---------------------------------------------------------------------------
+
+    def category_list(self) -> list[CategoryView]:
+        """Categories in their display order, those with something to show."""
+        shown = {p.category_id for p in self.products.values() if p.active}
+        return sorted(
+            (c for c in self.categories.values() if c.id in shown),
+            key=lambda c: (c.position, c.id),
+        )
+
+    def producer_list(self, language: str) -> list[ProducerView]:
+        key = _sort_key(language)
+        shown = {p.producer_id for p in self.products.values() if p.active}
+        return sorted(
+            (p for p in self.producers.values() if p.id in shown),
+            key=lambda p: key(p.name(language)),
+        )
+
+    def star_levels(self) -> list[tuple[int, int]]:
+        """(stars, how many products) for each level that has products, highest first."""
+        counts: dict[int, int] = defaultdict(int)
+        for product in self.products.values():
+            if product.active:
+                counts[product.ocop_stars] += 1
+        return sorted(counts.items(), reverse=True)
+
+    def products_in_category(self, category_id: int, language: str) -> list[ProductView]:
+        return self._listing("category", category_id, language)
+
+    def products_of_producer(self, producer_id: int, language: str) -> list[ProductView]:
+        return self._listing("producer", producer_id, language)
+
+    def products_with_stars(self, stars: int, language: str) -> list[ProductView]:
+        return self._listing("stars", stars, language)
+
+    def _listing(self, kind: str, key: int, language: str) -> list[ProductView]:
+        ids = self._sorted.get((kind, language, key))
+        if ids is None:
+            attribute = {"category": "category_id", "producer": "producer_id"}.get(
+                kind, "ocop_stars"
+            )
+            sort = _sort_key(language)
+            chosen = [
+                p for p in self.products.values() if p.active and getattr(p, attribute) == key
+            ]
+            ids = [p.id for p in sorted(chosen, key=lambda p: sort(p.name(language)))]
+            self._sorted[(kind, language, key)] = ids
+        # Stock and price come from the current views; only the order is memoised.
+        return [view for i in ids if (view := self.products[i]).active]
+
+    # -- search -----------------------------------------------------------------------------
+
+    def _build_search_index(self) -> None:
+        postings: dict[str, set[int]] = defaultdict(set)
+        for product in self.products.values():
+            producer = self.producers.get(product.producer_id)
+            words = product.search_text.split()
+            if producer is not None:
+                words += fold(f"{producer.name_en} {producer.code}").split()
+            for word in words:
+                postings[word].add(product.id)
+        self._postings = dict(postings)
+        self._vocabulary = sorted(postings)
+
+    def _matching(self, word: str) -> set[int]:
+        """Products with a word that starts with ``word``: "trang" finds "tràng", "tra" too."""
+        found: set[int] = set()
+        start = bisect_left(self._vocabulary, word)
+        for candidate in self._vocabulary[start:]:
+            if not candidate.startswith(word):
+                break
+            found |= self._postings[candidate]
+        return found
+
+    def search(self, query: str, language: str) -> list[ProductView]:
+        """Active products matching every word of the query, accents and case ignored."""
+        words = fold(query).split()[:MAX_QUERY_WORDS]
+        if not words:
+            return []
+        found: set[int] | None = None
+        for word in words:
+            matches = self._matching(word)
+            found = matches if found is None else found & matches
+            if not found:
+                return []
+        assert found is not None
+        sort = _sort_key(language)
+        hits = [self.products[i] for i in found if self.products[i].active]
+
+        def rank(product: ProductView) -> tuple[int, int, tuple[Any, ...]]:
+            name_words = fold(product.name(language)).split()
+            in_name = sum(any(n.startswith(w) for n in name_words) for w in words)
+            return (-in_name, -product.ocop_stars, sort(product.name(language)))
+
+        return sorted(hits, key=rank)
+
+    # -- updates ----------------------------------------------------------------------------
+
+    def with_products(self, changed: Iterable[ProductView], removed: Iterable[int] = ()) -> None:
+        """Swap in fresh views of some products (stock, price, visibility changed)."""
+        reindex = False
+        for view in changed:
+            old = self.products.get(view.id)
+            if (
+                old is None
+                or (old.name_vi, old.name_en, old.active, old.search_text)
+                != (
+                    view.name_vi,
+                    view.name_en,
+                    view.active,
+                    view.search_text,
+                )
+                or old.ocop_stars != view.ocop_stars
+                or old.category_id != view.category_id
+            ):
+                reindex = True
+            self.products[view.id] = view
+        for product_id in removed:
+            self.products.pop(product_id, None)
+            reindex = True
+        if reindex:
+            self._sorted.clear()
+            self._build_search_index()
+
+
+class CatalogCache:
+    """Holds the snapshot; reloads the products a committed transaction changed."""
+
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], *, max_age: float = 300.0
+    ) -> None:
+        self._session_factory = session_factory
+        self._snapshot: CatalogSnapshot | None = None
+        self._stale: set[int] = set()
+        self._full_reload = True
+        self._loaded_at = 0.0
+        # Other processes may change stock too: reload everything at least this often.
+        self._max_age = max_age
+        self._lock = asyncio.Lock()
+
+    def invalidate(self) -> None:
+        """Reload everything on the next read (producers or categories changed)."""
+        self._full_reload = True
+
+    def products_changed(self, product_ids: Iterable[int]) -> None:
+        self._stale.update(product_ids)
+
+    async def get(self) -> CatalogSnapshot:
+        if self._current():
+            assert self._snapshot is not None
+            return self._snapshot
+        async with self._lock:
+            if self._full_reload or self._snapshot is None or self._expired():
+                self._full_reload, self._stale = False, set()
+                self._snapshot = await self._load_all()
+                self._loaded_at = time.monotonic()
+            elif self._stale:
+                stale, self._stale = self._stale, set()
+                await self._reload(self._snapshot, stale)
+            return self._snapshot
+
+    def _expired(self) -> bool:
+        return time.monotonic() - self._loaded_at > self._max_age
+
+    def _current(self) -> bool:
+        return (
+            self._snapshot is not None
+            and not self._full_reload
+            and not self._stale
+            and not self._expired()
+        )
+
+    async def _load_all(self) -> CatalogSnapshot:
+        async with self._session_factory() as session:
+            categories = {
+                c.id: CategoryView(c.id, c.code, c.name_vi, c.name_en, c.position)
+                for c in await session.scalars(select(Category))
+            }
+            producers = {
+                p.id: ProducerView(
+                    id=p.id,
+                    code=p.code,
+                    name_vi=p.name_vi,
+                    name_en=p.name_en,
+                    kind=p.kind.value,
+                    ward=p.ward,
+                    province=p.province,
+                    street=p.street,
+                    description_vi=p.description_vi,
+                    description_en=p.description_en,
+                    bank_bin=p.bank_bin,
+                    bank_account=p.bank_account,
+                    bank_account_name=p.bank_account_name,
+                )
+                for p in await session.scalars(select(Producer))
+            }
+            products = {p.id: _product_view(p) for p in await session.scalars(select(Product))}
+        return CatalogSnapshot(categories=categories, producers=producers, products=products)
+
+    async def _reload(self, snapshot: CatalogSnapshot, product_ids: set[int]) -> None:
+        async with self._session_factory() as session:
+            rows = list(await session.scalars(select(Product).where(Product.id.in_(product_ids))))
+        found = {row.id for row in rows}
+        snapshot.with_products((_product_view(row) for row in rows), removed=product_ids - found)

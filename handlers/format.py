@@ -1,0 +1,73 @@
+"""Rendering values for people: money, dates, stars, statuses — in the reader's language."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta, timezone
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_datetime
+
+from bot.i18n import N_
+from catalog.models import OrderStatus, PaymentMethod
+from catalog.money import format_vnd
+
+# Vietnam keeps UTC+7 all year; a fixed offset needs no time-zone database.
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+_BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+_STATUSES = {
+    OrderStatus.new: N_("New"),
+    OrderStatus.accepted: N_("Accepted"),
+    OrderStatus.shipped: N_("Shipped"),
+    OrderStatus.delivered: N_("Delivered"),
+    OrderStatus.cancelled: N_("Cancelled"),
+}
+_STATUS_ICONS = {
+    OrderStatus.new: "🆕",
+    OrderStatus.accepted: "👍",
+    OrderStatus.shipped: "🚚",
+    OrderStatus.delivered: "✅",
+    OrderStatus.cancelled: "✖️",
+}
+_PAYMENTS = {
+    PaymentMethod.cod: N_("Cash on delivery"),
+    PaymentMethod.bank_transfer: N_("Bank transfer (VietQR)"),
+}
+
+
+def language() -> str:
+    """The language of the update being handled (set by the locale middleware)."""
+    return I18n.get_current(no_error=False).current_locale
+
+
+def esc(text: str) -> str:
+    """Anything a person typed, or any catalog name, before it goes into an HTML message."""
+    return html.escape(text, quote=False)
+
+
+def money(amount: int) -> str:
+    return format_vnd(amount, language())
+
+
+def stars(count: int) -> str:
+    return "⭐" * count
+
+
+def when(moment: datetime) -> str:
+    return format_datetime(
+        moment.astimezone(VIETNAM), "dd/MM/yyyy HH:mm", locale=_BABEL_LOCALES[language()]
+    )
+
+
+def status_label(status: OrderStatus) -> str:
+    return f"{_STATUS_ICONS[status]} {_(_STATUSES[status])}"
+
+
+def payment_label(method: PaymentMethod) -> str:
+    return _(_PAYMENTS[method])
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,154 @@
+"""The customer's orders: a paginated list, a detail view, cancelling a new order."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.phone import format_phone_display
+from catalog.services import orders as order_service
+from catalog.services.orders import OrderPage, OrderView
+from catalog.uow import UnitOfWork
+from handlers.callbacks import OrderAction, OrderCb
+from handlers.format import esc, language, money, payment_label, status_label, when
+from handlers.menu import MenuItem, menu_button
+from handlers.screens import show_text
+
+
+def orders_screen(page: OrderPage) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    if not page.orders:
+        return _("📦 You have no orders yet."), builder.as_markup()
+    for order in page.orders:
+        builder.row(
+            InlineKeyboardButton(
+                text=f"{order.number} · {money(order.total)} · {status_label(order.status)}",
+                callback_data=OrderCb(action=OrderAction.show, id=order.id, page=page.page).pack(),
+            )
+        )
+    nav = []
+    if page.page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text=_("◀️ Newer"),
+                callback_data=OrderCb(action=OrderAction.list, page=page.page - 1).pack(),
+            )
+        )
+    if page.page < page.pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                text=_("Older ▶️"),
+                callback_data=OrderCb(action=OrderAction.list, page=page.page + 1).pack(),
+            )
+        )
+    builder.row(*nav)
+    text = _("📦 <b>My orders</b> (page {page}/{pages})").format(
+        page=page.page + 1, pages=page.pages
+    )
+    return text, builder.as_markup()
+
+
+def order_text(order: OrderView) -> str:
+    lang = language()
+    lines = [
+        _("📦 <b>Order {number}</b>").format(number=order.number),
+        f"🕒 {when(order.created_at)}",
+        f"🏡 {esc(order.producer_name(lang))}",
+        _("Status: {status}").format(status=status_label(order.status)),
+        "",
+    ]
+    for line in order.lines:
+        lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
+    details = order.details
+    lines += [
+        _("<b>Total: {amount}</b>").format(amount=money(order.total)),
+        f"💳 {payment_label(order.payment_method)}",
+        "",
+        f"👤 {esc(details.recipient_name)}",
+        f"📞 {format_phone_display(details.phone)}",
+        f"📍 {esc(details.street)}, {esc(details.ward)}, {esc(details.province)}",
+    ]
+    if details.note:
+        lines.append(f"📝 {esc(details.note)}")
+    return "\n".join(lines)
+
+
+def order_kb(order: OrderView, page: int, *, confirm_cancel: bool = False) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if order.customer_may_cancel:
+        if confirm_cancel:
+            builder.button(
+                text=_("Yes, cancel it"),
+                callback_data=OrderCb(action=OrderAction.cancel_confirmed, id=order.id, page=page),
+            )
+            builder.button(
+                text=_("No, keep it"),
+                callback_data=OrderCb(action=OrderAction.show, id=order.id, page=page),
+            )
+        else:
+            builder.button(
+                text=_("✖️ Cancel this order"),
+                callback_data=OrderCb(action=OrderAction.cancel, id=order.id, page=page),
+            )
+    builder.button(text=_("⬅️ Back"), callback_data=OrderCb(action=OrderAction.list, page=page))
+    builder.adjust(2 if confirm_cancel else 1)
+    return builder.as_markup()
+
+
+async def cmd_orders(message: Message, uow: UnitOfWork, state: FSMContext) -> None:
+    await state.set_state(None)
+    page = await order_service.list_orders(uow, user_id=message.chat.id)
+    text, keyboard = orders_screen(page)
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def on_order(query: CallbackQuery, callback_data: OrderCb, uow: UnitOfWork) -> None:
+    user_id = query.from_user.id
+    action = callback_data.action
+    if action == OrderAction.list:
+        await query.answer()
+        page = await order_service.list_orders(uow, user_id=user_id, page=callback_data.page)
+        await show_text(query, *orders_screen(page))
+        return
+    try:
+        if action == OrderAction.cancel_confirmed:
+            order = await order_service.cancel_order_by_customer(
+                uow, user_id=user_id, order_id=callback_data.id
+            )
+            await query.answer(_("Order {number} is cancelled.").format(number=order.number))
+        else:
+            order = await order_service.get_order(uow, user_id=user_id, order_id=callback_data.id)
+            await query.answer()
+    except OrderNotFound:
+        await query.answer(_("This order is no longer available."), show_alert=True)
+        return
+    except NotAllowed:
+        await query.answer(_("That is not allowed."), show_alert=True)
+        return
+    except InvalidTransition:
+        order = await order_service.get_order(uow, user_id=user_id, order_id=callback_data.id)
+        await query.answer(
+            _(
+                "The producer has already taken this order in hand: it can no longer be "
+                "cancelled here. Please contact them."
+            ),
+            show_alert=True,
+        )
+    confirm = action == OrderAction.cancel and order.customer_may_cancel
+    await show_text(
+        query, order_text(order), order_kb(order, callback_data.page, confirm_cancel=confirm)
+    )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(cmd_orders, Command("orders"))
+    router.message.register(cmd_orders, menu_button(MenuItem.orders))
+    router.callback_query.register(on_order, OrderCb.filter())
+    return router

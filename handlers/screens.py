@@ -1,0 +1,123 @@
+"""Showing a screen: edit the message the button was on, instead of piling up new ones."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    FSInputFile,
+    InaccessibleMessage,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 8
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    page: int
+    pages: int
+
+
+def paginate(items: list[T], page: int, size: int = PAGE_SIZE) -> Page[T]:
+    """One page of a list; an out-of-range page number (a stale button) is clamped."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 0), pages - 1)
+    return Page(items[page * size : (page + 1) * size], page, pages)
+
+
+def _message(query: CallbackQuery) -> Message | None:
+    message = query.message
+    if message is None or isinstance(message, InaccessibleMessage):
+        return None
+    return message
+
+
+def _not_modified(err: TelegramBadRequest) -> bool:
+    # The same menu tapped twice: Telegram refuses an edit that changes nothing.
+    return "message is not modified" in err.message
+
+
+async def show_text(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
+    """Put a text screen where the pressed button was."""
+    message = _message(query)
+    if message is not None and message.photo is None:
+        try:
+            await message.edit_text(text, reply_markup=keyboard)
+        except TelegramBadRequest as err:
+            if not _not_modified(err):
+                raise
+        return
+    if message is None:
+        if query.from_user is not None:
+            await query.bot.send_message(query.from_user.id, text, reply_markup=keyboard)  # type: ignore[union-attr]
+        return
+    # A photo message cannot become a text message: send the new screen, drop the old.
+    await message.answer(text, reply_markup=keyboard)
+    await _delete(message)
+
+
+class PhotoCache:
+    """Telegram file ids of photos already uploaded, so each picture is sent once."""
+
+    def __init__(self) -> None:
+        self._file_ids: dict[str, str] = {}
+
+    def input_for(
+        self, path: str, data: bytes | None = None
+    ) -> str | FSInputFile | BufferedInputFile:
+        if path in self._file_ids:
+            return self._file_ids[path]
+        if data is not None:
+            return BufferedInputFile(data, filename=path.rsplit("/", 1)[-1])
+        return FSInputFile(path)
+
+    def remember(self, path: str, sent: Message | bool) -> None:
+        if isinstance(sent, Message) and sent.photo:
+            self._file_ids[path] = sent.photo[-1].file_id
+
+
+async def show_photo(
+    query: CallbackQuery,
+    photos: PhotoCache,
+    path: str,
+    caption: str,
+    keyboard: InlineKeyboardMarkup,
+    *,
+    same_photo: bool = False,
+) -> None:
+    """Put a photo screen where the pressed button was (a new message replaces a text one)."""
+    message = _message(query)
+    if same_photo and message is not None and message.photo is not None:
+        # Same picture (the stepper): only the caption and buttons change.
+        try:
+            await message.edit_caption(caption=caption, reply_markup=keyboard)
+        except TelegramBadRequest as err:
+            if not _not_modified(err):
+                raise
+        return
+    chat_id = message.chat.id if message else query.from_user.id
+    sent = await query.bot.send_photo(  # type: ignore[union-attr]
+        chat_id, photos.input_for(path), caption=caption, reply_markup=keyboard
+    )
+    photos.remember(path, sent)
+    if message is not None:
+        await _delete(message)
+
+
+async def _delete(message: Message) -> None:
+    try:
+        await message.delete()
+    except TelegramBadRequest as err:
+        # Older than 48 hours, or already gone: leaving it is harmless.
+        log.debug("could not delete message %s: %s", message.message_id, err)

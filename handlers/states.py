@@ -1,0 +1,19 @@
+"""Conversation states (kept in the database, so a restart does not lose a customer's place)."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Search(StatesGroup):
+    query = State()
+
+
+class Checkout(StatesGroup):
+    saved = State()
+    name = State()
+    phone = State()
+    province = State()
+    ward = State()
+    street = State()
+    note = State()
+    payment = State()
+    review = State()

@@ -1,0 +1,70 @@
+"""The real bot, started as ``ocop-bot run``, against the project's Bot API emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from support.botprocess import TOKEN, BotProcess, Shop
+
+from bot.emulator import Emulator, FloodLimits
+from catalog import migrate
+from catalog.db import create_engine, create_session_factory
+from catalog.demo.seed import seed_demo_catalog
+from catalog.uow import UnitOfWork
+
+
+async def _build_demo(database: Path, media: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        await migrate.upgrade(engine)
+        await seed_demo_catalog(UnitOfWork(create_session_factory(engine)), media)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A migrated database with the demo catalog, built once and copied for each test."""
+    root = tmp_path_factory.mktemp("demo")
+    database, media = root / "shop.db", root / "media"
+    asyncio.run(_build_demo(database, media))
+    return database, media
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory, demo_template: tuple[Path, Path]) -> Shop:
+    """One shop per test module: the bot process takes seconds to start (aiogram's imports),
+    so the tests of a module share it, each with people of its own."""
+    tmp_path = tmp_path_factory.mktemp("shop")
+    database, media = demo_template
+    shutil.copy(database, tmp_path / "shop.db")
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        f'[shop]\nmedia_dir = "{media}"\n[telegram]\npolling_timeout = 5\n', encoding="utf-8"
+    )
+    return Shop(tmp_path, config, tmp_path / "shop.db", tmp_path / "bot.log")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def emulator() -> AsyncIterator[Emulator]:
+    emu = Emulator(flood=FloodLimits.off())
+    emu.add_bot(TOKEN)
+    await emu.start()
+    yield emu
+    await emu.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def bot_process(emulator: Emulator, shop: Shop) -> AsyncIterator[BotProcess]:
+    process = BotProcess(emulator, shop)
+    await process.start()
+    yield process
+    await process.stop()
+    log = process.log_text()
+    assert "Traceback" not in log, log
+    assert not [event.describe() for event in emulator.api_errors()], log

@@ -1,0 +1,52 @@
+"""An emulator started on loopback, and an aiogram Bot talking to it."""
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.emulator import Emulator, FloodLimits
+
+TOKEN = "4242:TEST-emulator-token"
+
+
+def make_bot(base_url: str, token: str = TOKEN) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(base_url))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
+
+
+async def close_bot(bot: Bot) -> None:
+    # AiohttpSession.close() sleeps 0.25 s for TLS shutdown; loopback HTTP has none to wait for.
+    assert isinstance(bot.session, AiohttpSession)
+    if bot.session._session is not None:
+        await bot.session._session.close()
+
+
+@pytest.fixture
+def bot_factory() -> Callable[[str, str], Bot]:
+    return make_bot
+
+
+@pytest.fixture
+def bot_closer() -> Callable[[Bot], object]:
+    return close_bot
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    emulator = Emulator(flood=FloodLimits.off())
+    emulator.add_bot(TOKEN)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def bot(emu: Emulator) -> AsyncIterator[Bot]:
+    assert emu.base_url is not None
+    tg = make_bot(emu.base_url)
+    yield tg
+    await close_bot(tg)

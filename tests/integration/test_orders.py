@@ -1,0 +1,243 @@
+"""Cart and orders against a real database: atomic stock, idempotent confirmation."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from catalog.db import create_session_factory
+from catalog.demo.seed import seed_demo_catalog
+from catalog.errors import (
+    EmptyCart,
+    InvalidTransition,
+    ItemsUnavailable,
+    NotAllowed,
+    OrderNotFound,
+    OutOfStock,
+    ProductUnavailable,
+)
+from catalog.models import Checkout, Order, OrderStatus, OutboxMessage, PaymentMethod, Product
+from catalog.services import cart, orders
+from catalog.services.orders import DeliveryDetails
+from catalog.uow import UnitOfWork
+
+DETAILS = DeliveryDetails(
+    recipient_name="Nguyễn Văn <An> & 🏺",
+    phone="+84912345678",
+    province="Hà Nội",
+    ward="Phường Hoàn Kiếm",
+    street="12 Hàng Gai",
+    note="Gọi trước khi giao",
+)
+
+
+@pytest.fixture
+async def shop(uow: UnitOfWork, media_dir: Path) -> UnitOfWork:
+    await seed_demo_catalog(uow, media_dir)
+    return uow
+
+
+async def product_id(uow: UnitOfWork, sku: str) -> int:
+    async with uow:
+        found = await uow.session.scalar(select(Product.id).where(Product.sku == sku))
+        assert found is not None
+        return found
+
+
+async def stock(uow: UnitOfWork, sku: str) -> int:
+    async with uow:
+        return await uow.session.scalar(select(Product.stock).where(Product.sku == sku)) or 0
+
+
+async def set_stock(uow: UnitOfWork, sku: str, value: int) -> None:
+    async with uow:
+        await uow.session.execute(update(Product).where(Product.sku == sku).values(stock=value))
+        await uow.commit()
+
+
+async def test_two_adds_add_two_and_never_more_than_stock(shop: UnitOfWork) -> None:
+    tea = await product_id(shop, "THANGLONG-PHUC-20")
+    await set_stock(shop, "THANGLONG-PHUC-20", 3)
+    assert await cart.add_to_cart(shop, user_id=1, product_id=tea) == 1
+    assert await cart.add_to_cart(shop, user_id=1, product_id=tea) == 2
+    with pytest.raises(OutOfStock) as err:
+        await cart.add_to_cart(shop, user_id=1, product_id=tea, quantity=2)
+    assert err.value.available == 1
+    view = await cart.get_cart(shop, user_id=1)
+    assert [(line.sku, line.quantity) for line in view.lines] == [("THANGLONG-PHUC-20", 2)]
+
+
+async def test_unknown_or_hidden_products_cannot_be_added(shop: UnitOfWork) -> None:
+    with pytest.raises(ProductUnavailable):
+        await cart.add_to_cart(shop, user_id=1, product_id=999_999)
+    async with shop:
+        await shop.session.execute(
+            update(Product).where(Product.sku == "VUNART-AO").values(active=False)
+        )
+        await shop.commit()
+    with pytest.raises(ProductUnavailable):
+        await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "VUNART-AO"))
+
+
+async def test_the_cart_groups_lines_by_producer_with_subtotals(shop: UnitOfWork) -> None:
+    await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"))
+    await cart.add_to_cart(
+        shop, user_id=1, product_id=await product_id(shop, "VUNART-KHAN"), quantity=2
+    )
+    await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "BABE-BUOI-10"))
+    view = await cart.get_cart(shop, user_id=1)
+    assert [group.subtotal for group in view.groups] == [75_000 + 85_000, 2 * 450_000]
+    assert view.total == 1_060_000
+    await cart.change_quantity(
+        shop, user_id=1, product_id=await product_id(shop, "VUNART-KHAN"), delta=-2
+    )
+    assert len((await cart.get_cart(shop, user_id=1)).groups) == 1
+
+
+async def test_placing_an_order_splits_it_per_producer_and_takes_the_stock(
+    shop: UnitOfWork,
+) -> None:
+    before = await stock(shop, "BABE-SA-10")
+    await cart.add_to_cart(
+        shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"), quantity=2
+    )
+    await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "MYDUC-KHAN"))
+    placed = await orders.place_order(
+        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="k1"
+    )
+    assert placed.created
+    assert [order.total for order in placed.orders] == [150_000, 650_000]
+    assert all(order.status == OrderStatus.new for order in placed.orders)
+    assert placed.orders[0].details == DETAILS
+    assert await stock(shop, "BABE-SA-10") == before - 2
+    assert (await cart.get_cart(shop, user_id=1)).is_empty
+    async with shop:
+        alerts = [
+            (alert.kind, alert.producer_id, alert.payload["order_id"])
+            for alert in await shop.session.scalars(select(OutboxMessage))
+        ]
+    assert sorted(alerts) == sorted(
+        ("order_alert", order.producer_id, order.id) for order in placed.orders
+    )
+    saved = await orders.saved_details(shop, user_id=1)
+    assert saved is not None
+    assert (saved.recipient_name, saved.phone, saved.street, saved.note) == (
+        DETAILS.recipient_name,
+        DETAILS.phone,
+        DETAILS.street,
+        "",
+    )
+
+
+async def test_the_same_confirmation_twice_places_one_set_of_orders(shop: UnitOfWork) -> None:
+    await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"))
+    first = await orders.place_order(
+        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
+    )
+    second = await orders.place_order(
+        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
+    )
+    assert not second.created
+    assert [o.id for o in second.orders] == [o.id for o in first.orders]
+    async with shop:
+        assert await shop.session.scalar(select(func.count()).select_from(Checkout)) == 1
+    with pytest.raises(NotAllowed):
+        await orders.place_order(
+            shop, user_id=2, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
+        )
+
+
+async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWork) -> None:
+    await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"))
+    await cart.add_to_cart(
+        shop, user_id=1, product_id=await product_id(shop, "MYDUC-GOI"), quantity=3
+    )
+    await set_stock(shop, "MYDUC-GOI", 1)
+    sa_before = await stock(shop, "BABE-SA-10")
+    with pytest.raises(ItemsUnavailable) as err:
+        await orders.place_order(
+            shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="k"
+        )
+    [shortage] = err.value.shortages
+    assert (shortage.name_vi, shortage.requested, shortage.available) == ("Gối tơ tằm", 3, 1)
+    assert await stock(shop, "BABE-SA-10") == sa_before
+    assert len((await cart.get_cart(shop, user_id=1)).lines) == 2
+    async with shop:
+        assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
+    with pytest.raises(EmptyCart):
+        await orders.place_order(
+            shop, user_id=9, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="e"
+        )
+
+
+async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
+    engine: AsyncEngine, media_dir: Path
+) -> None:
+    factory = create_session_factory(engine)
+    await seed_demo_catalog(UnitOfWork(factory), media_dir)
+    shop = UnitOfWork(factory)
+    quilt = await product_id(shop, "MYDUC-CHAN-1820")
+    await set_stock(shop, "MYDUC-CHAN-1820", 5)
+    for customer in range(1, 21):
+        await cart.add_to_cart(UnitOfWork(factory), user_id=customer, product_id=quilt)
+
+    async def buy(customer: int) -> bool:
+        try:
+            await orders.place_order(
+                UnitOfWork(factory),
+                user_id=customer,
+                details=DETAILS,
+                payment=PaymentMethod.cod,
+                idempotency_key=f"race-{customer}",
+            )
+        except ItemsUnavailable:
+            return False
+        return True
+
+    results = await asyncio.gather(*(buy(customer) for customer in range(1, 21)))
+    assert sum(results) == 5
+    assert await stock(shop, "MYDUC-CHAN-1820") == 0
+    async with shop:
+        sold = await shop.session.scalar(select(func.count()).select_from(Order))
+    assert sold == 5
+
+
+async def test_a_customer_may_cancel_only_their_own_new_order(shop: UnitOfWork) -> None:
+    await cart.add_to_cart(
+        shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"), quantity=4
+    )
+    before = await stock(shop, "BABE-SA-10")
+    placed = await orders.place_order(
+        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="c"
+    )
+    order_id = placed.orders[0].id
+    assert await stock(shop, "BABE-SA-10") == before - 4
+    with pytest.raises(NotAllowed):
+        await orders.get_order(shop, user_id=2, order_id=order_id)
+    with pytest.raises(NotAllowed):
+        await orders.cancel_order_by_customer(shop, user_id=2, order_id=order_id)
+    with pytest.raises(OrderNotFound):
+        await orders.get_order(shop, user_id=1, order_id=424242)
+    cancelled = await orders.cancel_order_by_customer(shop, user_id=1, order_id=order_id)
+    assert cancelled.status == OrderStatus.cancelled
+    assert await stock(shop, "BABE-SA-10") == before
+    with pytest.raises(InvalidTransition):
+        await orders.cancel_order_by_customer(shop, user_id=1, order_id=order_id)
+    assert await stock(shop, "BABE-SA-10") == before
+
+
+async def test_orders_are_listed_newest_first_a_page_at_a_time(shop: UnitOfWork) -> None:
+    sa = await product_id(shop, "BABE-SA-10")
+    for n in range(7):
+        await cart.add_to_cart(shop, user_id=1, product_id=sa)
+        await orders.place_order(
+            shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key=f"{n}"
+        )
+    first = await orders.list_orders(shop, user_id=1)
+    second = await orders.list_orders(shop, user_id=1, page=1)
+    assert (first.pages, len(first.orders), len(second.orders)) == (2, 5, 2)
+    ids = [o.id for o in first.orders + second.orders]
+    assert ids == sorted(ids, reverse=True)
+    assert (await orders.list_orders(shop, user_id=2)).orders == ()

@@ -1,0 +1,87 @@
+"""The bot as a separate ``ocop-bot run`` process, and the files it works on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.emulator import Emulator
+
+TOKEN = "777000:E2E-token_for-tests"
+ADMIN_ID = 500001
+OCOP_BOT = Path(sys.executable).with_name("ocop-bot")
+
+
+@dataclass(frozen=True)
+class Shop:
+    """A working directory for one bot process: its config, database and media."""
+
+    root: Path
+    config: Path
+    database: Path
+    log: Path
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite+aiosqlite:///{self.database}"
+
+
+class BotProcess:
+    """``ocop-bot run`` in a subprocess; its log is checked for tracebacks at the end."""
+
+    def __init__(self, emulator: Emulator, shop: Shop, extra_env: dict[str, str] | None = None):
+        self.emulator = emulator
+        self.shop = shop
+        self.extra_env = extra_env or {}
+        self.process: asyncio.subprocess.Process | None = None
+
+    def _polls(self) -> int:
+        return sum(1 for call in self.emulator.calls if call.method.lower() == "getupdates")
+
+    async def start(self) -> None:
+        env = {
+            **os.environ,
+            "BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": str(self.emulator.base_url),
+            "DATABASE_URL": self.shop.database_url,
+            "ADMIN_IDS": str(ADMIN_ID),
+            "LOG_LEVEL": "INFO",
+            **self.extra_env,
+        }
+        polls = self._polls()
+        with self.shop.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                str(OCOP_BOT), "--config", str(self.shop.config), "run",
+                cwd=self.shop.root, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
+            )  # fmt: skip
+        # Ready when it asks for updates (API calls are not chat events, so poll for it).
+        for _ in range(600):
+            if self._polls() > polls or self.process.returncode is not None:
+                break
+            await asyncio.sleep(0.05)
+        if self._polls() <= polls or self.process.returncode is not None:
+            await self.stop()
+            raise AssertionError(f"the bot did not start:\n{self.log_text()}")
+
+    async def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.process is None:
+            return 0
+        process, self.process = self.process, None
+        if process.returncode is None:
+            process.send_signal(sig)
+        try:
+            return await asyncio.wait_for(process.wait(), timeout=10)
+        except TimeoutError:
+            process.kill()
+            return await process.wait()
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    def log_text(self) -> str:
+        return self.shop.log.read_text(encoding="utf-8", errors="replace")

@@ -1,0 +1,174 @@
+import phonenumbers
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from catalog.errors import ShopError
+from catalog.phone import InvalidPhone, PhoneProblem, format_phone_display, normalize_phone
+
+# DOMAIN.md: the mobile prefixes in use since the 2018 renumbering.
+MOBILE_PREFIXES = (
+    [f"3{d}" for d in "23456789"]
+    + ["56", "58", "59", "70", "76", "77", "78", "79"]
+    + [f"8{d}" for d in "12345689"]
+    + [f"9{d}" for d in "01234"]
+    + [f"9{d}" for d in "6789"]
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("0912 345 678", "+84912345678"),
+        ("0912.345.678", "+84912345678"),
+        ("0912-345-678", "+84912345678"),
+        ("0912345678", "+84912345678"),
+        ("+84 912345678", "+84912345678"),
+        ("+84 912 345 678", "+84912345678"),
+        ("(+84) 912 345 678", "+84912345678"),
+        ("+84 (0) 912 345 678", "+84912345678"),
+        ("84912345678", "+84912345678"),
+        ("0084 912 345 678", "+84912345678"),
+        ("  0912 345 678\n", "+84912345678"),
+        ("０９１２ ３４５ ６７８", "+84912345678"),
+        ("0843 123 456", "+84843123456"),
+        ("(024) 3826 1234", "+842438261234"),
+        ("024 3826 1234", "+842438261234"),
+        ("024.3826.1234", "+842438261234"),
+        ("+84 24 3826 1234", "+842438261234"),
+        ("028 3822 1234", "+842838221234"),
+    ],
+)
+def test_normalize_phone_accepts_common_forms(typed: str, e164: str) -> None:
+    assert normalize_phone(typed) == e164
+
+
+@pytest.mark.parametrize("shared", ["84912345678", "+84912345678"])
+def test_normalize_phone_accepts_a_telegram_contact(shared: str) -> None:
+    assert normalize_phone(shared) == "+84912345678"
+
+
+def test_normalize_phone_accepts_possible_numbers_the_metadata_does_not_know_yet() -> None:
+    # 089 is a MobiFone range (DOMAIN.md) that phonenumbers does not yet call valid.
+    number = phonenumbers.parse("0891 234 567", "VN")
+    assert phonenumbers.is_possible_number(number)
+    assert not phonenumbers.is_valid_number(number)
+    assert normalize_phone("0891 234 567") == "+84891234567"
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("", PhoneProblem.EMPTY),
+        ("   \t ", PhoneProblem.EMPTY),
+        ("0" * 31, PhoneProblem.TOO_LONG),
+        ("0912 345 678" + " " * 10 + "0912 345 678", PhoneProblem.TOO_LONG),
+        ("abc", PhoneProblem.NOT_A_NUMBER),
+        ("0912ABCDEF", PhoneProblem.NOT_A_NUMBER),
+        ("0912 345 678 ext 12", PhoneProblem.NOT_A_NUMBER),
+        ("0912_345_678", PhoneProblem.NOT_A_NUMBER),
+        ("---", PhoneProblem.NOT_A_NUMBER),
+        ("++84912345678", PhoneProblem.NOT_A_NUMBER),
+        ("+1 650 253 0000", PhoneProblem.FOREIGN),
+        ("+44 20 7946 0958", PhoneProblem.FOREIGN),
+        ("0044 20 7946 0958", PhoneProblem.FOREIGN),
+        ("+999 123 456", PhoneProblem.FOREIGN),
+        ("01234 567 890", PhoneProblem.INVALID),
+        ("0168 123 4567", PhoneProblem.INVALID),
+        ("09123456789", PhoneProblem.INVALID),
+        ("091234567", PhoneProblem.INVALID),
+        ("024 3826 123", PhoneProblem.INVALID),
+        ("1900 1234", PhoneProblem.INVALID),
+        ("0412 345 678", PhoneProblem.INVALID),
+        ("+84", PhoneProblem.INVALID),
+        ("0084", PhoneProblem.INVALID),
+        ("12", PhoneProblem.INVALID),
+    ],
+)
+def test_normalize_phone_rejects_with_a_reason(typed: str, reason: PhoneProblem) -> None:
+    with pytest.raises(InvalidPhone) as caught:
+        normalize_phone(typed)
+    assert caught.value.reason is reason
+    assert caught.value.text == typed
+
+
+def test_invalid_phone_is_a_shop_error_carrying_data() -> None:
+    err = InvalidPhone("abc", PhoneProblem.NOT_A_NUMBER)
+    assert isinstance(err, ShopError)
+    assert err.args == ("abc", "not_a_number")
+
+
+@pytest.mark.parametrize(
+    ("e164", "shown"),
+    [
+        ("+84912345678", "0912 345 678"),
+        ("+84891234567", "0891 234 567"),
+        ("+842438261234", "024 3826 1234"),
+        ("+842033812345", "0203 3812 345"),
+    ],
+)
+def test_format_phone_display_groups_the_national_form(e164: str, shown: str) -> None:
+    assert format_phone_display(e164) == shown
+
+
+def test_format_phone_display_refuses_what_is_not_a_phone() -> None:
+    with pytest.raises(InvalidPhone) as caught:
+        format_phone_display("+16502530000")
+    assert caught.value.reason is PhoneProblem.FOREIGN
+
+
+@st.composite
+def typed_mobiles(draw: st.DrawFn) -> tuple[str, str]:
+    """A valid mobile number as people type it, and its E.164 form."""
+    prefix = draw(st.sampled_from(MOBILE_PREFIXES))
+    subscriber = draw(st.text(alphabet="0123456789", min_size=7, max_size=7))
+    national = prefix + subscriber
+    lead = draw(st.sampled_from(["0", "+84", "84", "0084", "+84 ", "0084 ", "(+84) ", "+84 (0)"]))
+    separators = draw(st.lists(st.sampled_from(["", "", " ", ".", "-"]), min_size=8, max_size=8))
+    body = national[0] + "".join(
+        sep + digit for sep, digit in zip(separators, national[1:], strict=True)
+    )
+    return lead + body, "+84" + national
+
+
+@given(typed_mobiles())
+@example(("0912 345 678", "+84912345678"))
+def test_any_typed_form_of_a_mobile_normalises_to_one_number(case: tuple[str, str]) -> None:
+    typed, e164 = case
+    assert normalize_phone(typed) == e164
+
+
+@given(typed_mobiles())
+def test_normalisation_is_idempotent_and_the_display_form_reads_back(
+    case: tuple[str, str],
+) -> None:
+    e164 = normalize_phone(case[0])
+    assert normalize_phone(e164) == e164
+    shown = format_phone_display(e164)
+    assert shown.startswith("0")
+    assert normalize_phone(shown) == e164
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
+def test_any_hanoi_landline_normalises(subscriber: str) -> None:
+    assert normalize_phone(f"024 {subscriber}") == f"+8424{subscriber}"
+    assert format_phone_display(f"+8424{subscriber}") == (f"024 {subscriber[:4]} {subscriber[4:]}")
+
+
+def outcome(text: str) -> str | InvalidPhone:
+    try:
+        return normalize_phone(text)
+    except InvalidPhone as err:
+        return err
+
+
+@given(st.one_of(st.text(), st.text(alphabet="0123456789 +.-()/84", max_size=40)))
+def test_normalize_phone_raises_nothing_but_invalid_phone(text: str) -> None:
+    result = outcome(text)
+    if isinstance(result, InvalidPhone):
+        assert result.text == text
+        assert isinstance(result.reason, PhoneProblem)
+    else:
+        assert result.startswith("+84")
+        assert result[1:].isdigit()
+        assert normalize_phone(result) == result
