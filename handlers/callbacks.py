@@ -45,7 +45,7 @@ class ProductAction(StrEnum):
     less = "l"
     more = "m"
     add = "a"
-    back = "b"
+    count = "n"
 
 
 class ProductCb(CallbackData, prefix="p"):

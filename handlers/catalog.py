@@ -242,7 +242,7 @@ def product_kb(product: ProductView, callback: ProductCb) -> InlineKeyboardMarku
         qty = min(max(callback.qty, 1), product.stock)
         builder.row(
             InlineKeyboardButton(text="➖", callback_data=cb(ProductAction.less, qty)),
-            InlineKeyboardButton(text=str(qty), callback_data=cb(ProductAction.show, qty)),
+            InlineKeyboardButton(text=str(qty), callback_data=cb(ProductAction.count, qty)),
             InlineKeyboardButton(text="➕", callback_data=cb(ProductAction.more, qty)),
         )
         builder.row(
@@ -336,11 +336,14 @@ async def on_product(
         return
     action = callback_data.action
     qty = min(callback_data.qty, max(product.stock, 1))
+    if action == ProductAction.count:
+        await query.answer()
+        return
     if action == ProductAction.add:
+        # The card stays as it is: the answer says what happened.
         await _add_to_cart(query, uow, product, qty)
-        snapshot = await catalog_cache.get()
-        product = snapshot.products[product.id]
-    elif action == ProductAction.more:
+        return
+    if action == ProductAction.more:
         if qty >= product.stock:
             await query.answer(_("Only {count} in stock.").format(count=product.stock))
             return
@@ -350,8 +353,7 @@ async def on_product(
             await query.answer(_("At least one."))
             return
         qty -= 1
-    if action != ProductAction.add:
-        await query.answer()
+    await query.answer()
     callback = callback_data.model_copy(update={"qty": qty, "action": ProductAction.show})
     await _show_product(
         query,

@@ -1,0 +1,137 @@
+"""Forged buttons, stray text and odd input: a clear answer, never a traceback or silence."""
+
+import asyncio
+import sqlite3
+
+import pytest
+from support.botprocess import BotProcess, Shop
+
+from bot.emulator import Emulator, Person
+from bot.emulator.models import CallbackAnswer
+from catalog.money import format_vnd
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(shop.database) as db:
+        return db.execute(sql, args).fetchall()
+
+
+async def forge(emulator: Emulator, person: Person, data: str) -> CallbackAnswer:
+    """Press a button the bot never sent, on the bot's latest message."""
+    message = person.last_bot_message
+    assert message is not None
+    record = emulator.post_callback_query(person.chat, person.user, message, data)
+    answer = await emulator.wait_until(lambda: record.answer, timeout=5)
+    assert answer is not None, person.transcript()
+    return answer
+
+
+async def fill_cart_and_reach_review(person: Person) -> None:
+    await person.send("/start")
+    await person.next_message()
+    await person.send("nem chua")
+    await person.next_message()
+    await person.press(f"Nem chua fermented pork · {format_vnd(100_000, 'en')}")
+    await person.next_message()
+    await person.press("🛒 Add 1 to cart")
+    await person.wait_callback_answer()
+    await person.press("🛒 Cart")
+    await person.next_message()
+    await person.press("✅ Checkout")
+    await person.next_message()
+    steps = (
+        ("Lê Chi", "A phone number"),
+        ("0912345678", "Provinces and cities:"),
+        ("Hà Nội", "Ward or commune"),
+        ("Phường Tây Hồ", "House number"),
+        ("3 Quảng An", "A note for the producer"),
+    )
+    for answer, next_question in steps:
+        await person.send(answer)
+        await person.wait_for(lambda m, q=next_question: q in m.text)
+    await person.press("⏭ No note")
+    await person.next_message()
+    await person.press("💵 Cash on delivery")
+    await person.wait_for(lambda m: "Your order" in m.text)
+
+
+async def test_forged_and_stale_buttons_are_refused_politely(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    eve = emulator.person("Eve", language_code="en")
+    await eve.send("/start")
+    await eve.next_message()
+    [(oil_id,)] = query(shop, "SELECT id FROM products WHERE sku = 'BABE-SA-10'")
+
+    unknown = await forge(emulator, eve, "p:a:999999:1:h:0:0")
+    assert unknown.text == "This product is no longer available."
+    negative = await forge(emulator, eve, f"p:a:{oil_id}:-3:h:0:0")
+    assert negative.text == "That is not allowed."
+    garbage = await forge(emulator, eve, "p:zz:1")
+    assert garbage.text == "This menu has expired. Send /start for a fresh one."
+    category = await forge(emulator, eve, "n:c:4242:0")
+    assert category.text == "This is no longer available."
+    confirm = await forge(emulator, eve, "k:ok:0:deadbeefdeadbeef")
+    assert confirm.text == "This summary is out of date. Open the cart to order."
+    assert query(shop, "SELECT COUNT(*) FROM cart_lines") == query(
+        shop, "SELECT COUNT(*) FROM cart_lines"
+    )
+
+
+async def test_another_customers_order_is_not_shown(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    chi = emulator.person("Chi", language_code="en")
+    await fill_cart_and_reach_review(chi)
+    await chi.press("✅ Confirm order")
+    await chi.wait_callback_answer()
+    [(order_id,)] = query(shop, "SELECT id FROM orders WHERE user_id = ?", chi.id)
+
+    eve = emulator.person("Eve", language_code="en")
+    await eve.send("/start")
+    await eve.next_message()
+    peek = await forge(emulator, eve, f"o:s:{order_id}:0")
+    assert peek.text == "That is not allowed."
+    cancel = await forge(emulator, eve, f"o:cy:{order_id}:0")
+    assert cancel.text == "That is not allowed."
+    assert "Lê Chi" not in eve.transcript()
+    assert query(shop, "SELECT status FROM orders WHERE id = ?", order_id) == [("new",)]
+
+
+async def test_a_double_tap_on_confirm_places_one_order(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    dung = emulator.person("Dũng", language_code="en")
+    await fill_cart_and_reach_review(dung)
+    review = dung.last_bot_message
+    assert review is not None
+    button = review.inline_button("✅ Confirm order")
+    assert button is not None
+    first = emulator.post_callback_query(dung.chat, dung.user, review, button["callback_data"])
+    second = emulator.post_callback_query(dung.chat, dung.user, review, button["callback_data"])
+    answers = await asyncio.gather(
+        emulator.wait_until(lambda: first.answer, timeout=5),
+        emulator.wait_until(lambda: second.answer, timeout=5),
+    )
+    assert [a.text for a in answers if a] == [
+        "Thank you! Your order is placed.",
+        "This order has already been placed.",
+    ]
+    assert query(shop, "SELECT COUNT(*) FROM orders WHERE user_id = ?", dung.id) == [(1,)]
+
+
+async def test_stray_text_long_text_and_stickers_get_an_answer(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    lan = emulator.person("Lan", language_code="vi")
+    await lan.send("/start")
+    await lan.next_message()
+    await lan.send("🙂" * 10 + "<b>&amp;" + "x" * 4000)
+    reply = await lan.next_message()
+    assert reply.text.startswith("Không tìm thấy gì cho")
+    await lan.send("   ")
+    assert "Vui lòng gõ từ cần tìm." in (await lan.next_message()).text
+    await lan.send_location(21.0, 105.8)
+    assert "Mình chưa hiểu ý bạn" in (await lan.next_message()).text

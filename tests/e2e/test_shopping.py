@@ -1,0 +1,221 @@
+"""Whole shopping journeys, as customers click them, against the real bot process."""
+
+import sqlite3
+from io import BytesIO
+
+import pytest
+import zxingcpp
+from PIL import Image
+from support.botprocess import BotProcess, Shop
+
+from bot.emulator import Emulator, Person
+from catalog.money import format_vnd
+from catalog.vietqr import parse_payload
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(shop.database) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def stock(shop: Shop, sku: str) -> int:
+    [(value,)] = query(shop, "SELECT stock FROM products WHERE sku = ?", sku)
+    assert isinstance(value, int)
+    return value
+
+
+def item(name: str, price: int, locale: str) -> str:
+    """A product's button in a list, as the customer sees it."""
+    return f"{name} · {format_vnd(price, locale)}"
+
+
+async def start(person: Person) -> None:
+    await person.send("/start")
+    await person.next_message()
+
+
+async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    an = emulator.person("An", language_code="vi", phone="+84912345601")
+    oil_stock = stock(shop, "BABE-SA-10")
+    await start(an)
+
+    await an.press("🛍 Danh mục")
+    home = await an.next_message()
+    assert "Danh mục OCOP" in home.text
+    await an.press("🗂 Theo nhóm hàng")
+    categories = await an.wait_for(lambda m: m.message_id == home.message_id and m.edited)
+    assert "Nhóm hàng" in categories.text
+    await an.press("Dược liệu và sản phẩm từ dược liệu (6)")
+    await an.wait_for(lambda m: "Dược liệu" in m.text and m.message_id == home.message_id)
+    await an.press(item("Tinh dầu sả chanh", 75_000, "vi"))
+    card = await an.next_message()
+    assert card.photo is not None
+    assert card.text.startswith("Tinh dầu sả chanh\n💰 75.000\xa0₫ / lọ 10 ml")
+    assert "⭐⭐⭐ OCOP 3 sao, năm 2023" in card.text
+    assert f"✅ Còn hàng: {oil_stock}" in card.text
+
+    await an.press("➕")
+    await an.wait_for(lambda m: m.message_id == card.message_id and "🛒 Thêm 2 vào giỏ" in
+                      sum(an.buttons(m), []))  # fmt: skip
+    await an.press("🛒 Thêm 2 vào giỏ")
+    answer = await an.wait_callback_answer()
+    assert answer.text == "Đã thêm vào giỏ. Giỏ của bạn có 2 sản phẩm này."
+
+    await an.press("🛒 Giỏ hàng")
+    cart = await an.next_message()
+    assert "• Tinh dầu sả chanh × 2 — 150.000\xa0₫" in cart.text
+    assert "Tổng cộng: 150.000\xa0₫" in cart.text
+
+    await an.press("✅ Đặt hàng")
+    assert "Ai nhận hàng?" in (await an.next_message()).text
+    await an.press("An")
+    assert "Số điện thoại" in (await an.next_message()).text
+    await an.share_contact()
+    await an.wait_for(lambda m: m.text == "Tỉnh, thành phố:")
+    await an.press("Hà Nội")
+    assert "Phường hoặc xã ở Hà Nội?" in (await an.next_message()).text
+    await an.send("Phường Hoàn Kiếm")
+    await an.next_message()
+    await an.send("12 <Hàng Gai> & 🏮")
+    await an.next_message()
+    await an.press("⏭ Không ghi chú")
+    assert "thanh toán" in (await an.next_message()).text
+    await an.press("💵 Thanh toán khi nhận hàng (COD)")
+    review = await an.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
+    assert "📞 0912 345 601" in review.text
+    assert "📍 12 <Hàng Gai> & 🏮, Phường Hoàn Kiếm, Hà Nội" in review.text
+    assert "&lt;" in review.html
+
+    await an.press("✅ Xác nhận đặt hàng")
+    assert (await an.wait_callback_answer()).text == "Cảm ơn bạn! Đơn hàng đã được đặt."
+    placed = await an.wait_for(lambda m: "Đơn hàng đã được đặt" in m.text and not m.edited)
+    [(order_id, number_total, status)] = query(
+        shop, "SELECT id, total, status FROM orders WHERE user_id = ?", an.id
+    )
+    number = f"DH{order_id:05d}"
+    assert f"📦 {number} — Cơ sở sản xuất tinh bột nghệ Bà Bé: 150.000\xa0₫" in placed.text
+    assert (number_total, status) == (150_000, "new")
+    assert stock(shop, "BABE-SA-10") == oil_stock - 2
+    assert query(shop, "SELECT kind FROM outbox WHERE payload LIKE ?", f"%{order_id}%") == [
+        ("order_alert",)
+    ]
+    assert an.reply_keyboard[0] == ["🛍 Danh mục", "🔎 Tìm kiếm"]
+
+    await an.press("📦 Đơn của tôi")
+    await an.next_message()
+    await an.press(f"{number} · 150.000\xa0₫ · 🆕 Mới")
+    detail = await an.wait_for(lambda m: f"Đơn hàng {number}" in m.text)
+    assert "Trạng thái: 🆕 Mới" in detail.text
+    await an.press("✖️ Hủy đơn này")
+    await an.wait_for(lambda m: ["Có, hủy đơn", "Không, giữ lại"] in an.buttons(m))
+    await an.press("Có, hủy đơn")
+    assert (await an.wait_callback_answer()).text == f"Đơn {number} đã được hủy."
+    assert stock(shop, "BABE-SA-10") == oil_stock
+
+
+async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_english(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    mary = emulator.person("Mary", language_code="en")
+    await start(mary)
+    await mary.press("🔎 Search")
+    await mary.next_message()
+    await mary.send("am chen bat trang sen")
+    results = await mary.next_message()
+    assert results.text.startswith("🔎 Results for “am chen bat trang sen”")
+    await mary.press(item("Lotus tea set", 980_000, "en"))
+    await mary.next_message()
+    await mary.press("🛒 Add 1 to cart")
+    await mary.wait_callback_answer()
+
+    await mary.send("khan lua van phuc")
+    await mary.next_message()
+    await mary.press(item("Van Phuc silk scarf", 450_000, "en"))
+    await mary.next_message()
+    await mary.press("🛒 Add 1 to cart")
+    await mary.wait_callback_answer()
+    await mary.press("🛒 Cart")
+    cart = await mary.next_message()
+    assert "Total: ₫1,430,000" in cart.text
+    assert "one order per producer" in cart.text
+
+    await mary.press("✅ Checkout")
+    await mary.next_message()
+    await mary.send("Mary <Smith> & co")
+    await mary.next_message()
+    await mary.send("12345")
+    refusal = await mary.next_message()
+    assert "is not a phone number we can call" in refusal.text
+    await mary.next_message()
+    await mary.send("+84 912.345.678")
+    await mary.wait_for(lambda m: m.text == "Provinces and cities:")
+    await mary.send("ha noi")
+    assert "Ward or commune" in (await mary.next_message()).text
+    await mary.send("Phường Ba Đình")
+    await mary.next_message()
+    await mary.send("x" * 301)
+    assert "at most 300 characters" in (await mary.next_message()).text
+    await mary.next_message()
+    await mary.send("5 Phan Đình Phùng")
+    await mary.next_message()
+    await mary.send("Please call before 😊")
+    await mary.next_message()
+    await mary.send("bank please")
+    assert (await mary.next_message()).text == "Please answer with the buttons below."
+    await mary.press("🏦 Bank transfer (VietQR)")
+    review = await mary.wait_for(lambda m: "Your order" in m.text)
+    assert "👤 Mary <Smith> & co" in review.text
+    assert "📝 Please call before 😊" in review.text
+    await mary.press("✅ Confirm order")
+    await mary.wait_callback_answer()
+
+    orders = query(shop, "SELECT id, total FROM orders WHERE user_id = ? ORDER BY id", mary.id)
+    assert [total for _, total in orders] == [980_000, 450_000]
+    codes = [
+        await mary.wait_for(lambda m, n=f"DH{oid:05d}": m.photo is not None and n in m.text)
+        for oid, _ in orders
+    ]
+    for (order_id, total), code in zip(orders, codes, strict=True):
+        assert code.photo is not None
+        [barcode] = zxingcpp.read_barcodes(Image.open(BytesIO(code.photo)))
+        fields = parse_payload(barcode.text)  # raises on a wrong CRC
+        assert fields["54"] == str(total)
+        assert fields["62.08"] == f"OCOP DH{order_id:05d}"
+        assert fields["53"] == "704"
+
+
+async def test_the_checkout_survives_a_restart_and_a_language_switch(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    binh = emulator.person("Bình", language_code="vi")
+    await start(binh)
+    await binh.send("gio lua")
+    await binh.next_message()
+    await binh.press(item("Giò lụa", 120_000, "vi"))
+    await binh.next_message()
+    await binh.press("🛒 Thêm 1 vào giỏ")
+    await binh.wait_callback_answer()
+    await binh.press("🛒 Giỏ hàng")
+    await binh.next_message()
+    await binh.press("✅ Đặt hàng")
+    await binh.next_message()
+    await binh.send("Trần Bình")
+    await binh.next_message()
+    await binh.send("0987 654 321")
+    await binh.wait_for(lambda m: m.text == "Tỉnh, thành phố:")
+
+    await bot_process.restart()
+    await binh.send("Bắc Ninh")
+    assert "Phường hoặc xã ở Bắc Ninh?" in (await binh.next_message()).text
+
+    await binh.send("/language")
+    await binh.next_message()
+    await binh.press("🇬🇧 English")
+    again = await binh.wait_for(lambda m: "Ward or commune" in m.text)
+    assert "in Bắc Ninh?" in again.text
+    await binh.send("Phường Kinh Bắc")
+    assert "House number and street" in (await binh.next_message()).text
