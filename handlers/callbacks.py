@@ -45,7 +45,7 @@ class ProductAction(StrEnum):
     less = "l"
     more = "m"
     add = "a"
-    count = "n"
+    quantity = "n"
 
 
 class ProductCb(CallbackData, prefix="p"):

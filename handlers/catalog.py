@@ -242,7 +242,7 @@ def product_kb(product: ProductView, callback: ProductCb) -> InlineKeyboardMarku
         qty = min(max(callback.qty, 1), product.stock)
         builder.row(
             InlineKeyboardButton(text="➖", callback_data=cb(ProductAction.less, qty)),
-            InlineKeyboardButton(text=str(qty), callback_data=cb(ProductAction.count, qty)),
+            InlineKeyboardButton(text=str(qty), callback_data=cb(ProductAction.quantity, qty)),
             InlineKeyboardButton(text="➕", callback_data=cb(ProductAction.more, qty)),
         )
         builder.row(
@@ -336,7 +336,7 @@ async def on_product(
         return
     action = callback_data.action
     qty = min(callback_data.qty, max(product.stock, 1))
-    if action == ProductAction.count:
+    if action == ProductAction.quantity:
         await query.answer()
         return
     if action == ProductAction.add:
