@@ -9,10 +9,17 @@ MO := $(PO:.po=.mo)
 
 .PHONY: run test install test-deps lint typecheck pytest i18n translations migrate seed clean
 
+# With BOT_TOKEN: the real bot on Telegram. Without: the offline playground in a browser.
 run: install translations
 	$(BIN)/ocop-bot db upgrade
 	$(BIN)/ocop-bot catalog seed-demo --if-empty
-	$(BIN)/ocop-bot run
+	@if [ -n "$$BOT_TOKEN" ]; then \
+		$(BIN)/ocop-bot run; \
+	else \
+		echo "No BOT_TOKEN: starting the offline playground at http://127.0.0.1:8080/"; \
+		echo "(BOT_TOKEN=123456789:AAH… make run runs the bot on Telegram instead)"; \
+		$(BIN)/ocop-bot playground; \
+	fi
 
 test: install translations test-deps lint typecheck pytest
 
@@ -41,6 +48,7 @@ i18n: install
 
 test-deps:
 	bash tests/setup/install-postgres.sh
+	bash tests/setup/install-chromium.sh
 
 lint: install
 	$(BIN)/ruff check .

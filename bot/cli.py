@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.config import Config, ConfigError, load_config
 from bot.i18n import TranslationsMissing
+from bot.playground import run_playground
 from bot.runner import SchemaOutdated, run_polling
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
@@ -41,6 +42,21 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         help="run the bot (long polling)",
         description="Run the bot with long polling against TELEGRAM_API_BASE.",
+    )
+
+    playground = commands.add_parser(
+        "playground",
+        parents=[common],
+        help="the whole shop offline, in a browser (no bot token needed)",
+        description="Start the Bot API emulator, the real bot and a web page showing a "
+        "customer, a producer group and an admin chatting with it. Uses DATABASE_URL "
+        "(migrated and given the demo catalog when empty).",
+    )
+    playground.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    playground.add_argument(
+        "--port", type=int, default=8080, help="port for the page (default: 8080)"
     )
 
     db = commands.add_parser("db", parents=[common], help="database schema")
@@ -108,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             asyncio.run(run_polling(config))
+        elif args.command == "playground":
+            asyncio.run(run_playground(config, host=args.host, port=args.port))
         elif args.command == "db":
             asyncio.run(_db_upgrade(config, args.revision))
         elif args.command == "catalog":

@@ -80,6 +80,14 @@ class ShopSettings(_Section):
     media_dir: Path = Path("data/media")
 
 
+class OutboxSettings(_Section):
+    lease_seconds: float = Field(default=30.0, gt=0)
+    poll_seconds: float = Field(default=2.0, gt=0)
+    group_messages_per_minute: int = Field(default=20, ge=1)
+    chat_messages_per_second: float = Field(default=1.0, gt=0)
+    messages_per_second: float = Field(default=30.0, gt=0)
+
+
 class LogSettings(_Section):
     level: LogLevel = "INFO"
 
@@ -88,6 +96,7 @@ class Config(_Section):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     shop: ShopSettings = ShopSettings()
+    outbox: OutboxSettings = OutboxSettings()
     log: LogSettings = LogSettings()
 
     def require_token(self) -> str:

@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Config
 from bot.i18n import LANGUAGES, N_, LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
+from bot.outbox import OutboxSender
 from bot.retry import RetryAfterMiddleware
 from bot.storage import DatabaseStorage
+from catalog.outbox import OutboxSignal
 from catalog.snapshot import CatalogCache
 from handlers import create_routers
 from handlers.screens import PhotoCache
@@ -55,6 +57,10 @@ def build_dispatcher(
     """The production dispatcher; tests build theirs the same way."""
     language_cache = LanguageCache()
     catalog_cache = catalog_cache or CatalogCache(session_factory)
+    outbox_signal = OutboxSignal()
+    sender = OutboxSender(
+        session_factory, i18n, config.telegram.admin_ids, config.outbox, outbox_signal
+    )
     dispatcher = Dispatcher(
         storage=storage or DatabaseStorage(session_factory),
         # One update at a time per user and chat: two quick taps must not interleave.
@@ -63,8 +69,18 @@ def build_dispatcher(
         language_cache=language_cache,
         catalog_cache=catalog_cache,
         photos=PhotoCache(),
+        outbox_signal=outbox_signal,
     )
-    dispatcher.update.outer_middleware(UnitOfWorkMiddleware(session_factory, catalog_cache))
+    dispatcher.update.outer_middleware(
+        UnitOfWorkMiddleware(session_factory, catalog_cache, outbox_signal)
+    )
+
+    # The sender lives as long as polling (or the webhook server) does.
+    async def start_outbox(bot: Bot) -> None:
+        await sender.start(bot)
+
+    dispatcher.startup.register(start_outbox)
+    dispatcher.shutdown.register(sender.stop)
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
     return dispatcher

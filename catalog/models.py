@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -116,6 +117,8 @@ class Producer(Base):
     bank_account_name: Mapped[str | None] = mapped_column(String(100))
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     group_language: Mapped[str] = mapped_column(String(2), default="vi")
+    # Admins are told once that orders wait for this producer's group; linking resets it.
+    unlinked_warning_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     products: Mapped[list[Product]] = relationship(back_populates="producer")
@@ -250,6 +253,11 @@ class Order(Base):
     address_street: Mapped[str] = mapped_column(String(300))
     note: Mapped[str] = mapped_column(String(500), default="")
     total: Mapped[int] = mapped_column(BigInteger)
+    # The customer's language when ordering: their notices are written in it.
+    locale: Mapped[str] = mapped_column(String(2), default="vi", server_default="vi")
+    # The producer group's message about this order, edited as its status changes.
+    alert_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    alert_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -334,6 +342,19 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column()
 
 
+class GroupLinkCode(Base):
+    """A single-use code that links a Telegram group to a producer; valid for 15 minutes."""
+
+    __tablename__ = "group_link_codes"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    used_in_chat: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class ConversationState(Base):
     """Where each user is in a conversation (aiogram FSM), kept across restarts."""
 
@@ -352,6 +373,7 @@ __all__ = [
     "Category",
     "Checkout",
     "ConversationState",
+    "GroupLinkCode",
     "Order",
     "OrderLine",
     "OrderStatus",

@@ -154,11 +154,12 @@ class CatalogSnapshot:
             key=lambda c: (c.position, c.id),
         )
 
-    def producer_list(self, language: str) -> list[ProducerView]:
+    def producer_list(self, language: str, *, include_empty: bool = False) -> list[ProducerView]:
+        """Producers in alphabetical order; those with nothing on sale only if asked for."""
         key = _sort_key(language)
         shown = {p.producer_id for p in self.products.values() if p.active}
         return sorted(
-            (p for p in self.producers.values() if p.id in shown),
+            (p for p in self.producers.values() if include_empty or p.id in shown),
             key=lambda p: key(p.name(language)),
         )
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog.repositories import CatalogRepository, UserRepository
 
 if TYPE_CHECKING:
+    from catalog.outbox import OutboxSignal
     from catalog.snapshot import CatalogCache
 
 
@@ -28,11 +29,14 @@ class UnitOfWork:
         self,
         session_factory: async_sessionmaker[AsyncSession],
         catalog_cache: CatalogCache | None = None,
+        outbox_signal: OutboxSignal | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
         self.catalog_cache = catalog_cache
+        self.outbox_signal = outbox_signal
         self._changed_products: set[int] = set()
+        self._outbox_written = False
 
     @property
     def session(self) -> AsyncSession:
@@ -56,6 +60,7 @@ class UnitOfWork:
     ) -> None:
         session, self._session = self.session, None
         self._changed_products = set()
+        self._outbox_written = False
         try:
             await session.rollback()
         finally:
@@ -66,7 +71,14 @@ class UnitOfWork:
         # Only what was committed reaches the cache; a rollback leaves it as it was.
         if self.catalog_cache is not None and self._changed_products:
             self.catalog_cache.products_changed(self._changed_products)
+        if self.outbox_signal is not None and self._outbox_written:
+            self.outbox_signal.notify()
         self._changed_products = set()
+        self._outbox_written = False
+
+    def outbox_written(self) -> None:
+        """Note that this transaction queued messages: the sender is woken on commit."""
+        self._outbox_written = True
 
     def products_changed(self, product_ids: Iterable[int]) -> None:
         """Note products whose stock, price or visibility this transaction changes."""

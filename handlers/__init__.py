@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import cart, catalog, checkout, fallback, language, orders, start
+from handlers import admin, cart, catalog, checkout, fallback, language, orders, producer, start
 
 
 def create_routers() -> list[Router]:
@@ -12,11 +12,14 @@ def create_routers() -> list[Router]:
     return [
         # Commands and main-menu buttons work in every state, so they come before the
         # conversation steps that take free text.
+        # Group chats first: their /orders and /language mean the producer's, not a customer's.
+        producer.create_router(),
         start.create_router(),
         language.create_router(),
         catalog.create_router(),
         cart.create_router(),
         orders.create_router(),
+        admin.create_router(),
         checkout.create_router(),
         # Last: it answers whatever the routers above did not take.
         fallback.create_router(),

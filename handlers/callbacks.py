@@ -103,3 +103,30 @@ class OrderCb(CallbackData, prefix="o"):
     action: OrderAction
     id: int = 0
     page: int = 0
+
+
+class StaffAction(StrEnum):
+    accept = "a"
+    ship = "s"
+    deliver = "d"
+    cancel = "c"  # asks for a reason
+    cancel_with = "cr"  # the reason was chosen
+    show = "o"  # the order's card, with its buttons
+    back = "b"  # from the reason list back to the card
+    page = "p"  # the list of open orders
+
+
+class StaffCb(CallbackData, prefix="s"):
+    action: StaffAction
+    id: int = 0
+    reason: str = ""
+    page: int = 0
+
+
+class GroupLanguageCb(CallbackData, prefix="gl"):
+    code: Language
+
+
+class LinkProducerCb(CallbackData, prefix="lk"):
+    producer_id: int = 0
+    page: int = 0

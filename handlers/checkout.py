@@ -567,6 +567,7 @@ async def _confirm(
             details=details,
             payment=PaymentMethod(data["payment"]),
             idempotency_key=key,
+            locale=language(),
         )
     except ItemsUnavailable as err:
         await query.answer()

@@ -357,6 +357,18 @@ class Chat:
     def live_messages(self) -> list[ChatMessage]:
         return [m for m in self.messages.values() if not m.deleted]
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for a page that renders the chat: who it is and what it shows now."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "user": self.user.to_api() if self.user else None,
+            "bot_status": self.bot_status,
+            "reply_keyboard": self.reply_keyboard,
+            "chat_action": self.chat_action,
+        }
+
     def transcript(self, last: int = 30) -> str:
         lines = [event.describe() for event in self.events[-last:]]
         title = self.title or (self.user.full_name if self.user else str(self.id))

@@ -298,6 +298,23 @@ class Emulator:
     ) -> None:
         await self.stop()
 
+    def reset(self) -> None:
+        """Forget every chat, person, file and event; the registered bots stay (updates
+        pending for them are dropped). Event numbers keep growing across a reset."""
+        for user_id in [uid for uid, user in self.users.items() if not user.is_bot]:
+            del self.users[user_id]
+        self.chats.clear()
+        self.files.clear()
+        self.callback_queries.clear()
+        self.events.clear()
+        self.calls.clear()
+        self._photo_sets.clear()
+        self._files_by_path.clear()
+        self._flood = FloodControl(self.flood_limits)
+        for bot in self.bots.values():
+            bot.updates.clear()
+        self._notify()
+
     # ------------------------------------------------------------------ setup
 
     def add_bot(
@@ -380,6 +397,10 @@ class Emulator:
         return [e for e in self.events if e.kind == "error" and chat_id in (None, e.chat_id)]
 
     # ------------------------------------------------------------------ waiting
+
+    def notify_changed(self) -> None:
+        """Wake everyone waiting in ``wait_until`` (for a change made outside the emulator)."""
+        self._notify()
 
     def _notify(self) -> None:
         for waiter in self._waiters:

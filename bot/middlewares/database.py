@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.outbox import OutboxSignal
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 
@@ -18,9 +19,11 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         self,
         session_factory: async_sessionmaker[AsyncSession],
         catalog_cache: CatalogCache | None = None,
+        outbox_signal: OutboxSignal | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.catalog_cache = catalog_cache
+        self.outbox_signal = outbox_signal
 
     async def __call__(
         self,
@@ -28,5 +31,5 @@ class UnitOfWorkMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        data["uow"] = UnitOfWork(self.session_factory, self.catalog_cache)
+        data["uow"] = UnitOfWork(self.session_factory, self.catalog_cache, self.outbox_signal)
         return await handler(event, data)

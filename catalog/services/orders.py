@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from catalog import outbox
 from catalog.errors import (
     EmptyCart,
     InvalidTransition,
@@ -25,21 +26,16 @@ from catalog.models import (
     OrderLine,
     OrderStatus,
     OrderStatusChange,
-    OutboxMessage,
     PaymentMethod,
     Producer,
     Product,
     User,
 )
+from catalog.outbox import OutboxKind
 from catalog.services.cart import load_cart
 from catalog.uow import UnitOfWork
 
 ORDERS_PAGE_SIZE = 5
-
-
-class OutboxKind:
-    order_alert = "order_alert"
-    order_cancelled = "order_cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +87,7 @@ class OrderView:
     bank_bin: str | None
     bank_account: str | None
     bank_account_name: str | None
+    locale: str = "vi"
 
     def producer_name(self, language: str) -> str:
         return self.producer_name_en if language == "en" else self.producer_name_vi
@@ -119,7 +116,7 @@ class OrderPage:
     pages: int
 
 
-def _view(order: Order) -> OrderView:
+def order_view(order: Order) -> OrderView:
     return OrderView(
         id=order.id,
         number=order.number,
@@ -155,21 +152,22 @@ def _view(order: Order) -> OrderView:
         bank_bin=order.producer.bank_bin,
         bank_account=order.producer.bank_account,
         bank_account_name=order.producer.bank_account_name,
+        locale=order.locale,
     )
 
 
 # What an OrderView needs, loaded with the orders in two extra queries, not one per order.
-_EVERYTHING = (selectinload(Order.lines), selectinload(Order.producer))
+EVERYTHING = (selectinload(Order.lines), selectinload(Order.producer))
 
 
 async def _checkout_orders(uow: UnitOfWork, checkout_id: int) -> tuple[OrderView, ...]:
     orders = await uow.session.scalars(
         select(Order)
         .where(Order.checkout_id == checkout_id)
-        .options(*_EVERYTHING)
+        .options(*EVERYTHING)
         .order_by(Order.id)
     )
-    return tuple(_view(order) for order in orders)
+    return tuple(order_view(order) for order in orders)
 
 
 async def _existing_checkout(uow: UnitOfWork, user_id: int, key: str) -> PlacedCheckout | None:
@@ -188,6 +186,7 @@ async def place_order(
     details: DeliveryDetails,
     payment: PaymentMethod,
     idempotency_key: str,
+    locale: str = "vi",
 ) -> PlacedCheckout:
     """Turn the cart into one order per producer, or change nothing at all.
 
@@ -196,7 +195,7 @@ async def place_order(
     repeated confirmation return the orders it already placed.
     """
     try:
-        return await _place_order(uow, user_id, details, payment, idempotency_key)
+        return await _place_order(uow, user_id, details, payment, idempotency_key, locale)
     except IntegrityError:
         # The same key was committed concurrently (a double tap racing itself).
         async with uow:
@@ -212,6 +211,7 @@ async def _place_order(
     details: DeliveryDetails,
     payment: PaymentMethod,
     key: str,
+    locale: str,
 ) -> PlacedCheckout:
     async with uow:
         existing = await _existing_checkout(uow, user_id, key)
@@ -258,6 +258,7 @@ async def _place_order(
                 producer_id=group.producer_id,
                 status=OrderStatus.new,
                 payment_method=payment,
+                locale=locale,
                 recipient_name=details.recipient_name,
                 phone=details.phone,
                 address_province=details.province,
@@ -282,13 +283,10 @@ async def _place_order(
             )
             uow.session.add(order)
             await uow.session.flush()
-            uow.session.add(
-                OutboxMessage(
-                    kind=OutboxKind.order_alert,
-                    producer_id=group.producer_id,
-                    payload={"order_id": order.id},
-                )
+            outbox.to_producer(
+                uow.session, OutboxKind.order_alert, group.producer_id, order_id=order.id
             )
+            uow.outbox_written()
 
         cart_id = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
         await uow.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
@@ -326,17 +324,17 @@ async def list_orders(uow: UnitOfWork, *, user_id: int, page: int = 0) -> OrderP
         orders = await uow.session.scalars(
             select(Order)
             .where(Order.user_id == user_id)
-            .options(*_EVERYTHING)
+            .options(*EVERYTHING)
             .order_by(Order.created_at.desc(), Order.id.desc())
             .offset(page * ORDERS_PAGE_SIZE)
             .limit(ORDERS_PAGE_SIZE)
         )
-        return OrderPage(tuple(_view(order) for order in orders), page, pages)
+        return OrderPage(tuple(order_view(order) for order in orders), page, pages)
 
 
 async def _customer_order(uow: UnitOfWork, user_id: int, order_id: int) -> Order:
     order = await uow.session.scalar(
-        select(Order).where(Order.id == order_id).options(*_EVERYTHING)
+        select(Order).where(Order.id == order_id).options(*EVERYTHING)
     )
     if order is None:
         raise OrderNotFound(order_id)
@@ -348,7 +346,7 @@ async def _customer_order(uow: UnitOfWork, user_id: int, order_id: int) -> Order
 async def get_order(uow: UnitOfWork, *, user_id: int, order_id: int) -> OrderView:
     """One of the customer's own orders; anyone else's is refused."""
     async with uow:
-        return _view(await _customer_order(uow, user_id, order_id))
+        return order_view(await _customer_order(uow, user_id, order_id))
 
 
 async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: int) -> OrderView:
@@ -378,16 +376,13 @@ async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: i
                 reason="customer",
             )
         )
-        uow.session.add(
-            OutboxMessage(
-                kind=OutboxKind.order_cancelled,
-                producer_id=order.producer_id,
-                payload={"order_id": order.id},
-            )
+        outbox.to_producer(
+            uow.session, OutboxKind.order_cancelled, order.producer_id, order_id=order.id
         )
+        uow.outbox_written()
         uow.products_changed(line.product_id for line in order.lines)
         await uow.session.refresh(order)
-        view = _view(order)
+        view = order_view(order)
         await uow.commit()
         return view
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from support.botprocess import TOKEN, BotProcess, Shop
+from support.botprocess import ADMIN_ID, TOKEN, BotProcess, Shop
 
-from bot.emulator import Emulator, FloodLimits
+from bot.emulator import Emulator, FloodLimits, Person
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
@@ -37,32 +37,50 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
 
 
 @pytest.fixture(scope="module")
-def shop(tmp_path_factory: pytest.TempPathFactory, demo_template: tuple[Path, Path]) -> Shop:
+def shop(
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_template: tuple[Path, Path],
+    request: pytest.FixtureRequest,
+) -> Shop:
     """One shop per test module: the bot process takes seconds to start (aiogram's imports),
     so the tests of a module share it, each with people of its own."""
     tmp_path = tmp_path_factory.mktemp("shop")
     database, media = demo_template
     shutil.copy(database, tmp_path / "shop.db")
     config = tmp_path / "bot.toml"
+    # A test module may add settings (BOT_TOML) and turn flood limits on (FLOOD).
+    extra = getattr(request.module, "BOT_TOML", "")
     config.write_text(
-        f'[shop]\nmedia_dir = "{media}"\n[telegram]\npolling_timeout = 5\n', encoding="utf-8"
+        f'[shop]\nmedia_dir = "{media}"\n[telegram]\npolling_timeout = 5\n{extra}',
+        encoding="utf-8",
     )
     return Shop(tmp_path, config, tmp_path / "shop.db", tmp_path / "bot.log")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def emulator() -> AsyncIterator[Emulator]:
-    emu = Emulator(flood=FloodLimits.off())
+async def emulator(request: pytest.FixtureRequest) -> AsyncIterator[Emulator]:
+    emu = Emulator(flood=getattr(request.module, "FLOOD", FloodLimits.off()))
     emu.add_bot(TOKEN)
     await emu.start()
     yield emu
     await emu.stop()
 
 
+@pytest.fixture(scope="module")
+def admin(emulator: Emulator, bot_process: BotProcess) -> Person:
+    """The shop admin (ADMIN_IDS), who has started a chat with the bot."""
+    assert bot_process.admin is not None
+    return bot_process.admin
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot_process(emulator: Emulator, shop: Shop) -> AsyncIterator[BotProcess]:
     process = BotProcess(emulator, shop)
     await process.start()
+    # The shop's admin has talked to the bot, so notices for admins can reach them.
+    process.admin = emulator.person("Quản trị", language_code="en", user_id=ADMIN_ID)
+    await process.admin.send("/start")
+    await process.admin.next_message()
     yield process
     await process.stop()
     log = process.log_text()

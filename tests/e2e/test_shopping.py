@@ -99,9 +99,8 @@ async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
     assert f"📦 {number} — Cơ sở sản xuất tinh bột nghệ Bà Bé: 150.000\xa0₫" in placed.text
     assert (number_total, status) == (150_000, "new")
     assert stock(shop, "BABE-SA-10") == oil_stock - 2
-    assert query(shop, "SELECT kind FROM outbox WHERE payload LIKE ?", f"%{order_id}%") == [
-        ("order_alert",)
-    ]
+    alerts = "SELECT kind FROM outbox WHERE json_extract(payload, '$.order_id') = ?"
+    assert query(shop, alerts, order_id) == [("order_alert",)]
     assert an.reply_keyboard[0] == ["🛍 Danh mục", "🔎 Tìm kiếm"]
 
     await an.press("📦 Đơn của tôi")

@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.emulator import Emulator
+from bot.emulator import Emulator, Group, Person
 
 TOKEN = "777000:E2E-token_for-tests"
 ADMIN_ID = 500001
@@ -38,9 +38,12 @@ class BotProcess:
         self.shop = shop
         self.extra_env = extra_env or {}
         self.process: asyncio.subprocess.Process | None = None
+        self.admin: Person | None = None
 
-    def _polls(self) -> int:
-        return sum(1 for call in self.emulator.calls if call.method.lower() == "getupdates")
+    def _starts(self) -> int:
+        # A long poll of the previous process may complete after it was stopped, so API
+        # calls cannot tell when the new one is ready; its log line can.
+        return self.log_text().count("Run polling for bot") if self.shop.log.exists() else 0
 
     async def start(self) -> None:
         env = {
@@ -52,18 +55,17 @@ class BotProcess:
             "LOG_LEVEL": "INFO",
             **self.extra_env,
         }
-        polls = self._polls()
+        starts = self._starts()
         with self.shop.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 str(OCOP_BOT), "--config", str(self.shop.config), "run",
                 cwd=self.shop.root, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
             )  # fmt: skip
-        # Ready when it asks for updates (API calls are not chat events, so poll for it).
         for _ in range(600):
-            if self._polls() > polls or self.process.returncode is not None:
+            if self._starts() > starts or self.process.returncode is not None:
                 break
             await asyncio.sleep(0.05)
-        if self._polls() <= polls or self.process.returncode is not None:
+        if self._starts() <= starts or self.process.returncode is not None:
             await self.stop()
             raise AssertionError(f"the bot did not start:\n{self.log_text()}")
 
@@ -85,3 +87,19 @@ class BotProcess:
 
     def log_text(self) -> str:
         return self.shop.log.read_text(encoding="utf-8", errors="replace")
+
+
+async def link_group_through_the_bot(
+    emulator: Emulator, admin: Person, group: Group, staff: Person, producer_label: str
+) -> None:
+    """What an admin and a producer do: /linkgroup, pick the producer, /link CODE in the group."""
+    await group.add_bot(by=staff)
+    await admin.send("/linkgroup")
+    await admin.next_message()
+    await admin.press(producer_label)
+    message = await admin.wait_for(lambda m: "/link " in m.text)
+    code = message.text.split("/link ")[1].split()[0]
+    await staff.send(f"/link {code}", chat=group)
+    await emulator.wait_until(
+        lambda: next((m for m in group.bot_messages if m.text.startswith("✅")), None), 10
+    )

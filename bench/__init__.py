@@ -1,0 +1,1 @@
+"""A rerunnable benchmark of the bot's update handling: ``python -m bench.run --help``."""

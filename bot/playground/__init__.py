@@ -1,0 +1,19 @@
+"""The offline playground: the real bot against the emulator, shown as three chats in a page."""
+
+from bot.playground.app import (
+    BACKGROUND_TASKS,
+    BackgroundTask,
+    BotServices,
+    Playground,
+    PortInUse,
+    run_playground,
+)
+
+__all__ = [
+    "BACKGROUND_TASKS",
+    "BackgroundTask",
+    "BotServices",
+    "Playground",
+    "PortInUse",
+    "run_playground",
+]

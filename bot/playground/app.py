@@ -1,0 +1,330 @@
+"""The offline playground: the emulator, the real bot and a web page, in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
+from aiogram.utils.i18n import I18n
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Config, ConfigError
+from bot.emulator import Emulator, Group, Person
+from bot.factory import build_bot, build_dispatcher, register_commands
+from bot.i18n import build_i18n
+from catalog import migrate
+from catalog.db import create_engine, create_session_factory
+from catalog.demo.data import PRODUCERS
+from catalog.demo.seed import seed_demo_catalog
+from catalog.services.producers import link_group
+from catalog.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+TOKEN = "7000000001:offline-playground"
+ADMIN_ID = 900001
+STAFF_ID = 800001
+PRODUCER_CODE = "QUANGVINH"
+Language = Literal["vi", "en"]
+Role = Literal["customer", "group", "admin"]
+ROLES: tuple[Role, ...] = ("customer", "group", "admin")
+
+# Customers the "new customer" button brings in turn, per Telegram app language.
+CUSTOMERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "vi": (("Lan", "Nguyễn"), ("Minh", "Trần"), ("Hoa", "Lê"), ("Tuấn", "Phạm")),
+    "en": (("Emma", "Wilson"), ("Liam", "Brown"), ("Olivia", "Taylor"), ("Noah", "Clark")),
+}
+
+
+@dataclass(frozen=True)
+class BotServices:
+    """What a background task gets: the running bot and everything it is wired to."""
+
+    bot: Bot
+    dispatcher: Dispatcher
+    session_factory: async_sessionmaker[AsyncSession]
+    config: Config
+    i18n: I18n
+
+
+BackgroundTask = Callable[[BotServices], Coroutine[Any, Any, None]]
+
+# In-process services that run beside polling, started after it and stopped before it (also
+# around a reset). One line each, e.g. ``lambda s: run_outbox(s.bot, s.session_factory, ...)``.
+BACKGROUND_TASKS: tuple[BackgroundTask, ...] = ()
+
+
+class PortInUse(ConfigError):
+    """Another program (another playground?) listens on the port: a setting to change."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(
+            "--port",
+            f"port {port} on {host} is in use (another playground?); choose another, "
+            f"e.g. ocop-bot playground --port {port + 1}",
+        )
+        self.host = host
+        self.port = port
+
+
+def _producer_title(code: str) -> str:
+    return next(p.name_vi for p in PRODUCERS if p.code == code)
+
+
+def _delete_every_row(connection: Connection) -> None:
+    metadata = MetaData()
+    metadata.reflect(connection)
+    for table in reversed(metadata.sorted_tables):  # children before their parents
+        if table.name != "alembic_version":
+            connection.execute(table.delete())
+
+
+async def prepare_database(engine: AsyncEngine, config: Config, *, fresh: bool = False) -> None:
+    """Migrate to the newest schema and load the demo catalog when there are no products;
+    ``fresh`` first deletes every row (orders, carts, people, catalog), keeping the schema."""
+    await migrate.upgrade(engine)
+    if fresh:
+        async with engine.begin() as connection:
+            await connection.run_sync(_delete_every_row)
+    uow = UnitOfWork(create_session_factory(engine))
+    await seed_demo_catalog(uow, config.shop.media_dir, only_if_empty=True)
+
+
+class Playground:
+    """Start, reset and stop the whole offline shop; the web page drives it through ``web``."""
+
+    def __init__(
+        self, config: Config, *, background: Sequence[BackgroundTask] = BACKGROUND_TASKS
+    ) -> None:
+        self.base_config = config
+        self.background = tuple(background)
+        self.emulator = Emulator()
+        self.emulator.add_bot(TOKEN, username="ocop_shop_bot", first_name="OCOP Shop")
+        self.i18n = build_i18n(config.shop.default_language)
+        self.config = config  # replaced in start(): token, emulator URL, admin
+        self.engine: AsyncEngine | None = None
+        self.session_factory: async_sessionmaker[AsyncSession] | None = None
+        self.people: dict[Role, Person] = {}
+        self.group: Group | None = None
+        self.customer_language: Language = "vi"
+        self.generation = 0  # bumped when the set of chats changes: pages reload their state
+        self.ready = False
+        self.stopping = False
+        self.lock = asyncio.Lock()  # one reset / new customer / page action at a time
+        self._customer_number = 0
+        self._bot: Bot | None = None
+        self._dispatcher: Dispatcher | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._polling: asyncio.Task[None] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, host: str = "127.0.0.1", port: int = 8080) -> str:
+        """Serve the page and the Bot API on host:port, prepare the shop, start the bot."""
+        from bot.playground.web import add_routes  # noqa: PLC0415 - web imports this module
+
+        add_routes(self.emulator.app, self)
+        try:
+            url = await self.emulator.start(host, port)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise PortInUse(host, port) from None
+            raise
+        try:
+            telegram = self.base_config.telegram.model_copy(
+                update={
+                    "token": TOKEN,
+                    "api_base": url,
+                    "admin_ids": (*self.base_config.telegram.admin_ids, ADMIN_ID),
+                    "polling_timeout": min(self.base_config.telegram.polling_timeout, 10),
+                }
+            )
+            self.config = self.base_config.model_copy(update={"telegram": telegram})
+            self.engine = create_engine(
+                self.config.database.url,
+                busy_timeout_ms=self.config.database.sqlite_busy_timeout_ms,
+                echo=self.config.database.echo,
+            )
+            self.session_factory = create_session_factory(self.engine)
+            await prepare_database(self.engine, self.config)
+            await self._create_chats()
+            await self._start_bot()
+        except BaseException:
+            await self.stop()
+            raise
+        self.ready = True
+        self.generation += 1
+        self.emulator.notify_changed()
+        return url
+
+    async def stop(self) -> None:
+        self.stopping = True
+        self.ready = False
+        await self._stop_bot()
+        await self.emulator.stop()
+        if self.engine is not None:
+            await self.engine.dispose()
+            self.engine = None
+
+    async def reset(self) -> None:
+        """Restore the demo database and start over with empty chats."""
+        assert self.engine is not None
+        self.ready = False
+        self.generation += 1
+        self.emulator.notify_changed()
+        await self._stop_bot()
+        self.emulator.reset()
+        try:
+            await prepare_database(self.engine, self.config, fresh=True)
+        finally:
+            # Whatever happened to the database, the page gets working chats back.
+            await self._create_chats()
+            await self._start_bot()
+            self.ready = True
+        self.generation += 1
+        self.emulator.notify_changed()
+
+    def new_customer(self, language: Language) -> Person:
+        """A customer who has never talked to the bot, with this Telegram app language."""
+        names = CUSTOMERS[language]
+        first, last = names[self._customer_number % len(names)]
+        self._customer_number += 1
+        person = self.emulator.person(
+            first,
+            last_name=last,
+            language_code=language,
+            phone=f"+8491234{5600 + self._customer_number:04d}",
+        )
+        self.people["customer"] = person
+        self.customer_language = language
+        self.generation += 1
+        self.emulator.notify_changed()
+        return person
+
+    # ------------------------------------------------------------------ parts
+
+    async def _create_chats(self) -> None:
+        assert self.session_factory is not None
+        self.new_customer(self.customer_language)
+        self.people["admin"] = self.emulator.person(
+            "Hà", last_name="Quản trị", language_code="vi", user_id=ADMIN_ID
+        )
+        staff = self.emulator.person(
+            "Vinh", last_name="Nguyễn", language_code="vi", user_id=STAFF_ID
+        )
+        self.people["group"] = staff
+        self.group = self.emulator.group(_producer_title(PRODUCER_CODE))
+        await link_group(
+            UnitOfWork(self.session_factory),
+            producer_code=PRODUCER_CODE,
+            chat_id=self.group.id,
+            language="vi",
+        )
+        await self.group.add_bot(by=staff)
+
+    async def _start_bot(self) -> None:
+        assert self.session_factory is not None
+        bot = build_bot(self.config)
+        dispatcher = build_dispatcher(
+            self.config, session_factory=self.session_factory, i18n=self.i18n
+        )
+        self._bot, self._dispatcher = bot, dispatcher
+        try:
+            await register_commands(bot, self.i18n)
+        except (TelegramNetworkError, TelegramAPIError) as err:
+            log.warning("could not register the bot's commands: %s", err)
+        self._polling = asyncio.create_task(
+            dispatcher.start_polling(
+                bot,
+                polling_timeout=self.config.telegram.polling_timeout,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+                handle_signals=False,
+                close_bot_session=False,
+            ),
+            name="playground-polling",
+        )
+        services = BotServices(bot, dispatcher, self.session_factory, self.config, self.i18n)
+        for factory in self.background:
+            self._tasks.append(asyncio.create_task(self._guard(factory(services))))
+
+    @staticmethod
+    async def _guard(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("a playground background task failed")
+
+    async def _stop_bot(self) -> None:
+        tasks, self._tasks = self._tasks, []
+        polling, self._polling = self._polling, None
+        dispatcher = self._dispatcher
+        for task in tasks:
+            task.cancel()
+        if polling is not None and dispatcher is not None:
+            # stop_polling() also ends the getUpdates task that start_polling runs inside;
+            # cancelling start_polling alone would leave that one running.
+            # RuntimeError: not started yet, and then cancelling is enough.
+            with contextlib.suppress(RuntimeError, TimeoutError):
+                await asyncio.wait_for(dispatcher.stop_polling(), timeout=5)
+            polling.cancel()
+            tasks.append(polling)
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        bot, self._bot, self._dispatcher = self._bot, None, None
+        # close() waits 0.25 s for a TLS shutdown that loopback HTTP does not have.
+        if (
+            bot is not None
+            and isinstance(bot.session, AiohttpSession)
+            and bot.session._session is not None
+        ):
+            await bot.session._session.close()
+
+    # ------------------------------------------------------------------ for the page
+
+    def chat_of(self, role: Role) -> Any:
+        """The emulator chat a pane shows."""
+        if role == "group":
+            assert self.group is not None
+            return self.group.chat
+        return self.people[role].chat
+
+
+async def run_playground(
+    config: Config,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    background: Sequence[BackgroundTask] = BACKGROUND_TASKS,
+) -> None:
+    """Run the playground until Ctrl-C or SIGTERM; raises PortInUse when the port is taken."""
+    playground = Playground(config, background=background)
+    url = await playground.start(host, port)
+    print(
+        f"Playground: {url}/ — the shop with a customer, a producer group and an admin; "
+        "Ctrl-C stops it.",
+        flush=True,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError):
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        with contextlib.suppress(NotImplementedError):
+            loop.remove_signal_handler(signal.SIGTERM)
+        await playground.stop()

@@ -1,0 +1,326 @@
+"""Producers' side of an order: linking their group, moving orders along, telling customers."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select, update
+
+from catalog import outbox
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, ShopError
+from catalog.models import (
+    GroupLinkCode,
+    Order,
+    OrderStatus,
+    OrderStatusChange,
+    OutboxMessage,
+    OutboxStatus,
+    Producer,
+    Product,
+    utcnow,
+)
+from catalog.outbox import AdminEvent, OutboxKind
+from catalog.services.orders import EVERYTHING, OrderPage, OrderView, order_view
+from catalog.services.producers import ProducerNotFound
+from catalog.uow import UnitOfWork
+
+LINK_CODE_LIFETIME = timedelta(minutes=15)
+LINK_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
+LINK_CODE_LENGTH = 8
+GROUP_PAGE_SIZE = 8
+OPEN_STATUSES = (OrderStatus.new, OrderStatus.accepted, OrderStatus.shipped)
+
+# Where an order may go from where it is.
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    OrderStatus.new: frozenset({OrderStatus.accepted, OrderStatus.cancelled}),
+    OrderStatus.accepted: frozenset({OrderStatus.shipped, OrderStatus.cancelled}),
+    OrderStatus.shipped: frozenset({OrderStatus.delivered}),
+    OrderStatus.delivered: frozenset(),
+    OrderStatus.cancelled: frozenset(),
+}
+
+
+class CancelReason(StrEnum):
+    """The short list a producer picks from when cancelling."""
+
+    out_of_stock = "out_of_stock"
+    cannot_deliver = "cannot_deliver"
+    customer_unreachable = "customer_unreachable"
+    customer_asked = "customer_asked"
+    other = "other"
+
+
+class LinkProblem(StrEnum):
+    unknown = "unknown"
+    used = "used"
+    expired = "expired"
+
+
+class LinkCodeRefused(ShopError):
+    def __init__(self, problem: LinkProblem) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLink:
+    producer_id: int
+    producer_name_vi: str
+    producer_name_en: str
+    created_by: int
+    language: str
+
+    def producer_name(self, language: str) -> str:
+        return self.producer_name_en if language == "en" else self.producer_name_vi
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedProducer:
+    id: int
+    code: str
+    name_vi: str
+    name_en: str
+    language: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_vi
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(LINK_CODE_ALPHABET) for _ in range(LINK_CODE_LENGTH))
+
+
+async def create_link_code(
+    uow: UnitOfWork, *, producer_id: int, created_by: int, now: datetime | None = None
+) -> str:
+    """A fresh single-use code that links a group to the producer for the next 15 minutes."""
+    now = now or utcnow()
+    async with uow:
+        if await uow.session.get(Producer, producer_id) is None:
+            raise ProducerNotFound(producer_id)
+        code = _new_code()
+        uow.session.add(
+            GroupLinkCode(
+                code=code,
+                producer_id=producer_id,
+                created_by=created_by,
+                expires_at=now + LINK_CODE_LIFETIME,
+            )
+        )
+        await uow.commit()
+        return code
+
+
+async def use_link_code(
+    uow: UnitOfWork, *, code: str, chat_id: int, now: datetime | None = None
+) -> GroupLink:
+    """Link the group ``chat_id`` to the code's producer; the code is spent."""
+    now = now or utcnow()
+    normalized = code.strip().upper()
+    async with uow:
+        link = await uow.session.get(GroupLinkCode, normalized) if normalized else None
+        if link is None:
+            raise LinkCodeRefused(LinkProblem.unknown)
+        if link.used_at is not None:
+            raise LinkCodeRefused(LinkProblem.used)
+        if link.expires_at <= now:
+            raise LinkCodeRefused(LinkProblem.expired)
+        # Spend the code with a condition, so two groups racing with it cannot both win.
+        spent = await uow.session.execute(
+            update(GroupLinkCode)
+            .where(GroupLinkCode.code == normalized, GroupLinkCode.used_at.is_(None))
+            .values(used_at=now, used_in_chat=chat_id)
+        )
+        if spent.rowcount != 1:  # type: ignore[attr-defined]
+            raise LinkCodeRefused(LinkProblem.used)
+        # A group serves one producer: whoever had this group loses it.
+        await uow.session.execute(
+            update(Producer)
+            .where(Producer.group_chat_id == chat_id, Producer.id != link.producer_id)
+            .values(group_chat_id=None)
+        )
+        producer = await uow.session.get(Producer, link.producer_id)
+        assert producer is not None
+        producer.group_chat_id = chat_id
+        producer.unlinked_warning_sent = False
+        # Alerts that waited for a group are due now.
+        await uow.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.producer_id == producer.id,
+                OutboxMessage.status == OutboxStatus.pending,
+            )
+            .values(next_attempt_at=now)
+        )
+        outbox.to_admins(
+            uow.session,
+            AdminEvent.group_linked,
+            producer_id=producer.id,
+            chat_id=chat_id,
+            created_by=link.created_by,
+        )
+        uow.outbox_written()
+        result = GroupLink(
+            producer_id=producer.id,
+            producer_name_vi=producer.name_vi,
+            producer_name_en=producer.name_en,
+            created_by=link.created_by,
+            language=producer.group_language,
+        )
+        await uow.commit()
+        return result
+
+
+async def unlink_group(uow: UnitOfWork, *, chat_id: int, bot_removed: bool = False) -> int | None:
+    """Release the group; returns the producer it served, if any. Admins hear if the bot
+    was removed (alerts will wait until a new group is linked)."""
+    async with uow:
+        producer = await uow.session.scalar(
+            select(Producer).where(Producer.group_chat_id == chat_id)
+        )
+        if producer is None:
+            return None
+        producer.group_chat_id = None
+        if bot_removed:
+            outbox.to_admins(
+                uow.session, AdminEvent.group_lost, producer_id=producer.id, chat_id=chat_id
+            )
+            uow.outbox_written()
+        await uow.commit()
+        return producer.id
+
+
+async def producer_for_chat(uow: UnitOfWork, chat_id: int) -> LinkedProducer | None:
+    async with uow:
+        producer = await uow.session.scalar(
+            select(Producer).where(Producer.group_chat_id == chat_id)
+        )
+        if producer is None:
+            return None
+        return LinkedProducer(
+            producer.id, producer.code, producer.name_vi, producer.name_en, producer.group_language
+        )
+
+
+async def set_group_language(uow: UnitOfWork, *, chat_id: int, language: str) -> bool:
+    async with uow:
+        changed = await uow.session.execute(
+            update(Producer)
+            .where(Producer.group_chat_id == chat_id)
+            .values(group_language=language)
+        )
+        await uow.commit()
+        return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+
+async def _order_for_staff(
+    uow: UnitOfWork, order_id: int, chat_id: int | None, is_admin: bool
+) -> Order:
+    order = await uow.session.scalar(
+        select(Order).where(Order.id == order_id).options(*EVERYTHING)
+    )
+    if order is None:
+        raise OrderNotFound(order_id)
+    # Only the producer's own group, or an admin, may see or move the producer's orders.
+    if not is_admin and (chat_id is None or order.producer.group_chat_id != chat_id):
+        raise NotAllowed
+    return order
+
+
+async def get_order_for_staff(
+    uow: UnitOfWork, *, order_id: int, chat_id: int | None, is_admin: bool
+) -> OrderView:
+    async with uow:
+        return order_view(await _order_for_staff(uow, order_id, chat_id, is_admin))
+
+
+async def change_order_status(
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    new_status: OrderStatus,
+    actor_id: int,
+    chat_id: int | None,
+    is_admin: bool = False,
+    reason: str = "",
+) -> OrderView:
+    """Move an order along (accept, ship, deliver, cancel); the customer is told."""
+    async with uow:
+        order = await _order_for_staff(uow, order_id, chat_id, is_admin)
+        current = order.status
+        if new_status not in TRANSITIONS[current]:
+            raise InvalidTransition(current.value, new_status.value)
+        moved = await uow.session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.status == current)
+            .values(status=new_status, updated_at=utcnow())
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise InvalidTransition(current.value, new_status.value)
+        if new_status == OrderStatus.cancelled:
+            for line in order.lines:
+                await uow.session.execute(
+                    update(Product)
+                    .where(Product.id == line.product_id)
+                    .values(stock=Product.stock + line.quantity)
+                )
+            uow.products_changed(line.product_id for line in order.lines)
+        uow.session.add(
+            OrderStatusChange(
+                order_id=order.id,
+                old_status=current,
+                new_status=new_status,
+                actor_id=actor_id,
+                reason=reason,
+            )
+        )
+        outbox.to_user(
+            uow.session,
+            OutboxKind.status_notice,
+            order.user_id,
+            order_id=order.id,
+            status=new_status.value,
+            reason=reason,
+        )
+        uow.outbox_written()
+        await uow.session.refresh(order)
+        view = order_view(order)
+        await uow.commit()
+        return view
+
+
+async def open_orders_for_chat(uow: UnitOfWork, *, chat_id: int, page: int = 0) -> OrderPage:
+    """The linked producer's orders that still need doing, oldest first."""
+    async with uow:
+        producer_id = await uow.session.scalar(
+            select(Producer.id).where(Producer.group_chat_id == chat_id)
+        )
+        if producer_id is None:
+            return OrderPage((), 0, 1)
+        where = (Order.producer_id == producer_id, Order.status.in_(OPEN_STATUSES))
+        count = await uow.session.scalar(select(func.count()).select_from(Order).where(*where))
+        pages = max(1, -(-(count or 0) // GROUP_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        orders = await uow.session.scalars(
+            select(Order)
+            .where(*where)
+            .options(*EVERYTHING)
+            .order_by(Order.id)
+            .offset(page * GROUP_PAGE_SIZE)
+            .limit(GROUP_PAGE_SIZE)
+        )
+        return OrderPage(tuple(order_view(order) for order in orders), page, pages)
+
+
+async def remember_alert(uow: UnitOfWork, *, order_id: int, chat_id: int, message_id: int) -> None:
+    """Which group message shows this order, so status changes can edit it."""
+    async with uow:
+        await uow.session.execute(
+            update(Order)
+            .where(Order.id == order_id)
+            .values(alert_chat_id=chat_id, alert_message_id=message_id)
+        )
+        await uow.commit()

@@ -1,0 +1,204 @@
+"""What producers, customers and admins are told about orders, in their own language.
+
+These render outbox messages (sent later, outside any update) as well as replies, so every
+function reads the language from the I18n context the caller set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.i18n import N_
+from catalog.models import OrderStatus, PaymentMethod
+from catalog.phone import format_phone_display
+from catalog.services.fulfilment import CancelReason
+from catalog.services.orders import OrderView
+from handlers.callbacks import StaffAction, StaffCb
+from handlers.format import esc, language, money, payment_label, status_label, when
+
+TEXT_LIMIT = 4096
+
+CANCEL_REASONS = {
+    CancelReason.out_of_stock: N_("Out of stock"),
+    CancelReason.cannot_deliver: N_("We cannot deliver to this address"),
+    CancelReason.customer_unreachable: N_("We could not reach the customer"),
+    CancelReason.customer_asked: N_("The customer asked to cancel"),
+    CancelReason.other: N_("Another reason"),
+}
+
+
+def reason_label(reason: str) -> str:
+    try:
+        return _(CANCEL_REASONS[CancelReason(reason)])
+    except ValueError:
+        return esc(reason)
+
+
+def order_alert_text(order: OrderView) -> str:
+    """The full order, for the producer who fulfils it."""
+    lang = language()
+    details = order.details
+    lines = [
+        _("🛎 <b>Order {number}</b> · {when}").format(
+            number=order.number, when=when(order.created_at)
+        ),
+        "",
+    ]
+    lines += [
+        f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
+        for line in order.lines
+    ]
+    lines.append(_("<b>Total: {amount}</b>").format(amount=money(order.total)))
+    lines.append(f"💳 {payment_label(order.payment_method)}")
+    if order.payment_method == PaymentMethod.bank_transfer:
+        lines.append(
+            _(
+                "The customer pays by bank transfer with the content “OCOP {number}”: "
+                "check it has arrived before shipping."
+            ).format(number=order.number)
+        )
+    lines += [
+        "",
+        f"👤 {esc(details.recipient_name)}",
+        f"📞 {format_phone_display(details.phone)}",
+        f"📍 {esc(details.street)}, {esc(details.ward)}, {esc(details.province)}",
+    ]
+    if details.note:
+        lines.append(f"📝 {esc(details.note)}")
+    lines.append("")
+    lines.append(_("Status: {status}").format(status=status_label(order.status)))
+    return "\n".join(lines)
+
+
+def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str = "") -> str:
+    text = _("{status} by {name}, {when}").format(
+        status=status_label(status), name=esc(actor), when=when(moment)
+    )
+    if reason:
+        text += "\n" + _("Reason: {reason}").format(reason=reason_label(reason))
+    return text
+
+
+def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
+    builder = InlineKeyboardBuilder()
+    if order.status == OrderStatus.new:
+        builder.button(
+            text=_("✅ Accept"), callback_data=StaffCb(action=StaffAction.accept, id=order.id)
+        )
+    elif order.status == OrderStatus.accepted:
+        builder.button(
+            text=_("🚚 Shipped"), callback_data=StaffCb(action=StaffAction.ship, id=order.id)
+        )
+    elif order.status == OrderStatus.shipped:
+        builder.button(
+            text=_("📬 Delivered"), callback_data=StaffCb(action=StaffAction.deliver, id=order.id)
+        )
+    if order.status in (OrderStatus.new, OrderStatus.accepted):
+        builder.button(
+            text=_("✖️ Cancel"), callback_data=StaffCb(action=StaffAction.cancel, id=order.id)
+        )
+    if not builder.buttons:
+        return None
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def cancel_reasons_kb(order_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for reason, msgid in CANCEL_REASONS.items():
+        builder.button(
+            text=_(msgid),
+            callback_data=StaffCb(action=StaffAction.cancel_with, id=order_id, reason=reason),
+        )
+    builder.button(
+        text=_("⬅️ Don't cancel"), callback_data=StaffCb(action=StaffAction.back, id=order_id)
+    )
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def digest_texts(orders: Sequence[OrderView]) -> list[str]:
+    """Several orders in as few messages as fit Telegram's length limit, each in full."""
+    header = _(
+        "🛎 <b>{count} new orders</b> — each is listed in full below; press its button "
+        "to accept or cancel it."
+    ).format(count=len(orders))
+    messages: list[str] = []
+    current = header
+    for order in orders:
+        block = "\n\n" + order_alert_text(order)
+        if len(current) + len(block) > TEXT_LIMIT - 100:
+            messages.append(current)
+            current = header
+        current += block
+    messages.append(current)
+    return messages
+
+
+def digest_kb(orders: Sequence[OrderView]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for order in orders:
+        builder.button(
+            text=f"📋 {order.number}",
+            callback_data=StaffCb(action=StaffAction.show, id=order.id),
+        )
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def customer_cancelled_text(order: OrderView) -> str:
+    return _(
+        "✖️ The customer cancelled order {number} ({amount}). Its stock is back on sale."
+    ).format(number=order.number, amount=money(order.total))
+
+
+def status_notice_text(order: OrderView, status: OrderStatus, reason: str) -> str:
+    """What the customer is told when the producer moves their order along."""
+    lang = language()
+    producer = esc(order.producer_name(lang))
+    texts = {
+        OrderStatus.accepted: _(
+            "👍 {producer} accepted your order {number}. They are preparing it."
+        ).format(producer=producer, number=order.number),
+        OrderStatus.shipped: _("🚚 Your order {number} from {producer} is on its way.").format(
+            producer=producer, number=order.number
+        ),
+        OrderStatus.delivered: _(
+            "✅ Your order {number} from {producer} was delivered. Thank you for buying OCOP!"
+        ).format(producer=producer, number=order.number),
+        OrderStatus.cancelled: _(
+            "✖️ {producer} cancelled your order {number}. Reason: {reason}."
+        ).format(producer=producer, number=order.number, reason=reason_label(reason)),
+    }
+    return texts.get(status, status_label(status))
+
+
+def orders_list_kb(orders: Sequence[OrderView], page: int, pages: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for order in orders:
+        builder.row(
+            InlineKeyboardButton(
+                text=f"{order.number} · {money(order.total)} · {status_label(order.status)}",
+                callback_data=StaffCb(action=StaffAction.show, id=order.id, page=page).pack(),
+            )
+        )
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text="◀️", callback_data=StaffCb(action=StaffAction.page, page=page - 1).pack()
+            )
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                text="▶️", callback_data=StaffCb(action=StaffAction.page, page=page + 1).pack()
+            )
+        )
+    builder.row(*nav)
+    return builder.as_markup()

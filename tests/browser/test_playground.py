@@ -1,0 +1,215 @@
+"""The offline playground in a real headless Chromium: people click the page as they would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from browser_support import PlaygroundProcess, api
+from playwright.sync_api import Locator, Page, expect
+
+from catalog.money import format_vnd
+
+Shot = Callable[[Page, str], None]
+PHONE = {"width": 390, "height": 844}
+
+
+def pane(page: Page, role: str) -> Locator:
+    return page.locator(f"#pane-{role}")
+
+
+def press(chat: Locator, label: str) -> None:
+    """Tap the newest button with exactly this label (inline or reply keyboard)."""
+    chat.get_by_role("button", name=label, exact=True).last.click()
+
+
+def bot_says(chat: Locator, text: str) -> None:
+    expect(chat.locator(".msg.in .body").filter(has_text=text).last).to_be_visible()
+
+
+def item(name: str, price: int, locale: str) -> str:
+    return f"{name} · {format_vnd(price, locale)}"
+
+
+def test_a_customer_browses_adds_a_product_and_orders_cash_on_delivery(
+    page: Page, customer_name: str, shot: Shot
+) -> None:
+    customer = pane(page, "customer")
+    shot(page, "empty-chats")
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    bot_says(customer, f"Xin chào, {customer_name.split(maxsplit=1)[0]}")
+    expect(customer.locator(".start-bar")).to_be_hidden()
+    shot(page, "greeting-and-menu")
+
+    press(customer, "🛍 Danh mục")
+    bot_says(customer, "Danh mục OCOP")
+    press(customer, "🗂 Theo nhóm hàng")
+    bot_says(customer, "Nhóm hàng")
+    # The catalog message was edited in place, not sent again.
+    expect(customer.locator(".msg.in .meta").filter(has_text="đã sửa")).not_to_have_count(0)
+    press(customer, "Dược liệu và sản phẩm từ dược liệu (6)")
+    press(customer, item("Tinh dầu sả chanh", 75_000, "vi"))
+    card = customer.locator(".msg.in").filter(has=page.locator("img.photo")).last
+    expect(card).to_contain_text("Tinh dầu sả chanh")
+    expect(card.locator("img.photo")).to_have_js_property("complete", True)
+    assert card.locator("img.photo").evaluate("img => img.naturalWidth") > 0
+    # The bot's HTML is rendered from entities: the product name is bold.
+    expect(card.locator(".body b").first).to_have_text("Tinh dầu sả chanh")
+    shot(page, "product-card")
+
+    press(customer, "🛒 Thêm 1 vào giỏ")
+    expect(customer.locator(".toast")).to_contain_text("Đã thêm vào giỏ")
+    shot(page, "added-toast")
+
+    press(customer, "🛒 Giỏ hàng")
+    bot_says(customer, "Tổng cộng: 75.000")
+    press(customer, "✅ Đặt hàng")
+    bot_says(customer, "Ai nhận hàng?")
+    press(customer, customer_name)
+    bot_says(customer, "Số điện thoại")
+    shot(page, "share-phone-keyboard")
+    press(customer, "📱 Gửi số điện thoại của tôi")
+    expect(customer.locator(".msg.out .contact").last).to_contain_text("+8491234")
+    bot_says(customer, "Tỉnh, thành phố")
+    press(customer, "Hà Nội")
+    bot_says(customer, "Phường hoặc xã ở Hà Nội?")
+    composer = customer.locator(".composer .text")
+    composer.fill("Phường Hoàn Kiếm")
+    composer.press("Enter")
+    expect(composer).to_have_value("")
+    bot_says(customer, "Số nhà, ngõ, đường")
+    composer.fill("12 <Hàng Gai> & 🏮")
+    customer.get_by_role("button", name="Gửi · Send").click()
+    press(customer, "⏭ Không ghi chú")
+    bot_says(customer, "thanh toán")
+    press(customer, "💵 Thanh toán khi nhận hàng (COD)")
+    bot_says(customer, "Đơn hàng của bạn")
+    # Text the customer typed comes back as text, never as markup.
+    review = customer.locator(".msg.in .body").filter(has_text="Đơn hàng của bạn").last
+    expect(review).to_contain_text("12 <Hàng Gai> & 🏮, Phường Hoàn Kiếm, Hà Nội")
+    shot(page, "order-review")
+
+    press(customer, "✅ Xác nhận đặt hàng")
+    expect(customer.locator(".toast")).to_contain_text("Cảm ơn bạn! Đơn hàng đã được đặt.")
+    bot_says(customer, "Đơn hàng đã được đặt")
+    bot_says(customer, "Cơ sở sản xuất tinh bột nghệ Bà Bé")
+    shot(page, "order-placed")
+
+
+def test_switching_the_customer_to_english_changes_the_menu(page: Page, shot: Shot) -> None:
+    customer = pane(page, "customer")
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    expect(customer.get_by_role("button", name="🛍 Danh mục", exact=True)).to_be_visible()
+    shot(page, "vietnamese-menu")
+
+    customer.get_by_role("button", name="en", exact=True).click()
+    expect(customer.get_by_role("button", name="en", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    start = customer.get_by_role("button", name="BẮT ĐẦU · START")
+    start.click()
+    bot_says(customer, "Welcome to the OCOP shop")
+    expect(customer.get_by_role("button", name="🛍 Catalog", exact=True)).to_be_visible()
+    expect(customer.get_by_role("button", name="🛍 Danh mục", exact=True)).to_have_count(0)
+    expect(customer.locator(".subtitle")).to_contain_text("(en)")
+    shot(page, "english-menu")
+
+    customer.get_by_role("button", name="vi", exact=True).click()
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    expect(customer.get_by_role("button", name="🛍 Danh mục", exact=True)).to_be_visible()
+
+
+def test_at_phone_width_every_chat_is_reachable_as_a_tab(page: Page, shot: Shot) -> None:
+    page.set_viewport_size(PHONE)
+    tabs = page.get_by_role("tab")
+    expect(tabs).to_have_count(3)
+    for role, tab in (
+        ("customer", "Khách hàng"),
+        ("group", "Nhà sản xuất"),
+        ("admin", "Quản trị"),
+    ):
+        page.get_by_role("tab", name=tab).click()
+        expect(pane(page, role)).to_be_visible()
+        expect(pane(page, role).locator(".composer .text")).to_be_visible()
+        others = [r for r in ("customer", "group", "admin") if r != role]
+        for other in others:
+            expect(pane(page, other)).to_be_hidden()
+        box = pane(page, role).bounding_box()
+        assert box is not None
+        assert box["width"] <= PHONE["width"]
+        shot(page, f"phone-{role}")
+    group = pane(page, "group")
+    page.get_by_role("tab", name="Nhà sản xuất").click()
+    expect(group.locator(".title")).to_have_text("Gốm sứ Quang Vinh")
+    page.get_by_role("tab", name="Khách hàng").click()
+    pane(page, "customer").get_by_role("button", name="BẮT ĐẦU · START").click()
+    bot_says(pane(page, "customer"), "Xin chào")
+    shot(page, "phone-customer-started")
+
+
+def test_an_error_the_bot_gets_from_telegram_is_shown_in_the_chat(page: Page, shot: Shot) -> None:
+    customer = pane(page, "customer")
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    composer = customer.locator(".composer .text")
+    composer.fill("tinh dau sa chanh")
+    composer.press("Enter")
+    press(customer, item("Tinh dầu sả chanh", 75_000, "vi"))
+    press(customer, "🛒 Thêm 1 vào giỏ")
+    expect(customer.locator(".toast")).to_contain_text("Đã thêm vào giỏ")
+    press(customer, "🛒 Giỏ hàng")
+    bot_says(customer, "Tổng cộng: 75.000")
+    # Showing the same cart again: Telegram refuses an edit that changes nothing.
+    press(customer, "Tinh dầu sả chanh × 1")
+    error = customer.locator(".system.error").last
+    expect(error).to_contain_text("400: Bad Request: message is not modified")
+    expect(error).to_contain_text("editMessageText")
+    shot(page, "api-error")
+
+
+def test_the_page_follows_a_reset_of_the_shop(
+    page: Page, playground: PlaygroundProcess, shot: Shot
+) -> None:
+    customer = pane(page, "customer")
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    bot_says(customer, "Xin chào")
+    page.get_by_role("button", name="⟲ Đặt lại · Reset").click()
+    expect(page.locator("#status")).to_have_attribute("data-state", "live", timeout=30_000)
+    expect(customer.locator(".msg")).to_have_count(0)
+    expect(customer.get_by_role("button", name="BẮT ĐẦU · START")).to_be_visible()
+    shot(page, "after-reset")
+    # The page still works after the reset: the new customer talks to the restarted bot.
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    bot_says(customer, "Xin chào")
+    state = api(playground.url, "/api/state")
+    assert state["ready"] is True
+
+
+def test_the_producer_group_gets_the_order_alert_and_accepting_notifies_the_customer(
+    page: Page, customer_name: str, shot: Shot
+) -> None:
+    customer, group = pane(page, "customer"), pane(page, "group")
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    composer = customer.locator(".composer .text")
+    composer.fill("am chen hoa sen")
+    composer.press("Enter")
+    press(customer, item("Bộ ấm chén hoa sen", 980_000, "vi"))
+    press(customer, "🛒 Thêm 1 vào giỏ")
+    press(customer, "🛒 Giỏ hàng")
+    press(customer, "✅ Đặt hàng")
+    press(customer, customer_name)
+    press(customer, "📱 Gửi số điện thoại của tôi")
+    press(customer, "Hà Nội")
+    composer.fill("Phường Hoàn Kiếm")
+    composer.press("Enter")
+    bot_says(customer, "Số nhà, ngõ, đường")
+    composer.fill("12 Hàng Gai")
+    composer.press("Enter")
+    press(customer, "⏭ Không ghi chú")
+    press(customer, "💵 Thanh toán khi nhận hàng (COD)")
+    press(customer, "✅ Xác nhận đặt hàng")
+    bot_says(customer, "Đơn hàng đã được đặt")
+
+    bot_says(group, "Bộ ấm chén hoa sen")
+    shot(page, "producer-alert")
+    press(group, "✅ Nhận đơn")
+    bot_says(customer, "đã nhận")
+    shot(page, "customer-notice")

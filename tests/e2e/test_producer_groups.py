@@ -1,0 +1,146 @@
+"""Producers' groups: linking, alerts for their own orders only, status changes told."""
+
+import sqlite3
+
+import pytest
+from support.botprocess import BotProcess, Shop, link_group_through_the_bot
+
+from bot.emulator import Emulator, Person
+from catalog.money import format_vnd
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(shop.database) as db:
+        return db.execute(sql, args).fetchall()
+
+
+async def add_by_search(person: Person, words: str, label: str) -> None:
+    await person.send(words)
+    await person.next_message()
+    await person.press(label)
+    await person.next_message()
+    await person.press("🛒 Thêm 1 vào giỏ")
+    await person.wait_callback_answer()
+
+
+async def checkout(person: Person) -> None:
+    await person.press("🛒 Giỏ hàng")
+    await person.next_message()
+    await person.press("✅ Đặt hàng")
+    await person.next_message()
+    steps = (
+        ("Phạm Thu <Hà>", "Số điện thoại"),
+        ("0912 345 678", "Tỉnh, thành phố:"),
+        ("Hà Nội", "Phường hoặc xã"),
+        ("Phường Cửa Nam", "Số nhà"),
+        ("8 Tràng Thi", "Ghi chú"),
+        ("Giao giờ hành chính", "thanh toán"),
+    )
+    for answer, question in steps:
+        await person.send(answer)
+        await person.wait_for(lambda m, q=question: q in m.text)
+    await person.press("💵 Thanh toán khi nhận hàng (COD)")
+    await person.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
+    await person.press("✅ Xác nhận đặt hàng")
+    await person.wait_callback_answer()
+
+
+async def test_each_group_gets_only_its_producers_part_and_moves_it_along(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    potter = emulator.person("Vinh", language_code="vi")
+    weaver = emulator.person("Hằng", language_code="vi")
+    ceramics = emulator.group("Gốm sứ Quang Vinh")
+    silk = emulator.group("Tơ tằm Mỹ Đức")
+    await link_group_through_the_bot(emulator, admin, ceramics, potter, "Quang Vinh Ceramics")
+    await link_group_through_the_bot(emulator, admin, silk, weaver, "My Duc Mulberry Silk")
+
+    ha = emulator.person("Hà", language_code="vi")
+    await ha.send("/start")
+    await ha.next_message()
+    await add_by_search(ha, "am chen sen", f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}")
+    scarf = f"Khăn lụa tơ tằm Mỹ Đức · {format_vnd(650_000, 'vi')}"
+    await add_by_search(ha, "khan lua my duc", scarf)
+    tea_set_stock = query(shop, "SELECT stock FROM products WHERE sku = 'QUANGVINH-SEN-AC'")
+    await checkout(ha)
+    orders = dict(
+        query(shop, "SELECT producer_id, id FROM orders WHERE user_id = ? ORDER BY id", ha.id)
+    )
+    [(ceramics_id,)] = query(shop, "SELECT id FROM producers WHERE code = 'QUANGVINH'")
+    [(silk_id,)] = query(shop, "SELECT id FROM producers WHERE code = 'MYDUC'")
+    ceramics_order, silk_order = orders[ceramics_id], orders[silk_id]
+
+    alert = await potter.wait_for(lambda m: f"DH{ceramics_order:05d}" in m.text, chat=ceramics)
+    assert "Bộ ấm chén hoa sen × 1" in alert.text
+    assert "📞 0912 345 678" in alert.text
+    assert "👤 Phạm Thu <Hà>" in alert.text
+    assert "📍 8 Tràng Thi, Phường Cửa Nam, Hà Nội" in alert.text
+    assert "📝 Giao giờ hành chính" in alert.text
+    assert "Khăn lụa" not in ceramics.transcript()
+    silk_alert = await weaver.wait_for(lambda m: f"DH{silk_order:05d}" in m.text, chat=silk)
+    assert "Bộ ấm chén" not in silk.transcript()
+    assert "Khăn lụa tơ tằm Mỹ Đức × 1" in silk_alert.text
+
+    for button, notice in (
+        ("✅ Nhận đơn", "đã nhận đơn"),
+        ("🚚 Đã gửi hàng", "đang trên đường giao"),
+        ("📬 Đã giao", "đã được giao"),
+    ):
+        await potter.press(button, chat=ceramics)
+        assert (await potter.wait_callback_answer()).text == "Xong. Khách hàng đã được thông báo."
+        await ha.wait_for(lambda m, n=notice: n in m.text and f"DH{ceramics_order:05d}" in m.text)
+    edited = ceramics.last_bot_message
+    assert edited is not None
+    assert "Đã giao bởi Vinh" in edited.text
+    assert [r for (r,) in query(
+        shop, "SELECT new_status FROM order_status_changes WHERE order_id = ? ORDER BY id",
+        ceramics_order,
+    )] == ["new", "accepted", "shipped", "delivered"]  # fmt: skip
+
+    silk_stock = query(shop, "SELECT stock FROM products WHERE sku = 'MYDUC-KHAN'")[0][0]
+    await weaver.press("✖️ Hủy", chat=silk)
+    await weaver.wait_for(lambda m: ["Hết hàng"] in weaver.buttons(m), chat=silk)
+    await weaver.press("Hết hàng", chat=silk)
+    await weaver.wait_callback_answer()
+    await ha.wait_for(lambda m: "đã hủy đơn" in m.text and "Lý do: Hết hàng" in m.text)
+    assert query(shop, "SELECT stock FROM products WHERE sku = 'MYDUC-KHAN'")[0][0] == (
+        silk_stock + 1
+    )
+    assert query(shop, "SELECT stock FROM products WHERE sku = 'QUANGVINH-SEN-AC'") == [
+        (tea_set_stock[0][0] - 1,)
+    ]
+
+
+async def test_a_press_from_another_group_or_a_stranger_changes_nothing(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    [(order_id, status)] = query(
+        shop, "SELECT id, status FROM orders WHERE status = 'cancelled' ORDER BY id LIMIT 1"
+    ) or [(None, None)]
+    [(open_id,)] = query(shop, "SELECT id FROM orders WHERE status = 'delivered' LIMIT 1")
+    stranger = emulator.person("Kẻ lạ", language_code="vi")
+    other = emulator.group("Nhóm khác")
+    await other.add_bot(by=stranger)
+    hello = await stranger.wait_for(lambda m: "/linkgroup" in m.text, chat=other)
+    for data in (f"s:a:{open_id}::0", f"s:o:{open_id}::0", f"s:cr:{order_id}:other:0"):
+        record = emulator.post_callback_query(other.chat, stranger.user, hello, data)
+        answer = await emulator.wait_until(lambda r=record: r.answer, timeout=5)
+        assert answer is not None
+        assert answer.text == "Thao tác này không được phép."
+    assert "0912 345 678" not in other.transcript()
+    assert query(shop, "SELECT status FROM orders WHERE id = ?", open_id) == [("delivered",)]
+    assert status == "cancelled"
+
+
+async def test_link_codes_are_single_use(emulator: Emulator, bot_process: BotProcess) -> None:
+    stranger = emulator.person("Khách", language_code="vi")
+    staff = emulator.person("Tư", language_code="vi")
+    group = emulator.group("HTX Tam Hưng")
+    await group.add_bot(by=staff)
+    await staff.send("/link NOPE1234", chat=group)
+    refusal = await staff.wait_for(lambda m: "Mã không hợp lệ" in m.text, chat=group)
+    assert refusal.text.startswith("Mã không hợp lệ")
+    await stranger.send("/linkgroup")
+    assert (await stranger.next_message()).text == "Thao tác này không được phép."

@@ -1,0 +1,729 @@
+import csv
+import dataclasses
+import io
+import re
+import time
+import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from catalog import spreadsheet
+from catalog.spreadsheet import (
+    COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_PRICE_VND,
+    MAX_STOCK,
+    CatalogRow,
+    Problem,
+    RowError,
+    SpreadsheetRejected,
+    read_catalog,
+    write_catalog,
+)
+from catalog.text import nfc
+
+# A year that is safely inside 2010..next year whenever the suite runs.
+THIS_YEAR = datetime.now(UTC).year
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+GOOD: Mapping[str, str] = {
+    "sku": "BABE-NGHE-500",
+    "producer_code": "BABE",
+    "producer_name_vi": "Cơ sở sản xuất tinh bột nghệ Bà Bé",
+    "producer_name_en": "Ba Be Turmeric Starch Workshop",
+    "category_vi": "Thực phẩm",
+    "category_en": "Food",
+    "name_vi": "Tinh bột nghệ",
+    "name_en": "Turmeric starch",
+    "description_vi": "Nghệ vàng Dương Xá",
+    "description_en": "Yellow turmeric from Duong Xa",
+    "unit_vi": "hũ 500 g",
+    "unit_en": "500 g jar",
+    "price_vnd": "280000",
+    "stock": "40",
+    "ocop_stars": "4",
+    "ocop_year": "2019",
+    "active": "true",
+    "photo": "",
+}
+
+
+def good(line: int = 2, **overrides: str) -> dict[str, str]:
+    """A valid row as cell texts; a SKU unique to its line unless overridden."""
+    return {**GOOD, "sku": f"SKU-{line}", **overrides}
+
+
+def catalog_row(line: int = 2, **overrides: object) -> CatalogRow:
+    fields: dict[str, object] = {
+        "line": line,
+        "sku": f"SKU-{line}",
+        "producer_code": "BABE",
+        "producer_name_vi": GOOD["producer_name_vi"],
+        "producer_name_en": GOOD["producer_name_en"],
+        "category_vi": "Thực phẩm",
+        "category_en": "Food",
+        "name_vi": "Tinh bột nghệ",
+        "name_en": "Turmeric starch",
+        "description_vi": "",
+        "description_en": "",
+        "unit_vi": "hũ 500 g",
+        "unit_en": "500 g jar",
+        "price": 280_000,
+        "stock": 40,
+        "ocop_stars": 4,
+        "ocop_year": 2019,
+        "active": True,
+        "photo": None,
+    }
+    fields.update(overrides)
+    return CatalogRow(**fields)  # type: ignore[arg-type]
+
+
+def csv_file(
+    rows: Sequence[Mapping[str, str] | Sequence[str]],
+    columns: Sequence[str] = COLUMNS,
+    *,
+    bom: bool = True,
+    delimiter: str = ",",
+) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns] if isinstance(row, Mapping) else row)
+    return buffer.getvalue().encode("utf-8-sig" if bom else "utf-8")
+
+
+def xlsx_file(rows: Sequence[Sequence[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_catalog(*rows: Mapping[str, object]) -> bytes:
+    return xlsx_file([COLUMNS, *([row.get(c) for c in COLUMNS] for row in rows)])
+
+
+def rejected(data: bytes, filename: str = "catalog.csv", **kwargs: Path) -> list[RowError]:
+    with pytest.raises(SpreadsheetRejected) as info:
+        read_catalog(data, filename, **kwargs)
+    return info.value.errors
+
+
+def without_lines(rows: Sequence[CatalogRow]) -> list[CatalogRow]:
+    return [dataclasses.replace(row, line=0) for row in rows]
+
+
+# --- round trips ----------------------------------------------------------------------------
+
+TRICKY = [
+    catalog_row(
+        2,
+        name_vi="Bộ ấm chén men lam <Bát Tràng> & “Suối Ngọc”",
+        name_en='Tea set "Suoi Ngoc", glaze <blue> & white',
+        description_vi="Dòng 1,\nDòng 2; có dấu phẩy, ngoặc \"kép\" và 'đơn'\n🍵🏺",
+        description_en="=SUM(A1:A3) is text here",
+        unit_vi="=bộ",
+        unit_en="+set",
+        price=3_500_000,
+        stock=0,
+        ocop_stars=5,
+        ocop_year=THIS_YEAR + 1,
+        active=False,
+        photo="ảnh/gốm sứ, lam.jpg",
+    ),
+    catalog_row(3, sku="a.b_c-9", producer_code="TANTHINH", name_vi="@lệnh", photo="x/y.png"),
+    catalog_row(4, description_vi="-1", description_en="0042", name_en="TRUE", stock=MAX_STOCK),
+]
+
+
+@pytest.mark.parametrize("filename", ["catalog.csv", "catalog.xlsx", "CATALOG.XLSX", "c.CSV"])
+def test_rows_survive_a_round_trip_with_awkward_text(filename: str) -> None:
+    assert read_catalog(write_catalog(TRICKY, filename), filename) == TRICKY
+
+
+def test_write_catalog_refuses_other_file_names() -> None:
+    with pytest.raises(ValueError, match=r"catalog\.ods"):
+        write_catalog(TRICKY, "catalog.ods")
+
+
+def test_written_csv_has_bom_header_and_crlf_quoting() -> None:
+    data = write_catalog([TRICKY[0]], "catalog.csv")
+    assert data.startswith(b"\xef\xbb\xbfsku,producer_code,")
+    text = data.decode("utf-8-sig")
+    assert text.split("\r\n", 1)[0] == ",".join(COLUMNS)
+    assert '"Tea set ""Suoi Ngoc"", glaze <blue> & white"' in text
+    assert ",false," in text
+
+
+def test_written_xlsx_has_bold_header_numbers_and_text_that_never_becomes_a_formula() -> None:
+    data = write_catalog([TRICKY[0]], "catalog.xlsx")
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet.title == "catalog"
+    assert [cell.value for cell in sheet[1]] == list(COLUMNS)
+    assert all(cell.font.bold for cell in sheet[1])
+    values = {name: cell for name, cell in zip(COLUMNS, sheet[2], strict=True)}
+    assert values["price_vnd"].value == 3_500_000
+    assert values["price_vnd"].data_type == "n"
+    assert values["ocop_year"].value == THIS_YEAR + 1
+    assert values["active"].value is False
+    assert values["description_en"].data_type == "s"
+    assert values["description_en"].value == "=SUM(A1:A3) is text here"
+    assert values["unit_vi"].data_type == "s"
+
+
+@pytest.mark.parametrize("bom", [True, False])
+def test_csv_reads_with_or_without_bom(bom: bool) -> None:
+    rows = read_catalog(csv_file([good(2)], bom=bom), "catalog.csv")
+    assert [row.sku for row in rows] == ["SKU-2"]
+    assert rows[0].producer_name_vi == GOOD["producer_name_vi"]
+
+
+def test_csv_separated_by_semicolons_as_vietnamese_excel_saves_it() -> None:
+    rows = read_catalog(csv_file([good(2, price_vnd="180.000")], delimiter=";"), "c.csv")
+    assert rows[0].price == 180_000
+    assert rows[0].name_vi == "Tinh bột nghệ"
+
+
+def test_columns_may_come_in_any_order() -> None:
+    shuffled = list(reversed(COLUMNS))
+    rows = read_catalog(csv_file([good(2), good(3)], shuffled), "catalog.csv")
+    assert without_lines(rows) == without_lines(
+        read_catalog(csv_file([good(2), good(3)]), "c.csv")
+    )
+    assert [row.line for row in rows] == [2, 3]
+
+
+def test_optional_columns_may_be_left_out_and_english_falls_back_to_vietnamese() -> None:
+    required = [
+        "sku", "producer_code", "producer_name_vi", "category_vi", "name_vi", "unit_vi",
+        "price_vnd", "stock", "ocop_stars", "ocop_year",
+    ]  # fmt: skip
+    (row,) = read_catalog(csv_file([good(2)], required), "catalog.csv")
+    assert row.name_en == row.name_vi == "Tinh bột nghệ"
+    assert row.producer_name_en == row.producer_name_vi
+    assert row.unit_en == "hũ 500 g"
+    assert row.category_en == "Thực phẩm"
+    assert row.description_vi == row.description_en == ""
+    assert row.active is True
+    assert row.photo is None
+
+
+def test_text_is_nfc_normalised_trimmed_and_blank_rows_skipped() -> None:
+    decomposed = "  Gốm sứ Quang Vinh \t".replace("ố", "o\u0302\u0301")
+    data = csv_file([good(2, name_vi=decomposed, name_en=" "), [""] * len(COLUMNS), good(4)])
+    first, second = read_catalog(data, "catalog.csv")
+    assert first.name_vi == nfc("Gốm sứ Quang Vinh") == "Gốm sứ Quang Vinh"
+    assert first.name_en == "Gốm sứ Quang Vinh"
+    assert second.line == 4
+
+
+def test_carriage_returns_become_line_feeds_as_xlsx_would_make_them() -> None:
+    data = csv_file([good(2, description_vi="a\r\nb\rc")])
+    assert read_catalog(data, "catalog.csv")[0].description_vi == "a\nb\nc"
+
+
+def test_line_numbers_count_rows_not_physical_lines() -> None:
+    data = csv_file([good(2, description_vi="a\nb\nc"), [], good(4), good(5, stock="x")])
+    assert rejected(data) == [RowError(5, "stock", Problem.bad_stock, "x")]
+
+
+# --- values that are accepted -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "price"),
+    [
+        ("180000", 180_000),
+        ("180.000", 180_000),
+        ("180,000", 180_000),
+        ("180 000", 180_000),
+        ("180\u00a0000", 180_000),
+        ("1.250.000", 1_250_000),
+        ("180.000 ₫", 180_000),
+        ("180.000đ", 180_000),
+        ("₫180,000", 180_000),
+        ("250000 VND", 250_000),
+        ("1", 1),
+        (str(MAX_PRICE_VND), MAX_PRICE_VND),
+    ],
+)
+def test_price_formats_people_write(written: str, price: int) -> None:
+    (row,) = read_catalog(csv_file([good(2, price_vnd=written)]), "catalog.csv")
+    assert row.price == price
+
+
+@pytest.mark.parametrize(
+    ("written", "active"),
+    [
+        ("", True),
+        ("true", True),
+        ("TRUE", True),
+        ("1", True),
+        ("yes", True),
+        ("Có", True),
+        ("co", True),
+        ("false", False),
+        ("0", False),
+        ("No", False),
+        ("không", False),
+        ("KHONG", False),
+    ],
+)
+def test_active_words(written: str, active: bool) -> None:
+    (row,) = read_catalog(csv_file([good(2, active=written)]), "catalog.csv")
+    assert row.active is active
+
+
+def test_xlsx_whole_floats_booleans_and_numeric_text_cells_are_read() -> None:
+    data = xlsx_catalog(
+        {**good(2), "sku": 1001, "price_vnd": 180000.0, "stock": 7.0, "ocop_stars": 4,
+         "ocop_year": 2021, "active": False, "producer_code": "babe"},
+    )  # fmt: skip
+    (row,) = read_catalog(data, "catalog.xlsx")
+    assert (row.sku, row.price, row.stock, row.ocop_year) == ("1001", 180_000, 7, 2021)
+    assert row.producer_code == "BABE"
+    assert row.active is False
+
+
+def test_year_may_be_next_year_but_not_later() -> None:
+    (row,) = read_catalog(csv_file([good(2, ocop_year=str(THIS_YEAR + 1))]), "c.csv")
+    assert row.ocop_year == THIS_YEAR + 1
+    errors = rejected(csv_file([good(2, ocop_year=str(THIS_YEAR + 2))]))
+    assert errors == [RowError(2, "ocop_year", Problem.bad_year, str(THIS_YEAR + 2))]
+
+
+def test_photo_inside_base_dir_is_kept_as_written(tmp_path: Path) -> None:
+    (tmp_path / "ảnh").mkdir()
+    (tmp_path / "ảnh" / "nghệ.jpg").write_bytes(PNG)
+    (row,) = read_catalog(
+        csv_file([good(2, photo="ảnh/nghệ.jpg")]), "catalog.csv", base_dir=tmp_path
+    )
+    assert row.photo == "ảnh/nghệ.jpg"
+
+
+def test_photo_without_base_dir_is_not_looked_for() -> None:
+    (row,) = read_catalog(csv_file([good(2, photo="nowhere/x.jpg")]), "catalog.csv")
+    assert row.photo == "nowhere/x.jpg"
+
+
+# --- problems in one cell ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "problem", "value"),
+    [
+        ("sku", "", Problem.empty_value, ""),
+        ("sku", "ab c", Problem.bad_sku, "ab c"),
+        ("sku", "mã-số", Problem.bad_sku, "mã-số"),
+        ("sku", "A" * 33, Problem.sku_too_long, "A" * 33),
+        ("producer_code", "", Problem.empty_value, ""),
+        ("producer_code", "b", Problem.bad_producer_code, "B"),
+        ("producer_code", "BÀBÉ", Problem.bad_producer_code, "BÀBÉ"),
+        ("producer_code", "ABCDEFGHIJKLM", Problem.bad_producer_code, "ABCDEFGHIJKLM"),
+        ("producer_name_vi", " ", Problem.empty_value, ""),
+        ("producer_name_vi", "x" * 201, Problem.too_long, "x" * 50),
+        ("category_vi", "", Problem.empty_value, ""),
+        ("name_vi", "", Problem.empty_value, ""),
+        ("name_en", "bell\x07", Problem.control_character, "bell\x07"),
+        ("unit_vi", "", Problem.empty_value, ""),
+        ("unit_en", "u" * 51, Problem.too_long, "u" * 50),
+        ("price_vnd", "", Problem.empty_value, ""),
+        ("price_vnd", "0", Problem.bad_price, "0"),
+        ("price_vnd", "-5000", Problem.bad_price, "-5000"),
+        ("price_vnd", "180.5", Problem.bad_price, "180.5"),
+        ("price_vnd", "180000.00", Problem.bad_price, "180000.00"),
+        ("price_vnd", "1.000,000", Problem.bad_price, "1.000,000"),
+        ("price_vnd", "1.80.000", Problem.bad_price, "1.80.000"),
+        ("price_vnd", "free", Problem.bad_price, "free"),
+        ("price_vnd", "1.000.000.001", Problem.price_too_large, "1.000.000.001"),
+        ("price_vnd", "9" * 5000, Problem.price_too_large, "9" * 50),
+        ("stock", "", Problem.empty_value, ""),
+        ("stock", "-1", Problem.bad_stock, "-1"),
+        ("stock", "1.5", Problem.bad_stock, "1.5"),
+        ("stock", str(MAX_STOCK + 1), Problem.bad_stock, str(MAX_STOCK + 1)),
+        ("ocop_stars", "", Problem.empty_value, ""),
+        ("ocop_stars", "2", Problem.bad_stars, "2"),
+        ("ocop_stars", "6", Problem.bad_stars, "6"),
+        ("ocop_stars", "4★", Problem.bad_stars, "4★"),
+        ("ocop_year", "", Problem.empty_value, ""),
+        ("ocop_year", "2009", Problem.bad_year, "2009"),
+        ("ocop_year", "19", Problem.bad_year, "19"),
+        ("active", "maybe", Problem.bad_active, "maybe"),
+        ("active", "2", Problem.bad_active, "2"),
+        ("photo", "../secret.jpg", Problem.photo_outside, "../secret.jpg"),
+        ("photo", "a/../../b.jpg", Problem.photo_outside, "a/../../b.jpg"),
+        ("photo", "/etc/passwd", Problem.photo_outside, "/etc/passwd"),
+        ("photo", "C:\\ảnh\\x.jpg", Problem.photo_outside, "C:\\ảnh\\x.jpg"),
+        ("photo", "..\\..\\x.jpg", Problem.photo_outside, "..\\..\\x.jpg"),
+    ],
+)
+def test_a_bad_cell_is_reported_with_its_line_and_column(
+    column: str, written: str, problem: Problem, value: str
+) -> None:
+    data = csv_file([good(2), good(3, **{column: written}), good(4)])
+    assert rejected(data) == [RowError(3, column, problem, value)]
+
+
+def test_every_problem_of_every_row_is_reported_in_line_and_column_order() -> None:
+    data = csv_file(
+        [
+            good(2, stock="-1", sku="bad sku"),
+            good(3),
+            good(4, active="?", price_vnd="0", name_vi=""),
+        ]
+    )
+    assert rejected(data) == [
+        RowError(2, "sku", Problem.bad_sku, "bad sku"),
+        RowError(2, "stock", Problem.bad_stock, "-1"),
+        RowError(4, "name_vi", Problem.empty_value, ""),
+        RowError(4, "price_vnd", Problem.bad_price, "0"),
+        RowError(4, "active", Problem.bad_active, "?"),
+    ]
+
+
+def test_photo_must_exist_in_base_dir(tmp_path: Path) -> None:
+    data = csv_file([good(2, photo="missing.jpg")])
+    assert rejected(data, base_dir=tmp_path) == [
+        RowError(2, "photo", Problem.photo_missing, "missing.jpg")
+    ]
+
+
+def test_photo_that_is_a_folder_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    data = csv_file([good(2, photo="folder")])
+    assert rejected(data, base_dir=tmp_path) == [
+        RowError(2, "photo", Problem.photo_missing, "folder")
+    ]
+
+
+def test_photo_through_a_link_out_of_base_dir_is_outside(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    (tmp_path / "secret.jpg").write_bytes(PNG)
+    (media / "link.jpg").symlink_to(tmp_path / "secret.jpg")
+    data = csv_file([good(2, photo="link.jpg")])
+    assert rejected(data, base_dir=media) == [
+        RowError(2, "photo", Problem.photo_outside, "link.jpg")
+    ]
+
+
+# --- problems between rows --------------------------------------------------------------------
+
+
+def test_duplicate_sku_is_reported_on_the_later_row_whatever_its_case() -> None:
+    data = csv_file([good(2, sku="TRA-PHUC"), good(3), good(4, sku="tra-phuc")])
+    assert rejected(data) == [RowError(4, "sku", Problem.duplicate_sku, "tra-phuc")]
+
+
+def test_one_producer_code_with_two_names_is_a_mismatch() -> None:
+    data = csv_file(
+        [
+            good(2),
+            good(3, producer_code="babe", producer_name_vi="Bà Bé"),
+            good(4, producer_name_en="Ba Be"),
+            good(5, producer_code="OTHER", producer_name_vi="Bà Bé"),
+        ]
+    )
+    assert rejected(data) == [
+        RowError(3, "producer_name_vi", Problem.producer_mismatch, "Bà Bé"),
+        RowError(4, "producer_name_en", Problem.producer_mismatch, "Ba Be"),
+    ]
+
+
+def test_one_category_with_two_english_names_is_a_mismatch() -> None:
+    data = csv_file([good(2), good(3, category_en="Foods"), good(4, category_vi="Đồ uống")])
+    assert rejected(data) == [RowError(3, "category_en", Problem.category_mismatch, "Foods")]
+
+
+# --- problems with the header and the file ----------------------------------------------------
+
+
+def test_missing_required_columns_are_each_reported() -> None:
+    columns = [c for c in COLUMNS if c not in {"price_vnd", "sku", "photo"}]
+    assert rejected(csv_file([good(2)], columns)) == [
+        RowError(None, "sku", Problem.missing_column, "sku"),
+        RowError(None, "price_vnd", Problem.missing_column, "price_vnd"),
+    ]
+
+
+def test_unknown_and_duplicate_header_columns_are_reported_on_the_header_line() -> None:
+    columns = [*COLUMNS, "weight", "stock"]
+    row = [*(GOOD[c] for c in COLUMNS), "500 g", "3"]
+    assert rejected(csv_file([row], columns)) == [
+        RowError(1, "stock", Problem.duplicate_column, "stock"),
+        RowError(1, "weight", Problem.unknown_column, "weight"),
+    ]
+
+
+def test_a_value_under_no_header_is_an_unknown_column() -> None:
+    row = [*(good(2)[c] for c in COLUMNS), "", "stray"]
+    assert rejected(csv_file([good(3), row, good(4)], [*COLUMNS, ""])) == [
+        RowError(3, None, Problem.unknown_column, "stray")
+    ]
+
+
+def test_header_names_ignore_case_and_surrounding_spaces() -> None:
+    columns = [f" {c.upper()} " for c in COLUMNS]
+    row = [good(2)[c] for c in COLUMNS]
+    assert read_catalog(csv_file([row], columns), "catalog.csv")[0].sku == "SKU-2"
+
+
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        (b"", "catalog.csv"),
+        (b"\xef\xbb\xbf\r\n\r\n", "catalog.csv"),
+        (",".join(COLUMNS).encode(), "catalog.csv"),
+        (xlsx_file([]), "catalog.xlsx"),
+        (xlsx_file([COLUMNS]), "catalog.xlsx"),
+    ],
+    ids=["zero-bytes", "blank-lines", "header-only", "empty-sheet", "header-only-sheet"],
+)
+def test_a_file_without_products_is_empty(data: bytes, filename: str) -> None:
+    assert rejected(data, filename) == [RowError(None, None, Problem.empty_file)]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        (PNG, "catalog.csv"),
+        (PNG, "catalog.xlsx"),
+        (csv_file([good(2)]), "catalog.xlsx"),
+        (b"PK\x05\x06" + b"\x00" * 18, "catalog.xlsx"),
+        (csv_file([good(2)]), "catalog.txt"),
+        (csv_file([good(2)]), "catalog"),
+        (xlsx_file([COLUMNS]), "catalog.csv"),
+    ],
+    ids=["png-csv", "png-xlsx", "csv-xlsx", "empty-zip", "txt", "no-extension", "xlsx-csv"],
+)
+def test_other_files_are_not_spreadsheets(data: bytes, filename: str) -> None:
+    errors = rejected(data, filename)
+    assert [(e.line, e.problem) for e in errors] == [(None, Problem.not_a_spreadsheet)]
+
+
+def test_a_zip_without_the_spreadsheet_parts_is_not_a_spreadsheet() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    errors = rejected(buffer.getvalue(), "catalog.xlsx")
+    assert errors == [RowError(None, None, Problem.not_a_spreadsheet)]
+
+
+def test_a_broken_workbook_is_not_a_spreadsheet() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook")
+    errors = rejected(buffer.getvalue(), "catalog.xlsx")
+    assert errors == [RowError(None, None, Problem.not_a_spreadsheet)]
+
+
+@pytest.mark.parametrize("filename", ["catalog.csv", "catalog.xlsx"])
+def test_a_file_over_ten_megabytes_is_too_large(filename: str) -> None:
+    data = csv_file([good(2)]) + b"\r\n" * MAX_FILE_BYTES
+    errors = rejected(data, filename)
+    assert errors == [RowError(None, None, Problem.too_large, str(len(data)))]
+
+
+def test_exactly_ten_megabytes_is_allowed() -> None:
+    data = csv_file([good(2)])
+    data += (b" " * 998 + b"\r\n") * ((MAX_FILE_BYTES - len(data)) // 1000)
+    data += b" " * (MAX_FILE_BYTES - len(data))
+    assert len(read_catalog(data, "catalog.csv")) == 1
+
+
+def test_a_csv_cell_beyond_what_the_csv_reader_holds_is_too_long() -> None:
+    data = csv_file([good(2), good(3, description_vi="x" * 200_000), good(4)])
+    assert rejected(data) == [RowError(3, None, Problem.too_long)]
+
+
+@pytest.mark.parametrize(
+    ("data", "value"),
+    [
+        (csv_file([good(2)], bom=False).decode().encode("utf-16"), "UTF-16"),
+        (",".join(COLUMNS).encode() + b"\r\n" + "Bà Bé".encode("cp1258"), "e0 20 42 e9"),
+    ],
+    ids=["utf-16", "windows-1258"],
+)
+def test_a_csv_in_another_encoding_is_reported(data: bytes, value: str) -> None:
+    assert rejected(data) == [RowError(None, None, Problem.bad_encoding, value)]
+
+
+# --- XLSX specifics ---------------------------------------------------------------------------
+
+
+def test_an_xlsx_formula_is_reported_for_its_cell() -> None:
+    data = xlsx_catalog(good(2), {**good(3), "price_vnd": "=100000*2"}, good(4))
+    assert rejected(data, "catalog.xlsx") == [
+        RowError(3, "price_vnd", Problem.formula, "=100000*2")
+    ]
+
+
+def test_a_formula_in_a_text_column_is_reported_too() -> None:
+    data = xlsx_catalog({**good(2), "name_en": '=UPPER("tea")'})
+    assert rejected(data, "catalog.xlsx") == [
+        RowError(2, "name_en", Problem.formula, '=UPPER("tea")')
+    ]
+
+
+def test_xlsx_fractional_stock_and_row_numbers_after_blank_rows() -> None:
+    data = xlsx_file(
+        [[], COLUMNS, [good(3)[c] for c in COLUMNS], [], [*(good(5)[c] for c in COLUMNS)]]
+    )
+    rows = read_catalog(data, "catalog.xlsx")
+    assert [row.line for row in rows] == [3, 5]
+    bad = xlsx_catalog({**good(2), "stock": 1.5, "ocop_stars": 4.0, "price_vnd": True})
+    assert rejected(bad, "catalog.xlsx") == [
+        RowError(2, "price_vnd", Problem.bad_price, "True"),
+        RowError(2, "stock", Problem.bad_stock, "1.5"),
+    ]
+
+
+def test_xlsx_with_a_stale_recorded_size_is_read_in_full() -> None:
+    original = xlsx_catalog(good(2), good(3))
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(original)) as source,
+        zipfile.ZipFile(buffer, "w") as target,
+    ):
+        for part in source.infolist():
+            content = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                assert b'<dimension ref="A1:R3"' in content
+                content = content.replace(b'<dimension ref="A1:R3"', b'<dimension ref="A1:B2"')
+            target.writestr(part, content)
+    rows = read_catalog(buffer.getvalue(), "catalog.xlsx")
+    assert [(row.sku, row.photo, row.active) for row in rows] == [
+        ("SKU-2", None, True),
+        ("SKU-3", None, True),
+    ]
+
+
+def test_xlsx_that_unpacks_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = xlsx_catalog(good(2))
+    monkeypatch.setattr(spreadsheet, "_MAX_UNPACKED_BYTES", 1000)
+    assert rejected(data, "catalog.xlsx") == [RowError(None, None, Problem.too_large)]
+
+
+@pytest.mark.parametrize("filename", ["catalog.csv", "catalog.xlsx"])
+def test_too_many_rows_are_refused(monkeypatch: pytest.MonkeyPatch, filename: str) -> None:
+    data = write_catalog([catalog_row(line) for line in range(2, 6)], filename)
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 3)
+    assert rejected(data, filename) == [RowError(None, None, Problem.too_large, "3+")]
+
+
+def test_xlsx_reads_only_the_first_sheet() -> None:
+    workbook = Workbook()
+    workbook.active.append(list(COLUMNS))
+    workbook.active.append([good(2)[c] for c in COLUMNS])
+    workbook.create_sheet("notes").append(["ghi chú", "=1+1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert [row.sku for row in read_catalog(buffer.getvalue(), "catalog.xlsx")] == ["SKU-2"]
+
+
+def test_every_problem_is_expected_somewhere_in_this_file() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    assert [p for p in Problem if not re.search(rf"\bProblem\.{p.name}\b", source)] == []
+
+
+# --- volume -----------------------------------------------------------------------------------
+
+
+def test_five_thousand_rows_with_three_bad_ones_are_all_checked_quickly() -> None:
+    bad = {
+        17: {"price_vnd": "abc"},
+        2500: {"sku": "SKU-100"},
+        4999: {"ocop_stars": "7"},
+    }
+    rows = [good(line, **bad.get(line, {})) for line in range(2, 5002)]
+    data = csv_file(rows)
+    started = time.perf_counter()
+    errors = rejected(data)
+    elapsed = time.perf_counter() - started
+    assert errors == [
+        RowError(17, "price_vnd", Problem.bad_price, "abc"),
+        RowError(2500, "sku", Problem.duplicate_sku, "SKU-100"),
+        RowError(4999, "ocop_stars", Problem.bad_stars, "7"),
+    ]
+    assert elapsed < 2.0
+
+
+# --- property ---------------------------------------------------------------------------------
+
+_TEXT = st.text(
+    st.characters(exclude_categories=("Cc", "Cs", "Cn")) | st.sampled_from("\n\t=<&\"',;"),
+    max_size=30,
+).map(lambda text: nfc(text).strip())
+_NAME = _TEXT.filter(lambda text: text != "" and nfc(text).strip() == text)
+_OPTIONAL = _TEXT.filter(lambda text: nfc(text).strip() == text)
+
+
+@st.composite
+def catalogs(draw: st.DrawFn) -> list[CatalogRow]:
+    producers = draw(
+        st.dictionaries(st.from_regex(r"[A-Z0-9]{2,12}", fullmatch=True),
+                        st.tuples(_NAME, _OPTIONAL), min_size=1, max_size=3)
+    )  # fmt: skip
+    categories = draw(st.dictionaries(_NAME, _OPTIONAL, min_size=1, max_size=3))
+    skus = draw(
+        st.lists(
+            st.from_regex(r"[A-Za-z0-9._-]{1,32}", fullmatch=True),
+            min_size=1,
+            max_size=6,
+            unique_by=str.lower,
+        )
+    )
+    rows = []
+    for line, sku in enumerate(skus, start=2):
+        code = draw(st.sampled_from(sorted(producers)))
+        producer_vi, producer_en = producers[code]
+        category_vi = draw(st.sampled_from(sorted(categories)))
+        name_vi, unit_vi = draw(_NAME), draw(_NAME)
+        description_vi = draw(_OPTIONAL)
+        rows.append(
+            CatalogRow(
+                line=line,
+                sku=sku,
+                producer_code=code,
+                producer_name_vi=producer_vi,
+                producer_name_en=producer_en or producer_vi,
+                category_vi=category_vi,
+                category_en=categories[category_vi] or category_vi,
+                name_vi=name_vi,
+                name_en=draw(_OPTIONAL) or name_vi,
+                description_vi=description_vi,
+                description_en=draw(_OPTIONAL) or description_vi,
+                unit_vi=unit_vi,
+                unit_en=draw(_OPTIONAL) or unit_vi,
+                price=draw(st.integers(1, MAX_PRICE_VND)),
+                stock=draw(st.integers(0, MAX_STOCK)),
+                ocop_stars=draw(st.integers(3, 5)),
+                ocop_year=draw(st.integers(2010, THIS_YEAR + 1)),
+                active=draw(st.booleans()),
+                photo=draw(
+                    st.none()
+                    | st.from_regex(r"[a-z0-9_-]{1,8}(/[a-z0-9_-]{1,8}){0,2}\.jpg", fullmatch=True)
+                ),
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize("filename", ["catalog.csv", "catalog.xlsx"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=catalogs())
+def test_any_valid_catalog_round_trips(filename: str, rows: list[CatalogRow]) -> None:
+    assert read_catalog(write_catalog(rows, filename), filename) == rows
