@@ -83,8 +83,8 @@ class UserLanguageMiddleware(I18nMiddleware):
         if user is None:
             return self.i18n.default_locale
         chosen = self.cache.get(user.id)
-        if chosen is None:
-            uow: UnitOfWork = data["uow"]
+        uow: UnitOfWork | None = data.get("uow")
+        if chosen is None and uow is not None:
             chosen = await users.get_language(uow, user.id) or ""
             self.cache.put(user.id, chosen)
         return chosen or telegram_language(user, self.i18n.default_locale)

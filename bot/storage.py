@@ -11,6 +11,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.db import READ_ONLY
 from catalog.models import ConversationState
 
 StateType = str | State | None
@@ -38,6 +39,7 @@ class DatabaseStorage(BaseStorage):
         cached = self._cache.get(key)
         if cached is None:
             async with self.session_factory() as session:
+                await session.connection(execution_options=READ_ONLY)
                 row = await session.get(ConversationState, key)
                 cached = (row.state, dict(row.data)) if row else (None, {})
             self._remember(key, cached)
@@ -52,6 +54,8 @@ class DatabaseStorage(BaseStorage):
             self._cache.popitem(last=False)
 
     async def _store(self, key: str, state: str | None, data: dict[str, Any]) -> None:
+        if self._cache.get(key) == (state, data):
+            return  # unchanged (a menu button pressed with no conversation going on)
         async with self.session_factory() as session:
             row = await session.get(ConversationState, key)
             if state is None and not data:

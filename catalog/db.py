@@ -10,6 +10,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
+# Execution options for a transaction that only reads: on SQLite it then takes no write lock.
+READ_ONLY = {"ocop_read_only": True}
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -39,10 +42,14 @@ def create_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) 
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
-        # writes fails at once with SQLITE_BUSY when another connection wrote in between,
-        # without waiting for the busy timeout.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A transaction that may write takes the write lock up front (IMMEDIATE): a deferred
+        # one that reads and then writes fails at once with SQLITE_BUSY when another
+        # connection wrote in between, without waiting for the busy timeout. Readers
+        # (READ_ONLY) need no lock at all in WAL mode.
+        if connection.get_execution_options().get("ocop_read_only"):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -355,6 +355,44 @@ class GroupLinkCode(Base):
     used_in_chat: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class ChangeReason(enum.StrEnum):
+    command = "command"
+    wizard = "wizard"
+    import_ = "import"
+    order = "order"
+    cancellation = "cancellation"
+
+
+class ProductChange(Base):
+    """The audit trail: who changed what about a product, when, from what to what, and why."""
+
+    __tablename__ = "product_changes"
+    __table_args__ = (Index("ix_product_changes_product_created", "product_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    # A Telegram user id; None for the system or the command line.
+    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str] = mapped_column(String(500), default="")
+    new_value: Mapped[str] = mapped_column(String(500), default="")
+    reason: Mapped[ChangeReason] = mapped_column(_enum(ChangeReason, "change_reason"))
+    # The order or the import this change belongs to, when there is one.
+    reference: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProducerManager(Base):
+    """A Telegram user who manages one producer's products, group and orders."""
+
+    __tablename__ = "producer_managers"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ConversationState(Base):
     """Where each user is in a conversation (aiogram FSM), kept across restarts."""
 
@@ -382,7 +420,10 @@ __all__ = [
     "OutboxStatus",
     "PaymentMethod",
     "Producer",
+    "ChangeReason",
     "ProducerKind",
+    "ProducerManager",
+    "ProductChange",
     "Product",
     "User",
 ]

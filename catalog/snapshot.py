@@ -11,7 +11,7 @@ import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog.collation import vi_sort_key
+from catalog.db import READ_ONLY
 from catalog.models import Category, Producer, Product
 from catalog.text import fold
 
@@ -140,6 +141,11 @@ class CatalogSnapshot:
     _sorted: dict[tuple[str, str, int], list[int]] = field(default_factory=dict, repr=False)
     _vocabulary: list[str] = field(default_factory=list, repr=False)
     _postings: dict[str, set[int]] = field(default_factory=dict, repr=False)
+    # Per product: the folded words of its name in (vi, en), and memoised sort keys.
+    _name_words: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, repr=False
+    )
+    _sort_keys: dict[tuple[int, str], tuple[Any, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._build_search_index()
@@ -186,11 +192,10 @@ class CatalogSnapshot:
             attribute = {"category": "category_id", "producer": "producer_id"}.get(
                 kind, "ocop_stars"
             )
-            sort = _sort_key(language)
             chosen = [
                 p for p in self.products.values() if p.active and getattr(p, attribute) == key
             ]
-            ids = [p.id for p in sorted(chosen, key=lambda p: sort(p.name(language)))]
+            ids = [p.id for p in sorted(chosen, key=lambda p: self.sort_key(p, language))]
             self._sorted[(kind, language, key)] = ids
         # Stock and price come from the current views; only the order is memoised.
         return [view for i in ids if (view := self.products[i]).active]
@@ -199,6 +204,11 @@ class CatalogSnapshot:
 
     def _build_search_index(self) -> None:
         postings: dict[str, set[int]] = defaultdict(set)
+        self._name_words = {
+            p.id: (tuple(fold(p.name_vi).split()), tuple(fold(p.name_en).split()))
+            for p in self.products.values()
+        }
+        self._sort_keys = {}
         for product in self.products.values():
             producer = self.producers.get(product.producer_id)
             words = product.search_text.split()
@@ -231,15 +241,22 @@ class CatalogSnapshot:
             if not found:
                 return []
         assert found is not None
-        sort = _sort_key(language)
         hits = [self.products[i] for i in found if self.products[i].active]
+        which = 1 if language == "en" else 0
 
         def rank(product: ProductView) -> tuple[int, int, tuple[Any, ...]]:
-            name_words = fold(product.name(language)).split()
+            name_words = self._name_words[product.id][which]
             in_name = sum(any(n.startswith(w) for n in name_words) for w in words)
-            return (-in_name, -product.ocop_stars, sort(product.name(language)))
+            return (-in_name, -product.ocop_stars, self.sort_key(product, language))
 
         return sorted(hits, key=rank)
+
+    def sort_key(self, product: ProductView, language: str) -> tuple[Any, ...]:
+        key = self._sort_keys.get((product.id, language))
+        if key is None:
+            key = _sort_key(language)(product.name(language))
+            self._sort_keys[(product.id, language)] = key
+        return key
 
     # -- updates ----------------------------------------------------------------------------
 
@@ -274,7 +291,7 @@ class CatalogCache:
     """Holds the snapshot; reloads the products a committed transaction changed."""
 
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], *, max_age: float = 300.0
+        self, session_factory: async_sessionmaker[AsyncSession], *, max_age: float = 60.0
     ) -> None:
         self._session_factory = session_factory
         self._snapshot: CatalogSnapshot | None = None
@@ -297,11 +314,15 @@ class CatalogCache:
             assert self._snapshot is not None
             return self._snapshot
         async with self._lock:
-            if self._full_reload or self._snapshot is None or self._expired():
+            if self._full_reload or self._snapshot is None:
                 self._full_reload, self._stale = False, set()
                 self._snapshot = await self._load_all()
                 self._loaded_at = time.monotonic()
-            elif self._stale:
+            elif self._expired():
+                # Another process may have sold something: refresh what changes often only.
+                await self._refresh_volatile(self._snapshot)
+                self._loaded_at = time.monotonic()
+            if self._stale:
                 stale, self._stale = self._stale, set()
                 await self._reload(self._snapshot, stale)
             return self._snapshot
@@ -319,6 +340,7 @@ class CatalogCache:
 
     async def _load_all(self) -> CatalogSnapshot:
         async with self._session_factory() as session:
+            await session.connection(execution_options=READ_ONLY)
             categories = {
                 c.id: CategoryView(c.id, c.code, c.name_vi, c.name_en, c.position)
                 for c in await session.scalars(select(Category))
@@ -344,8 +366,24 @@ class CatalogCache:
             products = {p.id: _product_view(p) for p in await session.scalars(select(Product))}
         return CatalogSnapshot(categories=categories, producers=producers, products=products)
 
+    async def _refresh_volatile(self, snapshot: CatalogSnapshot) -> None:
+        async with self._session_factory() as session:
+            await session.connection(execution_options=READ_ONLY)
+            rows = await session.execute(
+                select(Product.id, Product.stock, Product.price, Product.active)
+            )
+            changed = [
+                replace(view, stock=stock, price=price, active=active)
+                for product_id, stock, price, active in rows
+                if (view := snapshot.products.get(product_id)) is not None
+                and (view.stock, view.price, view.active) != (stock, price, active)
+            ]
+        if changed:
+            snapshot.with_products(changed)
+
     async def _reload(self, snapshot: CatalogSnapshot, product_ids: set[int]) -> None:
         async with self._session_factory() as session:
+            await session.connection(execution_options=READ_ONLY)
             rows = list(await session.scalars(select(Product).where(Product.id.in_(product_ids))))
         found = {row.id for row in rows}
         snapshot.with_products((_product_view(row) for row in rows), removed=product_ids - found)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.db import READ_ONLY
 from catalog.repositories import CatalogRepository, UserRepository
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class UnitOfWork:
         self.outbox_signal = outbox_signal
         self._changed_products: set[int] = set()
         self._outbox_written = False
+        self._catalog_changed = False
+        self._read_only = False
 
     @property
     def session(self) -> AsyncSession:
@@ -44,10 +47,17 @@ class UnitOfWork:
             raise RuntimeError("the unit of work is not entered")
         return self._session
 
+    def reading(self) -> Self:
+        """For ``async with uow.reading():`` — a transaction that will not write."""
+        self._read_only = True
+        return self
+
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("the unit of work is already entered")
         self._session = self._session_factory()
+        if self._read_only:
+            await self._session.connection(execution_options=READ_ONLY)
         self.users = UserRepository(self._session)
         self.catalog = CatalogRepository(self._session)
         return self
@@ -59,8 +69,10 @@ class UnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         session, self._session = self.session, None
+        self._read_only = False
         self._changed_products = set()
         self._outbox_written = False
+        self._catalog_changed = False
         try:
             await session.rollback()
         finally:
@@ -69,12 +81,19 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
         # Only what was committed reaches the cache; a rollback leaves it as it was.
-        if self.catalog_cache is not None and self._changed_products:
+        if self.catalog_cache is not None and self._catalog_changed:
+            self.catalog_cache.invalidate()
+        elif self.catalog_cache is not None and self._changed_products:
             self.catalog_cache.products_changed(self._changed_products)
         if self.outbox_signal is not None and self._outbox_written:
             self.outbox_signal.notify()
         self._changed_products = set()
         self._outbox_written = False
+        self._catalog_changed = False
+
+    def catalog_changed(self) -> None:
+        """Note that products were added or producers/categories changed: reload everything."""
+        self._catalog_changed = True
 
     def outbox_written(self) -> None:
         """Note that this transaction queued messages: the sender is woken on commit."""

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, ErrorEvent, Message
 from aiogram.utils.i18n import gettext as _
 
 from catalog.snapshot import CatalogCache
 from handlers.catalog import process_search_query
 from handlers.menu import main_menu_kb
+
+log = logging.getLogger(__name__)
 
 
 async def on_free_text(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
@@ -26,6 +31,19 @@ async def on_unknown_message(message: Message) -> None:
     await message.answer(text, reply_markup=main_menu_kb())
 
 
+async def on_error(event: ErrorEvent) -> None:
+    """An unexpected failure (the database busy too long, say): apologise, never stay silent."""
+    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    text = _("Sorry, something went wrong on our side. Please try again in a moment.")
+    try:
+        if event.update.callback_query is not None:
+            await event.update.callback_query.answer(text, show_alert=True)
+        elif event.update.message is not None and event.update.message.chat.type == "private":
+            await event.update.message.answer(text)
+    except TelegramAPIError:
+        log.warning("could not tell the user about the failure", exc_info=True)
+
+
 async def on_stale_button(query: CallbackQuery) -> None:
     # An unanswered button press leaves the user's spinner turning.
     await query.answer(_("This menu has expired. Send /start for a fresh one."), show_alert=True)
@@ -38,4 +56,5 @@ def create_router() -> Router:
     )
     router.message.register(on_unknown_message, F.chat.type == "private")
     router.callback_query.register(on_stale_button)
+    router.errors.register(on_error)
     return router

@@ -211,5 +211,5 @@ async def load_cart(uow: UnitOfWork, user_id: int) -> CartView:
 
 
 async def get_cart(uow: UnitOfWork, *, user_id: int) -> CartView:
-    async with uow:
+    async with uow.reading():
         return await load_cart(uow, user_id)

@@ -194,7 +194,7 @@ async def unlink_group(uow: UnitOfWork, *, chat_id: int, bot_removed: bool = Fal
 
 
 async def producer_for_chat(uow: UnitOfWork, chat_id: int) -> LinkedProducer | None:
-    async with uow:
+    async with uow.reading():
         producer = await uow.session.scalar(
             select(Producer).where(Producer.group_chat_id == chat_id)
         )
@@ -233,7 +233,7 @@ async def _order_for_staff(
 async def get_order_for_staff(
     uow: UnitOfWork, *, order_id: int, chat_id: int | None, is_admin: bool
 ) -> OrderView:
-    async with uow:
+    async with uow.reading():
         return order_view(await _order_for_staff(uow, order_id, chat_id, is_admin))
 
 
@@ -294,7 +294,7 @@ async def change_order_status(
 
 async def open_orders_for_chat(uow: UnitOfWork, *, chat_id: int, page: int = 0) -> OrderPage:
     """The linked producer's orders that still need doing, oldest first."""
-    async with uow:
+    async with uow.reading():
         producer_id = await uow.session.scalar(
             select(Producer.id).where(Producer.group_chat_id == chat_id)
         )

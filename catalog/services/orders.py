@@ -309,13 +309,13 @@ async def _place_order(
 
 async def find_checkout(uow: UnitOfWork, *, user_id: int, key: str) -> PlacedCheckout | None:
     """The orders a confirmation key already placed, if it did."""
-    async with uow:
+    async with uow.reading():
         return await _existing_checkout(uow, user_id, key)
 
 
 async def list_orders(uow: UnitOfWork, *, user_id: int, page: int = 0) -> OrderPage:
     """The customer's orders, newest first, a page at a time."""
-    async with uow:
+    async with uow.reading():
         count = await uow.session.scalar(
             select(func.count()).select_from(Order).where(Order.user_id == user_id)
         )
@@ -345,7 +345,7 @@ async def _customer_order(uow: UnitOfWork, user_id: int, order_id: int) -> Order
 
 async def get_order(uow: UnitOfWork, *, user_id: int, order_id: int) -> OrderView:
     """One of the customer's own orders; anyone else's is refused."""
-    async with uow:
+    async with uow.reading():
         return order_view(await _customer_order(uow, user_id, order_id))
 
 
@@ -389,7 +389,7 @@ async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: i
 
 async def saved_details(uow: UnitOfWork, *, user_id: int) -> DeliveryDetails | None:
     """The recipient, phone and address the customer used last time, if complete."""
-    async with uow:
+    async with uow.reading():
         user = await uow.session.get(User, user_id)
         if user is None or not all(
             (
@@ -412,7 +412,7 @@ async def saved_details(uow: UnitOfWork, *, user_id: int) -> DeliveryDetails | N
 
 async def producer_bank_details(uow: UnitOfWork, producer_ids: list[int]) -> dict[int, bool]:
     """Which producers can take a bank transfer (they have a BIN and an account)."""
-    async with uow:
+    async with uow.reading():
         rows = await uow.session.execute(
             select(Producer.id, Producer.bank_bin, Producer.bank_account).where(
                 Producer.id.in_(producer_ids)

@@ -49,7 +49,7 @@ async def register_user(
 
 async def get_language(uow: UnitOfWork, user_id: int) -> str | None:
     """The language the user chose, or None if they never chose one."""
-    async with uow:
+    async with uow.reading():
         user = await uow.users.get(user_id)
         return user.language if user else None
 

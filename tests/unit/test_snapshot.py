@@ -1,0 +1,93 @@
+"""The in-memory catalog: Vietnamese order, accent-free search, stock updates, lapsed stars."""
+
+from dataclasses import replace
+from datetime import date
+
+from catalog.snapshot import CatalogSnapshot, CategoryView, ProducerView, ProductView
+from catalog.text import search_text
+
+
+def producer(id_: int, name_vi: str, name_en: str, ward: str) -> ProducerView:
+    return ProducerView(
+        id=id_, code=f"P{id_}", name_vi=name_vi, name_en=name_en, kind="cooperative",
+        ward=ward, province="Hà Nội", street="", description_vi="", description_en="",
+        bank_bin=None, bank_account=None, bank_account_name=None,
+    )  # fmt: skip
+
+
+def product(id_: int, name_vi: str, name_en: str, **changes: object) -> ProductView:
+    values: dict[str, object] = {
+        "id": id_, "sku": f"SKU-{id_}", "producer_id": 1, "category_id": 1,
+        "name_vi": name_vi, "name_en": name_en, "description_vi": "", "description_en": "",
+        "unit_vi": "hộp", "unit_en": "box", "price": 100_000, "stock": 5, "ocop_stars": 4,
+        "ocop_year": 2024, "photo": None, "active": True,
+    }  # fmt: skip
+    values.update(changes)
+    values["search_text"] = search_text(
+        str(values["name_vi"]), str(values["name_en"]), "Bát Tràng"
+    )
+    return ProductView(**values)  # type: ignore[arg-type]
+
+
+def snapshot(*products: ProductView) -> CatalogSnapshot:
+    return CatalogSnapshot(
+        categories={1: CategoryView(1, "crafts", "Thủ công", "Crafts", 1)},
+        producers={1: producer(1, "Gốm Đông Hồ", "Dong Ho Pottery", "Xã Bát Tràng")},
+        products={p.id: p for p in products},
+    )
+
+
+def test_vietnamese_lists_follow_the_vietnamese_alphabet() -> None:
+    shop = snapshot(
+        product(1, "Đĩa men lam", "Blue glaze plate"),
+        product(2, "Ấm trà", "Teapot"),
+        product(3, "Dĩa gỗ", "Wooden plate"),
+        product(4, "Bình hoa", "Vase"),
+        product(5, "Ăn dặm bộ", "Baby set"),
+    )
+    names = [p.name_vi for p in shop.products_in_category(1, "vi")]
+    assert names == ["Ăn dặm bộ", "Ấm trà", "Bình hoa", "Dĩa gỗ", "Đĩa men lam"]
+    english = [p.name_en for p in shop.products_in_category(1, "en")]
+    assert english == ["Baby set", "Blue glaze plate", "Teapot", "Vase", "Wooden plate"]
+
+
+def test_search_ignores_accents_case_and_finds_by_producer_and_village() -> None:
+    shop = snapshot(
+        product(1, "Tinh dầu sả chanh", "Lemongrass oil"),
+        product(2, "Lụa Vạn Phúc", "Van Phuc silk"),
+        product(3, "Bình gốm men rạn", "Crackle vase"),
+    )
+    assert [p.id for p in shop.search("tinh dau sa", "vi")] == [1]
+    assert [p.id for p in shop.search("LUA van PHUC", "vi")] == [2]
+    assert {p.id for p in shop.search("bat trang", "vi")} == {1, 2, 3}
+    assert [p.id for p in shop.search("dong ho gom", "vi")] == [3]
+    assert shop.search("xyz", "vi") == []
+    assert shop.search("   ", "vi") == []
+
+
+def test_search_puts_name_matches_first() -> None:
+    shop = snapshot(
+        product(1, "Ấm trà", "Teapot", ocop_stars=5),
+        product(2, "Bát ăn cơm", "Rice bowl", ocop_stars=3),
+        product(3, "Chén", "Cup", ocop_stars=5),
+    )
+    # All three come from Bát Tràng; only the bowl has "bát" in its own name.
+    assert [p.id for p in shop.search("bat", "vi")] == [2, 1, 3]
+
+
+def test_hidden_products_are_not_listed_or_found_and_a_stock_change_shows_at_once() -> None:
+    shop = snapshot(product(1, "Ấm trà", "Teapot"), product(2, "Chén", "Cup"))
+    shop.with_products([replace(shop.products[2], active=False)])
+    assert [p.id for p in shop.products_in_category(1, "vi")] == [1]
+    assert shop.search("chen", "vi") == []
+    shop.with_products([replace(shop.products[1], stock=0)])
+    [teapot] = shop.products_in_category(1, "vi")
+    assert not teapot.in_stock
+
+
+def test_a_certificate_lapses_after_three_whole_years() -> None:
+    granted_2022 = product(1, "Giò lụa", "Pork roll", ocop_year=2022)
+    granted_2023 = product(2, "Giò lụa", "Pork roll", ocop_year=2023)
+    today = date(2026, 11, 23)
+    assert granted_2022.certificate_lapsed(today)
+    assert not granted_2023.certificate_lapsed(today)
