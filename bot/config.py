@@ -78,6 +78,7 @@ class DatabaseSettings(_Section):
 class ShopSettings(_Section):
     default_language: Literal["vi", "en"] = "vi"
     media_dir: Path = Path("data/media")
+    low_stock_threshold: int = Field(default=5, ge=0)
 
 
 class OutboxSettings(_Section):

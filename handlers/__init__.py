@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from handlers import admin, cart, catalog, checkout, fallback, language, orders, producer, start
+from handlers import (
+    admin,
+    cart,
+    catalog,
+    checkout,
+    fallback,
+    language,
+    orders,
+    producer,
+    product_wizard,
+    staff,
+    start,
+)
 
 
 def create_routers() -> list[Router]:
@@ -18,7 +30,11 @@ def create_routers() -> list[Router]:
         language.create_router(),
         catalog.create_router(),
         cart.create_router(),
+        # Staff get the shop's orders from /orders; everyone else their own.
+        staff.create_orders_router(),
         orders.create_router(),
+        staff.create_router(),
+        product_wizard.create_router(),
         admin.create_router(),
         checkout.create_router(),
         # Last: it answers whatever the routers above did not take.

@@ -8,12 +8,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from catalog.services import fulfilment
+from bot.config import Config
+from catalog.services import fulfilment, inventory
 from catalog.services.fulfilment import LINK_CODE_LIFETIME
 from catalog.services.producers import ProducerNotFound
-from catalog.snapshot import CatalogCache
+from catalog.snapshot import CatalogCache, CatalogSnapshot
 from catalog.uow import UnitOfWork
-from handlers.access import AdminFilter
+from handlers.access import AdminFilter, is_admin
 from handlers.callbacks import LinkProducerCb
 from handlers.format import esc, language, shorten
 from handlers.screens import paginate, show_text
@@ -49,11 +50,25 @@ async def producers_kb(catalog_cache: CatalogCache, page: int) -> InlineKeyboard
     return builder.as_markup()
 
 
-async def cmd_linkgroup(message: Message, catalog_cache: CatalogCache) -> None:
-    await message.answer(
-        _("Which producer's group do you want to link?"),
-        reply_markup=await producers_kb(catalog_cache, 0),
-    )
+async def cmd_linkgroup(
+    message: Message, catalog_cache: CatalogCache, uow: UnitOfWork, config: Config
+) -> None:
+    user = message.from_user
+    assert user is not None
+    actor = await inventory.actor_for(uow, user_id=user.id, is_admin=is_admin(config, user))
+    if actor.is_admin:
+        await message.answer(
+            _("Which producer's group do you want to link?"),
+            reply_markup=await producers_kb(catalog_cache, 0),
+        )
+    elif actor.producer_id is not None:
+        # A manager links their own producer's group: no choice to make.
+        code = await fulfilment.create_link_code(
+            uow, producer_id=actor.producer_id, created_by=user.id
+        )
+        await message.answer(link_code_text(await catalog_cache.get(), actor.producer_id, code))
+    else:
+        await not_allowed(message)
 
 
 async def on_link_producer(
@@ -77,23 +92,23 @@ async def on_link_producer(
     except ProducerNotFound:
         await query.answer(_("This is no longer available."), show_alert=True)
         return
-    producer = (await catalog_cache.get()).producers.get(callback_data.producer_id)
-    name = producer.name(language()) if producer else ""
     await query.answer()
     await show_text(
         query,
-        _(
-            "🔗 Link code for <b>{producer}</b>: <code>{code}</code>\n\n"
-            "1. Add this bot to the producer's Telegram group.\n"
-            "2. Send this in the group: <code>/link {code}</code>\n\n"
-            "The code works once, for {minutes} minutes."
-        ).format(
-            producer=esc(name),
-            code=code,
-            minutes=int(LINK_CODE_LIFETIME.total_seconds() // 60),
-        ),
+        link_code_text(await catalog_cache.get(), callback_data.producer_id, code),
         InlineKeyboardMarkup(inline_keyboard=[]),
     )
+
+
+def link_code_text(snapshot: CatalogSnapshot, producer_id: int, code: str) -> str:
+    producer = snapshot.producers.get(producer_id)
+    name = producer.name(language()) if producer else ""
+    return _(
+        "🔗 Link code for <b>{producer}</b>: <code>{code}</code>\n\n"
+        "1. Add this bot to the producer's Telegram group.\n"
+        "2. Send this in the group: <code>/link {code}</code>\n\n"
+        "The code works once, for {minutes} minutes."
+    ).format(producer=esc(name), code=code, minutes=int(LINK_CODE_LIFETIME.total_seconds() // 60))
 
 
 async def not_allowed(event: Message | CallbackQuery) -> None:
@@ -107,8 +122,7 @@ async def not_allowed(event: Message | CallbackQuery) -> None:
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_linkgroup, Command("linkgroup"), AdminFilter())
-    router.message.register(not_allowed, Command("linkgroup"))
+    router.message.register(cmd_linkgroup, Command("linkgroup"))
     router.callback_query.register(on_link_producer, LinkProducerCb.filter(), AdminFilter())
     router.callback_query.register(not_allowed, LinkProducerCb.filter())
     return router

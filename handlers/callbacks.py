@@ -130,3 +130,20 @@ class GroupLanguageCb(CallbackData, prefix="gl"):
 class LinkProducerCb(CallbackData, prefix="lk"):
     producer_id: int = 0
     page: int = 0
+
+
+class StaffOrdersCb(CallbackData, prefix="so"):
+    status: str = ""
+    page: int = 0
+
+
+class WizardAction(StrEnum):
+    category = "c"
+    producer = "p"
+    confirm = "ok"
+    cancel = "x"
+
+
+class WizardCb(CallbackData, prefix="w"):
+    action: WizardAction
+    value: int = 0

@@ -17,3 +17,16 @@ class Checkout(StatesGroup):
     note = State()
     payment = State()
     review = State()
+
+
+class AddProduct(StatesGroup):
+    photo = State()
+    name_vi = State()
+    name_en = State()
+    price = State()
+    unit_vi = State()
+    unit_en = State()
+    stock = State()
+    category = State()
+    producer = State()
+    confirm = State()

@@ -19,11 +19,10 @@ from catalog.models import (
     OutboxMessage,
     OutboxStatus,
     Producer,
-    Product,
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind
-from catalog.services.orders import EVERYTHING, OrderPage, OrderView, order_view
+from catalog.services.orders import EVERYTHING, OrderPage, OrderView, order_view, return_stock
 from catalog.services.producers import ProducerNotFound
 from catalog.uow import UnitOfWork
 
@@ -261,13 +260,7 @@ async def change_order_status(
         if moved.rowcount != 1:  # type: ignore[attr-defined]
             raise InvalidTransition(current.value, new_status.value)
         if new_status == OrderStatus.cancelled:
-            for line in order.lines:
-                await uow.session.execute(
-                    update(Product)
-                    .where(Product.id == line.product_id)
-                    .values(stock=Product.stock + line.quantity)
-                )
-            uow.products_changed(line.product_id for line in order.lines)
+            await return_stock(uow, order, actor_id)
         uow.session.add(
             OrderStatusChange(
                 order_id=order.id,

@@ -21,6 +21,7 @@ from catalog.errors import (
 from catalog.models import (
     Cart,
     CartLine,
+    ChangeReason,
     Checkout,
     Order,
     OrderLine,
@@ -29,6 +30,7 @@ from catalog.models import (
     PaymentMethod,
     Producer,
     Product,
+    ProductChange,
     User,
 )
 from catalog.outbox import OutboxKind
@@ -251,6 +253,7 @@ async def _place_order(
             )
         )
         prices = {product_id: price for product_id, price in rows}
+        placed_orders: list[Order] = []
         for group in cart.groups:
             order = Order(
                 checkout_id=checkout.id,
@@ -283,11 +286,22 @@ async def _place_order(
             )
             uow.session.add(order)
             await uow.session.flush()
+            placed_orders.append(order)
             outbox.to_producer(
                 uow.session, OutboxKind.order_alert, group.producer_id, order_id=order.id
             )
             uow.outbox_written()
 
+        await _audit_stock(
+            uow,
+            [
+                (line.product_id, -line.quantity, order.number)
+                for order in placed_orders
+                for line in order.lines
+            ],
+            user_id,
+            ChangeReason.order,
+        )
         cart_id = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
         await uow.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
         await uow.session.execute(
@@ -305,6 +319,58 @@ async def _place_order(
         orders = await _checkout_orders(uow, checkout.id)
         await uow.commit()
         return PlacedCheckout(checkout.id, orders, created=True)
+
+
+async def _audit_stock(
+    uow: UnitOfWork,
+    moves: list[tuple[int, int, str]],
+    actor_id: int | None,
+    reason: ChangeReason,
+) -> None:
+    """Audit rows for stock an order took or gave back: (product, change, order number)."""
+    if not moves:
+        return
+    stocks = dict(
+        (
+            await uow.session.execute(
+                select(Product.id, Product.stock).where(
+                    Product.id.in_({product_id for product_id, _, _ in moves})
+                )
+            )
+        ).all()
+    )
+    # Several lines of one product: walk back from the stock as it is now.
+    for product_id, change, reference in moves:
+        new = stocks[product_id]
+        stocks[product_id] = new - change
+        uow.session.add(
+            ProductChange(
+                product_id=product_id,
+                actor_id=actor_id,
+                field="stock",
+                old_value=str(new - change),
+                new_value=str(new),
+                reason=reason,
+                reference=reference,
+            )
+        )
+
+
+async def return_stock(uow: UnitOfWork, order: Order, actor_id: int | None) -> None:
+    """A cancelled order's units go back on sale (and into the audit trail)."""
+    for line in order.lines:
+        await uow.session.execute(
+            update(Product)
+            .where(Product.id == line.product_id)
+            .values(stock=Product.stock + line.quantity)
+        )
+    await _audit_stock(
+        uow,
+        [(line.product_id, line.quantity, order.number) for line in order.lines],
+        actor_id,
+        ChangeReason.cancellation,
+    )
+    uow.products_changed(line.product_id for line in order.lines)
 
 
 async def find_checkout(uow: UnitOfWork, *, user_id: int, key: str) -> PlacedCheckout | None:
@@ -361,12 +427,7 @@ async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: i
         )
         if changed.rowcount != 1:  # type: ignore[attr-defined]
             raise InvalidTransition(order.status.value, OrderStatus.cancelled.value)
-        for line in order.lines:
-            await uow.session.execute(
-                update(Product)
-                .where(Product.id == line.product_id)
-                .values(stock=Product.stock + line.quantity)
-            )
+        await return_stock(uow, order, user_id)
         uow.session.add(
             OrderStatusChange(
                 order_id=order.id,
@@ -380,7 +441,6 @@ async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: i
             uow.session, OutboxKind.order_cancelled, order.producer_id, order_id=order.id
         )
         uow.outbox_written()
-        uow.products_changed(line.product_id for line in order.lines)
         await uow.session.refresh(order)
         view = order_view(order)
         await uow.commit()

@@ -1,0 +1,173 @@
+"""Admins and producer managers at work, and who may do what."""
+
+import sqlite3
+
+import pytest
+from support.botprocess import BotProcess, Shop
+
+from bot.emulator import Emulator, Person
+from catalog.money import format_vnd
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+OIL = "BABE-BACHA-10"  # made by Bà Bé (producer code BABE)
+NOT_ALLOWED = {"Thao tác này không được phép.", "That is not allowed."}
+
+
+def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(shop.database) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def product_row(shop: Shop, sku: str) -> tuple[object, ...]:
+    [row] = query(shop, "SELECT stock, price, active FROM products WHERE sku = ?", sku)
+    return row
+
+
+async def ask(person: Person, text: str, chat: object = None) -> str:
+    await person.send(text, chat=chat)  # type: ignore[arg-type]
+    return (await person.next_message(chat=chat)).text  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def people(emulator: Emulator) -> dict[str, Person]:
+    return {
+        "manager_a": emulator.person("Bà Bé", language_code="vi"),
+        "manager_b": emulator.person("Vinh", language_code="en"),
+        "customer": emulator.person("Khách", language_code="vi"),
+    }
+
+
+async def test_admin_binds_managers(
+    emulator: Emulator, bot_process: BotProcess, admin: Person, people: dict[str, Person]
+) -> None:
+    for person in people.values():
+        await ask(person, "/start")
+    reply = await ask(admin, f"/managers add {people['manager_a'].id} BABE")
+    assert reply.startswith(f"✅ User {people['manager_a'].id} now manages")
+    await ask(admin, f"/managers add {people['manager_b'].id} quangvinh")
+    listing = await ask(admin, "/managers")
+    assert f"{people['manager_a'].id} Bà Bé → BABE" in listing
+    assert f"{people['manager_b'].id} Vinh → QUANGVINH" in listing
+    assert (await ask(admin, "/managers add x BABE")).startswith("Usage: /managers")
+    assert await ask(admin, "/managers add 5 NOPE") == "No producer has the code NOPE."
+
+
+# (command, may the admin, manager of BABE, manager of QUANGVINH, a customer use it on OIL)
+MATRIX = [
+    (f"/stock {OIL} 30", True, True, False, False),
+    (f"/stock {OIL} +5", True, True, False, False),
+    (f"/price {OIL} 95.000", True, True, False, False),
+    (f"/hide {OIL}", True, True, False, False),
+    (f"/show {OIL}", True, True, False, False),
+    (f"/history {OIL}", True, True, False, False),
+    ("/lowstock 3", True, True, True, False),
+    ("/stats week", True, True, True, False),
+    ("/managers", True, False, False, False),
+    ("/admin", True, True, True, False),
+]
+
+
+@pytest.mark.parametrize("role", ["admin", "manager_a", "manager_b", "customer"])
+async def test_each_role_may_do_only_its_own_part(
+    role: str,
+    admin: Person,
+    people: dict[str, Person],
+    shop: Shop,
+) -> None:
+    person = admin if role == "admin" else people[role]
+    column = ["admin", "manager_a", "manager_b", "customer"].index(role) + 1
+    for row in MATRIX:
+        command, allowed = str(row[0]), bool(row[column])
+        before = product_row(shop, OIL)
+        reply = await ask(person, command)
+        if allowed:
+            assert reply not in NOT_ALLOWED, (role, command)
+        else:
+            assert reply in NOT_ALLOWED, (role, command, reply)
+            assert product_row(shop, OIL) == before, (role, command)
+
+
+async def test_stock_and_price_commands_explain_mistakes_and_show_at_once(
+    emulator: Emulator, admin: Person, people: dict[str, Person], shop: Shop
+) -> None:
+    manager = people["manager_a"]
+    assert (await ask(manager, "/stock BABE-BACHA-1O 5")).startswith(
+        "Không có sản phẩm mã BABE-BACHA-1O. Có phải bạn muốn: BABE-BACHA-10"
+    )
+    assert (await ask(manager, "/stock")).startswith("Cách dùng: /stock SKU 25")
+    assert (await ask(manager, f"/stock {OIL} -99999")).startswith("Tồn kho không thể dưới 0")
+    assert (await ask(manager, f"/price {OIL} 0")).startswith("Giá phải lớn hơn 0")
+    assert (await ask(manager, f"/price {OIL} 12,5")).startswith("Cách dùng: /price")
+    assert (await ask(manager, "/stock MY SKU 5")).startswith("Cách dùng")
+    stock_before = product_row(shop, OIL)[0]
+    assert await ask(manager, f"/stock {OIL} 12") == (
+        f"📦 Tinh dầu bạc hà ({OIL}): tồn kho {stock_before} → 12"
+    )
+    assert product_row(shop, OIL)[0] == 12
+    price = await ask(manager, f"/price {OIL} 88.000")
+    assert price.endswith(f"→ {format_vnd(88_000, 'vi')}")
+
+    customer = people["customer"]
+    await customer.send("tinh dau bac ha")
+    await customer.next_message()
+    await customer.press(f"Tinh dầu bạc hà · {format_vnd(88_000, 'vi')}")
+    card = await customer.next_message()
+    assert "✅ Còn hàng: 12" in card.text
+
+    await ask(manager, f"/hide {OIL}")
+    await customer.send("tinh dau bac ha")
+    assert (await customer.next_message()).text.startswith("Không tìm thấy gì")
+    history = await ask(admin, f"/history {OIL}")
+    assert "active: True → False · command" in history
+    assert "price:" in history
+    assert "stock:" in history
+
+
+async def test_admin_commands_in_a_group_are_only_for_admins(
+    emulator: Emulator, admin: Person, people: dict[str, Person], shop: Shop
+) -> None:
+    group = emulator.group("Nhóm bàn hàng")
+    manager = people["manager_a"]
+    await group.add_bot(by=manager)
+    await manager.wait_for(lambda m: "/linkgroup" in m.text, chat=group)
+    before = product_row(shop, OIL)
+    assert await ask(manager, f"/stock {OIL} 99", chat=group) in NOT_ALLOWED
+    assert product_row(shop, OIL) == before
+    assert (await ask(admin, f"/stock {OIL} 7", chat=group)).endswith("→ 7")
+
+
+async def test_a_manager_adds_a_product_with_the_wizard(
+    emulator: Emulator, people: dict[str, Person], shop: Shop
+) -> None:
+    manager = people["manager_b"]  # English, manages Quang Vinh Ceramics
+    assert (await ask(manager, "/product")).startswith("📷 Send a photo")
+    await manager.press("⏭ No photo")
+    answers = [
+        ("Bình gốm <Men lam> & 🏺", "name in English"),
+        ("Blue glaze vase", "price in đồng"),
+        ("abc", "whole number of đồng"),
+        ("450.000", "unit in Vietnamese"),
+        ("chiếc", "unit in English"),
+        ("piece", "How many are in stock"),
+        ("7", "Which category"),
+    ]
+    for answer, question in answers:
+        await manager.send(answer)
+        await manager.wait_for(lambda m, q=question: q in m.text)
+    await manager.send("hello")
+    assert (await manager.next_message()).text == "Please answer with the buttons below."
+    await manager.press("Handicrafts")
+    summary = await manager.wait_for(lambda m: "New product" in m.text)
+    assert "Bình gốm <Men lam> & 🏺" in summary.text
+    assert "Quang Vinh Ceramics" in summary.text
+    await manager.press("✅ Add it")
+    done = await manager.wait_for(lambda m: m.text.startswith("✅ Added"))
+    sku = done.text.split("SKU ")[1].split(".")[0]
+    assert sku.startswith("QUANGVINH-")
+    assert query(shop, "SELECT price, stock, active FROM products WHERE sku = ?", sku) == [
+        (450_000, 7, 1)
+    ]
+    await manager.send("blue glaze vase")
+    results = await manager.next_message()
+    assert any("Blue glaze vase" in label for row in manager.buttons(results) for label in row)
