@@ -58,6 +58,7 @@ from catalog.models import (
 )
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
 from catalog.services.orders import EVERYTHING, OrderView, order_view
+from catalog.services.users import preferred_language
 from handlers import notifications
 from handlers.format import esc
 
@@ -174,6 +175,7 @@ class OutboxSender:
         self._chats: dict[int, AsyncLimiter] = {}
         self._groups: dict[int, SlidingWindow] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -182,21 +184,29 @@ class OutboxSender:
         self._task = asyncio.create_task(self.run(bot), name="outbox-sender")
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Finish the round under way (cancelling it mid-query would upset the database
+        driver), then stop; a round that hangs is cancelled after a few seconds."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self.signal.notify()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     async def run(self, bot: Bot) -> None:
-        while True:
+        while not self._stopping:
             try:
                 delivered = await self.deliver_due(bot)
             except Exception:
                 # A bug in one round must not stop deliveries for good.
                 log.exception("outbox round failed")
                 delivered = 0
-            if not delivered:
+            if not delivered and not self._stopping:
                 await self.signal.wait(self.settings.poll_seconds)
 
     # -- one round --------------------------------------------------------------------------
@@ -308,14 +318,15 @@ class OutboxSender:
                 )
             }
             people = {row.user_id for row in rows if row.user_id} | set(self.admin_ids)
+            default = self.i18n.default_locale
             languages: dict[int, str] = {
-                user_id: language
-                for user_id, language in await session.execute(
-                    select(User.id, User.language).where(
-                        User.id.in_(people), User.language.is_not(None)
+                user_id: preferred_language(chosen, telegram, default)
+                for user_id, chosen, telegram in await session.execute(
+                    select(User.id, User.language, User.telegram_language).where(
+                        User.id.in_(people)
                     )
                 )
-                if language
+                if chosen or telegram
             }
 
         destinations: dict[int, Destination] = {}
@@ -404,7 +415,8 @@ class OutboxSender:
     def _admin_text(self, row: OutboxMessage, producers: dict[int, Producer]) -> str:
         payload = row.payload
         producer = producers.get(payload.get("producer_id", -1))
-        name = esc(producer.name_vi if producer else "?")
+        english = self.i18n.current_locale == "en"
+        name = esc((producer.name_en if english else producer.name_vi) if producer else "?")
         event = payload.get("event")
         if event == AdminEvent.group_linked:
             return _(

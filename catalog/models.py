@@ -181,6 +181,9 @@ class User(Base):
     username: Mapped[str | None] = mapped_column(String(64))
     # None until the user picks one; Telegram's language_code decides meanwhile.
     language: Mapped[str | None] = mapped_column(String(2))
+    # What Telegram last said the user's app speaks: messages sent outside a conversation
+    # (notices, alerts) use it while ``language`` is None.
+    telegram_language: Mapped[str | None] = mapped_column(String(16))
     phone: Mapped[str | None] = mapped_column(String(20))
     recipient_name: Mapped[str | None] = mapped_column(String(200))
     address_province: Mapped[str | None] = mapped_column(String(100))

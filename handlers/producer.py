@@ -289,7 +289,16 @@ async def _show_result(
     await message.edit_text(text, reply_markup=order_alert_kb(order))
 
 
-async def on_bot_added(event: ChatMemberUpdated) -> None:
+async def on_bot_added(event: ChatMemberUpdated, uow: UnitOfWork, i18n: I18n) -> None:
+    producer = await fulfilment.producer_for_chat(uow, event.chat.id)
+    if producer is not None:
+        with i18n.use_locale(producer.language):
+            await event.answer(
+                _("Hello again! This group receives the orders of {producer}.").format(
+                    producer=esc(producer.name(producer.language))
+                )
+            )
+        return
     await event.answer(
         _(
             "Hello! I bring this group the orders of an OCOP producer. A shop admin gets a code "

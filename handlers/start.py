@@ -42,6 +42,7 @@ async def cmd_start(message: Message, uow: UnitOfWork, state: FSMContext) -> Non
         first_name=sender.first_name,
         last_name=sender.last_name,
         username=sender.username,
+        language_code=sender.language_code,
     )
     await message.answer(
         _(

@@ -33,6 +33,7 @@ async def register_user(
     first_name: str,
     last_name: str | None = None,
     username: str | None = None,
+    language_code: str | None = None,
 ) -> UserProfile:
     """Create the user on first contact, or refresh the name Telegram reports."""
     async with uow:
@@ -40,11 +41,25 @@ async def register_user(
         if user is None:
             user = User(id=user_id)
             uow.users.add(user)
-        user.first_name = nfc(first_name)[:200]
-        user.last_name = nfc(last_name)[:200] if last_name else None
-        user.username = username
-        await uow.commit()
+        fresh = (
+            nfc(first_name)[:200],
+            nfc(last_name)[:200] if last_name else None,
+            username,
+            (language_code or "")[:16] or None,
+        )
+        known = (user.first_name, user.last_name, user.username, user.telegram_language)
+        if fresh != known:
+            user.first_name, user.last_name, user.username, user.telegram_language = fresh
+            await uow.commit()
         return _profile(user)
+
+
+def preferred_language(chosen: str | None, telegram: str | None, default: str) -> str:
+    """The language to write to someone in: theirs if chosen, else their app's if we speak it."""
+    if chosen in LANGUAGES:
+        return chosen
+    base = (telegram or "").split("-")[0].lower()
+    return base if base in LANGUAGES else default
 
 
 async def get_language(uow: UnitOfWork, user_id: int) -> str | None:

@@ -144,3 +144,19 @@ async def test_link_codes_are_single_use(emulator: Emulator, bot_process: BotPro
     assert refusal.text.startswith("Mã không hợp lệ")
     await stranger.send("/linkgroup")
     assert (await stranger.next_message()).text == "Thao tác này không được phép."
+
+
+async def test_removing_the_bot_from_a_group_unlinks_it_and_tells_the_admins(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    staff = emulator.person("Thịnh", language_code="vi")
+    group = emulator.group("HTX gốm Tân Thịnh")
+    await link_group_through_the_bot(
+        emulator, admin, group, staff, "Tan Thinh Pottery Cooperative"
+    )
+    [(linked,)] = query(shop, "SELECT group_chat_id FROM producers WHERE code = 'TANTHINH'")
+    assert linked == group.id
+    await group.remove_bot(by=staff)
+    notice = await admin.wait_for(lambda m: "removed from the group" in m.text)
+    assert "The bot was removed from the group of Tan Thinh Pottery Cooperative" in notice.text
+    assert query(shop, "SELECT group_chat_id FROM producers WHERE code = 'TANTHINH'") == [(None,)]
