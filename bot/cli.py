@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
 from bot.i18n import TranslationsMissing
@@ -16,9 +18,16 @@ from bot.runner import SchemaOutdated, run_polling
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
+from catalog.services.catalog_io import copy_photos_beside, export_catalog, import_spreadsheet
+from catalog.spreadsheet import CatalogRow, RowError, SpreadsheetRejected, write_catalog
 from catalog.uow import UnitOfWork
 
+EXIT_REJECTED = 1
 EXIT_USAGE = 2
+SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
+# Below this many rows an import is over before a bar would be worth drawing.
+PROGRESS_MIN_ROWS = 1000
+PROGRESS_WIDTH = 30
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +92,25 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--if-empty", action="store_true", help="do nothing when the catalog has products"
     )
+    catalog_import = catalog_commands.add_parser(
+        "import",
+        parents=[common],
+        help="add or update products from a .csv or .xlsx file (all or nothing)",
+        description="Create or update the products, producers and categories in FILE "
+        "(matched by SKU, producer code and Vietnamese category name). Every row is checked "
+        "first: when any is wrong, each problem is listed and nothing changes. Photos are "
+        "paths relative to FILE, copied into the media folder.",
+    )
+    catalog_import.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
+    catalog_export = catalog_commands.add_parser(
+        "export",
+        parents=[common],
+        help="write every product to a .csv or .xlsx file",
+        description="Write the catalog to FILE (.csv or .xlsx, by its extension) and copy "
+        "the photos to FILE's folder as <name>_photos/, so that `catalog import FILE` "
+        "gives the same catalog back.",
+    )
+    catalog_export.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
     return parser
 
 
@@ -111,6 +139,118 @@ async def _seed_demo(config: Config, *, if_empty: bool) -> None:
         )
 
 
+def _usage_error(message: str) -> int:
+    print(f"ocop-bot: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _problem_line(error: RowError) -> str:
+    """``row 17, price_vnd: bad_price ("abc")``; ``file: empty_file`` for the whole file."""
+    where = "file" if error.line is None else f"row {error.line}"
+    if error.column is not None:
+        where = f"{where}, {error.column}"
+    value = f" ({json.dumps(error.value, ensure_ascii=False)})" if error.value else ""
+    return f"{where}: {error.problem}{value}"
+
+
+class ProgressBar:
+    """``[#####     ] 2500/5000``, redrawn in place on a terminal; silent elsewhere."""
+
+    def __init__(self, stream: TextIO, width: int = PROGRESS_WIDTH) -> None:
+        self.stream = stream
+        self.width = width
+        self.enabled = stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < PROGRESS_MIN_ROWS:
+            return
+        filled = self.width * done // total
+        bar = "#" * filled + " " * (self.width - filled)
+        end = "\n" if done >= total else ""
+        self.stream.write(f"\r[{bar}] {done}/{total}{end}")
+        self.stream.flush()
+
+
+def _catalog(config: Config, args: argparse.Namespace) -> int:
+    if args.catalog_command == "seed-demo":
+        asyncio.run(_seed_demo(config, if_empty=args.if_empty))
+        return 0
+    file: Path = args.file
+    if file.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return _usage_error(f"{file}: not a .csv or .xlsx file")
+    if args.catalog_command == "import":
+        return _catalog_import(config, file)
+    return _catalog_export(config, file)
+
+
+def _catalog_import(config: Config, file: Path) -> int:
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        return _usage_error(f"{file}: no such file")
+    except OSError as err:
+        return _usage_error(f"{file}: {err.strerror}")
+    return asyncio.run(_import_catalog(config, file, data))
+
+
+def _catalog_export(config: Config, file: Path) -> int:
+    if not file.parent.is_dir():
+        return _usage_error(f"{file.parent}: no such folder")
+    rows = asyncio.run(_exported_rows(config))
+    try:
+        photos = copy_photos_beside(rows, media_dir=config.shop.media_dir, spreadsheet=file)
+        file.write_bytes(write_catalog(photos.rows, file.name))
+    except OSError as err:
+        return _usage_error(f"{err.filename or file}: {err.strerror}")
+    print(f"catalog exported: {len(rows)} products, {photos.copied} photos, to {file}")
+    if photos.missing:
+        print(
+            f"ocop-bot: {len(photos.missing)} photos not found under {config.shop.media_dir} "
+            f"were left out: {', '.join(photos.missing)}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+async def _import_catalog(config: Config, file: Path, data: bytes) -> int:
+    engine = create_engine(config.database.url)
+    try:
+        uow = UnitOfWork(create_session_factory(engine))
+        report = await import_spreadsheet(
+            uow,
+            data,
+            file.name,
+            actor_id=None,
+            media_dir=config.shop.media_dir,
+            source_dir=file.parent,
+            progress=ProgressBar(sys.stderr),
+        )
+    except SpreadsheetRejected as err:
+        for error in err.errors:
+            print(_problem_line(error), file=sys.stderr)
+        count = len(err.errors)
+        print(
+            f"ocop-bot: {file}: {count} problem{'s' if count != 1 else ''}, nothing imported",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+    finally:
+        await engine.dispose()
+    print(
+        f"catalog imported: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged ({report.reference})"
+    )
+    return 0
+
+
+async def _exported_rows(config: Config) -> list[CatalogRow]:
+    engine = create_engine(config.database.url)
+    try:
+        return await export_catalog(UnitOfWork(create_session_factory(engine)))
+    finally:
+        await engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -121,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=config.log.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    status = 0
     try:
         if args.command == "run":
             asyncio.run(run_polling(config))
@@ -129,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "db":
             asyncio.run(_db_upgrade(config, args.revision))
         elif args.command == "catalog":
-            asyncio.run(_seed_demo(config, if_empty=args.if_empty))
+            status = _catalog(config, args)
     except ConfigError as err:
         print(f"ocop-bot: {err.setting}: {err.problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -141,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ __all__ = [
     "MAX_SKU_LENGTH",
     "MAX_STOCK",
     "CatalogRow",
+    "ImportProblem",
     "Problem",
     "RowError",
     "SpreadsheetRejected",
@@ -155,13 +156,21 @@ class Problem(StrEnum):
     photo_missing = "photo_missing"
 
 
+class ImportProblem(StrEnum):
+    """What the shop says against a row that reads well (``catalog.services.catalog_io``)."""
+
+    not_your_producer = "not_your_producer"
+    unknown_category = "unknown_category"
+    photo_not_image = "photo_not_image"
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One problem: ``line`` is the row number in a spreadsheet app (None: the whole file)."""
 
     line: int | None
     column: str | None
-    problem: Problem
+    problem: Problem | ImportProblem
     value: str = ""
 
 

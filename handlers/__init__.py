@@ -14,6 +14,7 @@ from handlers import (
     orders,
     producer,
     product_wizard,
+    spreadsheets,
     staff,
     start,
 )
@@ -35,6 +36,7 @@ def create_routers() -> list[Router]:
         orders.create_router(),
         staff.create_router(),
         product_wizard.create_router(),
+        spreadsheets.create_router(),
         admin.create_router(),
         checkout.create_router(),
         # Last: it answers whatever the routers above did not take.

@@ -171,3 +171,46 @@ async def test_a_manager_adds_a_product_with_the_wizard(
     await manager.send("blue glaze vase")
     results = await manager.next_message()
     assert any("Blue glaze vase" in label for row in manager.buttons(results) for label in row)
+
+
+async def test_the_catalog_goes_out_and_back_in_as_a_spreadsheet(
+    emulator: Emulator, admin: Person, people: dict[str, Person], shop: Shop
+) -> None:
+    await admin.send("/export csv")
+    exported = await admin.next_message()
+    assert exported.document is not None
+    assert exported.document.file_name == "ocop-catalog.csv"
+    text = exported.document.data.decode("utf-8-sig")
+    assert text.startswith("sku,producer_code,producer_name_vi")
+    assert "BABE-SA-10" in text
+
+    # A manager raises a price of their own product through the file: imported, audited.
+    manager = people["manager_a"]
+    lines = text.splitlines()
+    header, own = lines[0], [line for line in lines if line.startswith("BABE-SA-10,")]
+    edited = own[0].replace(",75000,", ",77000,")
+    assert edited != own[0]
+    await manager.send_document(f"{header}\n{edited}\n".encode(), "gia-moi.csv")
+    done = await manager.next_message()
+    assert done.text == "✅ Đã nhập: 0 mới, 1 cập nhật, 0 không đổi."
+    assert query(shop, "SELECT price FROM products WHERE sku = 'BABE-SA-10'") == [(77_000,)]
+    assert "price: 75000 → 77000 · nhập file" in await ask(manager, "/history BABE-SA-10")
+
+    # A broken price, then another producer's row: nothing changes, the rows are named.
+    broken = edited.replace(",77000,", ",abc,")
+    await manager.send_document(f"{header}\n{edited}\n{broken}\n".encode(), "sai.csv")
+    refusal = await manager.next_message()
+    assert refusal.text.startswith("❌ Chưa nhập gì cả: có 2 lỗi.")
+    assert "dòng 3, price_vnd: giá là số đồng nguyên, như 180000 (“abc”)" in refusal.text
+    other = next(line for line in lines if line.startswith("QUANGVINH-SEN-AC,"))
+    await manager.send_document(f"{header}\n{other}\n".encode(), "khac.csv")
+    refusal = await manager.next_message()
+    assert "dòng 2" in refusal.text
+    assert "thuộc cơ sở khác" in refusal.text
+    assert query(shop, "SELECT price FROM products WHERE sku = 'BABE-SA-10'") == [(77_000,)]
+
+    customer = people["customer"]
+    await customer.send_document(f"{header}\n{edited}\n".encode(), "x.csv")
+    assert (await customer.next_message()).text in NOT_ALLOWED
+    await manager.send_document(b"\x89PNG\r\n", "anh.png")
+    assert (await manager.next_message()).text == "Hãy gửi danh mục dạng file .csv hoặc .xlsx."

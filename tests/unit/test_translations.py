@@ -11,6 +11,9 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
+from catalog.spreadsheet import ImportProblem, Problem
+from handlers.spreadsheets import PROBLEMS
+
 ROOT = Path(__file__).parents[2]
 LOCALES = ROOT / "locales"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -73,3 +76,7 @@ def test_vietnamese_is_really_translated() -> None:
     same = [m.id for m in catalog if m.id and isinstance(m.id, str) and m.string == m.id]
     # Commands and brand names may stay as they are; sentences may not.
     assert not [msgid for msgid in same if len(msgid.split()) > 3], same
+
+
+def test_every_spreadsheet_problem_has_words_for_people() -> None:
+    assert set(Problem) | set(ImportProblem) <= set(PROBLEMS)
