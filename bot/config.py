@@ -62,7 +62,7 @@ class TelegramSettings(_Section):
 
 class DatabaseSettings(_Section):
     url: str = "sqlite+aiosqlite:///data/ocop.db"
-    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    sqlite_busy_timeout_ms: int = Field(default=15000, ge=0)
     echo: bool = False
 
     @field_validator("url")

@@ -18,7 +18,7 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, busy_timeout_ms: int = 5000, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, busy_timeout_ms: int = 15000, echo: bool = False) -> AsyncEngine:
     """Build an async engine; SQLite gets WAL, foreign keys, a busy timeout and real BEGINs."""
     if not is_sqlite(url):
         return _create_async_engine(url, echo=echo, pool_pre_ping=True)

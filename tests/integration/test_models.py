@@ -124,4 +124,4 @@ async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(
     async with engine.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
-        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 15000
