@@ -14,7 +14,7 @@ import logging
 import secrets
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,8 +26,10 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
@@ -57,6 +59,7 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
+from catalog.services.fulfilment import move_group
 from catalog.services.orders import EVERYTHING, OrderView, order_view
 from catalog.services.users import preferred_language
 from handlers import notifications
@@ -215,14 +218,19 @@ class OutboxSender:
         """Send what is due now; returns how many outbox rows were settled."""
         now = utcnow()
         await self._warn_about_unlinked_producers()
+        await self._fan_out_admin_notices()
         rows = await self._claim(now)
         if not rows:
             return 0
         destinations = await self._render(rows)
         results = await asyncio.gather(
-            *(self._deliver(bot, destination) for destination in destinations)
+            *(self._deliver(bot, destination) for destination in destinations),
+            return_exceptions=True,
         )
-        return sum(results)
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("outbox delivery failed", exc_info=result)
+        return sum(result for result in results if isinstance(result, int))
 
     async def _claim(self, now: datetime) -> list[OutboxMessage]:
         async with self.session_factory() as session:
@@ -259,6 +267,34 @@ class OutboxSender:
                 .order_by(OutboxMessage.id)
             )
             return list(claimed)
+
+    async def _fan_out_admin_notices(self) -> None:
+        """One row per admin, so that each admin's delivery succeeds or retries on its own."""
+        async with self.session_factory() as session:
+            shared = list(
+                await session.scalars(
+                    select(OutboxMessage).where(
+                        OutboxMessage.kind == OutboxKind.admin_notice,
+                        OutboxMessage.status == OutboxStatus.pending,
+                        OutboxMessage.user_id.is_(None),
+                    )
+                )
+            )
+            if not shared:
+                return
+            for row in shared:
+                for admin_id in self.admin_ids:
+                    session.add(
+                        OutboxMessage(
+                            kind=row.kind,
+                            user_id=admin_id,
+                            payload=row.payload,
+                            next_attempt_at=row.next_attempt_at,
+                        )
+                    )
+                row.status = OutboxStatus.sent
+                row.sent_at = utcnow()
+            await session.commit()
 
     async def _warn_about_unlinked_producers(self) -> None:
         async with self.session_factory() as session:
@@ -337,49 +373,16 @@ class OutboxSender:
             return destinations[chat_id]
 
         group_alerts: dict[int, list[tuple[OutboxMessage, OrderView]]] = defaultdict(list)
+        unrenderable: list[int] = []
         for row in rows:
-            order = orders.get(row.payload.get("order_id", -1))
-            if row.kind == OutboxKind.admin_notice:
-                for admin_id in self.admin_ids:
-                    with self._locale(languages.get(admin_id, self.i18n.default_locale)):
-                        text = self._admin_text(row, producers)
-                    destination(admin_id, is_group=False).messages.append(
-                        Outgoing(admin_id, text, [row.id])
-                    )
-                if not self.admin_ids:
-                    destination(0, is_group=False).messages.append(Outgoing(0, "", [row.id]))
-                continue
-            if order is None:
-                destination(0, is_group=False).messages.append(Outgoing(0, "", [row.id]))
-                continue
-            if row.kind == OutboxKind.status_notice and row.user_id is not None:
-                with self._locale(languages.get(row.user_id, order.locale)):
-                    text = notifications.status_notice_text(
-                        order, type(order.status)(row.payload["status"]), row.payload["reason"]
-                    )
-                destination(row.user_id, is_group=False).messages.append(
-                    Outgoing(row.user_id, text, [row.id])
-                )
-                continue
-            producer = producers.get(row.producer_id or -1)
-            if producer is None or producer.group_chat_id is None:
-                continue  # unlinked since it was claimed: it waits for the next group
-            if row.kind == OutboxKind.order_alert:
-                group_alerts[producer.group_chat_id].append((row, order))
-            elif row.kind == OutboxKind.order_cancelled:
-                with self._locale(producer.group_language):
-                    text = notifications.customer_cancelled_text(order)
-                    alert_text = notifications.order_alert_text(order)
-                alert = alerts.get(order.id)
-                destination(producer.group_chat_id, is_group=True).messages.append(
-                    Outgoing(
-                        producer.group_chat_id,
-                        text,
-                        [row.id],
-                        edit_alert=(alert[0], alert[1], alert_text) if alert else None,
-                    )
-                )
-
+            try:
+                self._route(row, orders, alerts, producers, languages, destination, group_alerts)
+            except Exception:
+                # One row that cannot be rendered must not hold up all the others.
+                log.exception("outbox row %s cannot be rendered", row.id)
+                unrenderable.append(row.id)
+        if unrenderable:
+            await self._mark_failed(unrenderable, "cannot be rendered")
         for chat_id, items in group_alerts.items():
             language = producers[items[0][0].producer_id or -1].group_language
             with self._locale(language):
@@ -387,6 +390,59 @@ class OutboxSender:
                     self._alert_messages(chat_id, items)
                 )
         return list(destinations.values())
+
+    def _route(
+        self,
+        row: OutboxMessage,
+        orders: dict[int, OrderView],
+        alerts: dict[int, tuple[int, int]],
+        producers: dict[int, Producer],
+        languages: dict[int, str],
+        destination: Callable[..., Destination],
+        group_alerts: dict[int, list[tuple[OutboxMessage, OrderView]]],
+    ) -> None:
+        """Render one row and put it on its way (group alerts are gathered for digests)."""
+        order = orders.get(row.payload.get("order_id", -1))
+        if row.kind == OutboxKind.admin_notice:
+            admin_id = row.user_id or 0
+            with self._locale(languages.get(admin_id, self.i18n.default_locale)):
+                text = self._admin_text(row, producers)
+            destination(admin_id, is_group=False).messages.append(
+                Outgoing(admin_id, text, [row.id])
+            )
+            return
+        if order is None:
+            destination(0, is_group=False).messages.append(Outgoing(0, "", [row.id]))
+            return
+        if row.kind == OutboxKind.status_notice and row.user_id is not None:
+            with self._locale(languages.get(row.user_id, order.locale)):
+                text = notifications.status_notice_text(
+                    order, type(order.status)(row.payload["status"]), row.payload["reason"]
+                )
+            destination(row.user_id, is_group=False).messages.append(
+                Outgoing(row.user_id, text, [row.id])
+            )
+            return
+        producer = producers.get(row.producer_id or -1)
+        if producer is None or producer.group_chat_id is None:
+            return  # unlinked since it was claimed: it waits for the next group
+        if row.kind == OutboxKind.order_alert:
+            group_alerts[producer.group_chat_id].append((row, order))
+        elif row.kind == OutboxKind.order_cancelled:
+            with self._locale(producer.group_language):
+                text = notifications.customer_cancelled_text(order)
+                alert_text = notifications.order_alert_text(order)
+            alert = alerts.get(order.id)
+            destination(producer.group_chat_id, is_group=True).messages.append(
+                Outgoing(
+                    producer.group_chat_id,
+                    text,
+                    [row.id],
+                    edit_alert=(alert[0], alert[1], alert_text) if alert else None,
+                )
+            )
+        else:
+            raise ValueError(f"no way to deliver a {row.kind!r} row")
 
     def _alert_messages(
         self, chat_id: int, items: list[tuple[OutboxMessage, OrderView]]
@@ -495,7 +551,12 @@ class OutboxSender:
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as err:
             await self._retry_later(destination, str(err))
             raise DeliveryStopped from err
-        except (TelegramForbiddenError, TelegramBadRequest) as err:
+        except TelegramMigrateToChat as err:
+            # The group became a supergroup with a new id: follow it and send again later.
+            await self._move_group(destination.chat_id, err.migrate_to_chat_id)
+            await self._postpone(destination, 0, quiet=True)
+            raise DeliveryStopped from err
+        except TelegramAPIError as err:
             await self._give_up(message, destination, err)
             return
         finally:
@@ -526,6 +587,15 @@ class OutboxSender:
                     .where(Order.id == alert[0])
                     .values(alert_chat_id=alert[1], alert_message_id=alert[2])
                 )
+            await session.commit()
+
+    async def _mark_failed(self, row_ids: list[int], error: str) -> None:
+        async with self.session_factory() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(row_ids))
+                .values(status=OutboxStatus.failed, last_error=error)
+            )
             await session.commit()
 
     def _rows_of(self, destination: Destination) -> list[int]:
@@ -565,28 +635,34 @@ class OutboxSender:
                 row.next_attempt_at = utcnow() + timedelta(seconds=delay)
             await session.commit()
 
+    async def _move_group(self, old_chat_id: int, new_chat_id: int) -> None:
+        log.warning("group %s is now supergroup %s", old_chat_id, new_chat_id)
+        async with self.session_factory() as session:
+            await move_group(session, old_chat_id, new_chat_id)
+            await session.commit()
+
     async def _give_up(
-        self,
-        message: Outgoing,
-        destination: Destination,
-        err: TelegramForbiddenError | TelegramBadRequest,
+        self, message: Outgoing, destination: Destination, err: TelegramAPIError
     ) -> None:
         log.error("chat %s: %s; not retrying", message.chat_id, err.message)
         is_admin_notice = message.chat_id in self.admin_ids and not destination.is_group
+        # A customer who blocked the bot is their choice, not something admins must fix.
+        blocked_customer = not destination.is_group and isinstance(err, TelegramForbiddenError)
         async with self.session_factory() as session:
             await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(message.rows))
                 .values(status=OutboxStatus.failed, last_error=err.message[:500])
             )
-            if destination.is_group and isinstance(err, TelegramForbiddenError):
-                # Removed from the group: unlink it, so alerts wait for a new one.
+            gone = isinstance(err, TelegramForbiddenError) or "chat not found" in err.message
+            if destination.is_group and gone:
+                # Removed from the group, or the group is gone: unlink it, so alerts wait.
                 await session.execute(
                     update(Producer)
                     .where(Producer.group_chat_id == message.chat_id)
                     .values(group_chat_id=None)
                 )
-            if not is_admin_notice:
+            if not (is_admin_notice or blocked_customer):
                 session.add(
                     OutboxMessage(
                         kind=OutboxKind.admin_notice,

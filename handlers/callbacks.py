@@ -77,7 +77,6 @@ class CheckoutAction(StrEnum):
     new_details = "n"
     province_page = "pp"
     province = "pv"
-    skip_note = "sn"
     cash = "cod"
     bank = "bank"
     confirm = "ok"

@@ -11,6 +11,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Config
@@ -25,6 +26,7 @@ from handlers.screens import PhotoCache, paginate, show_photo, show_text
 from handlers.states import Search
 
 MAX_QUERY_LENGTH = 200
+CAPTION_LIMIT = 1024
 BUTTON_TEXT = 48
 
 
@@ -147,7 +149,9 @@ def _star_levels_screen(snapshot: CatalogSnapshot, _id: int, _page: int) -> Scre
     builder = InlineKeyboardBuilder()
     for level, count in snapshot.star_levels():
         builder.button(
-            text=_("{stars} {count} products").format(stars=stars(level), count=count),
+            text=ngettext("{stars} {count} product", "{stars} {count} products", count).format(
+                stars=stars(level), count=count
+            ),
             callback_data=NavCb(view=View.stars, id=level),
         )
     builder.adjust(1)
@@ -223,14 +227,14 @@ def product_caption(snapshot: CatalogSnapshot, product: ProductView, today: date
     if product.certificate_lapsed(today):
         lines.append(_("⚠️ Certificate lapsed: OCOP ratings are valid for 36 months"))
     lines.append(f"🏡 {esc(producer.name(lang))} — {esc(producer.place)}")
-    lines.append("")
-    lines.append(esc(shorten(product.description(lang), 600)))
-    lines.append("")
     if product.in_stock:
-        lines.append(_("✅ In stock: {count}").format(count=product.stock))
+        stock = _("✅ In stock: {count}").format(count=product.stock)
     else:
-        lines.append(_("⛔ Out of stock"))
-    return "\n".join(lines)
+        stock = _("⛔ Out of stock")
+    head = "\n".join(lines)
+    # A photo caption holds 1,024 characters: the description gets what the rest leaves.
+    room = CAPTION_LIMIT - len(head) - len(stock) - 4
+    return "\n".join((head, "", esc(shorten(product.description(lang), max(room, 0))), "", stock))
 
 
 def product_kb(product: ProductView, callback: ProductCb) -> InlineKeyboardMarkup:

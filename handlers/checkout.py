@@ -41,6 +41,7 @@ from catalog.models import PaymentMethod
 from catalog.phone import InvalidPhone, PhoneProblem, format_phone_display, normalize_phone
 from catalog.services import cart as cart_service
 from catalog.services import orders as order_service
+from catalog.services.cart import CartView
 from catalog.services.orders import DeliveryDetails, OrderView, PlacedCheckout
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
@@ -232,8 +233,14 @@ async def ask_payment(message: Message, data: dict[str, Any]) -> None:
     )
 
 
+def cart_fingerprint(cart: CartView) -> str:
+    """What the review showed: confirming anything else would surprise the customer."""
+    return ";".join(f"{line.product_id}x{line.quantity}@{line.price}" for line in cart.lines)
+
+
 async def ask_review(message: Message, data: dict[str, Any], uow: UnitOfWork) -> None:
     cart = await cart_service.get_cart(uow, user_id=message.chat.id)
+    data["reviewed"] = cart_fingerprint(cart)
     lang = language()
     lines = [_("🧾 <b>Your order</b>")]
     for group in cart.groups:
@@ -276,6 +283,7 @@ async def resume_checkout(message: Message, state: FSMContext, uow: UnitOfWork) 
     }
     if current == Checkout.review.state:
         await ask_review(message, data, uow)
+        await state.update_data(reviewed=data["reviewed"])
         return True
     step = steps.get(current or "")
     if step is None:
@@ -474,7 +482,7 @@ async def on_checkout_button(
     if action == CheckoutAction.confirm:
         await _confirm(query, callback_data, state, uow, bot)
         return
-    if message is None or current not in _BUTTON_STATES[action]:
+    if message is None or current not in _BUTTON_STATES.get(action, set()):
         await query.answer(
             _("This menu has expired. Send /start for a fresh one."), show_alert=True
         )
@@ -517,6 +525,7 @@ async def on_checkout_button(
         data = await state.update_data(payment=method.value, token=secrets.token_hex(8))
         await state.set_state(Checkout.review)
         await ask_review(message, data, uow)
+        await state.update_data(reviewed=data["reviewed"])
 
 
 _BUTTON_STATES: dict[CheckoutAction, set[str | None]] = {
@@ -551,6 +560,18 @@ async def _confirm(
             await query.answer(
                 _("This summary is out of date. Open the cart to order."), show_alert=True
             )
+        return
+    cart = await cart_service.get_cart(uow, user_id=user_id)
+    if cart_fingerprint(cart) != data.get("reviewed") and message is not None:
+        # The cart or a price changed after the summary was shown: show it again.
+        await query.answer(
+            _("Your cart or a price has changed: please check the order again."), show_alert=True
+        )
+        token = secrets.token_hex(8)
+        data = await state.update_data(token=token)
+        await message.edit_reply_markup(reply_markup=None)
+        await ask_review(message, data, uow)
+        await state.update_data(reviewed=data["reviewed"])
         return
     details = DeliveryDetails(
         recipient_name=data["name"],
@@ -656,7 +677,8 @@ async def send_transfer_codes(bot: Bot, chat_id: int, orders: tuple[OrderView, .
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(on_cancel_text, StateFilter(Checkout), LabelPressed(CANCEL))
+    # In any state: after leaving the checkout by a command its keyboard may still be shown.
+    router.message.register(on_cancel_text, LabelPressed(CANCEL))
     router.message.register(process_name, Checkout.name, F.text)
     router.message.register(process_phone, Checkout.phone, F.contact | F.text)
     router.message.register(process_province_text, Checkout.province, F.text)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import N_
@@ -19,9 +20,10 @@ from catalog.phone import format_phone_display
 from catalog.services.fulfilment import CancelReason
 from catalog.services.orders import OrderView
 from handlers.callbacks import StaffAction, StaffCb
-from handlers.format import esc, language, money, payment_label, status_label, when
+from handlers.format import esc, language, money, payment_label, shorten, status_label, when
 
 TEXT_LIMIT = 4096
+MAX_ALERT_LINES = 25
 
 CANCEL_REASONS = {
     CancelReason.out_of_stock: N_("Out of stock"),
@@ -49,10 +51,20 @@ def order_alert_text(order: OrderView) -> str:
         ),
         "",
     ]
+    # Within Telegram's 4,096 characters whatever the order: long names are shortened and a
+    # very long order shows its first lines (the total is always the whole order's).
+    shown = order.lines[:MAX_ALERT_LINES]
     lines += [
-        f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
-        for line in order.lines
+        f"• {esc(shorten(line.name(lang), 60))} × {line.quantity} — {money(line.line_total)}"
+        for line in shown
     ]
+    if len(order.lines) > len(shown):
+        hidden = len(order.lines) - len(shown)
+        lines.append(
+            ngettext("…and {count} more line", "…and {count} more lines", hidden).format(
+                count=hidden
+            )
+        )
     lines.append(_("<b>Total: {amount}</b>").format(amount=money(order.total)))
     lines.append(f"💳 {payment_label(order.payment_method)}")
     if order.payment_method == PaymentMethod.bank_transfer:
@@ -132,7 +144,7 @@ def digest_texts(orders: Sequence[OrderView]) -> list[str]:
     current = header
     for order in orders:
         block = "\n\n" + order_alert_text(order)
-        if len(current) + len(block) > TEXT_LIMIT - 100:
+        if len(current) + len(block) > TEXT_LIMIT - 100 and current != header:
             messages.append(current)
             current = header
         current += block

@@ -313,9 +313,18 @@ async def on_bot_removed(event: ChatMemberUpdated, uow: UnitOfWork) -> None:
         log.warning("removed from group %s of producer %s", event.chat.id, producer_id)
 
 
+async def on_group_migrated(message: Message, uow: UnitOfWork) -> None:
+    """The group became a supergroup (a new chat id): the producer's link follows it."""
+    assert message.migrate_to_chat_id is not None
+    await fulfilment.follow_group_migration(
+        uow, old_chat_id=message.chat.id, new_chat_id=message.migrate_to_chat_id
+    )
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(GROUPS)
+    router.message.register(on_group_migrated, F.migrate_to_chat_id)
     router.message.register(cmd_link, Command("link"))
     router.message.register(cmd_unlink, Command("unlink"))
     router.message.register(cmd_group_orders, Command("orders"))

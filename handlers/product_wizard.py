@@ -298,7 +298,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(cmd_product, Command("product"))
-    router.message.register(on_cancel, StateFilter(AddProduct), LabelPressed(CANCEL))
+    router.message.register(on_cancel, LabelPressed(CANCEL))
     router.message.register(process_photo, AddProduct.photo, F.photo)
     router.message.register(process_photo, AddProduct.photo, LabelPressed(NO_PHOTO))
     router.message.register(process_text_step, StateFilter(*_TEXT_STEPS), F.text)

@@ -9,6 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.config import Config
 from bot.i18n import N_
@@ -131,8 +132,10 @@ async def on_document(message: Message, uow: UnitOfWork, config: Config, bot: Bo
         )
     except SpreadsheetRejected as err:
         lines = [
-            _(
-                "❌ Nothing was imported: {count} problems. Fix them and send the file again."
+            ngettext(
+                "❌ Nothing was imported: {count} problem. Fix it and send the file again.",
+                "❌ Nothing was imported: {count} problems. Fix them and send the file again.",
+                len(err.errors),
             ).format(count=len(err.errors))
         ]
         lines += [problem_line(error) for error in err.errors[:SHOWN_PROBLEMS]]

@@ -13,6 +13,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Config
@@ -281,9 +282,11 @@ async def cmd_stats(
         lines.append("")
         lines.append(f"🏡 <b>{esc(row.name(lang))}</b>")
         lines.append(
-            _("{orders} orders ({cancelled} cancelled), revenue {revenue}").format(
-                orders=row.orders, cancelled=row.cancelled, revenue=money(row.revenue)
-            )
+            ngettext(
+                "{orders} order ({cancelled} cancelled), revenue {revenue}",
+                "{orders} orders ({cancelled} cancelled), revenue {revenue}",
+                row.orders,
+            ).format(orders=row.orders, cancelled=row.cancelled, revenue=money(row.revenue))
         )
         if row.best_sellers:
             best = ", ".join(f"{esc(b.name(lang))} × {b.units}" for b in row.best_sellers)
@@ -413,8 +416,9 @@ def create_router() -> Router:
     router.message.register(cmd_lowstock, Command("lowstock"))
     router.message.register(cmd_stats, Command("stats"))
     router.message.register(cmd_history, Command("history"))
-    router.message.register(cmd_managers, Command("managers"))
-    router.message.register(cmd_admin, Command("admin"))
+    # They list people and tools: not something to post in a producer's group.
+    router.message.register(cmd_managers, Command("managers"), F.chat.type == "private")
+    router.message.register(cmd_admin, Command("admin"), F.chat.type == "private")
     router.callback_query.register(on_staff_orders_page, StaffOrdersCb.filter())
     return router
 

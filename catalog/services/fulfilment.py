@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog import outbox
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, ShopError
@@ -190,6 +191,24 @@ async def unlink_group(uow: UnitOfWork, *, chat_id: int, bot_removed: bool = Fal
             uow.outbox_written()
         await uow.commit()
         return producer.id
+
+
+async def move_group(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> None:
+    """A group upgraded to a supergroup gets a new id: its producer and alerts follow it."""
+    await session.execute(
+        update(Producer)
+        .where(Producer.group_chat_id == old_chat_id)
+        .values(group_chat_id=new_chat_id)
+    )
+    await session.execute(
+        update(Order).where(Order.alert_chat_id == old_chat_id).values(alert_chat_id=new_chat_id)
+    )
+
+
+async def follow_group_migration(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> None:
+    async with uow:
+        await move_group(uow.session, old_chat_id, new_chat_id)
+        await uow.commit()
 
 
 async def producer_for_chat(uow: UnitOfWork, chat_id: int) -> LinkedProducer | None:

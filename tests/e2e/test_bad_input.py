@@ -135,3 +135,29 @@ async def test_stray_text_long_text_and_stickers_get_an_answer(
     assert "Vui lòng gõ từ cần tìm." in (await lan.next_message()).text
     await lan.send_location(21.0, 105.8)
     assert "Mình chưa hiểu ý bạn" in (await lan.next_message()).text
+
+
+async def test_a_cart_changed_after_the_review_is_shown_again_before_ordering(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    giang = emulator.person("Giang", language_code="en")
+    await fill_cart_and_reach_review(giang)
+    review = giang.last_bot_message
+    assert review is not None
+    cart = next(m for m in reversed(giang.bot_messages()) if "🛒 Your cart" in m.text)
+    plus = cart.inline_button("➕")
+    assert plus is not None
+    record = emulator.post_callback_query(giang.chat, giang.user, cart, plus["callback_data"])
+    await emulator.wait_until(lambda: record.answer, timeout=5)
+    confirm = review.inline_button("✅ Confirm order")
+    assert confirm is not None
+    record = emulator.post_callback_query(giang.chat, giang.user, review, confirm["callback_data"])
+    answer = await emulator.wait_until(lambda: record.answer, timeout=5)
+    assert answer is not None
+    assert answer.text == "Your cart or a price has changed: please check the order again."
+    again = await giang.wait_for(lambda m: "Your order" in m.text and "× 2" in m.text)
+    assert query(shop, "SELECT COUNT(*) FROM orders WHERE user_id = ?", giang.id) == [(0,)]
+    await giang.press("✅ Confirm order")
+    assert (await giang.wait_callback_answer()).text == "Thank you! Your order is placed."
+    assert query(shop, "SELECT total FROM orders WHERE user_id = ?", giang.id) == [(200_000,)]
+    assert again.message_id != review.message_id
