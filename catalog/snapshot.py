@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog.collation import vi_sort_key
@@ -319,8 +319,14 @@ class CatalogCache:
                 self._snapshot = await self._load_all()
                 self._loaded_at = time.monotonic()
             elif self._expired():
-                # Another process may have sold something: refresh what changes often only.
-                await self._refresh_volatile(self._snapshot)
+                # Another process (a sale, an import from the command line) may have changed
+                # the catalog: products or producers added mean a full reload, otherwise only
+                # what changes often (stock, price, visibility) is refreshed.
+                if await self._shape_changed(self._snapshot):
+                    self._stale = set()
+                    self._snapshot = await self._load_all()
+                else:
+                    await self._refresh_volatile(self._snapshot)
                 self._loaded_at = time.monotonic()
             if self._stale:
                 stale, self._stale = self._stale, set()
@@ -365,6 +371,21 @@ class CatalogCache:
             }
             products = {p.id: _product_view(p) for p in await session.scalars(select(Product))}
         return CatalogSnapshot(categories=categories, producers=producers, products=products)
+
+    async def _shape_changed(self, snapshot: CatalogSnapshot) -> bool:
+        async with self._session_factory() as session:
+            await session.connection(execution_options=READ_ONLY)
+            products = (
+                await session.execute(select(func.count(Product.id), func.max(Product.id)))
+            ).one()
+            producers = await session.scalar(select(func.count(Producer.id)))
+            categories = await session.scalar(select(func.count(Category.id)))
+        known = (len(snapshot.products), max(snapshot.products, default=None))
+        return (
+            tuple(products) != known
+            or producers != len(snapshot.producers)
+            or categories != len(snapshot.categories)
+        )
 
     async def _refresh_volatile(self, snapshot: CatalogSnapshot) -> None:
         async with self._session_factory() as session:

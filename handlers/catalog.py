@@ -282,7 +282,7 @@ async def _show_product(
     caption = product_caption(snapshot, product, datetime.now(VIETNAM).date())
     keyboard = product_kb(product, callback)
     path = media_dir / product.photo if product.photo else None
-    if path is not None and path.is_file():
+    if path is not None and photos.exists(str(path)):
         await show_photo(query, photos, str(path), caption, keyboard, same_photo=same_photo)
     else:
         await show_text(query, caption, keyboard)

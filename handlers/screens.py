@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
-    BufferedInputFile,
     CallbackQuery,
     FSInputFile,
     InaccessibleMessage,
@@ -68,23 +68,34 @@ async def show_text(query: CallbackQuery, text: str, keyboard: InlineKeyboardMar
 
 
 class PhotoCache:
-    """Telegram file ids of photos already uploaded, so each picture is sent once."""
+    """Telegram file ids of photos already uploaded, so each picture is sent once.
+
+    Keyed by path and modification time: a picture replaced on disk (an import) is sent anew.
+    """
 
     def __init__(self) -> None:
-        self._file_ids: dict[str, str] = {}
+        self._file_ids: dict[tuple[str, float], str] = {}
 
-    def input_for(
-        self, path: str, data: bytes | None = None
-    ) -> str | FSInputFile | BufferedInputFile:
-        if path in self._file_ids:
-            return self._file_ids[path]
-        if data is not None:
-            return BufferedInputFile(data, filename=path.rsplit("/", 1)[-1])
+    @staticmethod
+    def _key(path: str) -> tuple[str, float] | None:
+        try:
+            return path, os.stat(path).st_mtime
+        except OSError:
+            return None
+
+    def exists(self, path: str) -> bool:
+        return self._key(path) is not None
+
+    def input_for(self, path: str) -> str | FSInputFile:
+        key = self._key(path)
+        if key is not None and key in self._file_ids:
+            return self._file_ids[key]
         return FSInputFile(path)
 
     def remember(self, path: str, sent: Message | bool) -> None:
-        if isinstance(sent, Message) and sent.photo:
-            self._file_ids[path] = sent.photo[-1].file_id
+        key = self._key(path)
+        if key is not None and isinstance(sent, Message) and sent.photo:
+            self._file_ids[key] = sent.photo[-1].file_id
 
 
 async def show_photo(

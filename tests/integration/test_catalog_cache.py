@@ -1,0 +1,73 @@
+"""The in-memory catalog follows the database: this process's commits at once, others' soon."""
+
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from catalog.db import create_session_factory
+from catalog.demo.seed import seed_demo_catalog
+from catalog.models import Product
+from catalog.services import cart
+from catalog.services.inventory import Actor, ProductDraft, create_product, set_stock
+from catalog.snapshot import CatalogCache
+from catalog.uow import UnitOfWork
+
+ADMIN = Actor(user_id=1, is_admin=True)
+
+
+async def test_a_commit_through_the_unit_of_work_shows_at_once(
+    engine: AsyncEngine, media_dir: Path
+) -> None:
+    factory = create_session_factory(engine)
+    await seed_demo_catalog(UnitOfWork(factory), media_dir)
+    cache = CatalogCache(factory)
+    snapshot = await cache.get()
+    oil = next(p for p in snapshot.products.values() if p.sku == "BABE-SA-10")
+    await set_stock(
+        UnitOfWork(factory, cache), actor=ADMIN, sku="BABE-SA-10", value=3, relative=False
+    )
+    assert (await cache.get()).products[oil.id].stock == 3
+    await cart.add_to_cart(UnitOfWork(factory, cache), user_id=9, product_id=oil.id)
+    assert (await cache.get()).products[oil.id].stock == 3  # a cart takes nothing yet
+
+
+async def test_changes_made_by_another_process_show_after_the_refresh_interval(
+    engine: AsyncEngine, media_dir: Path
+) -> None:
+    factory = create_session_factory(engine)
+    await seed_demo_catalog(UnitOfWork(factory), media_dir)
+    cache = CatalogCache(factory, max_age=0)  # every read is past the interval
+    before = await cache.get()
+    # "Another process": the same database, without this cache's unit of work.
+    async with factory() as session:
+        await session.execute(
+            update(Product).where(Product.sku == "BABE-SA-10").values(stock=0, price=99_000)
+        )
+        await session.commit()
+    oil_id = next(p.id for p in before.products.values() if p.sku == "BABE-SA-10")
+    refreshed = (await cache.get()).products[oil_id]
+    assert (refreshed.stock, refreshed.price) == (0, 99_000)
+
+    snapshot = await cache.get()
+    category_id = next(iter(snapshot.categories))
+    producer_id = next(iter(snapshot.producers))
+    sku = await create_product(
+        UnitOfWork(factory),
+        actor=ADMIN,
+        draft=ProductDraft(
+            name_vi="Bánh chưng Tranh Khúc",
+            name_en="Tranh Khuc chung cake",
+            price=90_000,
+            unit_vi="chiếc",
+            unit_en="piece",
+            stock=4,
+            category_id=category_id,
+            producer_id=producer_id,
+            photo=None,
+        ),
+    )
+    found = (await cache.get()).search("banh chung tranh khuc", "vi")
+    assert [p.sku for p in found] == [sku]
+    async with factory() as session:
+        assert await session.scalar(select(Product.stock).where(Product.sku == sku)) == 4
