@@ -9,17 +9,11 @@ MO := $(PO:.po=.mo)
 
 .PHONY: run test install test-deps lint typecheck pytest i18n translations migrate seed clean
 
-# With BOT_TOKEN: the real bot on Telegram. Without: the offline playground in a browser.
+# With a bot token (BOT_TOKEN or bot.toml): the bot on Telegram. Without: the offline playground.
 run: install translations
 	$(BIN)/ocop-bot db upgrade
 	$(BIN)/ocop-bot catalog seed-demo --if-empty
-	@if [ -n "$$BOT_TOKEN" ]; then \
-		$(BIN)/ocop-bot run; \
-	else \
-		echo "No BOT_TOKEN: starting the offline playground at http://127.0.0.1:8080/"; \
-		echo "(BOT_TOKEN=123456789:AAH… make run runs the bot on Telegram instead)"; \
-		$(BIN)/ocop-bot playground; \
-	fi
+	$(BIN)/ocop-bot start
 
 test: install translations test-deps lint typecheck pytest
 

@@ -53,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the bot with long polling against TELEGRAM_API_BASE.",
     )
 
+    start = commands.add_parser(
+        "start",
+        parents=[common],
+        help="the bot on Telegram if a token is configured, else the offline playground",
+        description="What `make run` starts: `run` when BOT_TOKEN (or [telegram] token) is "
+        "set, otherwise `playground` on 127.0.0.1:8080.",
+    )
+    start.add_argument("--port", type=int, default=8080, help="the playground's port")
+
     playground = commands.add_parser(
         "playground",
         parents=[common],
@@ -263,7 +272,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     status = 0
     try:
-        if args.command == "run":
+        if args.command == "start" and not config.telegram.token:
+            print(
+                f"No bot token: starting the offline playground at http://127.0.0.1:{args.port}/ "
+                "(set BOT_TOKEN to run the bot on Telegram instead)",
+                flush=True,
+            )
+            asyncio.run(run_playground(config, host="127.0.0.1", port=args.port))
+        elif args.command in ("run", "start"):
             asyncio.run(run_polling(config))
         elif args.command == "playground":
             asyncio.run(run_playground(config, host=args.host, port=args.port))

@@ -33,10 +33,19 @@ class Shop:
 class BotProcess:
     """``ocop-bot run`` in a subprocess; its log is checked for tracebacks at the end."""
 
-    def __init__(self, emulator: Emulator, shop: Shop, extra_env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        emulator: Emulator,
+        shop: Shop,
+        extra_env: dict[str, str] | None = None,
+        command: list[str] | None = None,
+        cwd: Path | None = None,
+    ):
         self.emulator = emulator
         self.shop = shop
         self.extra_env = extra_env or {}
+        self.command = command or [str(OCOP_BOT), "--config", str(shop.config), "run"]
+        self.cwd = cwd or shop.root
         self.process: asyncio.subprocess.Process | None = None
         self.admin: Person | None = None
 
@@ -58,9 +67,14 @@ class BotProcess:
         starts = self._starts()
         with self.shop.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                str(OCOP_BOT), "--config", str(self.shop.config), "run",
-                cwd=self.shop.root, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
-            )  # fmt: skip
+                *self.command,
+                cwd=self.cwd,
+                env=env,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+                # Its own process group, so that stopping `make` stops the bot under it too.
+                start_new_session=True,
+            )
         for _ in range(600):
             if self._starts() > starts or self.process.returncode is not None:
                 break
@@ -74,11 +88,11 @@ class BotProcess:
             return 0
         process, self.process = self.process, None
         if process.returncode is None:
-            process.send_signal(sig)
+            os.killpg(process.pid, sig)
         try:
             return await asyncio.wait_for(process.wait(), timeout=10)
         except TimeoutError:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             return await process.wait()
 
     async def restart(self) -> None:
