@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus
@@ -85,7 +86,8 @@ async def cmd_link(message: Message, command: CommandObject, uow: UnitOfWork, i1
         await message.answer(
             _(
                 "✅ This group now receives the orders of {producer}. Each order arrives here "
-                "with buttons to accept, ship, deliver or cancel it. /orders lists the open ones; "
+                "with buttons to accept, ship, deliver or cancel it (or type /accept, /ship, "
+                "/deliver, /cancel with its number). /orders lists the open ones; "
                 "/language changes the language of the alerts."
             ).format(producer=esc(link.producer_name(link.language)))
         )
@@ -321,9 +323,72 @@ async def on_group_migrated(message: Message, uow: UnitOfWork) -> None:
     )
 
 
+# Every button has a text form too: a messenger without buttons (a Zalo group) can use them.
+_TEXT_STEPS = {
+    "accept": OrderStatus.accepted,
+    "ship": OrderStatus.shipped,
+    "deliver": OrderStatus.delivered,
+    "cancel": OrderStatus.cancelled,
+}
+_ORDER_NUMBER = re.compile(r"(?:DH)?0*(\d{1,12})", re.IGNORECASE)
+
+
+async def cmd_order_step(
+    message: Message, command: CommandObject, uow: UnitOfWork, config: Config, i18n: I18n
+) -> None:
+    """/accept DH00012, /ship DH00012, /deliver DH00012, /cancel DH00012 [reason]."""
+    name = command.command.lower()
+    parts = (command.args or "").split(maxsplit=1)
+    found = _ORDER_NUMBER.fullmatch(parts[0]) if parts else None
+    language = await _group_language(uow, message.chat.id, i18n.current_locale)
+    with i18n.use_locale(language):
+        if found is None:
+            usage = f"/{name} DH00012" + (" out_of_stock" if name == "cancel" else "")
+            await message.reply(
+                _("Usage: {usage}\nFor example: {example}").format(
+                    usage=esc(f"/{name} ORDER" + (" [REASON]" if name == "cancel" else "")),
+                    example=esc(usage),
+                )
+            )
+            return
+        reason = ""
+        if name == "cancel":
+            reason = parts[1].strip()[:200] if len(parts) > 1 else CancelReason.other.value
+        user = message.from_user
+        assert user is not None
+        try:
+            order = await fulfilment.change_order_status(
+                uow,
+                order_id=int(found.group(1)),
+                new_status=_TEXT_STEPS[name],
+                actor_id=user.id,
+                chat_id=message.chat.id,
+                is_admin=is_admin(config, user),
+                reason=reason,
+            )
+        except (NotAllowed, OrderNotFound):
+            log.warning("refused /%s from user %s in chat %s", name, user.id, message.chat.id)
+            await message.reply(_("That is not allowed."))
+            return
+        except InvalidTransition as err:
+            await message.reply(
+                _("Already done: this order is {status} now.").format(
+                    status=status_label(OrderStatus(err.current))
+                )
+            )
+            return
+        text = (
+            order_alert_text(order)
+            + "\n"
+            + status_footer(order.status, user.full_name, utcnow(), reason)
+        )
+        await message.reply(text, reply_markup=order_alert_kb(order))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(GROUPS)
+    router.message.register(cmd_order_step, Command(*_TEXT_STEPS))
     router.message.register(on_group_migrated, F.migrate_to_chat_id)
     router.message.register(cmd_link, Command("link"))
     router.message.register(cmd_unlink, Command("unlink"))

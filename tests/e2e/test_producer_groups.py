@@ -160,3 +160,42 @@ async def test_removing_the_bot_from_a_group_unlinks_it_and_tells_the_admins(
     notice = await admin.wait_for(lambda m: "removed from the group" in m.text)
     assert "The bot was removed from the group of Tan Thinh Pottery Cooperative" in notice.text
     assert query(shop, "SELECT group_chat_id FROM producers WHERE code = 'TANTHINH'") == [(None,)]
+
+
+async def test_every_button_has_a_text_command_too(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    staff = emulator.person("Bé", language_code="vi")
+    group = emulator.group("Cơ sở Bà Bé")
+    await link_group_through_the_bot(
+        emulator, admin, group, staff, "Ba Be Turmeric Starch Workshop"
+    )
+    buyer = emulator.person("Khánh", language_code="vi")
+    await buyer.send("/start")
+    await buyer.next_message()
+    await add_by_search(
+        buyer, "tinh dau sa chanh", f"Tinh dầu sả chanh · {format_vnd(75_000, 'vi')}"
+    )
+    await checkout(buyer)
+    [(order_id,)] = query(shop, "SELECT id FROM orders WHERE user_id = ?", buyer.id)
+    number = f"DH{order_id:05d}"
+    await staff.wait_for(lambda m: number in m.text, chat=group)
+
+    await staff.send("/accept", chat=group)
+    assert (await staff.next_message(chat=group)).text.startswith("Cách dùng: /accept ORDER")
+    await staff.send(f"/accept {number.lower()}", chat=group)
+    accepted = await staff.next_message(chat=group)
+    assert "Đã xác nhận bởi Bé" in accepted.text
+    await buyer.wait_for(lambda m: "đã nhận đơn" in m.text and number in m.text)
+    await staff.send(f"/cancel {order_id} Khách đổi ý <gấp>", chat=group)
+    cancelled = await staff.next_message(chat=group)
+    assert "Lý do: Khách đổi ý <gấp>" in cancelled.text
+    await buyer.wait_for(lambda m: "Lý do: Khách đổi ý <gấp>" in m.text)
+    await staff.send(f"/ship {number}", chat=group)
+    assert (await staff.next_message(chat=group)).text.startswith("Đã xử lý rồi")
+    other = emulator.group("Nhóm lạ")
+    await other.add_bot(by=staff)
+    await staff.wait_for(lambda m: "/linkgroup" in m.text, chat=other)
+    await staff.send(f"/deliver {number}", chat=other)
+    assert (await staff.next_message(chat=other)).text == "Thao tác này không được phép."
+    assert query(shop, "SELECT status FROM orders WHERE id = ?", order_id) == [("cancelled",)]
