@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalog.text import Named
+
 
 class ShopError(Exception):
     """Base class of the errors a person's action can run into."""
@@ -43,7 +45,7 @@ class EmptyCart(ShopError):
 
 
 @dataclass(frozen=True, slots=True)
-class Shortage:
+class Shortage(Named):
     """One cart line that can no longer be ordered as it stands."""
 
     product_id: int
@@ -51,9 +53,6 @@ class Shortage:
     name_en: str
     requested: int
     available: int
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
 
 
 class ItemsUnavailable(ShopError):

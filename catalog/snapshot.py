@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog.collation import vi_sort_key
 from catalog.db import READ_ONLY
 from catalog.models import Category, Producer, Product
-from catalog.text import fold
+from catalog.text import Described, Measured, Named, fold
 
 # A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
 # once three whole calendar years have passed since the year it was granted.
@@ -30,19 +30,16 @@ MAX_QUERY_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
-class CategoryView:
+class CategoryView(Named):
     id: int
     code: str
     name_vi: str
     name_en: str
     position: int
 
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
-
 
 @dataclass(frozen=True, slots=True)
-class ProducerView:
+class ProducerView(Named, Described):
     id: int
     code: str
     name_vi: str
@@ -57,19 +54,13 @@ class ProducerView:
     bank_account: str | None
     bank_account_name: str | None
 
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
-
-    def description(self, language: str) -> str:
-        return self.description_en if language == "en" else self.description_vi
-
     @property
     def place(self) -> str:
         return f"{self.ward}, {self.province}"
 
 
 @dataclass(frozen=True, slots=True)
-class ProductView:
+class ProductView(Named, Described, Measured):
     id: int
     sku: str
     producer_id: int
@@ -87,15 +78,6 @@ class ProductView:
     photo: str | None
     active: bool
     search_text: str
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
-
-    def description(self, language: str) -> str:
-        return self.description_en if language == "en" else self.description_vi
-
-    def unit(self, language: str) -> str:
-        return self.unit_en if language == "en" else self.unit_vi
 
     @property
     def in_stock(self) -> bool:

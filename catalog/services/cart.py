@@ -9,13 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.models import Cart, CartLine, Product, User
+from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
 MAX_LINE_QUANTITY = 999
 
 
 @dataclass(frozen=True, slots=True)
-class CartLineView:
+class CartLineView(Named, Measured):
     product_id: int
     sku: str
     producer_id: int
@@ -27,12 +28,6 @@ class CartLineView:
     quantity: int
     stock: int
     active: bool
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
-
-    def unit(self, language: str) -> str:
-        return self.unit_en if language == "en" else self.unit_vi
 
     @property
     def line_total(self) -> int:

@@ -25,6 +25,7 @@ from catalog.models import (
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.orders import EVERYTHING, OrderPage, OrderView, order_view, return_stock
 from catalog.services.producers import ProducerNotFound
+from catalog.text import Named
 from catalog.uow import UnitOfWork
 
 LINK_CODE_LIFETIME = timedelta(minutes=15)
@@ -78,15 +79,12 @@ class GroupLink:
 
 
 @dataclass(frozen=True, slots=True)
-class LinkedProducer:
+class LinkedProducer(Named):
     id: int
     code: str
     name_vi: str
     name_en: str
     language: str
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
 
 
 def _new_code() -> str:

@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.services.orders import EVERYTHING, OrderPage, order_view
 from catalog.services.producers import ProducerNotFound
-from catalog.text import nfc, search_text
+from catalog.text import Named, nfc, search_text
 from catalog.uow import UnitOfWork
 
 SKU_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,32}")
@@ -71,16 +71,13 @@ class InvalidValue(ShopError):
 
 
 @dataclass(frozen=True, slots=True)
-class ProductChangeView:
+class ProductChangeView(Named):
     sku: str
     name_vi: str
     name_en: str
     field: str
     old: str
     new: str
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,29 +92,23 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class StockLine:
+class StockLine(Named):
     sku: str
     name_vi: str
     name_en: str
     stock: int
     active: bool
 
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
-
 
 @dataclass(frozen=True, slots=True)
-class BestSeller:
+class BestSeller(Named):
     name_vi: str
     name_en: str
     units: int
 
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
-
 
 @dataclass(frozen=True, slots=True)
-class ProducerStats:
+class ProducerStats(Named):
     producer_id: int
     name_vi: str
     name_en: str
@@ -125,9 +116,6 @@ class ProducerStats:
     cancelled: int
     revenue: int
     best_sellers: tuple[BestSeller, ...]
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ from catalog.models import (
 )
 from catalog.outbox import OutboxKind
 from catalog.services.cart import load_cart
+from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
 ORDERS_PAGE_SIZE = 5
@@ -51,7 +52,7 @@ class DeliveryDetails:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderLineView:
+class OrderLineView(Named, Measured):
     sku: str
     name_vi: str
     name_en: str
@@ -59,12 +60,6 @@ class OrderLineView:
     unit_en: str
     unit_price: int
     quantity: int
-
-    def name(self, language: str) -> str:
-        return self.name_en if language == "en" else self.name_vi
-
-    def unit(self, language: str) -> str:
-        return self.unit_en if language == "en" else self.unit_vi
 
     @property
     def line_total(self) -> int:
