@@ -9,12 +9,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Config
-from catalog.services import fulfilment, inventory
+from catalog.services import fulfilment
 from catalog.services.fulfilment import LINK_CODE_LIFETIME
 from catalog.services.producers import ProducerNotFound
 from catalog.snapshot import CatalogCache, CatalogSnapshot
 from catalog.uow import UnitOfWork
-from handlers.access import AdminFilter, is_admin
+from handlers.access import AdminFilter, actor_of
 from handlers.callbacks import LinkProducerCb
 from handlers.format import esc, language, shorten
 from handlers.screens import paginate, show_text
@@ -55,7 +55,7 @@ async def cmd_linkgroup(
 ) -> None:
     user = message.from_user
     assert user is not None
-    actor = await inventory.actor_for(uow, user_id=user.id, is_admin=is_admin(config, user))
+    actor = await actor_of(message, uow, config)
     if actor.is_admin:
         await message.answer(
             _("Which producer's group do you want to link?"),

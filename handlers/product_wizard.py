@@ -29,7 +29,7 @@ from catalog.services.inventory import MAX_PRICE, MAX_STOCK, InvalidValue, Produ
 from catalog.snapshot import CatalogCache
 from catalog.text import clean_line
 from catalog.uow import UnitOfWork
-from handlers.access import is_admin
+from handlers.access import actor_of
 from handlers.callbacks import WizardAction, WizardCb
 from handlers.format import esc, language, money
 from handlers.menu import Label, LabelPressed, main_menu_kb
@@ -77,9 +77,7 @@ async def _ask(message: Message, state: FSMContext, step: Any) -> None:
 async def cmd_product(
     message: Message, state: FSMContext, uow: UnitOfWork, config: Config
 ) -> None:
-    user = message.from_user
-    assert user is not None
-    actor = await inventory.actor_for(uow, user_id=user.id, is_admin=is_admin(config, user))
+    actor = await actor_of(message, uow, config)
     if not actor.is_staff:
         await message.answer(_("That is not allowed."))
         return
@@ -240,9 +238,7 @@ async def _create(
     config: Config,
     data: dict[str, Any],
 ) -> None:
-    actor = await inventory.actor_for(
-        uow, user_id=query.from_user.id, is_admin=is_admin(config, query.from_user)
-    )
+    actor = await actor_of(query, uow, config)
     draft = ProductDraft(
         name_vi=data["name_vi"],
         name_en=data["name_en"],

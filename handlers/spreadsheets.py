@@ -13,7 +13,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.config import Config
 from bot.i18n import N_
-from catalog.services import catalog_io, inventory
+from catalog.services import catalog_io
 from catalog.spreadsheet import (
     MAX_FILE_BYTES,
     ImportProblem,
@@ -23,7 +23,7 @@ from catalog.spreadsheet import (
     write_catalog,
 )
 from catalog.uow import UnitOfWork
-from handlers.access import is_admin
+from handlers.access import actor_of
 from handlers.format import esc
 
 FORMATS = (".csv", ".xlsx")
@@ -72,16 +72,10 @@ def problem_line(error: RowError) -> str:
     return f"• {', '.join(where) + ': ' if where else ''}{reason}{value}"
 
 
-async def _actor(message: Message, uow: UnitOfWork, config: Config) -> inventory.Actor:
-    user = message.from_user
-    assert user is not None
-    return await inventory.actor_for(uow, user_id=user.id, is_admin=is_admin(config, user))
-
-
 async def cmd_export(
     message: Message, command: CommandObject, uow: UnitOfWork, config: Config
 ) -> None:
-    actor = await _actor(message, uow, config)
+    actor = await actor_of(message, uow, config)
     if not actor.is_staff:
         await message.answer(_("That is not allowed."))
         return
@@ -108,7 +102,7 @@ async def cmd_export(
 async def on_document(message: Message, uow: UnitOfWork, config: Config, bot: Bot) -> None:
     document = message.document
     assert document is not None
-    actor = await _actor(message, uow, config)
+    actor = await actor_of(message, uow, config)
     if not actor.is_staff:
         await message.answer(_("That is not allowed."))
         return

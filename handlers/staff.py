@@ -31,23 +31,17 @@ from catalog.services.inventory import (
 from catalog.services.orders import OrderPage
 from catalog.services.producers import ProducerNotFound
 from catalog.uow import UnitOfWork
-from handlers.access import is_admin
+from handlers.access import actor_of
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
 from handlers.format import VIETNAM, esc, language, money, status_label, when
 
 PERIODS = ("today", "week", "month")
 
 
-async def _actor(message: Message | CallbackQuery, uow: UnitOfWork, config: Config) -> Actor:
-    user = message.from_user
-    assert user is not None
-    return await inventory.actor_for(uow, user_id=user.id, is_admin=is_admin(config, user))
-
-
 async def _staff(message: Message, uow: UnitOfWork, config: Config) -> Actor | None:
     """The acting staff member, or None after saying "not allowed" (customers; or anyone but
     an admin in a group chat)."""
-    actor = await _actor(message, uow, config)
+    actor = await actor_of(message, uow, config)
     in_group = message.chat.type != "private"
     if not actor.is_staff or (in_group and not actor.is_admin):
         await message.answer(_("That is not allowed."))
@@ -246,7 +240,7 @@ async def cmd_staff_orders(
 async def on_staff_orders_page(
     query: CallbackQuery, callback_data: StaffOrdersCb, uow: UnitOfWork, config: Config
 ) -> None:
-    actor = await _actor(query, uow, config)
+    actor = await actor_of(query, uow, config)
     if not actor.is_staff or (
         callback_data.status and callback_data.status not in set(OrderStatus)
     ):
@@ -339,7 +333,7 @@ async def cmd_history(
 async def cmd_managers(
     message: Message, command: CommandObject, uow: UnitOfWork, config: Config
 ) -> None:
-    actor = await _actor(message, uow, config)
+    actor = await actor_of(message, uow, config)
     if not actor.is_admin:
         await message.answer(_("That is not allowed."))
         return
@@ -381,7 +375,7 @@ async def cmd_managers(
 
 
 async def cmd_admin(message: Message, uow: UnitOfWork, config: Config) -> None:
-    actor = await _actor(message, uow, config)
+    actor = await actor_of(message, uow, config)
     if not actor.is_staff:
         await message.answer(_("That is not allowed."))
         return
@@ -428,7 +422,7 @@ def create_orders_router() -> Router:
     router = Router(name=f"{__name__}.orders")
 
     async def staff_only(message: Message, uow: UnitOfWork, config: Config) -> bool:
-        return (await _actor(message, uow, config)).is_staff
+        return (await actor_of(message, uow, config)).is_staff
 
     router.message.register(
         cmd_staff_orders, F.chat.type == "private", Command("orders"), staff_only
