@@ -84,9 +84,14 @@ class ShopSettings(_Section):
 class OutboxSettings(_Section):
     lease_seconds: float = Field(default=30.0, gt=0)
     poll_seconds: float = Field(default=2.0, gt=0)
+
+
+class SendingSettings(_Section):
     group_messages_per_minute: int = Field(default=20, ge=1)
     chat_messages_per_second: float = Field(default=1.0, gt=0)
-    messages_per_second: float = Field(default=30.0, gt=0)
+    chat_burst: int = Field(default=10, ge=1)
+    messages_per_second: int = Field(default=30, ge=1)
+    answer_presses_within: float = Field(default=0.7, gt=0, le=10)
 
 
 class LogSettings(_Section):
@@ -98,6 +103,7 @@ class Config(_Section):
     database: DatabaseSettings = DatabaseSettings()
     shop: ShopSettings = ShopSettings()
     outbox: OutboxSettings = OutboxSettings()
+    sending: SendingSettings = SendingSettings()
     log: LogSettings = LogSettings()
 
     def require_token(self) -> str:

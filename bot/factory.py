@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -17,11 +17,14 @@ from bot.config import Config
 from bot.i18n import LANGUAGES, N_, LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.outbox import OutboxSender
+from bot.presses import PressKeeper, ShopDispatcher
 from bot.retry import RetryAfterMiddleware
-from bot.storage import DatabaseStorage
+from bot.sending import SendingBudget
+from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
 from catalog.outbox import OutboxSignal
 from catalog.snapshot import CatalogCache
 from handlers import create_routers
+from handlers.callbacks import is_navigation
 from handlers.screens import PhotoCache
 
 # (command, description msgid); descriptions are translated per language when registered.
@@ -53,16 +56,22 @@ def build_dispatcher(
     i18n: I18n,
     storage: BaseStorage | None = None,
     catalog_cache: CatalogCache | None = None,
-) -> Dispatcher:
+) -> ShopDispatcher:
     """The production dispatcher; tests build theirs the same way."""
     language_cache = LanguageCache()
+    storage = storage or DatabaseStorage(session_factory)
     catalog_cache = catalog_cache or CatalogCache(session_factory)
     outbox_signal = OutboxSignal()
+    budget = SendingBudget(config.sending)
     sender = OutboxSender(
-        session_factory, i18n, config.telegram.admin_ids, config.outbox, outbox_signal
+        session_factory, i18n, config.telegram.admin_ids, config.outbox, outbox_signal, budget
     )
-    dispatcher = Dispatcher(
-        storage=storage or DatabaseStorage(session_factory),
+    dispatcher = ShopDispatcher(
+        presses=PressKeeper(
+            answer_within=config.sending.answer_presses_within, is_navigation=is_navigation
+        ),
+        budget=budget,
+        storage=storage,
         # One update at a time per user and chat: two quick taps must not interleave.
         events_isolation=SimpleEventIsolation(),
         config=config,
@@ -71,6 +80,8 @@ def build_dispatcher(
         photos=PhotoCache(),
         outbox_signal=outbox_signal,
     )
+    if isinstance(storage, DatabaseStorage):
+        dispatcher.update.outer_middleware(WriteStatesAfterUpdate(storage))
     dispatcher.update.outer_middleware(
         UnitOfWorkMiddleware(session_factory, catalog_cache, outbox_signal)
     )

@@ -45,30 +45,51 @@ def telegram_language(user: User | None, default: str = DEFAULT_LANGUAGE) -> str
 
 
 class LanguageCache:
-    """Users' chosen languages, remembered so that a tap costs no query.
+    """What this process knows of each user: the chosen language and the registration.
 
-    Bounded, least recently used out. Written through by whoever changes a language in
-    this process.
+    A tap then costs no query, and a returning user's /start no write. Bounded, least
+    recently used out. Written through by whoever changes a language in this process.
     """
 
     _UNKNOWN = ""
 
     def __init__(self, size: int = 50_000) -> None:
         self._size = size
-        self._items: OrderedDict[int, str] = OrderedDict()
+        self._items: OrderedDict[int, tuple[str, users.Registration | None]] = OrderedDict()
 
     def get(self, user_id: int) -> str | None:
         """The chosen language; ``""`` if the user chose none; None if not cached."""
-        value = self._items.get(user_id)
-        if value is not None:
-            self._items.move_to_end(user_id)
-        return value
+        item = self._items.get(user_id)
+        if item is None:
+            return None
+        self._items.move_to_end(user_id)
+        return item[0]
 
-    def put(self, user_id: int, language: str | None) -> None:
-        self._items[user_id] = language or self._UNKNOWN
+    def registration(self, user_id: int) -> users.Registration | None:
+        """The registration last written or read, if this process knows it."""
+        item = self._items.get(user_id)
+        return item[1] if item else None
+
+    def put(
+        self,
+        user_id: int,
+        language: str | None,
+        registration: users.Registration | None = None,
+    ) -> None:
+        if registration is None and user_id in self._items:
+            registration = self._items[user_id][1]
+        self._items[user_id] = (language or self._UNKNOWN, registration)
         self._items.move_to_end(user_id)
         while len(self._items) > self._size:
             self._items.popitem(last=False)
+
+    def remember(self, user_id: int, known: users.KnownUser | None) -> str:
+        """Keep what the database said; returns the chosen language (or ``""``)."""
+        if known is None:
+            self.put(user_id, None)
+        else:
+            self.put(user_id, known.language, known.registration)
+        return self.get(user_id) or self._UNKNOWN
 
 
 class UserLanguageMiddleware(I18nMiddleware):
@@ -85,6 +106,5 @@ class UserLanguageMiddleware(I18nMiddleware):
         chosen = self.cache.get(user.id)
         uow: UnitOfWork | None = data.get("uow")
         if chosen is None and uow is not None:
-            chosen = await users.get_language(uow, user.id) or ""
-            self.cache.put(user.id, chosen)
+            chosen = self.cache.remember(user.id, await users.known_user(uow, user.id))
         return chosen or telegram_language(user, self.i18n.default_locale)

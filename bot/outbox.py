@@ -12,19 +12,12 @@ import asyncio
 import contextlib
 import logging
 import secrets
-import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from aiogram import Bot
-from aiogram.client.session.middlewares.base import (
-    BaseRequestMiddleware,
-    NextRequestMiddlewareType,
-)
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
@@ -34,22 +27,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.methods import (
-    Response,
-    SendDocument,
-    SendMediaGroup,
-    SendMessage,
-    SendPhoto,
-    TelegramMethod,
-)
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiolimiter import AsyncLimiter
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxSettings
+from bot.sending import SendingBudget
 from catalog.models import (
     Order,
     OutboxMessage,
@@ -71,70 +56,6 @@ BATCH = 200
 MAX_BACKOFF = 300.0
 # Slots of a group's per-minute budget kept for digests (and replies) once alerts pile up.
 DIGEST_RESERVE = 5
-SEND_METHODS = (SendMessage, SendPhoto, SendDocument, SendMediaGroup)
-# Set while the sender itself calls the API, so its sends are not counted twice.
-_SENDER_CALL: ContextVar[bool] = ContextVar("outbox_sender_call", default=False)
-
-
-class GroupSendCounter(BaseRequestMiddleware):
-    """Counts every message the bot sends to a group against that group's window."""
-
-    def __init__(self, sender: OutboxSender) -> None:
-        self.sender = sender
-
-    async def __call__(
-        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
-    ) -> Response[Any]:
-        response = await make_request(bot, method)
-        chat_id = getattr(method, "chat_id", None)
-        if (
-            isinstance(method, SEND_METHODS)
-            and isinstance(chat_id, int)
-            and chat_id < 0
-            and not _SENDER_CALL.get()
-        ):
-            self.sender.group_window(chat_id).record()
-        return response
-
-
-class SlidingWindow:
-    """At most ``limit`` sends in any ``period`` seconds — Telegram's rule for groups.
-
-    A leaky bucket of the same rate would allow a burst *and* a steady flow in one minute,
-    which is more than a group accepts.
-    """
-
-    def __init__(self, limit: int, period: float) -> None:
-        self.limit = limit
-        self.period = period
-        self._sent: deque[float] = deque()
-
-    def _trim(self, now: float) -> None:
-        while self._sent and now - self._sent[0] >= self.period:
-            self._sent.popleft()
-
-    def remaining(self) -> int:
-        self._trim(time.monotonic())
-        return max(self.limit - len(self._sent), 0)
-
-    def record(self) -> None:
-        """A message sent outside the sender (a reply in the group) uses the budget too."""
-        self._sent.append(time.monotonic())
-
-    def next_free_in(self) -> float:
-        self._trim(time.monotonic())
-        if len(self._sent) < self.limit:
-            return 0.0
-        return self.period - (time.monotonic() - self._sent[0])
-
-    async def acquire(self) -> None:
-        while True:
-            now = time.monotonic()
-            self._trim(now)
-            if len(self._sent) < self.limit:
-                self._sent.append(now)
-                return
-            await asyncio.sleep(self.period - (now - self._sent[0]) + 0.01)
 
 
 @dataclass
@@ -168,22 +89,21 @@ class OutboxSender:
         admin_ids: Sequence[int],
         settings: OutboxSettings,
         signal: OutboxSignal,
+        budget: SendingBudget,
     ) -> None:
         self.session_factory = session_factory
         self.i18n = i18n
         self.admin_ids = tuple(admin_ids)
         self.settings = settings
         self.signal = signal
-        self._overall = AsyncLimiter(settings.messages_per_second, 1)
-        self._chats: dict[int, AsyncLimiter] = {}
-        self._groups: dict[int, SlidingWindow] = {}
+        # Shared with every other request the bot makes (bot.sending).
+        self.budget = budget
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 
     # -- lifecycle --------------------------------------------------------------------------
 
     async def start(self, bot: Bot) -> None:
-        bot.session.middleware(GroupSendCounter(self))
         self._task = asyncio.create_task(self.run(bot), name="outbox-sender")
 
     async def stop(self) -> None:
@@ -447,7 +367,7 @@ class OutboxSender:
     def _alert_messages(
         self, chat_id: int, items: list[tuple[OutboxMessage, OrderView]]
     ) -> list[Outgoing]:
-        remaining = self.group_window(chat_id).remaining()
+        remaining = self.budget.group_window(chat_id).remaining()
         if len(items) > 1 and len(items) > remaining - DIGEST_RESERVE:
             # More alerts than this minute's budget: one digest instead of a long queue.
             views = [order for _, order in items]
@@ -500,16 +420,6 @@ class OutboxSender:
 
     # -- sending ----------------------------------------------------------------------------
 
-    def group_window(self, chat_id: int) -> SlidingWindow:
-        if chat_id not in self._groups:
-            self._groups[chat_id] = SlidingWindow(self.settings.group_messages_per_minute, 60.0)
-        return self._groups[chat_id]
-
-    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
-        if chat_id not in self._chats:
-            self._chats[chat_id] = AsyncLimiter(1, 1 / self.settings.chat_messages_per_second)
-        return self._chats[chat_id]
-
     async def _deliver(self, bot: Bot, destination: Destination) -> int:
         settled = 0
         pending = list(destination.messages)
@@ -530,17 +440,12 @@ class OutboxSender:
 
     async def _send(self, bot: Bot, destination: Destination, message: Outgoing) -> None:
         if destination.is_group:
-            window = self.group_window(destination.chat_id)
+            window = self.budget.group_window(destination.chat_id)
             if not window.remaining():
                 # This minute's budget is spent: let alerts gather and go as one digest later,
                 # instead of holding them (and their lease) while waiting.
                 await self._postpone(destination, window.next_free_in(), quiet=True)
                 raise DeliveryStopped
-            await window.acquire()
-        else:
-            await self._chat_limiter(destination.chat_id).acquire()
-        await self._overall.acquire()
-        token = _SENDER_CALL.set(True)
         try:
             sent = await bot.send_message(
                 message.chat_id, message.text, reply_markup=message.keyboard
@@ -559,8 +464,6 @@ class OutboxSender:
         except TelegramAPIError as err:
             await self._give_up(message, destination, err)
             return
-        finally:
-            _SENDER_CALL.reset(token)
         await self._mark_sent(
             message.rows, alert=(message.alert_for, sent.chat.id, sent.message_id)
         )

@@ -20,9 +20,13 @@ log = logging.getLogger(__name__)
 
 
 class RetryAfterMiddleware(BaseRequestMiddleware):
-    """aiogram raises on a 429 but never retries; this retries a few times within a budget."""
+    """aiogram raises on a 429 but never retries; this retries a few times within a budget.
 
-    def __init__(self, attempts: int = 3, max_wait: float = 10.0) -> None:
+    With the sending budget (bot.sending) a 429 is rare; when one comes, a reply waits for it
+    rather than failing the person's step (a checkout in a rush must not end in an apology).
+    """
+
+    def __init__(self, attempts: int = 5, max_wait: float = 30.0) -> None:
         self.attempts = attempts
         self.max_wait = max_wait
 

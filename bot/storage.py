@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextvars import ContextVar
 from copy import deepcopy
 from typing import Any
 
+from aiogram import BaseMiddleware
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
+from aiogram.types import TelegramObject
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.db import READ_ONLY
-from catalog.models import ConversationState
+from catalog.db import READ_ONLY, upsert, writer_turn
+from catalog.models import ConversationState, utcnow
 
 StateType = str | State | None
+Entry = tuple[str | None, dict[str, Any]]
+
+# The states an update changed, written once when it is done (see WriteStatesAfterUpdate).
+_UNWRITTEN: ContextVar[dict[str, Entry] | None] = ContextVar("unwritten_states", default=None)
 
 
 class DatabaseStorage(BaseStorage):
@@ -32,10 +40,10 @@ class DatabaseStorage(BaseStorage):
     ) -> None:
         self.session_factory = session_factory
         self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
-        self._cache: OrderedDict[str, tuple[str | None, dict[str, Any]]] = OrderedDict()
+        self._cache: OrderedDict[str, Entry] = OrderedDict()
         self._cache_size = cache_size
 
-    async def _load(self, key: str) -> tuple[str | None, dict[str, Any]]:
+    async def _load(self, key: str) -> Entry:
         cached = self._cache.get(key)
         if cached is None:
             async with self.session_factory() as session:
@@ -47,7 +55,7 @@ class DatabaseStorage(BaseStorage):
             self._cache.move_to_end(key)
         return cached
 
-    def _remember(self, key: str, value: tuple[str | None, dict[str, Any]]) -> None:
+    def _remember(self, key: str, value: Entry) -> None:
         self._cache[key] = value
         self._cache.move_to_end(key)
         while len(self._cache) > self._cache_size:
@@ -56,18 +64,34 @@ class DatabaseStorage(BaseStorage):
     async def _store(self, key: str, state: str | None, data: dict[str, Any]) -> None:
         if self._cache.get(key) == (state, data):
             return  # unchanged (a menu button pressed with no conversation going on)
-        async with self.session_factory() as session:
-            row = await session.get(ConversationState, key)
-            if state is None and not data:
-                if row is not None:
-                    await session.delete(row)
-            elif row is None:
-                session.add(ConversationState(key=key, state=state, data=data))
-            else:
-                row.state = state
-                row.data = data
-            await session.commit()
         self._remember(key, (state, data))
+        unwritten = _UNWRITTEN.get()
+        if unwritten is not None:
+            # Inside an update: set_state and update_data in one handler make one write.
+            unwritten[key] = (state, data)
+        else:
+            await self.write({key: (state, data)})
+
+    def forget(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            self._cache.pop(key, None)
+
+    async def write(self, entries: Mapping[str, Entry]) -> None:
+        """Each state as one statement: an upsert, or a delete when nothing is left."""
+        async with writer_turn(self.session_factory), self.session_factory() as session:
+            for key, (state, data) in entries.items():
+                if state is None and not data:
+                    await session.execute(
+                        delete(ConversationState).where(ConversationState.key == key)
+                    )
+                    continue
+                values = {"state": state, "data": data, "updated_at": utcnow()}
+                await session.execute(
+                    upsert(session, ConversationState)
+                    .values(key=key, **values)
+                    .on_conflict_do_update(index_elements=["key"], set_=values)
+                )
+            await session.commit()
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         raw = self.key_builder.build(key)
@@ -90,3 +114,34 @@ class DatabaseStorage(BaseStorage):
 
     async def close(self) -> None:
         self._cache.clear()
+
+
+class WriteStatesAfterUpdate(BaseMiddleware):
+    """Outer update middleware: the states a handler changed are written when it is done.
+
+    The write happens before the person's next update is taken (event isolation holds it),
+    and the cache already has the new state, so nothing reads the old one meanwhile.
+    """
+
+    def __init__(self, storage: DatabaseStorage) -> None:
+        self.storage = storage
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        unwritten: dict[str, Entry] = {}
+        token = _UNWRITTEN.set(unwritten)
+        try:
+            return await handler(event, data)
+        finally:
+            _UNWRITTEN.reset(token)
+            if unwritten:
+                try:
+                    await self.storage.write(unwritten)
+                except Exception:
+                    # Not written: the next read goes to the database, which has the truth.
+                    self.storage.forget(unwritten)
+                    raise

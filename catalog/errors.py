@@ -63,6 +63,10 @@ class ItemsUnavailable(ShopError):
         self.shortages = shortages
 
 
+class CartChanged(ShopError):
+    """The cart or a price is not what the customer reviewed: nothing was ordered."""
+
+
 class OrderNotFound(ShopError):
     def __init__(self, order_id: int) -> None:
         super().__init__(order_id)

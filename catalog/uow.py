@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.db import READ_ONLY
+from catalog.db import READ_ONLY, writer_turn
 from catalog.repositories import CatalogRepository, UserRepository
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class UnitOfWork:
         self._outbox_written = False
         self._catalog_changed = False
         self._read_only = False
+        self._turn: AbstractAsyncContextManager[None] | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -55,6 +57,9 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("the unit of work is already entered")
+        if not self._read_only:
+            self._turn = writer_turn(self._session_factory)
+            await self._turn.__aenter__()
         self._session = self._session_factory()
         if self._read_only:
             await self._session.connection(execution_options=READ_ONLY)
@@ -73,10 +78,13 @@ class UnitOfWork:
         self._changed_products = set()
         self._outbox_written = False
         self._catalog_changed = False
+        turn, self._turn = self._turn, None
         try:
             await session.rollback()
         finally:
             await session.close()
+            if turn is not None:
+                await turn.__aexit__(None, None, None)
 
     async def commit(self) -> None:
         await self.session.commit()

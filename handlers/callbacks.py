@@ -58,6 +58,23 @@ class ProductCb(CallbackData, prefix="p"):
     back_page: int = 0
 
 
+# Presses that only draw another screen: a newer one on the same message makes them moot.
+_DRAWING_ONLY = (ProductAction.show, ProductAction.less, ProductAction.more)
+
+
+def is_navigation(data: str) -> bool:
+    """True for a press that changes nothing but the screen (lists, cards, the stepper)."""
+    prefix = data.split(NavCb.__separator__, 1)[0]
+    if prefix == NavCb.__prefix__:
+        return True
+    if prefix != ProductCb.__prefix__:
+        return False
+    try:
+        return ProductCb.unpack(data).action in _DRAWING_ONLY
+    except (TypeError, ValueError):
+        return False
+
+
 class CartAction(StrEnum):
     show = "s"
     less = "l"

@@ -36,12 +36,11 @@ from catalog.addresses import (
     match_province,
     validate_address_part,
 )
-from catalog.errors import EmptyCart, ItemsUnavailable, NotAllowed
+from catalog.errors import CartChanged, EmptyCart, ItemsUnavailable, NotAllowed
 from catalog.models import PaymentMethod
 from catalog.phone import InvalidPhone, PhoneProblem, format_phone_display, normalize_phone
 from catalog.services import cart as cart_service
 from catalog.services import orders as order_service
-from catalog.services.cart import CartView
 from catalog.services.orders import DeliveryDetails, OrderView, PlacedCheckout
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
@@ -233,14 +232,9 @@ async def ask_payment(message: Message, data: dict[str, Any]) -> None:
     )
 
 
-def cart_fingerprint(cart: CartView) -> str:
-    """What the review showed: confirming anything else would surprise the customer."""
-    return ";".join(f"{line.product_id}x{line.quantity}@{line.price}" for line in cart.lines)
-
-
 async def ask_review(message: Message, data: dict[str, Any], uow: UnitOfWork) -> None:
     cart = await cart_service.get_cart(uow, user_id=message.chat.id)
-    data["reviewed"] = cart_fingerprint(cart)
+    data["reviewed"] = cart.fingerprint
     lang = language()
     lines = [_("🧾 <b>Your order</b>")]
     for group in cart.groups:
@@ -561,18 +555,6 @@ async def _confirm(
                 _("This summary is out of date. Open the cart to order."), show_alert=True
             )
         return
-    cart = await cart_service.get_cart(uow, user_id=user_id)
-    if cart_fingerprint(cart) != data.get("reviewed") and message is not None:
-        # The cart or a price changed after the summary was shown: show it again.
-        await query.answer(
-            _("Your cart or a price has changed: please check the order again."), show_alert=True
-        )
-        token = secrets.token_hex(8)
-        data = await state.update_data(token=token)
-        await message.edit_reply_markup(reply_markup=None)
-        await ask_review(message, data, uow)
-        await state.update_data(reviewed=data["reviewed"])
-        return
     details = DeliveryDetails(
         recipient_name=data["name"],
         phone=data["phone"],
@@ -589,30 +571,13 @@ async def _confirm(
             payment=PaymentMethod(data["payment"]),
             idempotency_key=key,
             locale=language(),
+            reviewed=data.get("reviewed", ""),
         )
+    except CartChanged:
+        await _review_again(query, message, state, uow)
+        return
     except ItemsUnavailable as err:
-        await query.answer()
-        lang = language()
-        lines = [
-            _(
-                "Sorry, some items ran out while you were ordering. Nothing was ordered, "
-                "and your cart is kept:"
-            )
-        ]
-        for shortage in err.shortages:
-            if shortage.available:
-                lines.append(
-                    _("• {name}: only {available} left (you wanted {wanted})").format(
-                        name=esc(shortage.name(lang)),
-                        available=shortage.available,
-                        wanted=shortage.requested,
-                    )
-                )
-            else:
-                lines.append(_("• {name}: sold out").format(name=esc(shortage.name(lang))))
-        if message is not None:
-            await message.edit_reply_markup(reply_markup=None)
-            await _leave(message, state, "\n".join(lines))
+        await _tell_shortages(query, message, state, err)
         return
     except (EmptyCart, NotAllowed):
         await query.answer(_("Your cart is empty."), show_alert=True)
@@ -624,6 +589,47 @@ async def _confirm(
         await _leave(message, state, placed_text(placed))
         if placed.orders and placed.orders[0].payment_method == PaymentMethod.bank_transfer:
             await send_transfer_codes(bot, message.chat.id, placed.orders)
+
+
+async def _review_again(
+    query: CallbackQuery, message: Message | None, state: FSMContext, uow: UnitOfWork
+) -> None:
+    """The cart or a price changed after the summary was shown: show it again."""
+    await query.answer(
+        _("Your cart or a price has changed: please check the order again."), show_alert=True
+    )
+    if message is not None:
+        data = await state.update_data(token=secrets.token_hex(8))
+        await message.edit_reply_markup(reply_markup=None)
+        await ask_review(message, data, uow)
+        await state.update_data(reviewed=data["reviewed"])
+
+
+async def _tell_shortages(
+    query: CallbackQuery, message: Message | None, state: FSMContext, err: ItemsUnavailable
+) -> None:
+    await query.answer()
+    lang = language()
+    lines = [
+        _(
+            "Sorry, some items ran out while you were ordering. Nothing was ordered, "
+            "and your cart is kept:"
+        )
+    ]
+    for shortage in err.shortages:
+        if shortage.available:
+            lines.append(
+                _("• {name}: only {available} left (you wanted {wanted})").format(
+                    name=esc(shortage.name(lang)),
+                    available=shortage.available,
+                    wanted=shortage.requested,
+                )
+            )
+        else:
+            lines.append(_("• {name}: sold out").format(name=esc(shortage.name(lang))))
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await _leave(message, state, "\n".join(lines))
 
 
 def placed_text(placed: PlacedCheckout) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
@@ -33,15 +33,23 @@ async def on_unknown_message(message: Message) -> None:
 
 async def on_error(event: ErrorEvent) -> None:
     """An unexpected failure (the database busy too long, say): apologise, never stay silent."""
-    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    if isinstance(event.exception, TelegramForbiddenError):
+        # The person blocked the bot (or left the chat): nobody to tell.
+        log.warning("update %s: %s", event.update.update_id, event.exception)
+        return
+    if isinstance(event.exception, TelegramRetryAfter):
+        # Flood control outlasted the retries: expected under a rush, not a bug.
+        log.warning("update %s: %s", event.update.update_id, event.exception)
+    else:
+        log.error("update %s failed", event.update.update_id, exc_info=event.exception)
     text = _("Sorry, something went wrong on our side. Please try again in a moment.")
     try:
         if event.update.callback_query is not None:
             await event.update.callback_query.answer(text, show_alert=True)
         elif event.update.message is not None and event.update.message.chat.type == "private":
             await event.update.message.answer(text)
-    except TelegramAPIError:
-        log.warning("could not tell the user about the failure", exc_info=True)
+    except TelegramAPIError as err:
+        log.warning("could not tell the user about the failure: %s", err)
 
 
 async def on_stale_button(query: CallbackQuery) -> None:

@@ -9,6 +9,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.markdown import html_decoration as hd
 
+from bot.i18n import LanguageCache
 from catalog.services import users
 from catalog.uow import UnitOfWork
 from handlers.menu import MenuItem, main_menu_kb, menu_button
@@ -31,26 +32,34 @@ def help_text() -> str:
     )
 
 
-async def cmd_start(message: Message, uow: UnitOfWork, state: FSMContext) -> None:
+async def cmd_start(
+    message: Message, uow: UnitOfWork, state: FSMContext, language_cache: LanguageCache
+) -> None:
     sender = message.from_user
     if sender is None:
         return
     await state.clear()
-    profile = await users.register_user(
-        uow,
-        user_id=sender.id,
-        first_name=sender.first_name,
-        last_name=sender.last_name,
-        username=sender.username,
-        language_code=sender.language_code,
+    fresh = users.Registration.of(
+        sender.first_name, sender.last_name, sender.username, sender.language_code
     )
+    # A returning user whose names Telegram reports unchanged costs no write.
+    if language_cache.registration(sender.id) != fresh:
+        profile = await users.register_user(
+            uow,
+            user_id=sender.id,
+            first_name=sender.first_name,
+            last_name=sender.last_name,
+            username=sender.username,
+            language_code=sender.language_code,
+        )
+        language_cache.put(sender.id, profile.language, fresh)
     await message.answer(
         _(
             "Hello, {name}! 👋\n"
             "Welcome to the OCOP shop: products of Hanoi's craft villages and cooperatives, "
             "certified under the One Commune, One Product programme.\n"
             "Choose from the menu below."
-        ).format(name=hd.quote(profile.first_name)),
+        ).format(name=hd.quote(fresh.first_name)),
         reply_markup=main_menu_kb(),
     )
 

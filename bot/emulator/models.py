@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -234,6 +235,8 @@ class CallbackQueryRecord:
     message_id: int
     data: str | None
     answer: CallbackAnswer | None = None
+    # time.monotonic() when the press was posted: Telegram takes an answer for ~15 s only.
+    posted_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass(frozen=True)

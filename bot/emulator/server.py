@@ -212,6 +212,8 @@ class Emulator:
 
     def __init__(self, flood: FloodLimits | None = None) -> None:
         self.flood_limits = flood or FloodLimits()
+        # Seconds within which a button press may be answered, as on Telegram.
+        self.callback_answer_window = 15.0
         self._flood = FloodControl(self.flood_limits)
         self.bots: dict[str, BotAccount] = {}
         self.chats: dict[int, Chat] = {}
@@ -1126,7 +1128,12 @@ class Emulator:
         query = self.callback_queries.get(query_id)
         if query is not None:
             call.chat = self.chats.get(query.chat_id)
-        if query is None or query.answer is not None:
+        # Answered already, or too late: Telegram has forgotten the press.
+        if (
+            query is None
+            or query.answer is not None
+            or time.monotonic() - query.posted_at > self.callback_answer_window
+        ):
             raise bad_request(QUERY_TOO_OLD)
         text = call.params.string("text")
         if text is not None and len(text) > 200:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Integer, case, delete, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
+from catalog.db import upsert
 from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
-from catalog.models import Cart, CartLine, Product, User
+from catalog.models import Cart, CartLine, Product, User, utcnow
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
@@ -64,19 +66,19 @@ class CartView:
     def is_empty(self) -> bool:
         return not self.groups
 
+    @property
+    def fingerprint(self) -> str:
+        """What a review shows: confirming anything else would surprise the customer."""
+        return fingerprint((line.product_id, line.quantity, line.price) for line in self.lines)
 
-async def _cart_id(uow: UnitOfWork, user_id: int, *, create: bool) -> int | None:
-    session = uow.session
-    cart_id = await session.scalar(select(Cart.id).where(Cart.user_id == user_id))
-    if cart_id is not None or not create:
-        return cart_id
-    if await session.get(User, user_id) is None:
-        session.add(User(id=user_id, first_name=""))
-        await session.flush()
-    cart = Cart(user_id=user_id)
-    session.add(cart)
-    await session.flush()
-    return cart.id
+
+def fingerprint(lines: Iterable[tuple[int, int, int]]) -> str:
+    """(product, quantity, unit price) of each line, as one comparable string."""
+    return ";".join(f"{product}x{quantity}@{price}" for product, quantity, price in lines)
+
+
+async def _cart_id(uow: UnitOfWork, user_id: int) -> int | None:
+    return await uow.session.scalar(select(Cart.id).where(Cart.user_id == user_id))
 
 
 async def _line_quantity(uow: UnitOfWork, cart_id: int, product_id: int) -> int:
@@ -95,37 +97,62 @@ async def add_to_cart(uow: UnitOfWork, *, user_id: int, product_id: int, quantit
     try:
         return await _add_to_cart(uow, user_id, product_id, quantity)
     except IntegrityError:
-        # Another process created the same cart or line at the same moment; now it exists.
+        # Someone who never sent /start (no user row yet), or a cart created by another
+        # process at the same moment: make sure the user exists, then once more.
+        async with uow:
+            if await uow.session.get(User, user_id) is None:
+                uow.session.add(User(id=user_id, first_name=""))
+                await uow.commit()
         return await _add_to_cart(uow, user_id, product_id, quantity)
 
 
 async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity: int) -> int:
+    # Two statements while the write lock is held: the cart's id, and the line added to
+    # (or created) only while the product is on sale and the stock covers the new total.
     async with uow:
-        product = await uow.session.get(Product, product_id)
-        if product is None or not product.active:
-            raise ProductUnavailable(product_id)
-        cart_id = await _cart_id(uow, user_id, create=True)
-        assert cart_id is not None
-        current = await _line_quantity(uow, cart_id, product_id)
-        wanted = current + quantity
-        if wanted > min(product.stock, MAX_LINE_QUANTITY):
-            raise OutOfStock(product_id, available=max(product.stock - current, 0))
-        # Relative to what is stored, not to what was read: two taps add two.
-        result = await uow.session.execute(
-            update(CartLine)
-            .where(CartLine.cart_id == cart_id, CartLine.product_id == product_id)
-            .values(quantity=CartLine.quantity + quantity)
+        session = uow.session
+        cart_id = await session.scalar(
+            upsert(session, Cart)
+            .values(user_id=user_id, updated_at=utcnow())
+            .on_conflict_do_update(index_elements=[Cart.user_id], set_={"updated_at": utcnow()})
+            .returning(Cart.id)
         )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            uow.session.add(CartLine(cart_id=cart_id, product_id=product_id, quantity=quantity))
+        insert = upsert(session, CartLine)
+        limit = case((Product.stock < MAX_LINE_QUANTITY, Product.stock), else_=MAX_LINE_QUANTITY)
+        added = await session.scalar(
+            insert.from_select(
+                [CartLine.cart_id, CartLine.product_id, CartLine.quantity],
+                select(literal(cart_id, Integer), Product.id, literal(quantity, Integer)).where(
+                    Product.id == product_id, Product.active.is_(True), limit >= quantity
+                ),
+            )
+            .on_conflict_do_update(
+                index_elements=[CartLine.cart_id, CartLine.product_id],
+                # Relative to what is stored, not to what was read: two taps add two.
+                set_={"quantity": CartLine.quantity + insert.excluded.quantity},
+                where=CartLine.quantity + insert.excluded.quantity
+                <= select(limit).where(Product.id == CartLine.product_id).scalar_subquery(),
+            )
+            .returning(CartLine.quantity)
+        )
+        if added is None:
+            raise await _why_not_added(uow, cart_id, product_id)
         await uow.commit()
-        return wanted
+        return int(added)
+
+
+async def _why_not_added(uow: UnitOfWork, cart_id: int | None, product_id: int) -> Exception:
+    product = await uow.session.get(Product, product_id)
+    if product is None or not product.active:
+        return ProductUnavailable(product_id)
+    current = await _line_quantity(uow, cart_id, product_id) if cart_id else 0
+    return OutOfStock(product_id, available=max(product.stock - current, 0))
 
 
 async def change_quantity(uow: UnitOfWork, *, user_id: int, product_id: int, delta: int) -> int:
     """Step a line up or down by ``delta``; at zero the line goes. Returns the new quantity."""
     async with uow:
-        cart_id = await _cart_id(uow, user_id, create=False)
+        cart_id = await _cart_id(uow, user_id)
         current = await _line_quantity(uow, cart_id, product_id) if cart_id else 0
         if cart_id is None or current == 0:
             raise ProductUnavailable(product_id)
@@ -154,7 +181,7 @@ async def change_quantity(uow: UnitOfWork, *, user_id: int, product_id: int, del
 
 async def remove_from_cart(uow: UnitOfWork, *, user_id: int, product_id: int) -> None:
     async with uow:
-        cart_id = await _cart_id(uow, user_id, create=False)
+        cart_id = await _cart_id(uow, user_id)
         if cart_id is not None:
             await uow.session.execute(
                 delete(CartLine).where(
@@ -166,7 +193,7 @@ async def remove_from_cart(uow: UnitOfWork, *, user_id: int, product_id: int) ->
 
 async def clear_cart(uow: UnitOfWork, *, user_id: int) -> None:
     async with uow:
-        cart_id = await _cart_id(uow, user_id, create=False)
+        cart_id = await _cart_id(uow, user_id)
         if cart_id is not None:
             await uow.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
             await uow.commit()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from catalog import outbox
 from catalog.errors import (
+    CartChanged,
     EmptyCart,
     InvalidTransition,
     ItemsUnavailable,
@@ -34,7 +35,7 @@ from catalog.models import (
     User,
 )
 from catalog.outbox import OutboxKind
-from catalog.services.cart import load_cart
+from catalog.services.cart import fingerprint, load_cart
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
@@ -184,15 +185,20 @@ async def place_order(
     payment: PaymentMethod,
     idempotency_key: str,
     locale: str = "vi",
+    reviewed: str | None = None,
 ) -> PlacedCheckout:
     """Turn the cart into one order per producer, or change nothing at all.
 
     Prices and stock are read again here; each product's stock is taken with one conditional
-    UPDATE, so concurrent checkouts can never sell more than there is. The key makes a
-    repeated confirmation return the orders it already placed.
+    UPDATE, so concurrent checkouts can never sell more than there is. With ``reviewed`` (the
+    fingerprint of the cart the customer confirmed), a cart or price that differs in this
+    very transaction raises CartChanged. The key makes a repeated confirmation return the
+    orders it already placed.
     """
     try:
-        return await _place_order(uow, user_id, details, payment, idempotency_key, locale)
+        return await _place_order(
+            uow, user_id, details, payment, idempotency_key, locale, reviewed
+        )
     except IntegrityError:
         # The same key was committed concurrently (a double tap racing itself).
         async with uow:
@@ -209,6 +215,7 @@ async def _place_order(
     payment: PaymentMethod,
     key: str,
     locale: str,
+    reviewed: str | None,
 ) -> PlacedCheckout:
     async with uow:
         existing = await _existing_checkout(uow, user_id, key)
@@ -248,6 +255,12 @@ async def _place_order(
             )
         )
         prices = {product_id: price for product_id, price in rows}
+        # The products are locked by the stock UPDATEs: what is compared here is what sells.
+        sold = fingerprint(
+            (ln.product_id, ln.quantity, prices[ln.product_id]) for ln in cart.lines
+        )
+        if reviewed is not None and sold != reviewed:
+            raise CartChanged
         placed_orders: list[Order] = []
         for group in cart.groups:
             order = Order(

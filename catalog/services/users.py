@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalog.db import upsert
 from catalog.errors import UnsupportedLanguage
-from catalog.models import User
+from catalog.models import User, utcnow
 from catalog.text import nfc
 from catalog.uow import UnitOfWork
 
@@ -26,6 +27,49 @@ def _profile(user: User) -> UserProfile:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What Telegram tells about a person, as the users table keeps it."""
+
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    telegram_language: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        first_name: str,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> Registration:
+        return cls(
+            nfc(first_name)[:200],
+            nfc(last_name)[:200] if last_name else None,
+            username,
+            (language_code or "")[:16] or None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KnownUser:
+    language: str | None
+    registration: Registration
+
+
+async def known_user(uow: UnitOfWork, user_id: int) -> KnownUser | None:
+    """The user's chosen language and registration, or None for someone never seen."""
+    async with uow.reading():
+        user = await uow.users.get(user_id)
+        if user is None:
+            return None
+        return KnownUser(
+            user.language,
+            Registration(user.first_name, user.last_name, user.username, user.telegram_language),
+        )
+
+
 async def register_user(
     uow: UnitOfWork,
     *,
@@ -35,23 +79,29 @@ async def register_user(
     username: str | None = None,
     language_code: str | None = None,
 ) -> UserProfile:
-    """Create the user on first contact, or refresh the name Telegram reports."""
+    """Create the user on first contact, or refresh the name Telegram reports: one statement."""
+    fresh = Registration.of(first_name, last_name, username, language_code)
+    names = {
+        "first_name": fresh.first_name,
+        "last_name": fresh.last_name,
+        "username": fresh.username,
+        "telegram_language": fresh.telegram_language,
+    }
     async with uow:
-        user = await uow.users.get(user_id)
-        if user is None:
-            user = User(id=user_id)
-            uow.users.add(user)
-        fresh = (
-            nfc(first_name)[:200],
-            nfc(last_name)[:200] if last_name else None,
-            username,
-            (language_code or "")[:16] or None,
-        )
-        known = (user.first_name, user.last_name, user.username, user.telegram_language)
-        if fresh != known:
-            user.first_name, user.last_name, user.username, user.telegram_language = fresh
-            await uow.commit()
-        return _profile(user)
+        row = (
+            await uow.session.execute(
+                upsert(uow.session, User)
+                .values(id=user_id, created_at=utcnow(), updated_at=utcnow(), **names)
+                .on_conflict_do_update(
+                    index_elements=[User.id], set_={**names, "updated_at": utcnow()}
+                )
+                .returning(User.first_name, User.language, User.phone)
+            )
+        ).one()
+        await uow.commit()
+    return UserProfile(
+        id=user_id, first_name=row.first_name, language=row.language, phone=row.phone
+    )
 
 
 def preferred_language(chosen: str | None, telegram: str | None, default: str) -> str:

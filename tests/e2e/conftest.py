@@ -17,6 +17,14 @@ from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.uow import UnitOfWork
 
+UNPACED = """
+[sending]
+group_messages_per_minute = 100000
+chat_messages_per_second = 1000
+chat_burst = 1000
+messages_per_second = 100000
+"""
+
 
 async def _build_demo(database: Path, media: Path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
@@ -48,8 +56,12 @@ def shop(
     database, media = demo_template
     shutil.copy(database, tmp_path / "shop.db")
     config = tmp_path / "bot.toml"
-    # A test module may add settings (BOT_TOML) and turn flood limits on (FLOOD).
+    # A test module may add settings (BOT_TOML) and turn flood limits on (FLOOD). The bot
+    # paces itself to the limits of the server it talks to: with the emulator's flood
+    # limits off, it is told the limits are wide, as the journeys click without pauses.
     extra = getattr(request.module, "BOT_TOML", "")
+    if not getattr(request.module, "FLOOD", FloodLimits.off()).enabled:
+        extra = UNPACED + extra
     config.write_text(
         f'[shop]\nmedia_dir = "{media}"\n[telegram]\npolling_timeout = 5\n{extra}',
         encoding="utf-8",

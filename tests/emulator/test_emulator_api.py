@@ -268,6 +268,21 @@ async def test_pressed_inline_button_reaches_the_bot_and_its_answer_is_recorded(
         await bot.answer_callback_query("12345")
 
 
+async def test_a_press_answered_after_telegrams_window_is_refused(emu: Emulator, bot: Bot) -> None:
+    an = emu.person()
+    await an.send("/start")
+    await bot.send_message(an.id, "Chọn:", reply_markup=one_button("p:7"))
+    await bot.get_updates(offset=-1, timeout=0)  # skip the /start
+    # Telegram forgets a press after about 15 s; here the window is shrunk to nothing.
+    emu.callback_answer_window = 0.0
+    await an.press("Mua")
+    [update] = await bot.get_updates(offset=-1, timeout=1)
+    assert update.callback_query is not None
+    with pytest.raises(TelegramBadRequest, match="query is too old"):
+        await bot.answer_callback_query(update.callback_query.id)
+    assert emu.api_errors()
+
+
 async def test_edit_message_text_and_not_modified(emu: Emulator, bot: Bot) -> None:
     an = emu.person()
     await an.send("/start")

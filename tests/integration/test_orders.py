@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from catalog.db import create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.errors import (
+    CartChanged,
     EmptyCart,
     InvalidTransition,
     ItemsUnavailable,
@@ -19,7 +20,7 @@ from catalog.errors import (
     ProductUnavailable,
 )
 from catalog.models import Checkout, Order, OrderStatus, OutboxMessage, PaymentMethod, Product
-from catalog.services import cart, orders
+from catalog.services import cart, inventory, orders
 from catalog.services.orders import DeliveryDetails
 from catalog.uow import UnitOfWork
 
@@ -241,3 +242,39 @@ async def test_orders_are_listed_newest_first_a_page_at_a_time(shop: UnitOfWork)
     ids = [o.id for o in first.orders + second.orders]
     assert ids == sorted(ids, reverse=True)
     assert (await orders.list_orders(shop, user_id=2)).orders == ()
+
+
+async def test_a_price_changed_after_the_review_places_nothing(shop: UnitOfWork) -> None:
+    oil = await product_id(shop, "BABE-SA-10")
+    await cart.add_to_cart(shop, user_id=1, product_id=oil, quantity=2)
+    before = await stock(shop, "BABE-SA-10")
+    reviewed = (await cart.get_cart(shop, user_id=1)).fingerprint
+    admin = await inventory.actor_for(shop, user_id=99, is_admin=True)
+    await inventory.set_price(shop, actor=admin, sku="BABE-SA-10", price=99_000)
+
+    with pytest.raises(CartChanged):
+        await orders.place_order(
+            shop,
+            user_id=1,
+            details=DETAILS,
+            payment=PaymentMethod.cod,
+            idempotency_key="k-price",
+            reviewed=reviewed,
+        )
+    async with shop:
+        assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
+        assert await shop.session.scalar(select(func.count()).select_from(Checkout)) == 0
+    assert await stock(shop, "BABE-SA-10") == before
+    assert (await cart.get_cart(shop, user_id=1)).lines[0].quantity == 2
+
+    # The review shown again carries the new price; confirming it places the order at it.
+    again = (await cart.get_cart(shop, user_id=1)).fingerprint
+    placed = await orders.place_order(
+        shop,
+        user_id=1,
+        details=DETAILS,
+        payment=PaymentMethod.cod,
+        idempotency_key="k-price-2",
+        reviewed=again,
+    )
+    assert [order.total for order in placed.orders] == [198_000]

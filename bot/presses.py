@@ -1,0 +1,207 @@
+"""Button presses: each answered exactly once and at once; out-of-date screens not drawn.
+
+Telegram shows a spinner on a pressed button until the bot answers the press, and forgets
+the press after about 15 seconds. A person's updates are handled one at a time, in order,
+so a press can wait behind that person's earlier taps. Three things keep presses prompt:
+
+- Before the bot sends or edits anything for a press, the press is answered (empty), so a
+  message queued behind the sending budget never holds the spinner.
+- A press still unanswered ``answer_within`` seconds after it arrived is answered anyway,
+  whatever its update is waiting for; after its handler, an unanswered press is answered.
+  The answer a handler gives itself (an alert such as "Only 2 left") wins when it comes
+  first; whatever comes second is not sent, so a press is never answered twice.
+- When a person taps faster than the bot draws, a navigation press whose screen (the same
+  message) has a newer navigation press waiting is not drawn: only the newest one is.
+  Presses that change something (add to cart, confirm) are never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aiogram import BaseMiddleware, Dispatcher
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.exceptions import TelegramAPIError
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
+from aiogram.types import CallbackQuery, InaccessibleMessage, TelegramObject, Update
+
+from bot.sending import SendingBudget, SendingBudgetMiddleware
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Press:
+    query_id: str
+    # (person, message) for a navigation press, which a newer one on that message replaces.
+    screen: tuple[int, int] | None
+    answered: bool = False
+    timer: asyncio.TimerHandle | None = field(default=None, repr=False)
+
+
+# The press whose update is being handled in this task, if any.
+_CURRENT: ContextVar[Press | None] = ContextVar("current_press", default=None)
+
+
+class PressKeeper:
+    def __init__(
+        self,
+        *,
+        answer_within: float = 0.7,
+        is_navigation: Callable[[str], bool] = lambda _data: False,
+    ) -> None:
+        self.answer_within = answer_within
+        self.is_navigation = is_navigation
+        self._pending: dict[str, Press] = {}
+        self._newest: dict[tuple[int, int], Press] = {}
+        self._late: set[asyncio.Task[None]] = set()
+
+    def arrived(self, bot: Bot, query: CallbackQuery) -> Press:
+        message = query.message
+        screen = None
+        if (
+            message is not None
+            and not isinstance(message, InaccessibleMessage)
+            and self.is_navigation(query.data or "")
+        ):
+            screen = (query.from_user.id, message.message_id)
+        press = Press(query.id, screen)
+        self._pending[query.id] = press
+        if screen is not None:
+            self._newest[screen] = press
+        press.timer = asyncio.get_running_loop().call_later(
+            self.answer_within, self._overdue, bot, press
+        )
+        return press
+
+    def superseded(self, press: Press) -> bool:
+        return press.screen is not None and self._newest.get(press.screen) is not press
+
+    def claim(self, query_id: str) -> bool:
+        """True when an answer to this press may go out (the first one); marks it answered."""
+        press = self._pending.get(query_id)
+        if press is None:
+            return True  # not one we are handling (another process's, or a test's)
+        if press.answered:
+            return False
+        press.answered = True
+        if press.timer is not None:
+            press.timer.cancel()
+        return True
+
+    async def finish(self, bot: Bot, press: Press) -> None:
+        try:
+            if not press.answered:
+                await self.answer(bot, press)
+        finally:
+            if press.timer is not None:
+                press.timer.cancel()
+            self._pending.pop(press.query_id, None)
+            if press.screen is not None and self._newest.get(press.screen) is press:
+                del self._newest[press.screen]
+
+    async def answer(self, bot: Bot, press: Press) -> None:
+        """The empty answer: the spinner stops, nothing is shown."""
+        try:
+            await bot.answer_callback_query(press.query_id)
+        except TelegramAPIError as err:
+            log.warning("could not answer a button press: %s", err)
+
+    def _overdue(self, bot: Bot, press: Press) -> None:
+        if press.answered:
+            return
+        log.info("a button press waited %.1f s: answered before its turn", self.answer_within)
+        task = asyncio.create_task(self.answer(bot, press))
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
+
+
+class AnswerOnceMiddleware(BaseRequestMiddleware):
+    """Answers a press before the first message sent for it; never answers one twice."""
+
+    def __init__(self, keeper: PressKeeper) -> None:
+        self.keeper = keeper
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        if isinstance(method, AnswerCallbackQuery):
+            if not self.keeper.claim(method.callback_query_id):
+                return Response[bool](ok=True, result=True)
+            return await make_request(bot, method)
+        press = _CURRENT.get()
+        if press is not None and not press.answered and not isinstance(method, GetUpdates):
+            await self.keeper.answer(bot, press)
+        return await make_request(bot, method)
+
+
+class SkipSupersededScreens(BaseMiddleware):
+    """Outer callback-query middleware: runs after the person's earlier updates are done."""
+
+    def __init__(self, keeper: PressKeeper) -> None:
+        self.keeper = keeper
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        press = _CURRENT.get()
+        if press is not None and self.keeper.superseded(press):
+            return None  # a newer screen is on its way; this press is answered on the way out
+        return await handler(event, data)
+
+
+class ShopDispatcher(Dispatcher):
+    """aiogram's Dispatcher, keeping track of each button press from its arrival."""
+
+    def __init__(self, *, presses: PressKeeper, budget: SendingBudget, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.presses = presses
+        self.budget = budget
+        self.callback_query.outer_middleware(SkipSupersededScreens(presses))
+        self.startup.register(self.attach)
+
+    async def attach(self, bot: Bot) -> None:
+        """Put the bot's requests under this dispatcher's presses and sending budget.
+
+        Order matters: a press is answered before anything waits for the budget, and a
+        request retried after a 429 takes a slot again.
+        """
+        session = bot.session.middleware
+        if any(isinstance(m, AnswerOnceMiddleware) for m in session):
+            return
+        others = list(session)
+        for middleware in others:
+            session.unregister(middleware)
+        for middleware in (
+            AnswerOnceMiddleware(self.presses),
+            *others,
+            SendingBudgetMiddleware(self.budget),
+        ):
+            session.register(middleware)
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        query = update.callback_query
+        if query is None:
+            return await super().feed_update(bot, update, **kwargs)
+        await self.attach(bot)
+        press = self.presses.arrived(bot, query)
+        token = _CURRENT.set(press)
+        try:
+            return await super().feed_update(bot, update, **kwargs)
+        finally:
+            _CURRENT.reset(token)
+            await self.presses.finish(bot, press)

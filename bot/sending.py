@@ -1,0 +1,142 @@
+"""One sending budget for everything the bot sends: replies, alerts, notices, edits.
+
+Telegram allows about 30 messages a second overall, about one a second to a private chat
+(short bursts pass) and 20 a minute to a group. Every request the bot makes goes through
+``SendingBudgetMiddleware``, which waits for a slot before a message goes out, so that a 429
+is rare instead of routine. How Telegram counts, and so how this counts:
+
+- a new message (sendMessage, sendPhoto, …) takes a slot of its chat and of the whole bot;
+- an edit takes a slot of the whole bot only: it adds no message to the chat;
+- answering a button press or an inline query takes none: those have no message limit, and
+  a press left unanswered for long is lost, so answers never queue behind messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict, deque
+from typing import TYPE_CHECKING, Any
+
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.methods import Response, TelegramMethod
+from aiolimiter import AsyncLimiter
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+    from bot.config import SendingSettings
+
+
+class SlidingWindow:
+    """At most ``limit`` sends in any ``period`` seconds.
+
+    A leaky bucket of the same rate would allow a burst *and* a steady flow in one period,
+    which is more than Telegram accepts from a group (and overall).
+    """
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._sent: deque[float] = deque()
+
+    def _trim(self, now: float) -> None:
+        while self._sent and now - self._sent[0] >= self.period:
+            self._sent.popleft()
+
+    def remaining(self) -> int:
+        self._trim(time.monotonic())
+        return max(self.limit - len(self._sent), 0)
+
+    def next_free_in(self) -> float:
+        now = time.monotonic()
+        self._trim(now)
+        if len(self._sent) < self.limit:
+            return 0.0
+        return self.period - (now - self._sent[0])
+
+    async def acquire(self) -> None:
+        while True:
+            now = time.monotonic()
+            self._trim(now)
+            if len(self._sent) < self.limit:
+                self._sent.append(now)
+                return
+            await asyncio.sleep(self.period - (now - self._sent[0]) + 0.005)
+
+
+def _kind(method: TelegramMethod[Any]) -> str:
+    """``message``, ``edit`` or ``free``: what a call costs in Telegram's flood control."""
+    name = method.__api_method__
+    if name.startswith("send") and name != "sendChatAction":
+        return "message"
+    if name in ("copyMessage", "copyMessages", "forwardMessage", "forwardMessages"):
+        return "message"
+    if name.startswith("edit") or name == "stopPoll":
+        return "edit"
+    return "free"
+
+
+class SendingBudget:
+    """The bot's slots: overall, per private chat (leaky bucket), per group (sliding window)."""
+
+    # Private chats remembered at once; an idle chat's bucket is empty, so forgetting the
+    # least recently used one loses nothing.
+    MAX_CHATS = 20_000
+
+    def __init__(self, settings: SendingSettings) -> None:
+        self.settings = settings
+        self._overall = SlidingWindow(settings.messages_per_second, 1.0)
+        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._groups: OrderedDict[int, SlidingWindow] = OrderedDict()
+
+    def group_window(self, chat_id: int) -> SlidingWindow:
+        window = self._groups.get(chat_id)
+        if window is None:
+            window = self._groups[chat_id] = SlidingWindow(
+                self.settings.group_messages_per_minute, 60.0
+            )
+            while len(self._groups) > self.MAX_CHATS:
+                self._groups.popitem(last=False)
+        self._groups.move_to_end(chat_id)
+        return window
+
+    def _chat_bucket(self, chat_id: int) -> AsyncLimiter:
+        bucket = self._chats.get(chat_id)
+        if bucket is None:
+            burst = self.settings.chat_burst
+            bucket = self._chats[chat_id] = AsyncLimiter(
+                burst, burst / self.settings.chat_messages_per_second
+            )
+            while len(self._chats) > self.MAX_CHATS:
+                self._chats.popitem(last=False)
+        self._chats.move_to_end(chat_id)
+        return bucket
+
+    async def acquire(self, method: TelegramMethod[Any]) -> None:
+        kind = _kind(method)
+        if kind == "free":
+            return
+        chat_id = getattr(method, "chat_id", None)
+        if kind == "message" and isinstance(chat_id, int):
+            if chat_id > 0:
+                await self._chat_bucket(chat_id).acquire()
+            else:
+                await self.group_window(chat_id).acquire()
+        await self._overall.acquire()
+
+
+class SendingBudgetMiddleware(BaseRequestMiddleware):
+    """Waits for the budget before each request that sends or edits a message."""
+
+    def __init__(self, budget: SendingBudget) -> None:
+        self.budget = budget
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
+    ) -> Response[Any]:
+        await self.budget.acquire(method)
+        return await make_request(bot, method)
