@@ -89,8 +89,8 @@ class OutboxSettings(_Section):
 class SendingSettings(_Section):
     group_messages_per_minute: int = Field(default=20, ge=1)
     chat_messages_per_second: float = Field(default=1.0, gt=0)
-    chat_burst: int = Field(default=10, ge=1)
-    messages_per_second: int = Field(default=30, ge=1)
+    chat_burst: int = Field(default=8, ge=1)
+    messages_per_second: int = Field(default=25, ge=1)
     answer_presses_within: float = Field(default=0.7, gt=0, le=10)
 
 

@@ -11,14 +11,16 @@ so a press can wait behind that person's earlier taps. Three things keep presses
   The answer a handler gives itself (an alert such as "Only 2 left") wins when it comes
   first; whatever comes second is not sent, so a press is never answered twice.
 - When a person taps faster than the bot draws, a navigation press whose screen (the same
-  message) has a newer navigation press waiting is not drawn: only the newest one is.
-  Presses that change something (add to cart, confirm) are never skipped.
+  message) has a newer navigation press waiting is not drawn: only the newest one is; nor
+  is one that would draw the very screen the message shows (Telegram refuses an edit that
+  changes nothing). Presses that change something (add to cart, confirm) are never skipped.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ class Press:
     query_id: str
     # (person, message) for a navigation press, which a newer one on that message replaces.
     screen: tuple[int, int] | None
+    data: str = ""
     answered: bool = False
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
 
@@ -55,28 +58,36 @@ _CURRENT: ContextVar[Press | None] = ContextVar("current_press", default=None)
 
 
 class PressKeeper:
+    MAX_SCREENS = 50_000
+
     def __init__(
         self,
         *,
         answer_within: float = 0.7,
         is_navigation: Callable[[str], bool] = lambda _data: False,
+        remember_screens: bool = True,
     ) -> None:
         self.answer_within = answer_within
+        self.remember_screens = remember_screens
         self.is_navigation = is_navigation
         self._pending: dict[str, Press] = {}
         self._newest: dict[tuple[int, int], Press] = {}
+        # The navigation press each message shows: the same press again changes nothing.
+        # (What this process drew: with several workers, another may have drawn since.)
+        self._drawn: OrderedDict[tuple[int, int], str] = OrderedDict()
         self._late: set[asyncio.Task[None]] = set()
 
     def arrived(self, bot: Bot, query: CallbackQuery) -> Press:
         message = query.message
+        data = query.data or ""
         screen = None
-        if (
-            message is not None
-            and not isinstance(message, InaccessibleMessage)
-            and self.is_navigation(query.data or "")
-        ):
-            screen = (query.from_user.id, message.message_id)
-        press = Press(query.id, screen)
+        if message is not None and not isinstance(message, InaccessibleMessage):
+            on = (query.from_user.id, message.message_id)
+            if self.is_navigation(data):
+                screen = on
+            else:
+                self._drawn.pop(on, None)  # something else may redraw this message
+        press = Press(query.id, screen, data)
         self._pending[query.id] = press
         if screen is not None:
             self._newest[screen] = press
@@ -86,7 +97,20 @@ class PressKeeper:
         return press
 
     def superseded(self, press: Press) -> bool:
-        return press.screen is not None and self._newest.get(press.screen) is not press
+        """A newer navigation press on the same message is waiting, or this screen is shown."""
+        if press.screen is None:
+            return False
+        if self._newest.get(press.screen) is not press:
+            return True
+        return self.remember_screens and self._drawn.get(press.screen) == press.data
+
+    def drawn(self, press: Press) -> None:
+        if press.screen is None:
+            return
+        self._drawn[press.screen] = press.data
+        self._drawn.move_to_end(press.screen)
+        while len(self._drawn) > self.MAX_SCREENS:
+            self._drawn.popitem(last=False)
 
     def claim(self, query_id: str) -> bool:
         """True when an answer to this press may go out (the first one); marks it answered."""
@@ -159,9 +183,13 @@ class SkipSupersededScreens(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         press = _CURRENT.get()
-        if press is not None and self.keeper.superseded(press):
+        if press is None:
+            return await handler(event, data)
+        if self.keeper.superseded(press):
             return None  # a newer screen is on its way; this press is answered on the way out
-        return await handler(event, data)
+        result = await handler(event, data)
+        self.keeper.drawn(press)
+        return result
 
 
 class ShopDispatcher(Dispatcher):

@@ -6,9 +6,10 @@ Telegram allows about 30 messages a second overall, about one a second to a priv
 is rare instead of routine. How Telegram counts, and so how this counts:
 
 - a new message (sendMessage, sendPhoto, …) takes a slot of its chat and of the whole bot;
-- an edit takes a slot of the whole bot only: it adds no message to the chat;
-- answering a button press or an inline query takes none: those have no message limit, and
-  a press left unanswered for long is lost, so answers never queue behind messages.
+- an edit takes none: the limits are on messages sent, and an edit redraws a screen in
+  answer to the person's own press (a rush of taps must not queue behind a broadcast);
+- answering a button press or an inline query takes none either: those have no message
+  limit, and a press left unanswered for long is lost.
 """
 
 from __future__ import annotations
@@ -68,16 +69,12 @@ class SlidingWindow:
             await asyncio.sleep(self.period - (now - self._sent[0]) + 0.005)
 
 
-def _kind(method: TelegramMethod[Any]) -> str:
-    """``message``, ``edit`` or ``free``: what a call costs in Telegram's flood control."""
+def _is_message(method: TelegramMethod[Any]) -> bool:
+    """True for a call that adds a message to a chat: what Telegram's flood control counts."""
     name = method.__api_method__
-    if name.startswith("send") and name != "sendChatAction":
-        return "message"
-    if name in ("copyMessage", "copyMessages", "forwardMessage", "forwardMessages"):
-        return "message"
-    if name.startswith("edit") or name == "stopPoll":
-        return "edit"
-    return "free"
+    if name.startswith("send"):
+        return name != "sendChatAction"
+    return name in ("copyMessage", "copyMessages", "forwardMessage", "forwardMessages")
 
 
 class SendingBudget:
@@ -117,11 +114,10 @@ class SendingBudget:
         return bucket
 
     async def acquire(self, method: TelegramMethod[Any]) -> None:
-        kind = _kind(method)
-        if kind == "free":
+        if not _is_message(method):
             return
         chat_id = getattr(method, "chat_id", None)
-        if kind == "message" and isinstance(chat_id, int):
+        if isinstance(chat_id, int):
             if chat_id > 0:
                 await self._chat_bucket(chat_id).acquire()
             else:
@@ -130,7 +126,7 @@ class SendingBudget:
 
 
 class SendingBudgetMiddleware(BaseRequestMiddleware):
-    """Waits for the budget before each request that sends or edits a message."""
+    """Waits for the budget before each request that sends a message."""
 
     def __init__(self, budget: SendingBudget) -> None:
         self.budget = budget

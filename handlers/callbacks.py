@@ -65,14 +65,15 @@ _DRAWING_ONLY = (ProductAction.show, ProductAction.less, ProductAction.more)
 def is_navigation(data: str) -> bool:
     """True for a press that changes nothing but the screen (lists, cards, the stepper)."""
     prefix = data.split(NavCb.__separator__, 1)[0]
-    if prefix == NavCb.__prefix__:
-        return True
-    if prefix != ProductCb.__prefix__:
-        return False
     try:
-        return ProductCb.unpack(data).action in _DRAWING_ONLY
+        if prefix == NavCb.__prefix__:
+            # The search prompt starts a conversation step: that is a change.
+            return NavCb.unpack(data).view != View.search_prompt
+        if prefix == ProductCb.__prefix__:
+            return ProductCb.unpack(data).action in _DRAWING_ONLY
     except (TypeError, ValueError):
         return False
+    return False
 
 
 class CartAction(StrEnum):

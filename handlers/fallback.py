@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+)
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, ErrorEvent, Message
@@ -37,8 +42,9 @@ async def on_error(event: ErrorEvent) -> None:
         # The person blocked the bot (or left the chat): nobody to tell.
         log.warning("update %s: %s", event.update.update_id, event.exception)
         return
-    if isinstance(event.exception, TelegramRetryAfter):
-        # Flood control outlasted the retries: expected under a rush, not a bug.
+    if isinstance(event.exception, TelegramRetryAfter | TelegramNetworkError):
+        # Flood control outlasted the retries, or Telegram could not be reached: expected
+        # conditions (a rush, a network outage), not bugs.
         log.warning("update %s: %s", event.update.update_id, event.exception)
     else:
         log.error("update %s failed", event.update.update_id, exc_info=event.exception)

@@ -122,6 +122,10 @@ class Person:
             f"{self.reply_keyboard_in(target)}\n{target.transcript()}"
         )
 
+    async def send_contact(self, chat: ChatRef = None) -> ChatMessage:
+        """Share one's own contact from the attachment menu, where no button asked for it."""
+        return await self._send_contact(self._chat(chat))
+
     async def _send_contact(self, target: Chat) -> ChatMessage:
         if not self.user.phone:
             raise AssertionError(f"{self.user.full_name} has no phone number to share")

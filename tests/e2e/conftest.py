@@ -66,7 +66,8 @@ def shop(
         f'[shop]\nmedia_dir = "{media}"\n[telegram]\npolling_timeout = 5\n{extra}',
         encoding="utf-8",
     )
-    return Shop(tmp_path, config, tmp_path / "shop.db", tmp_path / "bot.log")
+    tolerated = getattr(request.module, "TOLERATED_ERRORS", ())
+    return Shop(tmp_path, config, tmp_path / "shop.db", tmp_path / "bot.log", tolerated)
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -97,4 +98,6 @@ async def bot_process(emulator: Emulator, shop: Shop) -> AsyncIterator[BotProces
     await process.stop()
     log = process.log_text()
     assert "Traceback" not in log, log
-    assert not [event.describe() for event in emulator.api_errors()], log
+    # A module with flood limits on may meet a rare 429, which the bot honours (TOLERATED).
+    tolerated = process.shop.tolerated_errors
+    assert not [e.describe() for e in emulator.api_errors() if e.error_code not in tolerated], log

@@ -1,0 +1,149 @@
+"""Rush-hour benchmark: hundreds of people arrive within seconds, browse, buy and check out.
+
+    .venv/bin/python -m bench.rush                        # 200 customers within 10 s, SQLite
+    .venv/bin/python -m bench.rush --db postgres          # the same on PostgreSQL
+    .venv/bin/python -m bench.rush --catalog-size 10000   # on a 10,000-product catalog
+    .venv/bin/python -m bench.rush --json                 # the full report as JSON
+
+An open loop: each customer's arrival time is drawn within ``--arrivals`` seconds, and each
+pauses 0.3–2 s between taps, like a person reading the screen. Each goes /start → catalog →
+a category → a product card → add to cart → cart → the whole checkout → confirm. The bot
+runs as its own process (``ocop-bot run``, the production command) against the emulator
+with Telegram's flood limits on; the emulator, the customers and the measuring run here.
+Then the same customers' updates, with the same timing, go to a trivial aiogram bot (also
+its own process): the floor. bench/README.md explains the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import random
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench.rush_people import Rusher, replay
+from bench.rush_report import oversold, render, stock, summarise
+from bench.rush_setup import BotProcess, Database, machine, postgres_database
+from bot.emulator import Emulator, FloodLimits
+
+TOKEN = "777002:bench-rush_token-for-local-runs"
+
+log = logging.getLogger("bench.rush")
+
+
+async def run_shop(
+    args: argparse.Namespace, root: Path, database: Database, emulator: Emulator
+) -> tuple[list[Rusher], dict[str, Any]]:
+    bot = BotProcess(root, emulator, TOKEN, database, command="shop")
+    await bot.start()
+    try:
+        loop = asyncio.get_running_loop()
+        rng = random.Random(args.seed)
+        arrivals = sorted(rng.uniform(0, args.arrivals) for _ in range(args.customers))
+        started = loop.time()
+        rushers = [
+            Rusher(emulator, rng.randrange(1 << 30), started + at, number)
+            for number, at in enumerate(arrivals)
+        ]
+        await asyncio.gather(*(rusher.shop(started) for rusher in rushers))
+        wall = loop.time() - started
+        process = {"peak_rss_mb": bot.peak_rss_mb(), "wall_s": round(wall, 1)}
+    finally:
+        await bot.stop()
+    process["log_tracebacks"] = bot.log_text().count("Traceback")
+    process["log_warnings"] = bot.log_text().count(" WARNING ")
+    return rushers, process
+
+
+async def run_trivial(
+    root: Path, database: Database, emulator: Emulator, rushers: list[Rusher]
+) -> list[Any]:
+    bot = BotProcess(root, emulator, TOKEN, database, command="trivial")
+    await bot.start()
+    try:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        return list(
+            await asyncio.gather(
+                *(
+                    replay(emulator, rusher, started, number)
+                    for number, rusher in enumerate(rushers)
+                )
+            )
+        )
+    finally:
+        await bot.stop()
+
+
+async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="ocop-rush-") as tmp:
+        root = Path(tmp)
+        async with postgres_database(args.db, root) as database:
+            await database.prepare(args.catalog_size)
+            emulator = Emulator(flood=FloodLimits())
+            emulator.add_bot(TOKEN)
+            await emulator.start("127.0.0.1")
+            try:
+                before = await stock(database)
+                rushers, process = await run_shop(args, root, database, emulator)
+                shop_429s = sum(chat.flood_429s for chat in emulator.chats.values())
+                sold = await oversold(database, before)
+                emulator.reset()
+                trivial = await run_trivial(root, database, emulator, rushers)
+            finally:
+                await emulator.stop()
+    return summarise(
+        args=vars(args),
+        rushers=rushers,
+        trivial=trivial,
+        process=process,
+        sold=sold,
+        flood_429s=shop_429s,
+        machine=machine(),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.rush",
+        description="Customers arriving within seconds, each browsing, buying and checking "
+        "out with pauses like a person's; the shop bot against a trivial bot's floor.",
+    )
+    parser.add_argument("--customers", type=int, default=200, help="customers (default 200)")
+    parser.add_argument(
+        "--arrivals", type=float, default=10.0, help="seconds over which they arrive (10)"
+    )
+    parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--catalog-size", type=int, default=0, metavar="N")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if not 1 <= args.customers <= 2000:
+        print("bench.rush: --customers must be between 1 and 2000", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+
+    async def bounded() -> dict[str, Any]:
+        return await asyncio.wait_for(benchmark(args), args.time_limit)
+
+    try:
+        report = asyncio.run(bounded())
+    except TimeoutError:
+        print(f"bench.rush: did not finish within {args.time_limit:g} s", file=sys.stderr)
+        return 1
+    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else render(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
