@@ -59,8 +59,11 @@ def _deletions(key: str, depth: int) -> set[str]:
     return found
 
 
-def _distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of two neighbours as one (optimal string alignment)."""
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance counting a swap of two neighbours as one (optimal string alignment);
+    anything over ``limit`` is returned as ``limit + 1`` as soon as it is certain."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -70,6 +73,8 @@ def _distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
         previous2, previous = previous, current
     return previous[-1]
 
@@ -213,14 +218,22 @@ class Units:
         # "Phường Mỹ Tho" typed in full is not "Xã Mỹ Thọ", though both are "my tho".
         with_kind = _key(typed) if bare != typed else None
         scored: dict[str, tuple[_Rank, WardChoice]] = {}
+        # A name typed exactly needs no look for typos: that is also what keeps it quick.
+        exact = any(query in index.exact for query in queries)
         for query in queries:
             budget = _max_typos(query)
-            candidates = {
-                key for variant in _deletions(query, budget) for key in index.deletions[variant]
-            }
+            if exact:
+                candidates = {query} if query in index.exact else set()
+            else:
+                candidates = {
+                    key
+                    for variant in _deletions(query, budget)
+                    for key in index.deletions.get(variant, ())
+                }
             for key in candidates:
-                distance = 0 if key == query else _distance(key, query)
-                if distance > max(budget, _max_typos(key)):
+                limit = max(budget, _max_typos(key))
+                distance = 0 if key == query else _distance(key, query, limit)
+                if distance > limit:
                     continue
                 for entry in index.exact[key]:
                     other_district = (

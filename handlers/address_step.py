@@ -7,6 +7,8 @@ unit of another province, and always offers to keep the text as typed.
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -88,6 +90,12 @@ def offer_text(match: WardMatch, typed: str, province: str) -> str:
         )
     paragraphs.append(_("Or keep what you typed: the producer will read it as it is."))
     return "\n\n".join(paragraphs)
+
+
+def prepare(province: str) -> None:
+    """Load the units and index the province in a thread while the customer types the ward:
+    the first time costs ~0.5 s (once per process), a province ~0.1-0.4 s (once)."""
+    asyncio.get_running_loop().run_in_executor(None, lambda: units().prepare(province))
 
 
 async def offer_wards(message: Message, state: FSMContext, typed: str) -> bool:

@@ -418,6 +418,7 @@ async def process_province_text(message: Message, state: FSMContext) -> None:
 async def _province_chosen(message: Message, state: FSMContext, province: str) -> None:
     data = await state.update_data(province=province)
     await state.set_state(Checkout.ward)
+    address_step.prepare(province)
     await ask_ward(message, data)
 
 
