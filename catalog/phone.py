@@ -75,8 +75,18 @@ def find_phone(text: str) -> str:
 
 
 def format_phone_display(e164: str) -> str:
-    """``+84912345678`` → ``0912 345 678``; ``+842438261234`` → ``024 3826 1234``."""
-    return phonenumbers.format_number(_parse(e164), PhoneNumberFormat.NATIONAL)
+    """``+84912345678`` → ``0912 345 678``; ``+842438261234`` → ``024 3826 1234``.
+
+    A stored number is shown even if it is no longer valid (orders placed before the
+    allocation check, or before the metadata moved): what was saved must stay readable.
+    """
+    try:
+        number = phonenumbers.parse(e164, VIETNAM)
+    except NumberParseException as err:
+        raise InvalidPhone(e164, PhoneProblem.INVALID) from err
+    if number.country_code != VIETNAM_COUNTRY_CODE:
+        raise InvalidPhone(e164, PhoneProblem.FOREIGN)
+    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
 
 
 def _parse(text: str) -> PhoneNumber:

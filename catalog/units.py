@@ -11,9 +11,9 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from typing import Any, Final
 
@@ -151,6 +151,9 @@ class Units:
             self._entries[entry.province].append((key, entry))
             self._everywhere[key].append(entry)
 
+    def provinces(self) -> tuple[str, ...]:
+        return tuple(self._wards)
+
     def wards(self, province: str) -> tuple[str, ...]:
         """Every current unit of a province, in the data's order."""
         return self._wards.get(province, ())
@@ -261,15 +264,22 @@ class Units:
         return tuple(found.values())[:limit]
 
 
-@cache
+_loaded: Units | None = None
+_loading = threading.Lock()
+
+
 def units() -> Units:
-    """The units data shipped with the shop, loaded once per process."""
-    raw = resources.files("catalog").joinpath("data", "units.json.gz").read_bytes()
-    units = Units(json.loads(gzip.decompress(raw)))
-    missing = set(PROVINCES) - set(units._wards)
-    if missing:
-        raise ValueError(f"the units data lacks {sorted(missing)}")
-    return units
+    """The units data shipped with the shop, loaded once per process (from any thread)."""
+    global _loaded  # noqa: PLW0603 - one read-only table per process, loaded on first use
+    with _loading:
+        if _loaded is None:
+            raw = resources.files("catalog").joinpath("data", "units.json.gz").read_bytes()
+            loaded = Units(json.loads(gzip.decompress(raw)))
+            missing = set(PROVINCES) - set(loaded.provinces())
+            if missing:
+                raise ValueError(f"the units data lacks {sorted(missing)}")
+            _loaded = loaded
+        return _loaded
 
 
 _KIND_WORDS: Final = ("Phường ", "Xã ", "Thị trấn ", "Đặc khu ")

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 
-from bot.emulator import Emulator, Person
+from bot.emulator import ChatMessage, Emulator, Person
 from catalog.money import format_vnd
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -37,6 +37,25 @@ async def reach_the_ward_step(
     for answer, next_question in steps:
         await person.send(answer)
         await person.wait_for(lambda m, q=next_question: q in m.text)
+
+
+# The labels after the street, in each language: the note's question and "no note" button,
+# cash on delivery, and the review's heading.
+AFTER_STREET = {
+    "vi": ("Ghi chú", "⏭ Không ghi chú", "💵 Thanh toán khi nhận hàng (COD)", "Đơn hàng của bạn"),
+    "en": ("A note for the producer", "⏭ No note", "💵 Cash on delivery", "Your order"),
+}
+
+
+async def review_after_street(person: Person, street: str, language: str) -> ChatMessage:
+    """Type the street, skip the note, pay cash: the review the customer is shown."""
+    note, no_note, cash, heading = AFTER_STREET[language]
+    await person.send(street)
+    await person.wait_for(lambda m: note in m.text)
+    await person.press(no_note)
+    await person.next_message()
+    await person.press(cash)
+    return await person.wait_for(lambda m: heading in m.text)
 
 
 async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_producer_sees(
@@ -100,12 +119,7 @@ async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_
     street = await lan.wait_for(lambda m: "Số nhà" in m.text)
     assert street.text.startswith("📍 Xã Bát Tràng, Hà Nội\n")
 
-    await lan.send("Xóm 2")
-    await lan.wait_for(lambda m: "Ghi chú" in m.text)
-    await lan.press("⏭ Không ghi chú")
-    await lan.next_message()
-    await lan.press("💵 Thanh toán khi nhận hàng (COD)")
-    review = await lan.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
+    review = await review_after_street(lan, "Xóm 2", "vi")
     assert "📍 Xóm 2, Xã Bát Tràng, Hà Nội" in review.text
     assert "📞 0912 345 678" in review.text
     await lan.press("✅ Xác nhận đặt hàng")
@@ -161,12 +175,7 @@ async def test_what_the_bot_cannot_place_can_still_be_kept_as_typed(
     assert kept.text == "✍️ Kept as typed: asdfgh, Hà Nội"
     street = await sam.wait_for(lambda m: "House number and street" in m.text)
     assert street.text.startswith("📍 asdfgh, Hà Nội\n")
-    await sam.send("7 Lý Thái Tổ")
-    await sam.wait_for(lambda m: "A note for the producer" in m.text)
-    await sam.press("⏭ No note")
-    await sam.next_message()
-    await sam.press("💵 Cash on delivery")
-    review = await sam.wait_for(lambda m: "Your order" in m.text)
+    review = await review_after_street(sam, "7 Lý Thái Tổ", "en")
     assert "📍 7 Lý Thái Tổ, asdfgh, Hà Nội" in review.text
 
 
@@ -192,10 +201,5 @@ async def test_choosing_a_unit_of_another_province_moves_the_delivery_there(
     await minh.wait_callback_answer()
     street = await minh.wait_for(lambda m: "House number and street" in m.text)
     assert street.text.startswith("📍 Phường Bến Thành, Thành phố Hồ Chí Minh\n")
-    await minh.send("1 Lê Lợi")
-    await minh.wait_for(lambda m: "A note for the producer" in m.text)
-    await minh.press("⏭ No note")
-    await minh.next_message()
-    await minh.press("💵 Cash on delivery")
-    review = await minh.wait_for(lambda m: "Your order" in m.text)
+    review = await review_after_street(minh, "1 Lê Lợi", "en")
     assert "📍 1 Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh" in review.text

@@ -192,6 +192,17 @@ def test_format_phone_display_groups_the_national_form(e164: str, shown: str) ->
     assert format_phone_display(e164) == shown
 
 
+@pytest.mark.parametrize(
+    ("stored", "shown"), [("+84891234567", "0891 234 567"), ("+84501234567", "0501 234 567")]
+)
+def test_a_number_saved_before_the_allocation_check_is_still_shown(
+    stored: str, shown: str
+) -> None:
+    with pytest.raises(InvalidPhone):
+        normalize_phone(stored)
+    assert format_phone_display(stored) == shown
+
+
 def test_format_phone_display_refuses_what_is_not_a_phone() -> None:
     with pytest.raises(InvalidPhone) as caught:
         format_phone_display("+16502530000")
