@@ -210,7 +210,10 @@ class Units:
         elsewhere: tuple[WardChoice, ...] = ()
         if not any(rank[0] == 0 for rank, _choice in best):
             elsewhere = self._elsewhere(province, queries, limit)
-        district = bool(_DISTRICT.match(typed)) or (not best and _key(bare) in self._district_keys)
+        # "Quận 1", "huyện Gia Lâm", or a district's bare name that is no unit today.
+        district = bool(_DISTRICT.match(typed)) or (
+            not best and bare == typed and _key(typed) in self._district_keys
+        )
         return WardMatch(exact, choices, elsewhere, district)
 
     def _ranked(
@@ -261,6 +264,9 @@ class Units:
                 if entry.province == province or (entry.ward, entry.province) in found:
                     continue
                 found[(entry.ward, entry.province)] = entry.choice()
+        # A name found in several provinces ("Phường 1") says nothing about where the customer is.
+        if len({province for _ward, province in found}) > 1:
+            return ()
         return tuple(found.values())[:limit]
 
 

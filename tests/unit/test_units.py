@@ -155,6 +155,12 @@ def test_an_old_ward_of_another_province_is_pointed_out_with_its_new_unit() -> N
     }
 
 
+def test_a_name_found_in_several_other_provinces_points_nowhere() -> None:
+    match = units().match("Hà Nội", "Phường 1")
+    assert match.elsewhere == ()
+    assert not match.district
+
+
 @pytest.mark.parametrize("typed", ["Quận 1", "quan cau giay", "Huyện Gia Lâm"])
 def test_a_district_is_recognised_as_one(typed: str) -> None:
     match = units().match("Hà Nội", typed)
