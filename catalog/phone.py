@@ -74,6 +74,15 @@ def find_phone(text: str) -> str:
         raise
 
 
+def is_dialable(e164: str) -> bool:
+    """Whether a stored number is still one :func:`normalize_phone` accepts."""
+    try:
+        normalize_phone(e164)
+    except InvalidPhone:
+        return False
+    return True
+
+
 def format_phone_display(e164: str) -> str:
     """``+84912345678`` → ``0912 345 678``; ``+842438261234`` → ``024 3826 1234``.
 

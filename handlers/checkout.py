@@ -44,6 +44,7 @@ from catalog.phone import (
     PhoneProblem,
     find_phone,
     format_phone_display,
+    is_dialable,
     normalize_phone,
 )
 from catalog.services import cart as cart_service
@@ -340,6 +341,13 @@ async def start_checkout(query: CallbackQuery, uow: UnitOfWork, state: FSMContex
             ward=saved.ward,
             street=saved.street,
         )
+        if not is_dialable(saved.phone):
+            # Saved before numbers were checked against allocations: ask for one again.
+            del data["phone"]
+            await state.set_state(Checkout.phone)
+            await state.set_data(data)
+            await ask_phone(message, data)
+            return
         await state.set_state(Checkout.saved)
         await state.set_data(data)
         await ask_saved(message, data)

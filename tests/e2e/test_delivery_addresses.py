@@ -16,6 +16,16 @@ def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
         return db.execute(sql, args).fetchall()
 
 
+def save_details(shop: Shop, user_id: int, phone: str) -> None:
+    """What an earlier order left in the customer's row: the details offered next time."""
+    with sqlite3.connect(shop.database, timeout=15) as db:
+        db.execute(
+            "UPDATE users SET recipient_name = 'Đào Hoa', phone = ?, address_province = 'Hà Nội',"
+            " address_ward = 'Xã Bát Tràng', address_street = 'Xóm 1' WHERE id = ?",
+            (phone, user_id),
+        )
+
+
 async def fill_cart(person: Person, words: str, label: str, add: str) -> None:
     await person.send("/start")
     await person.next_message()
@@ -203,3 +213,29 @@ async def test_choosing_a_unit_of_another_province_moves_the_delivery_there(
     assert street.text.startswith("📍 Phường Bến Thành, Thành phố Hồ Chí Minh\n")
     review = await review_after_street(minh, "1 Lê Lợi", "en")
     assert "📍 1 Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh" in review.text
+
+
+async def test_a_saved_number_no_network_has_is_asked_for_again(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop
+) -> None:
+    hoa = emulator.person("Hoa", language_code="en")
+    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
+    await fill_cart(hoa, "nem chua", pork, "🛒 Add 1 to cart")
+    # 089 1xx xxxx was accepted as "possible" before numbers were checked against allocations.
+    save_details(shop, hoa.id, "+84891234567")
+    await hoa.press("🛒 Cart")
+    await hoa.next_message()
+    await hoa.press("✅ Checkout")
+    question = await hoa.next_message()
+    assert "A phone number for the delivery" in question.text
+    assert "Deliver to the same place" not in hoa.transcript()
+
+    kim = emulator.person("Kim", language_code="en")
+    await fill_cart(kim, "nem chua", pork, "🛒 Add 1 to cart")
+    save_details(shop, kim.id, "+84912345678")
+    await kim.press("🛒 Cart")
+    await kim.next_message()
+    await kim.press("✅ Checkout")
+    offer = await kim.next_message()
+    assert "Deliver to the same place as last time?" in offer.text
+    assert "📍 Xóm 1, Xã Bát Tràng, Hà Nội" in offer.text

@@ -9,6 +9,7 @@ from catalog.phone import (
     PhoneProblem,
     find_phone,
     format_phone_display,
+    is_dialable,
     normalize_phone,
 )
 
@@ -200,7 +201,9 @@ def test_a_number_saved_before_the_allocation_check_is_still_shown(
 ) -> None:
     with pytest.raises(InvalidPhone):
         normalize_phone(stored)
+    assert not is_dialable(stored)
     assert format_phone_display(stored) == shown
+    assert is_dialable("+84912345678")
 
 
 def test_format_phone_display_refuses_what_is_not_a_phone() -> None:
