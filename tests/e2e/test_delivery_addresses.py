@@ -215,27 +215,28 @@ async def test_choosing_a_unit_of_another_province_moves_the_delivery_there(
     assert "📍 1 Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh" in review.text
 
 
+async def checkout_with_saved_details(
+    emulator: Emulator, shop: Shop, name: str, phone: str
+) -> tuple[Person, ChatMessage]:
+    """A customer whose last order left ``phone`` and an address, at the checkout's start."""
+    person = emulator.person(name, language_code="en")
+    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
+    await fill_cart(person, "nem chua", pork, "🛒 Add 1 to cart")
+    save_details(shop, person.id, phone)
+    await person.press("🛒 Cart")
+    await person.next_message()
+    await person.press("✅ Checkout")
+    return person, await person.next_message()
+
+
 async def test_a_saved_number_no_network_has_is_asked_for_again(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    hoa = emulator.person("Hoa", language_code="en")
-    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
-    await fill_cart(hoa, "nem chua", pork, "🛒 Add 1 to cart")
     # 089 1xx xxxx was accepted as "possible" before numbers were checked against allocations.
-    save_details(shop, hoa.id, "+84891234567")
-    await hoa.press("🛒 Cart")
-    await hoa.next_message()
-    await hoa.press("✅ Checkout")
-    question = await hoa.next_message()
+    hoa, question = await checkout_with_saved_details(emulator, shop, "Hoa", "+84891234567")
     assert "A phone number for the delivery" in question.text
     assert "Deliver to the same place" not in hoa.transcript()
 
-    kim = emulator.person("Kim", language_code="en")
-    await fill_cart(kim, "nem chua", pork, "🛒 Add 1 to cart")
-    save_details(shop, kim.id, "+84912345678")
-    await kim.press("🛒 Cart")
-    await kim.next_message()
-    await kim.press("✅ Checkout")
-    offer = await kim.next_message()
+    _kim, offer = await checkout_with_saved_details(emulator, shop, "Kim", "+84912345678")
     assert "Deliver to the same place as last time?" in offer.text
     assert "📍 Xóm 1, Xã Bát Tràng, Hà Nội" in offer.text
