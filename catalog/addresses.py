@@ -12,7 +12,9 @@ from catalog.text import clean_line, fold
 
 MAX_STREET_LENGTH = 300
 
-# The six centrally-run cities, Hà Nội first as the shop's home, then north to south.
+# The nine centrally-run cities: Hà Nội first as the shop's home, the five others of the 2025
+# reform, then the three made cities in 2026, by the date it took effect (Đồng Nai 30/04,
+# Quảng Ninh 01/09, Bắc Ninh 20/09).
 CITIES: Final = (
     "Hà Nội",
     "Huế",
@@ -20,6 +22,9 @@ CITIES: Final = (
     "Đà Nẵng",
     "Cần Thơ",
     "Thành phố Hồ Chí Minh",
+    "Đồng Nai",
+    "Quảng Ninh",
+    "Bắc Ninh",
 )
 _PROVINCES: Final = (
     "Tuyên Quang",
@@ -31,8 +36,6 @@ _PROVINCES: Final = (
     "Lạng Sơn",
     "Sơn La",
     "Phú Thọ",
-    "Bắc Ninh",
-    "Quảng Ninh",
     "Hưng Yên",
     "Ninh Bình",
     "Thanh Hóa",
@@ -44,7 +47,6 @@ _PROVINCES: Final = (
     "Khánh Hòa",
     "Lâm Đồng",
     "Đắk Lắk",
-    "Đồng Nai",
     "Tây Ninh",
     "Vĩnh Long",
     "Đồng Tháp",
@@ -108,6 +110,11 @@ _INDEX: Final = _build_index()
 def match_province(text: str) -> str | None:
     """The canonical name of the province or city a person typed, or None."""
     return _INDEX.get(_compact(text))
+
+
+def format_address(street: str, ward: str, province: str) -> str:
+    """One delivery address, as every screen and export shows it: street, ward, province."""
+    return ", ".join(part for part in (street.strip(), ward.strip(), province.strip()) if part)
 
 
 def validate_address_part(text: str, *, max_length: int) -> str:

@@ -7,13 +7,24 @@ import unicodedata
 from enum import StrEnum
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
+from phonenumbers import (
+    Leniency,
+    NumberParseException,
+    PhoneNumber,
+    PhoneNumberFormat,
+    PhoneNumberMatcher,
+    PhoneNumberType,
+)
 
 from catalog.errors import ShopError
 
 VIETNAM = "VN"
 VIETNAM_COUNTRY_CODE = 84
 MAX_INPUT_LENGTH = 30
+MAX_PASTED_LENGTH = 300  # a message with a number somewhere in it: "Zalo: 0912.345.678"
+_DIALABLE: frozenset[int] = frozenset(
+    {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
 
 # Only what people put between digits. Anything else is refused before phonenumbers sees it,
 # because phonenumbers reads letters as keypad digits ("0912ABCDEF" → 0912 222 333) and
@@ -42,9 +53,49 @@ def normalize_phone(text: str) -> str:
     return phonenumbers.format_number(_parse(text), PhoneNumberFormat.E164)
 
 
+def find_phone(text: str) -> str:
+    """The one number in what a person typed or pasted ("Zalo: 0912.345.678") → E.164.
+
+    A number on its own is read as :func:`normalize_phone` reads it; otherwise the first
+    valid Vietnamese number inside the text is taken, without an extension.
+    """
+    try:
+        return normalize_phone(text)
+    except InvalidPhone as err:
+        if err.reason not in (PhoneProblem.NOT_A_NUMBER, PhoneProblem.TOO_LONG):
+            raise
+        if len(text) > MAX_PASTED_LENGTH:
+            raise
+        candidate = unicodedata.normalize("NFKC", text)
+        for match in PhoneNumberMatcher(candidate, VIETNAM, leniency=Leniency.VALID):
+            number = match.number
+            if not number.extension and _is_dialable(number):
+                return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        raise
+
+
+def is_dialable(e164: str) -> bool:
+    """Whether a stored number is still one :func:`normalize_phone` accepts."""
+    try:
+        normalize_phone(e164)
+    except InvalidPhone:
+        return False
+    return True
+
+
 def format_phone_display(e164: str) -> str:
-    """``+84912345678`` → ``0912 345 678``; ``+842438261234`` → ``024 3826 1234``."""
-    return phonenumbers.format_number(_parse(e164), PhoneNumberFormat.NATIONAL)
+    """``+84912345678`` → ``0912 345 678``; ``+842438261234`` → ``024 3826 1234``.
+
+    A stored number is shown even if it is no longer valid (orders placed before the
+    allocation check, or before the metadata moved): what was saved must stay readable.
+    """
+    try:
+        number = phonenumbers.parse(e164, VIETNAM)
+    except NumberParseException as err:
+        raise InvalidPhone(e164, PhoneProblem.INVALID) from err
+    if number.country_code != VIETNAM_COUNTRY_CODE:
+        raise InvalidPhone(e164, PhoneProblem.FOREIGN)
+    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
 
 
 def _parse(text: str) -> PhoneNumber:
@@ -65,17 +116,18 @@ def _parse(text: str) -> PhoneNumber:
         raise InvalidPhone(text, PhoneProblem.INVALID) from err
     if number.country_code != VIETNAM_COUNTRY_CODE:
         raise InvalidPhone(text, PhoneProblem.FOREIGN)
-    # "Possible" rather than "valid": the metadata lags behind new mobile ranges (089, 052).
-    if not phonenumbers.is_possible_number(number) or not _is_mobile_or_landline(number):
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidPhone(text, PhoneProblem.INVALID)
+    # "Valid" means allocated to a network in phonenumbers' metadata (kept current by the
+    # dependency): 050, 053, 071… and 24 unused landline area codes are merely "possible".
+    if not _is_dialable(number):
         raise InvalidPhone(text, PhoneProblem.INVALID)
     return number
 
 
-def _is_mobile_or_landline(number: PhoneNumber) -> bool:
-    # "Possible" alone lets through 10-digit numbers such as the retired 01xx mobiles and a
-    # mobile with a digit too many; a courier needs a mobile (9 digits after the 0, starting
-    # 3/5/7/8/9) or a landline (02x area code, 10 digits after the 0).
-    digits = str(number.national_number)
-    if len(digits) == 9:
-        return digits[0] in "35789"
-    return len(digits) == 10 and digits[0] == "2"
+def _is_dialable(number: PhoneNumber) -> bool:
+    """A mobile or landline number some network has: what a courier can call."""
+    return (
+        phonenumbers.is_valid_number_for_region(number, VIETNAM)
+        and phonenumbers.number_type(number) in _DIALABLE
+    )

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
 from catalog.db import READ_ONLY
 from catalog.models import Category, Producer, Product
@@ -56,7 +57,7 @@ class ProducerView(Named, Described):
 
     @property
     def place(self) -> str:
-        return f"{self.ward}, {self.province}"
+        return format_address("", self.ward, self.province)
 
 
 @dataclass(frozen=True, slots=True)

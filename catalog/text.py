@@ -6,6 +6,25 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# What other keyboards and copied text put where a Vietnamese letter belongs: the Icelandic
+# eth Ð/ð and the African D Ɖ/ɖ look exactly like Đ/đ; zero-width characters and soft
+# hyphens are invisible. NFKC then turns full-width letters and digits into plain ones.
+_LOOKALIKES = str.maketrans(
+    {
+        "\u00d0": "Đ",  # Ð LATIN CAPITAL LETTER ETH
+        "\u00f0": "đ",  # ð
+        "\u0189": "Đ",  # Ɖ LATIN CAPITAL LETTER AFRICAN D
+        "\u0256": "đ",  # ɖ
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+        "\u200c": None,  # zero-width non-joiner
+        "\u200d": None,  # zero-width joiner
+        "\u2060": None,  # word joiner
+        "\ufeff": None,  # zero-width no-break space (BOM)
+    }
+)
+# A hyphen or dash between two words: "Bát-Tràng", "Văn Miếu - Quốc Tử Giám".
+_HYPHENS = re.compile(r"[-\u2010-\u2015\u2212]+")
 
 
 def nfc(text: str) -> str:
@@ -14,11 +33,17 @@ def nfc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case, no tone or vowel marks, ``đ`` as ``d``: "Bát Tràng" → "bat trang"."""
-    # NFD splits "ệ" into "e" + marks; đ has no decomposition and needs mapping by hand.
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    """Lower case, no tone or vowel marks, ``đ`` as ``d``: "Bát Tràng" → "bat trang".
+
+    Look-alike letters (Ð, Ɖ), full-width forms, invisible characters and hyphens between
+    words fold as what they look like: "Bát-Tràng" and "ＢＡＴ ＴＲＡＮＧ" → "bat trang".
+    """
+    plain = unicodedata.normalize("NFKC", text.translate(_LOOKALIKES)).casefold()
+    plain = _HYPHENS.sub(" ", plain.replace("đ", "d"))
+    # NFD splits "ệ" into "e" + marks; đ has no decomposition and was mapped by hand above.
+    decomposed = unicodedata.normalize("NFD", plain)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.casefold()).strip()
+    return _SPACES.sub(" ", stripped).strip()
 
 
 def clean_line(text: str) -> str:

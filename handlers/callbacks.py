@@ -109,6 +109,17 @@ class CheckoutCb(CallbackData, prefix="k"):
     token: str = ""
 
 
+class WardAction(StrEnum):
+    pick = "p"  # one of the units offered for what the customer typed
+    keep = "k"  # what the customer typed, as typed
+
+
+class WardCb(CallbackData, prefix="kw"):
+    action: WardAction
+    offer: int  # which question the button belongs to: an older one has expired
+    index: int = 0
+
+
 class OrderAction(StrEnum):
     list = "l"
     show = "s"

@@ -33,19 +33,28 @@ from catalog.addresses import (
     PROVINCES,
     AddressProblem,
     InvalidAddress,
+    format_address,
     match_province,
     validate_address_part,
 )
 from catalog.errors import CartChanged, EmptyCart, ItemsUnavailable, NotAllowed
 from catalog.models import PaymentMethod
-from catalog.phone import InvalidPhone, PhoneProblem, format_phone_display, normalize_phone
+from catalog.phone import (
+    InvalidPhone,
+    PhoneProblem,
+    find_phone,
+    format_phone_display,
+    is_dialable,
+    normalize_phone,
+)
 from catalog.services import cart as cart_service
 from catalog.services import orders as order_service
 from catalog.services.orders import DeliveryDetails, OrderView, PlacedCheckout
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 from catalog.vietqr import build_payload, render_qr_png
-from handlers.callbacks import CheckoutAction, CheckoutCb
+from handlers import address_step
+from handlers.callbacks import CheckoutAction, CheckoutCb, WardCb
 from handlers.format import esc, language, money, payment_label
 from handlers.menu import Label, LabelPressed, main_menu_kb
 from handlers.states import Checkout
@@ -78,9 +87,7 @@ def details_text(data: dict[str, Any]) -> str:
     lines = [
         "👤 {name}".format(name=esc(data["name"])),
         "📞 {phone}".format(phone=format_phone_display(data["phone"])),
-        "📍 {street}, {ward}, {province}".format(
-            street=esc(data["street"]), ward=esc(data["ward"]), province=esc(data["province"])
-        ),
+        "📍 " + esc(format_address(data["street"], data["ward"], data["province"])),
     ]
     if data.get("note"):
         lines.append("📝 {note}".format(note=esc(data["note"])))
@@ -164,9 +171,12 @@ def provinces_kb(page: int) -> InlineKeyboardMarkup:
 
 
 async def ask_province(message: Message, data: dict[str, Any]) -> None:
+    # The number as it will be dialled: what was read out of a pasted text is shown back.
+    phone = _("📞 Phone: {phone}").format(phone=format_phone_display(data["phone"]))
     # The cancel button stays on the reply keyboard; this question has its own buttons.
     await message.answer(
-        _step(3, _("Province or city? Choose below or type it.")), reply_markup=_reply_kb()
+        phone + "\n" + _step(3, _("Province or city? Choose below or type it.")),
+        reply_markup=_reply_kb(),
     )
     await message.answer(_("Provinces and cities:"), reply_markup=provinces_kb(0))
 
@@ -176,8 +186,9 @@ async def ask_ward(message: Message, data: dict[str, Any]) -> None:
         _step(
             4,
             _(
-                "Ward or commune (phường / xã) in {province}? For example: "
-                "Phường Hoàn Kiếm, Xã Bát Tràng."
+                "Ward or commune (phường / xã) in {province}? Type it as you know it, with or "
+                "without accents; an old name from before July 2025 is fine too. "
+                "For example: Phường Hoàn Kiếm, Xã Bát Tràng."
             ),
         ).format(province=esc(data["province"])),
         reply_markup=_reply_kb(),
@@ -186,7 +197,10 @@ async def ask_ward(message: Message, data: dict[str, Any]) -> None:
 
 async def ask_street(message: Message, data: dict[str, Any]) -> None:
     await message.answer(
-        _step(
+        "📍 "
+        + esc(format_address("", data["ward"], data["province"]))
+        + "\n"
+        + _step(
             5,
             _(
                 "House number and street, or village (số nhà, ngõ, đường, thôn…). "
@@ -321,6 +335,13 @@ async def start_checkout(query: CallbackQuery, uow: UnitOfWork, state: FSMContex
             ward=saved.ward,
             street=saved.street,
         )
+        if not is_dialable(saved.phone):
+            # Saved before numbers were checked against allocations: ask for one again.
+            del data["phone"]
+            await state.set_state(Checkout.phone)
+            await state.set_data(data)
+            await ask_phone(message, data)
+            return
         await state.set_state(Checkout.saved)
         await state.set_data(data)
         await ask_saved(message, data)
@@ -363,16 +384,16 @@ def _phone_problem(err: InvalidPhone) -> str:
             "Vietnamese phone number."
         )
     return _(
-        "“{text}” is not a phone number we can call. Type a Vietnamese mobile number "
-        "(10 digits, like 0912 345 678 or +84 912 345 678) or a landline "
-        "(like 024 3826 1234)."
+        "“{text}” is not a phone number we can call. A mobile number has 10 digits and "
+        "starts with 03, 05, 07, 08 or 09 (like 0912 345 678 or +84 912 345 678); a landline "
+        "starts with its area code (like 024 3826 1234 in Hà Nội)."
     ).format(text=esc(err.text[:40]))
 
 
 async def process_phone(message: Message, state: FSMContext) -> None:
     raw = message.contact.phone_number if message.contact else (message.text or "")
     try:
-        phone = normalize_phone(raw)
+        phone = normalize_phone(raw) if message.contact else find_phone(raw)
     except InvalidPhone as err:
         await message.answer(_phone_problem(err))
         await ask_phone(message, await state.get_data())
@@ -399,6 +420,7 @@ async def process_province_text(message: Message, state: FSMContext) -> None:
 async def _province_chosen(message: Message, state: FSMContext, province: str) -> None:
     data = await state.update_data(province=province)
     await state.set_state(Checkout.ward)
+    address_step.prepare(province)
     await ask_ward(message, data)
 
 
@@ -412,14 +434,29 @@ def _address_problem(err: InvalidAddress) -> str:
 
 async def process_ward(message: Message, state: FSMContext) -> None:
     try:
-        ward = validate_address_part(message.text or "", max_length=MAX_WARD_LENGTH)
+        typed = validate_address_part(message.text or "", max_length=MAX_WARD_LENGTH)
     except InvalidAddress as err:
         await message.answer(_address_problem(err))
         await ask_ward(message, await state.get_data())
         return
-    data = await state.update_data(ward=ward)
+    if await address_step.offer_wards(message, state, typed):
+        await _ward_chosen(message, state)
+
+
+async def on_ward_button(query: CallbackQuery, callback_data: WardCb, state: FSMContext) -> None:
+    message = _chat_message(query)
+    if message is None:
+        await query.answer(
+            _("This menu has expired. Send /start for a fresh one."), show_alert=True
+        )
+        return
+    if await address_step.choose_ward(query, callback_data, state, message):
+        await _ward_chosen(message, state)
+
+
+async def _ward_chosen(message: Message, state: FSMContext) -> None:
     await state.set_state(Checkout.street)
-    await ask_street(message, data)
+    await ask_street(message, await state.get_data())
 
 
 async def process_street(message: Message, state: FSMContext) -> None:
@@ -689,6 +726,7 @@ def create_router() -> Router:
     router.message.register(process_phone, Checkout.phone, F.contact | F.text)
     router.message.register(process_province_text, Checkout.province, F.text)
     router.message.register(process_ward, Checkout.ward, F.text)
+    router.callback_query.register(on_ward_button, WardCb.filter())
     router.message.register(process_street, Checkout.street, F.location | F.text)
     router.message.register(process_note, Checkout.note, F.text)
     router.message.register(on_unexpected_input, StateFilter(Checkout))

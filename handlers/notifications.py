@@ -15,6 +15,7 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import N_
+from catalog.addresses import format_address
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.phone import format_phone_display
 from catalog.services.fulfilment import CancelReason
@@ -78,7 +79,7 @@ def order_alert_text(order: OrderView) -> str:
         "",
         f"👤 {esc(details.recipient_name)}",
         f"📞 {format_phone_display(details.phone)}",
-        f"📍 {esc(details.street)}, {esc(details.ward)}, {esc(details.province)}",
+        "📍 " + esc(format_address(details.street, details.ward, details.province)),
     ]
     if details.note:
         lines.append(f"📝 {esc(details.note)}")

@@ -9,6 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from catalog.addresses import format_address
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.phone import format_phone_display
 from catalog.services import orders as order_service
@@ -71,7 +72,7 @@ def order_text(order: OrderView) -> str:
         "",
         f"👤 {esc(details.recipient_name)}",
         f"📞 {format_phone_display(details.phone)}",
-        f"📍 {esc(details.street)}, {esc(details.ward)}, {esc(details.province)}",
+        "📍 " + esc(format_address(details.street, details.ward, details.province)),
     ]
     if details.note:
         lines.append(f"📝 {esc(details.note)}")

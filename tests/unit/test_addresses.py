@@ -5,10 +5,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.addresses import (
+    CITIES,
     MAX_STREET_LENGTH,
     PROVINCES,
     AddressProblem,
     InvalidAddress,
+    format_address,
     match_province,
     validate_address_part,
 )
@@ -16,11 +18,15 @@ from catalog.errors import ShopError
 from catalog.text import fold
 
 # DOMAIN.md, "Addresses after the 2025 reform", as written there.
-DOMAIN_CITIES = "Hà Nội, Huế, Hải Phòng, Đà Nẵng, Cần Thơ, Thành phố Hồ Chí Minh"
+# Nine centrally-run cities since 2026: Đồng Nai, Quảng Ninh and Bắc Ninh joined the six.
+DOMAIN_CITIES = (
+    "Hà Nội, Huế, Hải Phòng, Đà Nẵng, Cần Thơ, Thành phố Hồ Chí Minh, "
+    "Đồng Nai, Quảng Ninh, Bắc Ninh"
+)
 DOMAIN_PROVINCES = (
     "Tuyên Quang, Cao Bằng, Lai Châu, Lào Cai, Thái Nguyên, Điện Biên, Lạng Sơn, Sơn La, "
-    "Phú Thọ, Bắc Ninh, Quảng Ninh, Hưng Yên, Ninh Bình, Thanh Hóa, Nghệ An, Hà Tĩnh, "
-    "Quảng Trị, Quảng Ngãi, Gia Lai, Khánh Hòa, Lâm Đồng, Đắk Lắk, Đồng Nai, Tây Ninh, "
+    "Phú Thọ, Hưng Yên, Ninh Bình, Thanh Hóa, Nghệ An, Hà Tĩnh, "
+    "Quảng Trị, Quảng Ngãi, Gia Lai, Khánh Hòa, Lâm Đồng, Đắk Lắk, Tây Ninh, "
     "Vĩnh Long, Đồng Tháp, Cà Mau, An Giang"
 )
 
@@ -36,16 +42,20 @@ def test_names_are_stored_precomposed() -> None:
     assert all(unicodedata.is_normalized("NFC", name) for name in PROVINCES)
 
 
+def test_there_are_nine_centrally_run_cities() -> None:
+    assert len(CITIES) == 9
+    assert {"Đồng Nai", "Quảng Ninh", "Bắc Ninh"} <= set(CITIES)
+    assert not {"Đồng Nai", "Quảng Ninh", "Bắc Ninh"} & set(PROVINCES[len(CITIES) :])
+
+
 def test_ha_noi_comes_first_then_the_cities_then_the_provinces_alphabetically() -> None:
-    assert PROVINCES[:6] == tuple(DOMAIN_CITIES.split(", "))
-    assert PROVINCES[6:] == (
+    assert PROVINCES[:9] == tuple(DOMAIN_CITIES.split(", "))
+    assert PROVINCES[9:] == (
         "An Giang",
-        "Bắc Ninh",
         "Cà Mau",
         "Cao Bằng",
         "Đắk Lắk",
         "Điện Biên",
-        "Đồng Nai",
         "Đồng Tháp",
         "Gia Lai",
         "Hà Tĩnh",
@@ -59,7 +69,6 @@ def test_ha_noi_comes_first_then_the_cities_then_the_provinces_alphabetically() 
         "Ninh Bình",
         "Phú Thọ",
         "Quảng Ngãi",
-        "Quảng Ninh",
         "Quảng Trị",
         "Sơn La",
         "Tây Ninh",
@@ -169,3 +178,17 @@ def test_the_limit_counts_precomposed_characters() -> None:
     decomposed = unicodedata.normalize("NFD", "ệ" * 10)
     assert len(decomposed) == 30
     assert validate_address_part(decomposed, max_length=10) == "ệ" * 10
+
+
+@pytest.mark.parametrize(
+    ("parts", "shown"),
+    [
+        (("12 Hàng Gai", "Phường Hoàn Kiếm", "Hà Nội"), "12 Hàng Gai, Phường Hoàn Kiếm, Hà Nội"),
+        (("", "Xã Bát Tràng", "Hà Nội"), "Xã Bát Tràng, Hà Nội"),
+        ((" Thôn Dương Đá ", " Xã Gia Lâm", "Hà Nội "), "Thôn Dương Đá, Xã Gia Lâm, Hà Nội"),
+    ],
+)
+def test_format_address_puts_street_ward_and_province_in_one_order(
+    parts: tuple[str, str, str], shown: str
+) -> None:
+    assert format_address(*parts) == shown

@@ -18,6 +18,8 @@ from handlers.callbacks import (
     StaffAction,
     StaffCb,
     View,
+    WardAction,
+    WardCb,
 )
 
 ids = st.integers(min_value=0, max_value=2**53)
@@ -60,11 +62,22 @@ def test_product_buttons_fit_and_round_trip(
         value=st.integers(min_value=0, max_value=99),
         token=st.text(alphabet="0123456789abcdef", min_size=16, max_size=16),
     ),
+    ward=st.builds(
+        WardCb,
+        action=st.sampled_from(WardAction),
+        offer=st.integers(min_value=0, max_value=10**9),
+        index=st.integers(min_value=0, max_value=9),
+    ),
 )
 def test_every_kind_of_button_fits_in_64_bytes(
-    nav: NavCb, cart: CartCb, order: OrderCb, staff: StaffCb, checkout: CheckoutCb
+    nav: NavCb,
+    cart: CartCb,
+    order: OrderCb,
+    staff: StaffCb,
+    checkout: CheckoutCb,
+    ward: WardCb,
 ) -> None:
-    for button in (nav, cart, order, staff, checkout):
+    for button in (nav, cart, order, staff, checkout, ward):
         packed = button.pack()
         assert len(packed.encode()) <= 64, packed
         assert type(button).unpack(packed) == button

@@ -4,15 +4,23 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from catalog.errors import ShopError
-from catalog.phone import InvalidPhone, PhoneProblem, format_phone_display, normalize_phone
+from catalog.phone import (
+    InvalidPhone,
+    PhoneProblem,
+    find_phone,
+    format_phone_display,
+    is_dialable,
+    normalize_phone,
+)
 
-# DOMAIN.md: the mobile prefixes in use since the 2018 renumbering.
+# DOMAIN.md: the mobile prefixes allocated whole since the 2018 renumbering (052, 055, 089 and
+# 099 are allocated only in part: see the table of allocations below).
 MOBILE_PREFIXES = (
     [f"3{d}" for d in "23456789"]
     + ["56", "58", "59", "70", "76", "77", "78", "79"]
-    + [f"8{d}" for d in "12345689"]
+    + [f"8{d}" for d in "12345678"]
     + [f"9{d}" for d in "01234"]
-    + [f"9{d}" for d in "6789"]
+    + [f"9{d}" for d in "678"]
 )
 
 
@@ -48,12 +56,86 @@ def test_normalize_phone_accepts_a_telegram_contact(shared: str) -> None:
     assert normalize_phone(shared) == "+84912345678"
 
 
-def test_normalize_phone_accepts_possible_numbers_the_metadata_does_not_know_yet() -> None:
-    # 089 is a MobiFone range (DOMAIN.md) that phonenumbers does not yet call valid.
-    number = phonenumbers.parse("0891 234 567", "VN")
-    assert phonenumbers.is_possible_number(number)
-    assert not phonenumbers.is_valid_number(number)
-    assert normalize_phone("0891 234 567") == "+84891234567"
+# DOMAIN.md, "Phone numbers": ten digits under a prefix no network has been allocated are the
+# right shape ("possible") but no courier can call them.
+UNALLOCATED = [
+    "0501 234 567",
+    "0531 234 567",
+    "0541 234 567",
+    "0571 234 567",
+    "0711 234 567",
+    "0721 234 567",
+    "0731 234 567",
+    "0741 234 567",
+    "0751 234 567",
+    "0801 234 567",
+    "0521 234 567",  # 052: only 0522, 0523 and 0528 are allocated
+    "0551 234 567",  # 055: only 0559
+    "0891 234 567",  # 089: only 0896-0899
+    "0992 345 678",  # 099: all but 0992
+    "0201 234 5678",  # landline area codes that do not exist
+    "0230 123 4567",
+    "0240 123 4567",  # Hà Nội numbers start 2-8 after 024
+]
+ALLOCATED = [
+    ("0522 345 678", "+84522345678"),
+    ("0559 123 456", "+84559123456"),
+    ("0896 123 456", "+84896123456"),
+    ("0993 123 456", "+84993123456"),
+    ("0203 3812 345", "+842033812345"),
+]
+
+
+@pytest.mark.parametrize("typed", UNALLOCATED)
+def test_a_number_no_network_was_allocated_is_refused(typed: str) -> None:
+    assert phonenumbers.is_possible_number(phonenumbers.parse(typed, "VN"))
+    with pytest.raises(InvalidPhone) as caught:
+        normalize_phone(typed)
+    assert caught.value.reason is PhoneProblem.INVALID
+
+
+@pytest.mark.parametrize(("typed", "e164"), ALLOCATED)
+def test_the_allocated_part_of_a_shared_prefix_is_accepted(typed: str, e164: str) -> None:
+    assert normalize_phone(typed) == e164
+
+
+@pytest.mark.parametrize(
+    ("pasted", "e164"),
+    [
+        ("Zalo: 0912.345.678", "+84912345678"),
+        ("sđt 0912345678", "+84912345678"),
+        ("SĐT: 0912 345 678 (chị Lan)", "+84912345678"),
+        ("tel:+84912345678", "+84912345678"),
+        ("Điện thoại/Zalo 0987-654-321 nhé", "+84987654321"),
+        ("gọi 024 3826 1234 giờ hành chính", "+842438261234"),
+        ("0501 234 567 hoặc 0987 654 321", "+84987654321"),
+        ("ĐT ０９１２ ３４５ ６７８", "+84912345678"),
+        ("0912 345 678", "+84912345678"),
+    ],
+)
+def test_find_phone_reads_the_number_out_of_pasted_text(pasted: str, e164: str) -> None:
+    assert find_phone(pasted) == e164
+
+
+@pytest.mark.parametrize(
+    ("pasted", "reason"),
+    [
+        ("Zalo: 0501.234.567", PhoneProblem.NOT_A_NUMBER),
+        ("call me maybe", PhoneProblem.NOT_A_NUMBER),
+        ("WhatsApp +44 20 7946 0958", PhoneProblem.NOT_A_NUMBER),
+        ("0912 345 678 ext 12", PhoneProblem.NOT_A_NUMBER),
+        ("sđt " + "1" * 400, PhoneProblem.TOO_LONG),
+        ("+1 650 253 0000", PhoneProblem.FOREIGN),
+        ("0501 234 567", PhoneProblem.INVALID),
+        ("", PhoneProblem.EMPTY),
+    ],
+)
+def test_find_phone_refuses_text_without_a_callable_number(
+    pasted: str, reason: PhoneProblem
+) -> None:
+    with pytest.raises(InvalidPhone) as caught:
+        find_phone(pasted)
+    assert caught.value.reason is reason
 
 
 @pytest.mark.parametrize(
@@ -102,13 +184,26 @@ def test_invalid_phone_is_a_shop_error_carrying_data() -> None:
     ("e164", "shown"),
     [
         ("+84912345678", "0912 345 678"),
-        ("+84891234567", "0891 234 567"),
+        ("+84896123456", "0896 123 456"),
         ("+842438261234", "024 3826 1234"),
         ("+842033812345", "0203 3812 345"),
     ],
 )
 def test_format_phone_display_groups_the_national_form(e164: str, shown: str) -> None:
     assert format_phone_display(e164) == shown
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"), [("+84891234567", "0891 234 567"), ("+84501234567", "0501 234 567")]
+)
+def test_a_number_saved_before_the_allocation_check_is_still_shown(
+    stored: str, shown: str
+) -> None:
+    with pytest.raises(InvalidPhone):
+        normalize_phone(stored)
+    assert not is_dialable(stored)
+    assert format_phone_display(stored) == shown
+    assert is_dialable("+84912345678")
 
 
 def test_format_phone_display_refuses_what_is_not_a_phone() -> None:
@@ -149,8 +244,9 @@ def test_normalisation_is_idempotent_and_the_display_form_reads_back(
     assert normalize_phone(shown) == e164
 
 
-@given(st.text(alphabet="0123456789", min_size=8, max_size=8))
-def test_any_hanoi_landline_normalises(subscriber: str) -> None:
+@given(st.sampled_from("2345678"), st.text(alphabet="0123456789", min_size=7, max_size=7))
+def test_any_hanoi_landline_normalises(first: str, rest: str) -> None:
+    subscriber = first + rest
     assert normalize_phone(f"024 {subscriber}") == f"+8424{subscriber}"
     assert format_phone_display(f"+8424{subscriber}") == (f"024 {subscriber[:4]} {subscriber[4:]}")
 

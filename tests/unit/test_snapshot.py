@@ -65,6 +65,21 @@ def test_search_ignores_accents_case_and_finds_by_producer_and_village() -> None
     assert shop.search("   ", "vi") == []
 
 
+def test_search_reads_hyphens_look_alikes_and_full_width_letters_as_plain_ones() -> None:
+    shop = snapshot(
+        product(1, "Đĩa men lam", "Blue glaze plate", producer_id=1),
+        product(2, "Lụa Vạn Phúc", "Van Phuc silk"),
+    )
+    everything = {p.id for p in shop.search("bat trang", "vi")}
+    assert everything == {1, 2}
+    assert {p.id for p in shop.search("Bát-Tràng", "vi")} == everything
+    assert {p.id for p in shop.search("ＢＡＴ ＴＲＡＮＧ", "vi")} == everything
+    assert {p.id for p in shop.search("Bát\u200b Tràng", "vi")} == everything
+    assert [p.id for p in shop.search("\u00d0ĩa men", "vi")] == [1]
+    assert [p.id for p in shop.search("\u0189ĩa", "vi")] == [1]
+    assert [p.id for p in shop.search("Vạn-Phúc", "vi")] == [2]
+
+
 def test_search_puts_name_matches_first() -> None:
     shop = snapshot(
         product(1, "Ấm trà", "Teapot", ocop_stars=5),

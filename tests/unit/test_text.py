@@ -1,5 +1,6 @@
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,3 +31,28 @@ def test_fold_is_idempotent_and_leaves_no_combining_marks(text: str) -> None:
     assert fold(folded) == folded
     assert not any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", folded))
     assert "đ" not in folded
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("\u00d0ường Lâm", "duong lam"),  # Ð LATIN CAPITAL LETTER ETH, from a European layout
+        ("\u0189ường Lâm", "duong lam"),  # Ɖ LATIN CAPITAL LETTER AFRICAN D
+        ("\u00f0ường", "duong"),  # ð
+        ("\u0256ường", "duong"),  # ɖ
+        ("ＢÁＴ ＴＲÀＮＧ", "bat trang"),  # full-width letters
+        ("Bát\u3000Tràng", "bat trang"),  # ideographic space
+        ("０９１２", "0912"),  # full-width digits
+        ("Bát\u200bTràng", "battrang"),  # zero-width space inside a word
+        ("Bát \u200bTràng", "bat trang"),
+        ("\ufeffBát Tràng\u2060", "bat trang"),
+        ("Bát Tr\u00e0\u00adng", "bat trang"),  # soft hyphen
+        ("Bát-Tràng", "bat trang"),
+        ("Bát–Tràng", "bat trang"),  # en dash
+        ("Bát\u2011Tràng", "bat trang"),  # non-breaking hyphen
+        ("Văn Miếu - Quốc Tử Giám", "van mieu quoc tu giam"),
+        ("ﬁ", "fi"),
+    ],
+)
+def test_fold_sees_look_alikes_as_what_they_look_like(typed: str, folded: str) -> None:
+    assert fold(typed) == folded
