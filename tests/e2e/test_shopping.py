@@ -81,10 +81,15 @@ async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
     await an.next_message()
     await an.send("12 <Hàng Gai> & 🏮")
     await an.next_message()
+    assert an.reply_keyboard == [["⏭ Không ghi chú"], ["✖️ Hủy đặt hàng"]]
     await an.press("⏭ Không ghi chú")
-    assert "thanh toán" in (await an.next_message()).text
+    assert (await an.next_message()).text == "📝 Không có ghi chú."
+    await an.wait_for(lambda m: "thanh toán" in m.text)
+    # Past the note step its keyboard is gone: payment and review take inline buttons only.
+    assert an.reply_keyboard == []
     await an.press("💵 Thanh toán khi nhận hàng (COD)")
     review = await an.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
+    assert an.reply_keyboard == []
     assert "📞 0912 345 601" in review.text
     assert "📍 12 <Hàng Gai> & 🏮, Phường Hoàn Kiếm, Hà Nội" in review.text
     assert "&lt;" in review.html
@@ -161,7 +166,8 @@ async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_engli
     await mary.send("5 Phan Đình Phùng")
     await mary.next_message()
     await mary.send("Please call before 😊")
-    await mary.next_message()
+    assert (await mary.next_message()).text == "📝 Note: Please call before 😊"
+    await mary.wait_for(lambda m: "How will you pay?" in m.text)
     await mary.send("bank please")
     assert (await mary.next_message()).text == "Please answer with the buttons below."
     await mary.press("🏦 Bank transfer (VietQR)")
