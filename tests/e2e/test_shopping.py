@@ -223,3 +223,23 @@ async def test_the_checkout_survives_a_restart_and_a_language_switch(
     assert "in Bắc Ninh?" in again.text
     await binh.send("Phường Kinh Bắc")
     assert "House number and street" in (await binh.next_message()).text
+
+
+async def test_the_out_of_stock_mark_is_explained_in_the_list_and_the_card(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    hoa = emulator.person("Hoa", language_code="vi")
+    await start(hoa)
+    await hoa.send("tinh dau")
+    in_stock = await hoa.next_message()
+    assert "⛔" not in in_stock.text
+    await hoa.send("suoi ngoc")
+    results = await hoa.next_message()
+    labels = [label for row in hoa.buttons(results) for label in row]
+    sold_out = next(label for label in labels if "Bộ ấm chén men Suối Ngọc" in label)
+    assert sold_out.startswith("⛔ ")
+    assert results.text.endswith("⛔ = tạm hết hàng")
+    await hoa.press(sold_out)
+    card = await hoa.next_message()
+    assert card.text.endswith("⛔ Tạm hết hàng. Mời bạn quay lại sau.")
+    assert "🛒 Thêm 1 vào giỏ" not in [label for row in hoa.buttons(card) for label in row]
