@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LOCALES := locales
 PO := $(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po)
+# The offline playground's port: make run PORT=8081
+PORT ?= 8080
 MO := $(PO:.po=.mo)
 
 .PHONY: run test install test-deps lint typecheck pytest i18n translations migrate seed clean
@@ -13,7 +15,7 @@ MO := $(PO:.po=.mo)
 run: install translations
 	$(BIN)/ocop-bot db upgrade
 	$(BIN)/ocop-bot catalog seed-demo --if-empty
-	$(BIN)/ocop-bot start
+	$(BIN)/ocop-bot start --port $(PORT)
 
 test: install translations test-deps lint typecheck pytest
 

@@ -52,9 +52,10 @@ from bench.load import (
     run_customers,
 )
 from bench.synthetic import add_synthetic_products
+from bot.commands import register_commands
 from bot.config import Config, load_config
 from bot.emulator import Emulator, FloodLimits
-from bot.factory import build_bot, build_dispatcher, register_commands
+from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory

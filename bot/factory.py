@@ -9,12 +9,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.i18n import LANGUAGES, N_, LanguageCache, UserLanguageMiddleware
+from bot.i18n import LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.outbox import OutboxSender
 from bot.presses import PressKeeper, ShopDispatcher
@@ -26,17 +25,6 @@ from catalog.snapshot import CatalogCache
 from handlers import create_routers
 from handlers.callbacks import is_navigation
 from handlers.screens import PhotoCache
-
-# (command, description msgid); descriptions are translated per language when registered.
-COMMANDS = (
-    ("start", N_("Main menu")),
-    ("catalog", N_("Browse the OCOP catalog")),
-    ("search", N_("Search for a product")),
-    ("cart", N_("Your cart")),
-    ("orders", N_("Your orders")),
-    ("language", N_("Choose the language")),
-    ("help", N_("How to shop here")),
-)
 
 
 def build_bot(config: Config) -> Bot:
@@ -95,15 +83,3 @@ def build_dispatcher(
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
     return dispatcher
-
-
-async def register_commands(bot: Bot, i18n: I18n) -> None:
-    """The command menu, in each language Telegram may ask for, Vietnamese by default."""
-    scope = BotCommandScopeAllPrivateChats()
-    for language in (None, *LANGUAGES):
-        locale = language or i18n.default_locale
-        commands = [
-            BotCommand(command=name, description=i18n.gettext(msgid, locale=locale))
-            for name, msgid in COMMANDS
-        ]
-        await bot.set_my_commands(commands, scope=scope, language_code=language)

@@ -7,8 +7,9 @@ import logging
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from sqlalchemy.engine import make_url
 
+from bot.commands import register_commands
 from bot.config import Config
-from bot.factory import build_bot, build_dispatcher, register_commands
+from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
@@ -34,11 +35,12 @@ async def run_polling(config: Config) -> None:
             where = make_url(config.database.url).render_as_string(hide_password=True)
             raise SchemaOutdated(f"database {where} is at {current}, not {head}")
         bot = build_bot(config)
-        dispatcher = build_dispatcher(
-            config, session_factory=create_session_factory(engine), i18n=i18n
-        )
+        session_factory = create_session_factory(engine)
+        dispatcher = build_dispatcher(config, session_factory=session_factory, i18n=i18n)
         try:
-            await register_commands(bot, i18n)
+            await register_commands(
+                bot, i18n, admin_ids=config.telegram.admin_ids, session_factory=session_factory
+            )
         except (TelegramNetworkError, TelegramAPIError) as err:
             # Not fatal: polling retries the connection, and the commands are cosmetic.
             log.warning("could not register the bot's commands: %s", err)

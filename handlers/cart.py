@@ -51,13 +51,17 @@ def cart_kb(cart: CartView) -> InlineKeyboardMarkup:
     lang = language()
     builder = InlineKeyboardBuilder()
     for line in cart.lines:
+        # The name on a row of its own: beside three buttons it is squeezed onto three lines
+        # on a phone.
+        builder.row(
+            InlineKeyboardButton(
+                text=f"{shorten(line.name(lang), 40)} × {line.quantity}",
+                callback_data=CartCb(action=CartAction.show).pack(),
+            )
+        )
         builder.row(
             InlineKeyboardButton(
                 text="➖", callback_data=CartCb(action=CartAction.less, id=line.product_id).pack()
-            ),
-            InlineKeyboardButton(
-                text=f"{shorten(line.name(lang), 22)} × {line.quantity}",
-                callback_data=CartCb(action=CartAction.show).pack(),
             ),
             InlineKeyboardButton(
                 text="➕", callback_data=CartCb(action=CartAction.more, id=line.product_id).pack()

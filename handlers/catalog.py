@@ -76,6 +76,13 @@ def home_kb() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def list_text(title: str, products: list[ProductView], page: int) -> str:
+    """A list's text; when its page has products marked ⛔, a line says what the mark means."""
+    if all(product.in_stock for product in paginate(products, page).items):
+        return title
+    return title + "\n\n" + _("⛔ = out of stock for now")
+
+
 def product_list_kb(
     products: list[ProductView], view: View, id_: int, page: int, back: View
 ) -> InlineKeyboardMarkup:
@@ -168,7 +175,7 @@ def _category_screen(snapshot: CatalogSnapshot, id_: int, page: int) -> Screen |
         return None
     lang = language()
     products = snapshot.products_in_category(id_, lang)
-    text = f"🗂 <b>{esc(category.name(lang))}</b>"
+    text = list_text(f"🗂 <b>{esc(category.name(lang))}</b>", products, page)
     return text, product_list_kb(products, View.category, id_, page, View.categories)
 
 
@@ -178,9 +185,11 @@ def _producer_screen(snapshot: CatalogSnapshot, id_: int, page: int) -> Screen |
         return None
     lang = language()
     products = snapshot.products_of_producer(id_, lang)
-    text = (
+    text = list_text(
         f"🏡 <b>{esc(producer.name(lang))}</b>\n📍 {esc(producer.place)}\n"
-        f"{esc(shorten(producer.description(lang), 600))}"
+        f"{esc(shorten(producer.description(lang), 600))}",
+        products,
+        page,
     )
     return text, product_list_kb(products, View.producer, id_, page, View.producers)
 
@@ -189,7 +198,7 @@ def _stars_screen(snapshot: CatalogSnapshot, id_: int, page: int) -> Screen | No
     products = snapshot.products_with_stars(id_, language())
     if not products:
         return None
-    text = _("⭐ <b>{stars} products</b>").format(stars=stars(id_))
+    text = list_text(_("⭐ <b>{stars} products</b>").format(stars=stars(id_)), products, page)
     return text, product_list_kb(products, View.stars, id_, page, View.star_levels)
 
 
@@ -230,7 +239,7 @@ def product_caption(snapshot: CatalogSnapshot, product: ProductView, today: date
     if product.in_stock:
         stock = _("✅ In stock: {count}").format(count=product.stock)
     else:
-        stock = _("⛔ Out of stock")
+        stock = _("⛔ Out of stock: none left for now. Check back later.")
     head = "\n".join(lines)
     # A photo caption holds 1,024 characters: the description gets what the rest leaves.
     room = CAPTION_LIMIT - len(head) - len(stock) - 4
@@ -431,7 +440,9 @@ def search_screen(
     header = _("🔎 Results for “{query}”: {count}").format(
         query=esc(shorten(text, 60)), count=len(results)
     )
-    return header, product_list_kb(results, View.search, 0, page, View.home)
+    return list_text(header, results, page), product_list_kb(
+        results, View.search, 0, page, View.home
+    )
 
 
 async def process_search_query(

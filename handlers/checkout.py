@@ -23,6 +23,7 @@ from aiogram.types import (
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -487,6 +488,9 @@ async def process_note(message: Message, state: FSMContext) -> None:
         return
     data = await state.update_data(note=note)
     await state.set_state(Checkout.payment)
+    # The payment and the review take inline buttons: "No note" must not stay on screen.
+    ack = _("📝 Note: {note}").format(note=esc(note)) if note else _("📝 No note.")
+    await message.answer(ack, reply_markup=ReplyKeyboardRemove())
     await ask_payment(message, data)
 
 

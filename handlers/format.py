@@ -61,6 +61,11 @@ def when(moment: datetime) -> str:
     )
 
 
+def when_zoned(moment: datetime) -> str:
+    """A time with its zone named, where the reader may be elsewhere (customers abroad)."""
+    return _("{when} (Vietnam time)").format(when=when(moment))
+
+
 def status_label(status: OrderStatus) -> str:
     return f"{_STATUS_ICONS[status]} {_(_STATUSES[status])}"
 

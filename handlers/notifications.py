@@ -21,7 +21,16 @@ from catalog.phone import format_phone_display
 from catalog.services.fulfilment import CancelReason
 from catalog.services.orders import OrderView
 from handlers.callbacks import StaffAction, StaffCb
-from handlers.format import esc, language, money, payment_label, shorten, status_label, when
+from handlers.format import (
+    esc,
+    language,
+    money,
+    payment_label,
+    shorten,
+    status_label,
+    when,
+    when_zoned,
+)
 
 TEXT_LIMIT = 4096
 MAX_ALERT_LINES = 25
@@ -48,7 +57,7 @@ def order_alert_text(order: OrderView) -> str:
     details = order.details
     lines = [
         _("🛎 <b>Order {number}</b> · {when}").format(
-            number=order.number, when=when(order.created_at)
+            number=order.number, when=when_zoned(order.created_at)
         ),
         "",
     ]

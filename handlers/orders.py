@@ -16,7 +16,7 @@ from catalog.services import orders as order_service
 from catalog.services.orders import OrderPage, OrderView
 from catalog.uow import UnitOfWork
 from handlers.callbacks import OrderAction, OrderCb
-from handlers.format import esc, language, money, payment_label, status_label, when
+from handlers.format import esc, language, money, payment_label, status_label, when_zoned
 from handlers.menu import MenuItem, menu_button
 from handlers.screens import show_text
 
@@ -58,7 +58,7 @@ def order_text(order: OrderView) -> str:
     lang = language()
     lines = [
         _("📦 <b>Order {number}</b>").format(number=order.number),
-        f"🕒 {when(order.created_at)}",
+        f"🕒 {when_zoned(order.created_at)}",
         f"🏡 {esc(order.producer_name(lang))}",
         _("Status: {status}").format(status=status_label(order.status)),
         "",

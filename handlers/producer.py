@@ -83,14 +83,16 @@ async def cmd_link(message: Message, command: CommandObject, uow: UnitOfWork, i1
         await message.reply(texts[err.problem])
         return
     with i18n.use_locale(link.language):
-        await message.answer(
-            _(
-                "✅ This group now receives the orders of {producer}. Each order arrives here "
-                "with buttons to accept, ship, deliver or cancel it (or type /accept, /ship, "
-                "/deliver, /cancel with its number). /orders lists the open ones; "
-                "/language changes the language of the alerts."
-            ).format(producer=esc(link.producer_name(link.language)))
-        )
+        await message.answer(_linked_text(link.producer_name(link.language)))
+
+
+def _linked_text(producer: str) -> str:
+    return _(
+        "✅ This group now receives the orders of {producer}. Each order arrives here "
+        "with buttons to accept, ship, deliver or cancel it (or type /accept, /ship, "
+        "/deliver, /cancel with its number). /orders lists the open ones; "
+        "/language changes the language of the alerts."
+    ).format(producer=esc(producer))
 
 
 async def _may_manage_group(message: Message, bot: Bot, config: Config) -> bool:
@@ -294,12 +296,17 @@ async def _show_result(
 async def on_bot_added(event: ChatMemberUpdated, uow: UnitOfWork, i18n: I18n) -> None:
     producer = await fulfilment.producer_for_chat(uow, event.chat.id)
     if producer is not None:
+        name = producer.name(producer.language)
         with i18n.use_locale(producer.language):
-            await event.answer(
-                _("Hello again! This group receives the orders of {producer}.").format(
-                    producer=esc(producer.name(producer.language))
+            # "Again" only when the shop has been here before; a group linked by an
+            # operator (the playground's) meets the bot for the first time.
+            if await fulfilment.worked_in_group(uow, event.chat.id):
+                text = _("Hello again! This group receives the orders of {producer}.").format(
+                    producer=esc(name)
                 )
-            )
+            else:
+                text = _linked_text(name)
+            await event.answer(text)
         return
     await event.answer(
         _(

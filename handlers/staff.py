@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.commands import Role, show_staff_commands
 from bot.config import Config
 from catalog.errors import NotAllowed
 from catalog.models import OrderStatus, utcnow
@@ -34,6 +35,7 @@ from catalog.uow import UnitOfWork
 from handlers.access import actor_of
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
 from handlers.format import VIETNAM, esc, language, money, status_label, when
+from handlers.tools import role_of, tools_text
 
 PERIODS = ("today", "week", "month")
 
@@ -331,7 +333,12 @@ async def cmd_history(
 
 
 async def cmd_managers(
-    message: Message, command: CommandObject, uow: UnitOfWork, config: Config
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    config: Config,
+    bot: Bot,
+    i18n: I18n,
 ) -> None:
     actor = await actor_of(message, uow, config)
     if not actor.is_admin:
@@ -363,6 +370,7 @@ async def cmd_managers(
         await message.answer(
             _("✅ User {user} now manages {producer}.").format(user=parts[1], producer=esc(name))
         )
+        await _update_menu(bot, i18n, config, int(parts[1]), Role.manager)
     elif parts[0] == "remove" and len(parts) == 2 and parts[1].isdigit():
         removed = await inventory.remove_manager(uow, actor=actor, user_id=int(parts[1]))
         await message.answer(
@@ -370,8 +378,15 @@ async def cmd_managers(
             if removed
             else _("User {user} was not a manager.").format(user=parts[1])
         )
+        await _update_menu(bot, i18n, config, int(parts[1]), Role.customer)
     else:
         await message.answer(usage)
+
+
+async def _update_menu(bot: Bot, i18n: I18n, config: Config, user_id: int, role: Role) -> None:
+    """Their Telegram command menu follows the change (an admin stays an admin)."""
+    admin = user_id in config.telegram.admin_ids
+    await show_staff_commands(bot, i18n, user_id, Role.admin if admin else role)
 
 
 async def cmd_admin(message: Message, uow: UnitOfWork, config: Config) -> None:
@@ -379,26 +394,7 @@ async def cmd_admin(message: Message, uow: UnitOfWork, config: Config) -> None:
     if not actor.is_staff:
         await message.answer(_("That is not allowed."))
         return
-    lines = [_("🛠 <b>Shop tools</b>")]
-    lines += [
-        _("/stock SKU 25 | +10 | -3 — set or adjust stock"),
-        _("/price SKU 180000 — change a price"),
-        _("/hide SKU, /show SKU — take off sale, put back"),
-        _("/lowstock [N] — products running out"),
-        _("/product — add a product, step by step"),
-        _("/orders [status] — recent orders"),
-        _("/stats [today|week|month] — orders, revenue, best sellers"),
-        _("/history SKU — every change to a product"),
-        _("/export — the catalog as a spreadsheet; send a .csv or .xlsx file to import one"),
-    ]
-    if actor.is_admin:
-        lines += [
-            _("/linkgroup — link a producer's Telegram group"),
-            _("/managers — who manages which producer"),
-        ]
-    else:
-        lines.append(_("/linkgroup — link your group"))
-    await message.answer("\n".join(lines))
+    await message.answer(tools_text(role_of(actor)))
 
 
 def create_router() -> Router:

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.markdown import html_decoration as hd
 
+from bot.commands import show_staff_commands
+from bot.config import Config
 from bot.i18n import LanguageCache
 from catalog.services import users
+from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
+from handlers.access import actor_of
+from handlers.format import language
 from handlers.menu import MenuItem, main_menu_kb, menu_button
+from handlers.tools import STAFF, Role, role_of, staff_note, tools_text
 
 
 def help_text() -> str:
@@ -32,8 +39,27 @@ def help_text() -> str:
     )
 
 
+async def _staff_role(
+    message: Message, uow: UnitOfWork, config: Config, catalog_cache: CatalogCache
+) -> tuple[Role, str | None]:
+    """The sender's role here and, for a manager, the name of their producer."""
+    actor = await actor_of(message, uow, config)
+    role = role_of(actor)
+    if role != Role.manager or actor.producer_id is None:
+        return role, None
+    producer = (await catalog_cache.get()).producers.get(actor.producer_id)
+    return role, producer.name(language()) if producer else None
+
+
 async def cmd_start(
-    message: Message, uow: UnitOfWork, state: FSMContext, language_cache: LanguageCache
+    message: Message,
+    uow: UnitOfWork,
+    state: FSMContext,
+    config: Config,
+    catalog_cache: CatalogCache,
+    bot: Bot,
+    i18n: I18n,
+    language_cache: LanguageCache,
 ) -> None:
     sender = message.from_user
     if sender is None:
@@ -53,19 +79,29 @@ async def cmd_start(
             language_code=sender.language_code,
         )
         language_cache.put(sender.id, profile.language, fresh)
-    await message.answer(
-        _(
-            "Hello, {name}! 👋\n"
-            "Welcome to the OCOP shop: products of Hanoi's craft villages and cooperatives, "
-            "certified under the One Commune, One Product programme.\n"
-            "Choose from the menu below."
-        ).format(name=hd.quote(fresh.first_name)),
-        reply_markup=main_menu_kb(),
-    )
+    text = _(
+        "Hello, {name}! 👋\n"
+        "Welcome to the OCOP shop: products of Hanoi's craft villages and cooperatives, "
+        "certified under the One Commune, One Product programme.\n"
+        "Choose from the menu below."
+    ).format(name=hd.quote(fresh.first_name))
+    role, producer = await _staff_role(message, uow, config, catalog_cache)
+    if role in STAFF:
+        text += "\n\n" + staff_note(role, producer)
+    await message.answer(text, reply_markup=main_menu_kb())
+    if role in STAFF:
+        # The chat is known to Telegram now: its command menu can list the staff's tools.
+        await show_staff_commands(bot, i18n, sender.id, role)
 
 
-async def cmd_help(message: Message) -> None:
-    await message.answer(help_text(), reply_markup=main_menu_kb())
+async def cmd_help(
+    message: Message, uow: UnitOfWork, config: Config, catalog_cache: CatalogCache
+) -> None:
+    text = help_text()
+    role, _producer = await _staff_role(message, uow, config, catalog_cache)
+    if role in STAFF:
+        text += "\n\n" + tools_text(role)
+    await message.answer(text, reply_markup=main_menu_kb())
 
 
 def create_router() -> Router:

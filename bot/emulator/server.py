@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 from aiohttp import web
 from PIL import Image, UnidentifiedImageError
 
+from bot.emulator import commands
 from bot.emulator.driver import Group, Person
 from bot.emulator.flood import FloodControl, FloodLimits
 from bot.emulator.html import Entity, HtmlParseError, ParsedText, parse_html, plain
@@ -388,9 +389,11 @@ class Emulator:
         return self.chats[chat_id]
 
     def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> Any:
-        """The commands set for a scope and language (None when never set)."""
-        key = (json.dumps(scope or {"type": "default"}, sort_keys=True), language_code)
-        return self.bot.commands.get(key)
+        """The commands set for a scope and language (None when never set); a chat scope is
+        ``{"type": "chat", "chat_id": 123}``."""
+        return self.bot.commands.get(
+            commands.scope_key(scope or {"type": "default"}, language_code)
+        )
 
     def flood_429s(self, chat_id: int) -> int:
         return self.chats[chat_id].flood_429s
@@ -933,26 +936,22 @@ class Emulator:
                 info["allowed_updates"] = hook["allowed_updates"]
         return info
 
-    @staticmethod
-    def _commands_key(params: Params) -> tuple[str, str]:
-        scope = params.json("scope") or {"type": "default"}
-        return json.dumps(scope, sort_keys=True), params.string("language_code") or ""
+    # -- the command menu: rules and error texts in bot.emulator.commands --------------------
+
+    def _commands_key(self, params: Params) -> tuple[str, str]:
+        scope = commands.parse_scope(
+            params.values.get("scope"), self.chats.get, lambda uid: uid in self.users
+        )
+        return commands.scope_key(scope, commands.check_language(params.string("language_code")))
 
     async def _set_my_commands(self, call: _Call) -> Any:
-        commands = call.params.json("commands")
-        if not isinstance(commands, list):
-            raise bad_request("commands is empty" if commands is None else "invalid commands")
-        cleaned: list[dict[str, str]] = []
-        for item in commands:
-            name = str(item.get("command", ""))
-            description = str(item.get("description", ""))
-            valid_chars = all(ch.isascii() and (ch.isalnum() or ch == "_") for ch in name)
-            if not 1 <= len(name) <= 32 or not valid_chars or name != name.lower():
-                raise bad_request("BOT_COMMAND_INVALID")
-            if not 1 <= len(description) <= 256:
-                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
-            cleaned.append({"command": name, "description": description})
-        call.bot.commands[self._commands_key(call.params)] = cleaned
+        menu = commands.parse_commands(call.params.values.get("commands"))
+        key = self._commands_key(call.params)
+        if menu:
+            call.bot.commands[key] = menu
+        else:
+            call.bot.commands.pop(key, None)  # an empty list resets the scope, as deleting does
+        self._notify()
         return True
 
     async def _get_my_commands(self, call: _Call) -> Any:
@@ -960,6 +959,7 @@ class Emulator:
 
     async def _delete_my_commands(self, call: _Call) -> Any:
         call.bot.commands.pop(self._commands_key(call.params), None)
+        self._notify()
         return True
 
     async def _set_my_description(self, call: _Call) -> Any:

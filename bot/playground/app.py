@@ -19,9 +19,10 @@ from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.commands import register_commands
 from bot.config import Config, ConfigError
 from bot.emulator import Emulator, Group, Person
-from bot.factory import build_bot, build_dispatcher, register_commands
+from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
@@ -241,7 +242,12 @@ class Playground:
         )
         self._bot, self._dispatcher = bot, dispatcher
         try:
-            await register_commands(bot, self.i18n)
+            await register_commands(
+                bot,
+                self.i18n,
+                admin_ids=self.config.telegram.admin_ids,
+                session_factory=self.session_factory,
+            )
         except (TelegramNetworkError, TelegramAPIError) as err:
             log.warning("could not register the bot's commands: %s", err)
         self._polling = asyncio.create_task(

@@ -221,6 +221,21 @@ async def producer_for_chat(uow: UnitOfWork, chat_id: int) -> LinkedProducer | N
         )
 
 
+async def worked_in_group(uow: UnitOfWork, chat_id: int) -> bool:
+    """Whether the shop has been in this group before: a link code was used or an order
+    alert was posted there (a group linked by an operator directly has neither)."""
+    async with uow.reading():
+        used = await uow.session.scalar(
+            select(GroupLinkCode.code).where(GroupLinkCode.used_in_chat == chat_id).limit(1)
+        )
+        if used is not None:
+            return True
+        alert = await uow.session.scalar(
+            select(Order.id).where(Order.alert_chat_id == chat_id).limit(1)
+        )
+        return alert is not None
+
+
 async def set_group_language(uow: UnitOfWork, *, chat_id: int, language: str) -> bool:
     async with uow:
         changed = await uow.session.execute(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from browser_support import PlaygroundProcess, api
 from playwright.sync_api import Locator, Page, expect
@@ -28,6 +30,21 @@ def bot_says(chat: Locator, text: str) -> None:
 
 def item(name: str, price: int, locale: str) -> str:
     return f"{name} · {format_vnd(price, locale)}"
+
+
+def in_view(locator: Locator) -> None:
+    """Wholly visible to the person: inside the viewport and not scrolled out of its chat."""
+    expect(locator).to_be_in_viewport(ratio=1)
+
+
+def minutes(clock: str) -> int:
+    hours, mins = clock.split(":")
+    return int(hours) * 60 + int(mins)
+
+
+def same_minute(a: str, b: str) -> bool:
+    """Two HH:MM readings of one moment (a message may be sent in the next minute)."""
+    return (minutes(b) - minutes(a)) % 1440 in (0, 1)
 
 
 def test_a_customer_browses_adds_a_product_and_orders_cash_on_delivery(
@@ -81,6 +98,9 @@ def test_a_customer_browses_adds_a_product_and_orders_cash_on_delivery(
     customer.get_by_role("button", name="Gửi · Send").click()
     press(customer, "⏭ Không ghi chú")
     bot_says(customer, "thanh toán")
+    # Past the note step only the inline buttons of the step remain.
+    expect(customer.locator(".reply-keyboard")).to_be_hidden()
+    expect(customer.get_by_role("button", name="⏭ Không ghi chú")).to_have_count(0)
     press(customer, "💵 Thanh toán khi nhận hàng (COD)")
     bot_says(customer, "Đơn hàng của bạn")
     # Text the customer typed comes back as text, never as markup.
@@ -92,7 +112,48 @@ def test_a_customer_browses_adds_a_product_and_orders_cash_on_delivery(
     expect(customer.locator(".toast")).to_contain_text("Cảm ơn bạn! Đơn hàng đã được đặt.")
     bot_says(customer, "Đơn hàng đã được đặt")
     bot_says(customer, "Cơ sở sản xuất tinh bột nghệ Bà Bé")
+    # The thanks stays in view above the main menu, which came back with it.
+    placed = customer.locator(".msg.in").filter(has_text="Đơn hàng đã được đặt").last
+    menu = customer.locator(".reply-keyboard")
+    expect(menu.get_by_role("button", name="🛍 Danh mục", exact=True)).to_be_visible()
+    in_view(placed.locator(".meta"))
+    expect(customer.locator(".new-marker")).to_be_hidden()
     shot(page, "order-placed")
+
+
+def test_the_newest_buttons_stay_in_view_unless_the_person_scrolled_up(
+    page: Page, shot: Shot
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 620})
+    customer = pane(page, "customer")
+    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
+    bot_says(customer, "Xin chào")
+    press(customer, "🛍 Danh mục")
+    press(customer, "🗂 Theo nhóm hàng")
+    customer.get_by_role("button", name=re.compile(r"^Thủ công mỹ nghệ \(\d+\)$")).click()
+    expect(customer.get_by_role("button", name="Trang 1/2")).to_be_visible()
+    press(customer, "▶️")
+    expect(customer.get_by_role("button", name="Trang 2/2")).to_be_visible()
+    press(customer, "◀️")
+    # The list was edited in place and grew: its pager and Back are still in view.
+    in_view(customer.get_by_role("button", name="Trang 1/2"))
+    in_view(customer.get_by_role("button", name="▶️").last)
+    in_view(customer.get_by_role("button", name="⬅️ Quay lại").last)
+    shot(page, "paged-back")
+
+    # Scrolled up to read: new messages do not pull the page down, a marker says they came.
+    messages = customer.locator(".messages")
+    messages.evaluate("node => { node.scrollTop = 0; }")
+    expect(customer.locator(".msg").first).to_be_in_viewport()
+    press(customer, "❓ Trợ giúp")
+    marker = customer.locator(".new-marker")
+    expect(marker).to_be_visible()
+    expect(customer.locator(".msg").first).to_be_in_viewport()
+    shot(page, "new-messages-marker")
+    marker.click()
+    expect(marker).to_be_hidden()
+    in_view(customer.locator(".msg.in .meta").last)
+    expect(customer.locator(".msg.in .body").last).to_contain_text("Cách mua hàng")
 
 
 def test_switching_the_customer_to_english_changes_the_menu(page: Page, shot: Shot) -> None:
@@ -140,10 +201,31 @@ def test_at_phone_width_every_chat_is_reachable_as_a_tab(page: Page, shot: Shot)
     group = pane(page, "group")
     page.get_by_role("tab", name="Nhà sản xuất").click()
     expect(group.locator(".title")).to_have_text("Gốm sứ Quang Vinh")
+    # The group meets the bot for the first time: a welcome, not "hello again".
+    bot_says(group, "Nhóm này từ nay nhận đơn hàng của Gốm sứ Quang Vinh")
+    expect(group.locator(".body").filter(has_text="lần nữa")).to_have_count(0)
     page.get_by_role("tab", name="Khách hàng").click()
     pane(page, "customer").get_by_role("button", name="BẮT ĐẦU · START").click()
     bot_says(pane(page, "customer"), "Xin chào")
     shot(page, "phone-customer-started")
+
+
+def test_at_phone_width_a_tab_counts_what_arrives_while_another_is_shown(
+    page: Page, playground: PlaygroundProcess, shot: Shot
+) -> None:
+    page.set_viewport_size(PHONE)
+    page.get_by_role("tab", name="Quản trị").click()
+    expect(pane(page, "admin")).to_be_visible()
+    api(playground.url, "/api/chats/customer/send", {"text": "/start"})
+    badge = page.locator('.tabs button[data-tab="customer"] .unread')
+    expect(badge).to_have_text(re.compile(r"^[1-9]\d*$"))
+    expect(page.get_by_role("tab", name=re.compile("tin mới · new"))).to_have_count(1)
+    expect(page.locator('.tabs button[data-tab="admin"] .unread')).to_be_hidden()
+    shot(page, "phone-unread-badge")
+    page.get_by_role("tab", name="Khách hàng").click()
+    expect(badge).to_be_hidden()
+    in_view(pane(page, "customer").locator(".msg.in .meta").last)
+    bot_says(pane(page, "customer"), "Xin chào")
 
 
 def test_an_error_the_bot_gets_from_telegram_is_shown_in_the_chat(page: Page, shot: Shot) -> None:
@@ -210,6 +292,21 @@ def test_the_producer_group_gets_the_order_alert_and_accepting_notifies_the_cust
 
     bot_says(group, "Bộ ấm chén hoa sen")
     shot(page, "producer-alert")
+    # One clock: the alert's time (Vietnam time, named so) is the time on its bubble and on
+    # the customer's, and it is Vietnam's, not the machine's UTC.
+    alert = group.locator(".msg.in").filter(has_text="Bộ ấm chén hoa sen").last
+    found = re.search(r"(\d{2}:\d{2}) \(giờ Việt Nam\)", alert.locator(".body").inner_text())
+    assert found is not None
+    bubble = alert.locator(".meta").inner_text()[-5:]
+    placed = customer.locator(".msg.in").filter(has_text="Đơn hàng đã được đặt").last
+    customer_bubble = placed.locator(".meta").inner_text()[-5:]
+    assert same_minute(found.group(1), bubble), (found.group(1), bubble)
+    assert same_minute(found.group(1), customer_bubble), (found.group(1), customer_bubble)
+    vietnam = datetime.now(UTC) + timedelta(hours=7)
+    assert same_minute(found.group(1), f"{vietnam:%H:%M}") or same_minute(
+        f"{vietnam:%H:%M}", found.group(1)
+    )
+    assert "Vietnam time (UTC+7)" in (alert.locator(".meta").get_attribute("title") or "")
     press(group, "✅ Nhận đơn")
     bot_says(customer, "đã nhận")
     shot(page, "customer-notice")

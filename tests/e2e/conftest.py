@@ -89,9 +89,10 @@ def admin(emulator: Emulator, bot_process: BotProcess) -> Person:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot_process(emulator: Emulator, shop: Shop) -> AsyncIterator[BotProcess]:
     process = BotProcess(emulator, shop)
-    await process.start()
-    # The shop's admin has talked to the bot, so notices for admins can reach them.
+    # The shop's admin has talked to the bot, so notices for admins can reach them (and their
+    # chat is known when the bot sets its command menu at startup).
     process.admin = emulator.person("Quản trị", language_code="en", user_id=ADMIN_ID)
+    await process.start()
     await process.admin.send("/start")
     await process.admin.next_message()
     yield process

@@ -53,6 +53,83 @@ async def test_admin_binds_managers(
     assert await ask(admin, "/managers add 5 NOPE") == "No producer has the code NOPE."
 
 
+def menu(emulator: Emulator, scope: dict[str, object], language: str) -> dict[str, str]:
+    """Telegram's command menu for a scope and language: command -> description."""
+    commands = emulator.commands(scope, language)
+    assert commands is not None, (scope, language)
+    return {c["command"]: c["description"] for c in commands}
+
+
+async def test_staff_find_their_tools_in_start_help_and_the_command_menu(
+    emulator: Emulator, admin: Person, people: dict[str, Person]
+) -> None:
+    customer, manager = people["customer"], people["manager_a"]
+    customer_help = await ask(customer, "/help")
+    assert customer_help.startswith("Cách mua hàng")
+    assert "/admin" not in customer_help
+    assert "/stock" not in customer_help
+
+    start = await ask(manager, "/start")
+    assert "🛠 Bạn quản lý Cơ sở sản xuất tinh bột nghệ Bà Bé trên cửa hàng." in start
+    assert "/admin, /stock, /price, /hide, /show, /lowstock, /product, /orders" in start
+    assert "/managers" not in start
+    manager_help = await ask(manager, "/help")
+    assert "/stock MÃ 25 | +10 | -3 — đặt hoặc điều chỉnh tồn kho" in manager_help
+    assert "/linkgroup — liên kết nhóm của bạn" in manager_help
+    assert "/managers" not in manager_help
+    admin_help = await ask(admin, "/help")
+    assert "/managers — who manages which producer" in admin_help
+    assert "/linkgroup — link a producer's Telegram group" in admin_help
+
+    # Telegram's menu: each staff chat its own, in both languages; customers keep theirs.
+    admin_chat = {"type": "chat", "chat_id": admin.id}
+    manager_chat = {"type": "chat", "chat_id": manager.id}
+    for language in ("", "vi", "en"):
+        admin_menu, manager_menu = (
+            menu(emulator, admin_chat, language),
+            menu(emulator, manager_chat, language),
+        )
+        assert {"admin", "stock", "price", "managers", "linkgroup", "start", "help"} <= set(
+            admin_menu
+        )
+        assert {"admin", "stock", "linkgroup", "start", "cart"} <= set(manager_menu)
+        assert "managers" not in manager_menu
+        assert emulator.commands({"type": "chat", "chat_id": customer.id}, language) is None
+        group_menu = menu(emulator, {"type": "all_group_chats"}, language)
+        assert {"accept", "ship", "deliver", "cancel", "orders", "link", "language"} <= set(
+            group_menu
+        )
+        assert "stock" not in menu(emulator, {"type": "all_private_chats"}, language)
+    assert menu(emulator, admin_chat, "vi")["stock"] == "Đặt hoặc điều chỉnh tồn kho"
+    assert menu(emulator, admin_chat, "en")["stock"] == "Set or adjust a product's stock"
+    assert menu(emulator, admin_chat, "") == menu(emulator, admin_chat, "vi")
+
+    # No longer a manager: the customer's menu again; bound again: the tools are back.
+    def manager_menus() -> list[object]:
+        return [emulator.commands(manager_chat, language) for language in ("", "vi", "en")]
+
+    await ask(admin, f"/managers remove {manager.id}")
+    assert await emulator.wait_until(lambda: manager_menus() == [None] * 3 or None, 5)
+    assert "🛠" not in await ask(manager, "/start")
+    await ask(admin, f"/managers add {manager.id} BABE")
+    assert await emulator.wait_until(lambda: all(manager_menus()) or None, 5)
+    assert "stock" in menu(emulator, manager_chat, "en")
+
+
+async def test_the_command_menus_are_set_again_at_startup(
+    emulator: Emulator, bot_process: BotProcess, admin: Person, people: dict[str, Person]
+) -> None:
+    manager = people["manager_b"]
+    emulator.bot.commands.clear()
+    await bot_process.restart()
+    await emulator.wait_until(
+        lambda: emulator.commands({"type": "chat", "chat_id": manager.id}, "en"), 10
+    )
+    assert "stock" in menu(emulator, {"type": "chat", "chat_id": admin.id}, "en")
+    assert "admin" in menu(emulator, {"type": "chat", "chat_id": manager.id}, "vi")
+    assert "start" in menu(emulator, {"type": "all_private_chats"}, "en")
+
+
 # (command, may the admin, manager of BABE, manager of QUANGVINH, a customer use it on OIL)
 MATRIX = [
     (f"/stock {OIL} 30", True, True, False, False),

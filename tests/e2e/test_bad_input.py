@@ -52,7 +52,7 @@ async def fill_cart_and_reach_review(person: Person) -> None:
         await person.send(answer)
         await person.wait_for(lambda m, q=next_question: q in m.text)
     await person.press("⏭ No note")
-    await person.next_message()
+    await person.wait_for(lambda m: "How will you pay?" in m.text)
     await person.press("💵 Cash on delivery")
     await person.wait_for(lambda m: "Your order" in m.text)
 

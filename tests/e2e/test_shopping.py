@@ -81,10 +81,15 @@ async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
     await an.next_message()
     await an.send("12 <Hàng Gai> & 🏮")
     await an.next_message()
+    assert an.reply_keyboard == [["⏭ Không ghi chú"], ["✖️ Hủy đặt hàng"]]
     await an.press("⏭ Không ghi chú")
-    assert "thanh toán" in (await an.next_message()).text
+    assert (await an.next_message()).text == "📝 Không có ghi chú."
+    await an.wait_for(lambda m: "thanh toán" in m.text)
+    # Past the note step its keyboard is gone: payment and review take inline buttons only.
+    assert an.reply_keyboard == []
     await an.press("💵 Thanh toán khi nhận hàng (COD)")
     review = await an.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
+    assert an.reply_keyboard == []
     assert "📞 0912 345 601" in review.text
     assert "📍 12 <Hàng Gai> & 🏮, Phường Hoàn Kiếm, Hà Nội" in review.text
     assert "&lt;" in review.html
@@ -161,7 +166,8 @@ async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_engli
     await mary.send("5 Phan Đình Phùng")
     await mary.next_message()
     await mary.send("Please call before 😊")
-    await mary.next_message()
+    assert (await mary.next_message()).text == "📝 Note: Please call before 😊"
+    await mary.wait_for(lambda m: "How will you pay?" in m.text)
     await mary.send("bank please")
     assert (await mary.next_message()).text == "Please answer with the buttons below."
     await mary.press("🏦 Bank transfer (VietQR)")
@@ -217,3 +223,23 @@ async def test_the_checkout_survives_a_restart_and_a_language_switch(
     assert "in Bắc Ninh?" in again.text
     await binh.send("Phường Kinh Bắc")
     assert "House number and street" in (await binh.next_message()).text
+
+
+async def test_the_out_of_stock_mark_is_explained_in_the_list_and_the_card(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    hoa = emulator.person("Hoa", language_code="vi")
+    await start(hoa)
+    await hoa.send("tinh dau")
+    in_stock = await hoa.next_message()
+    assert "⛔" not in in_stock.text
+    await hoa.send("suoi ngoc")
+    results = await hoa.next_message()
+    labels = [label for row in hoa.buttons(results) for label in row]
+    sold_out = next(label for label in labels if "Bộ ấm chén men Suối Ngọc" in label)
+    assert sold_out.startswith("⛔ ")
+    assert results.text.endswith("⛔ = tạm hết hàng")
+    await hoa.press(sold_out)
+    card = await hoa.next_message()
+    assert card.text.endswith("⛔ Tạm hết hàng. Mời bạn quay lại sau.")
+    assert "🛒 Thêm 1 vào giỏ" not in [label for row in hoa.buttons(card) for label in row]

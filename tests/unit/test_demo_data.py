@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from catalog.demo.data import CATEGORIES, PRODUCERS, PRODUCTS, DemoProduct
-from catalog.demo.images import render_product_image
+from catalog.demo.images import kind_of, render_product_image
 
 SKU_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
 PRODUCER_CODE_RE = re.compile(r"^[A-Z0-9]{2,12}$")
@@ -178,3 +178,44 @@ def test_render_differs_between_products() -> None:
 def test_render_rejects_silly_sizes() -> None:
     with pytest.raises(ValueError, match="size"):
         render_product_image(PRODUCTS[0], size=0)
+
+
+@pytest.mark.parametrize(
+    ("sku", "kind"),
+    [
+        ("QUANGVINH-SEN-AC", "tea_set"),
+        ("TANTHINH-SN-AC", "jade_tea_set"),
+        ("QUANGVINH-SEN-BD22", "dinnerware"),
+        ("QUANGVINH-SEN-LO30", "vase"),
+        ("TANTHINH-SN-CHUM45", "jar"),
+        ("VUNART-KHAN", "scarf"),
+        ("MYDUC-CHAN-1820", "quilt"),
+        ("VUNART-AO", "tshirt"),
+        ("VUNART-TOTE", "bag"),
+        ("TAMHUNG-NEP-2KG", "rice_bag"),
+        ("TAMHUNG-BOTGAO-500", "flour_bag"),
+        ("HOANGLONG-GIO-500", "pork_roll"),
+        ("HOANGLONG-XX-500", "sausages"),
+        ("BABE-NGHE-500", "powder_jar"),
+        ("BABE-SA-10", "oil_bottle"),
+        ("THANGLONG-SADU-20", "tea_bags"),
+    ],
+)
+def test_the_picture_shows_the_kind_of_product(sku: str, kind: str) -> None:
+    product = next(p for p in PRODUCTS if p.sku == sku)
+    assert kind_of(product) == kind
+
+
+def test_every_kind_of_product_has_a_picture_of_its_own() -> None:
+    kinds = {kind_of(p): p for p in PRODUCTS}
+    # Far more kinds than the five categories, and each kind is drawn differently.
+    assert len(kinds) >= 20
+    assert all(kinds)
+    pictures = {render_product_image(p, size=96) for p in kinds.values()}
+    assert len(pictures) == len(kinds)
+
+
+def test_a_product_of_an_unknown_kind_gets_its_categorys_picture() -> None:
+    odd = dataclasses.replace(PRODUCTS[0], name_en="Something new", category="textiles")
+    assert kind_of(odd) == "scarf"
+    assert render_product_image(odd, size=96)[:3] == b"\xff\xd8\xff"

@@ -9,6 +9,19 @@ let seq = 0;
 let source = null;
 let retryTimer = null;
 let language = "vi";
+let activeTab = "customer";
+const PHONE = window.matchMedia("(max-width: 760px)");
+// Every time on the page is the shop's: Vietnam time, whatever the machine's clock says.
+const SHOP_ZONE = "Asia/Ho_Chi_Minh";
+const CLOCK = new Intl.DateTimeFormat("en-GB", {
+  timeZone: SHOP_ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+const FULL_DATE = new Intl.DateTimeFormat("en-GB", {
+  timeZone: SHOP_ZONE, day: "2-digit", month: "2-digit", year: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+// Closer than this to the bottom counts as reading the newest messages.
+const FOLLOW_SLACK = 48;
 
 // ------------------------------------------------------------------ small helpers
 
@@ -25,8 +38,11 @@ function fullName(user) {
 }
 
 function clock(seconds) {
-  const d = new Date(seconds * 1000);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return CLOCK.format(new Date(seconds * 1000));
+}
+
+function fullDate(seconds) {
+  return `${FULL_DATE.format(new Date(seconds * 1000)).replace(",", "")} — giờ Việt Nam · Vietnam time (UTC+7)`;
 }
 
 function safeUrl(url) {
@@ -139,6 +155,10 @@ class Pane {
     this.kbToggle = root.querySelector(".kb-toggle");
     this.input = root.querySelector(".composer .text");
     this.toast = root.querySelector(".toast");
+    this.marker = root.querySelector(".new-marker");
+    this.following = true;
+    this.unread = 0;
+    this.tab = document.querySelector(`.tabs button[data-tab="${role}"]`);
     this.alertBox = root.querySelector(".alert-backdrop");
     this.nodes = new Map();
     this.keyboardHidden = false;
@@ -155,6 +175,52 @@ class Pane {
       this.keyboard.hidden = this.keyboardHidden || !this.keyboard.childElementCount;
     });
     root.querySelector(".alert-ok").addEventListener("click", () => { this.alertBox.hidden = true; });
+    // Follow the conversation unless the person scrolled up to read.
+    this.messages.addEventListener("scroll", () => {
+      this.following = this.atBottom();
+      if (this.following) this.marker.hidden = true;
+    });
+    this.marker.addEventListener("click", () => this.scrollDown());
+    // A reply keyboard that appears or grows shrinks the messages: keep the newest in view.
+    new ResizeObserver(() => { if (this.following) this.scrollDown(); }).observe(this.messages);
+  }
+
+  atBottom() {
+    const m = this.messages;
+    return m.scrollHeight - m.scrollTop - m.clientHeight <= FOLLOW_SLACK;
+  }
+
+  // Something new or changed: show it, or tell a reader who scrolled up that it is there.
+  follow() {
+    if (this.following) {
+      this.scrollDown();
+      return;
+    }
+    // Just above the bottom of the messages, whatever the keyboard below them takes.
+    const below = this.root.clientHeight - this.messages.offsetTop - this.messages.clientHeight;
+    this.marker.style.bottom = `${below + 10}px`;
+    this.marker.hidden = false;
+  }
+
+  countUnread() {
+    if (!PHONE.matches || activeTab === this.role) return;
+    this.unread += 1;
+    this.showUnread();
+  }
+
+  clearUnread() {
+    this.unread = 0;
+    this.showUnread();
+  }
+
+  showUnread() {
+    if (!this.tab) return;
+    const badge = this.tab.querySelector(".unread");
+    badge.textContent = this.unread > 99 ? "99+" : String(this.unread);
+    badge.hidden = this.unread === 0;
+    this.tab.setAttribute("aria-label", this.unread
+      ? `${this.tab.dataset.label} — ${this.unread} tin mới · new`
+      : this.tab.dataset.label);
   }
 
   setInfo(info, bot) {
@@ -170,8 +236,13 @@ class Pane {
       ? `nhóm · group — bạn là · you are ${me}`
       : `bot — bạn là · you are ${me}${lang}`;
     if (!this.actionTimer) this.subtitle.textContent = this.baseSubtitle;
-    this.renderKeyboard(info.reply_keyboard);
+    const keyboard = JSON.stringify(info.reply_keyboard || null);
+    if (keyboard !== this.keyboardJson) {
+      this.keyboardJson = keyboard;
+      this.renderKeyboard(info.reply_keyboard);
+    }
     this.startBar.hidden = isGroup || this.userMessages > 0;
+    if (this.following) this.scrollDown();
   }
 
   renderKeyboard(markup) {
@@ -214,6 +285,8 @@ class Pane {
 
   scrollDown() {
     this.messages.scrollTop = this.messages.scrollHeight;
+    this.following = true;
+    this.marker.hidden = true;
   }
 
   showToast(text) {
@@ -241,7 +314,7 @@ class Pane {
       img.src = `/api/files/${encodeURIComponent(msg.photo_file_id)}`;
       img.alt = "ảnh · photo";
       img.loading = "lazy";
-      img.addEventListener("load", () => this.scrollDown(), { once: true });
+      img.addEventListener("load", () => { if (this.following) this.scrollDown(); }, { once: true });
       img.addEventListener("click", () => window.open(img.src, "_blank", "noopener"));
       bubble.append(img);
     }
@@ -263,7 +336,9 @@ class Pane {
       renderText(body, msg.text, msg.entities);
       bubble.append(body);
     }
-    const meta = el("div", "meta", `${msg.version > 0 ? "đã sửa · edited  " : ""}${clock(msg.date)}`);
+    const edited = msg.version > 0 ? "đã sửa · edited  " : "";
+    const meta = el("div", "meta", `${edited}${clock(msg.date)}`);
+    meta.title = fullDate(msg.date);
     bubble.append(meta);
     const rows = (msg.reply_markup && msg.reply_markup.inline_keyboard) || [];
     if (rows.length) {
@@ -306,6 +381,7 @@ class Pane {
         this.nodes.set(msg.message_id, node);
         this.messages.append(node);
         if (msg.from_bot) this.clearAction();
+        if (live) this.countUnread();
         break;
       }
       case "edited": {
@@ -313,8 +389,12 @@ class Pane {
         const node = this.messageNode(msg);
         this.nodes.set(msg.message_id, node);
         if (old) old.replaceWith(node); else this.messages.append(node);
-        if (live) node.classList.add("flash");
-        return;  // an edit in place keeps the scroll position
+        if (live) {
+          node.classList.add("flash");
+          this.countUnread();
+        }
+        this.follow();
+        return;
       }
       case "deleted": {
         const old = this.nodes.get(msg.message_id);
@@ -349,7 +429,7 @@ class Pane {
       default:
         return;
     }
-    this.scrollDown();
+    this.follow();
   }
 
   showAction(action) {
@@ -434,6 +514,11 @@ function connect(bot) {
 }
 
 function selectTab(role) {
+  activeTab = role;
+  if (panes[role]) {
+    panes[role].clearUnread();
+    panes[role].scrollDown();
+  }
   document.querySelectorAll(".tabs button").forEach((button) => {
     button.setAttribute("aria-selected", String(button.dataset.tab === role));
   });
