@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.models import OutboxMessage
+
+if TYPE_CHECKING:
+    from catalog.uow import UnitOfWork
 
 
 class OutboxKind:
@@ -45,6 +50,17 @@ class OutboxSignal:
 
 def to_producer(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
     session.add(OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+
+
+async def alert_producers(uow: UnitOfWork, orders: Iterable[tuple[int, int]]) -> None:
+    """An order alert for each new (order id, producer id), in one statement."""
+    rows = [
+        {"kind": OutboxKind.order_alert, "producer_id": producer, "payload": {"order_id": order}}
+        for order, producer in orders
+    ]
+    if rows:
+        await uow.session.execute(insert(OutboxMessage), rows)
+        uow.outbox_written()
 
 
 def to_user(session: AsyncSession, kind: str, user_id: int, **payload: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -33,6 +33,8 @@ from catalog.models import (
     Product,
     ProductChange,
     User,
+    format_order_number,
+    utcnow,
 )
 from catalog.outbox import OutboxKind
 from catalog.services.cart import fingerprint, load_cart
@@ -229,84 +231,141 @@ async def _place_order(
         await uow.session.flush()
 
         shortages: list[Shortage] = []
+        # Stock and price after each line's conditional UPDATE, which also locks the product.
+        after: dict[int, tuple[int, int]] = {}
         for line in cart.lines:
-            taken = await uow.session.execute(
-                update(Product)
-                .where(
-                    Product.id == line.product_id,
-                    Product.active.is_(True),
-                    Product.stock >= line.quantity,
+            taken = (
+                await uow.session.execute(
+                    update(Product)
+                    .where(
+                        Product.id == line.product_id,
+                        Product.active.is_(True),
+                        Product.stock >= line.quantity,
+                    )
+                    .values(stock=Product.stock - line.quantity)
+                    .returning(Product.stock, Product.price)
                 )
-                .values(stock=Product.stock - line.quantity)
-            )
-            if taken.rowcount != 1:  # type: ignore[attr-defined]
+            ).first()
+            if taken is None:
                 product = await uow.session.get(Product, line.product_id)
                 available = product.stock if product is not None and product.active else 0
                 shortages.append(
                     Shortage(line.product_id, line.name_vi, line.name_en, line.quantity, available)
                 )
+            else:
+                after[line.product_id] = (taken.stock, taken.price)
         if shortages:
             raise ItemsUnavailable(shortages)
 
-        # Prices as they are now, read inside the transaction that sells.
-        rows = await uow.session.execute(
-            select(Product.id, Product.price).where(
-                Product.id.in_([line.product_id for line in cart.lines])
-            )
-        )
-        prices = {product_id: price for product_id, price in rows}
-        # The products are locked by the stock UPDATEs: what is compared here is what sells.
+        # Prices as they are now, read by the transaction that sells: what is compared here
+        # is what is charged.
+        prices = {product_id: price for product_id, (_stock, price) in after.items()}
         sold = fingerprint(
             (ln.product_id, ln.quantity, prices[ln.product_id]) for ln in cart.lines
         )
         if reviewed is not None and sold != reviewed:
             raise CartChanged
-        placed_orders: list[Order] = []
+        producers = {
+            producer.id: producer
+            for producer in await uow.session.scalars(
+                select(Producer).where(Producer.id.in_([g.producer_id for g in cart.groups]))
+            )
+        }
+        # A statement per order (its number is its id), then one per table for all the rest.
+        now = utcnow()
+        views: list[OrderView] = []
         for group in cart.groups:
-            order = Order(
-                checkout_id=checkout.id,
-                user_id=user_id,
-                producer_id=group.producer_id,
-                status=OrderStatus.new,
-                payment_method=payment,
-                locale=locale,
-                recipient_name=details.recipient_name,
-                phone=details.phone,
-                address_province=details.province,
-                address_ward=details.ward,
-                address_street=details.street,
-                note=details.note,
-                total=sum(prices[line.product_id] * line.quantity for line in group.lines),
-                lines=[
-                    OrderLine(
-                        product_id=line.product_id,
-                        sku=line.sku,
-                        name_vi=line.name_vi,
-                        name_en=line.name_en,
-                        unit_vi=line.unit_vi,
-                        unit_en=line.unit_en,
-                        unit_price=prices[line.product_id],
-                        quantity=line.quantity,
-                    )
-                    for line in group.lines
-                ],
-                history=[OrderStatusChange(old_status=None, new_status=OrderStatus.new)],
+            producer = producers[group.producer_id]
+            total = sum(prices[line.product_id] * line.quantity for line in group.lines)
+            order_id = await uow.session.scalar(
+                insert(Order)
+                .values(
+                    checkout_id=checkout.id,
+                    user_id=user_id,
+                    producer_id=group.producer_id,
+                    status=OrderStatus.new,
+                    payment_method=payment,
+                    locale=locale,
+                    recipient_name=details.recipient_name,
+                    phone=details.phone,
+                    address_province=details.province,
+                    address_ward=details.ward,
+                    address_street=details.street,
+                    note=details.note,
+                    total=total,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(Order.id)
             )
-            uow.session.add(order)
-            await uow.session.flush()
-            placed_orders.append(order)
-            outbox.to_producer(
-                uow.session, OutboxKind.order_alert, group.producer_id, order_id=order.id
+            assert order_id is not None
+            views.append(
+                OrderView(
+                    id=order_id,
+                    number=format_order_number(order_id),
+                    checkout_id=checkout.id,
+                    user_id=user_id,
+                    producer_id=producer.id,
+                    producer_name_vi=producer.name_vi,
+                    producer_name_en=producer.name_en,
+                    status=OrderStatus.new,
+                    payment_method=payment,
+                    details=details,
+                    total=total,
+                    created_at=now,
+                    lines=tuple(
+                        OrderLineView(
+                            sku=line.sku,
+                            name_vi=line.name_vi,
+                            name_en=line.name_en,
+                            unit_vi=line.unit_vi,
+                            unit_en=line.unit_en,
+                            unit_price=prices[line.product_id],
+                            quantity=line.quantity,
+                        )
+                        for line in group.lines
+                    ),
+                    bank_bin=producer.bank_bin,
+                    bank_account=producer.bank_account,
+                    bank_account_name=producer.bank_account_name,
+                    locale=locale,
+                )
             )
-            uow.outbox_written()
-
-        await _audit_stock(
+        placed = list(zip(views, cart.groups, strict=True))
+        await uow.session.execute(
+            insert(OrderLine),
+            [
+                {
+                    "order_id": view.id,
+                    "product_id": line.product_id,
+                    "sku": line.sku,
+                    "name_vi": line.name_vi,
+                    "name_en": line.name_en,
+                    "unit_vi": line.unit_vi,
+                    "unit_en": line.unit_en,
+                    "unit_price": prices[line.product_id],
+                    "quantity": line.quantity,
+                }
+                for view, group in placed
+                for line in group.lines
+            ],
+        )
+        await uow.session.execute(
+            insert(OrderStatusChange),
+            [
+                {"order_id": view.id, "old_status": None, "new_status": OrderStatus.new}
+                for view in views
+            ],
+        )
+        await outbox.alert_producers(uow, [(view.id, view.producer_id) for view in views])
+        await _audit_moves(
             uow,
             [
-                (line.product_id, -line.quantity, order.number)
-                for order in placed_orders
-                for line in order.lines
+                (line.product_id, -line.quantity, view.number)
+                for view, group in placed
+                for line in group.lines
             ],
+            {product_id: stock for product_id, (stock, _price) in after.items()},
             user_id,
             ChangeReason.order,
         )
@@ -324,9 +383,8 @@ async def _place_order(
             )
         )
         uow.products_changed(line.product_id for line in cart.lines)
-        orders = await _checkout_orders(uow, checkout.id)
         await uow.commit()
-        return PlacedCheckout(checkout.id, orders, created=True)
+        return PlacedCheckout(checkout.id, tuple(views), created=True)
 
 
 async def _audit_stock(
@@ -347,21 +405,35 @@ async def _audit_stock(
             )
         ).all()
     )
+    await _audit_moves(uow, moves, stocks, actor_id, reason)
+
+
+async def _audit_moves(
+    uow: UnitOfWork,
+    moves: list[tuple[int, int, str]],
+    stocks: dict[int, int],
+    actor_id: int | None,
+    reason: ChangeReason,
+) -> None:
+    """The audit rows, from each product's stock as it is now in this transaction."""
+    stocks = dict(stocks)
+    rows = []
     # Several lines of one product: walk back from the stock as it is now.
     for product_id, change, reference in moves:
         new = stocks[product_id]
         stocks[product_id] = new - change
-        uow.session.add(
-            ProductChange(
-                product_id=product_id,
-                actor_id=actor_id,
-                field="stock",
-                old_value=str(new - change),
-                new_value=str(new),
-                reason=reason,
-                reference=reference,
-            )
+        rows.append(
+            {
+                "product_id": product_id,
+                "actor_id": actor_id,
+                "field": "stock",
+                "old_value": str(new - change),
+                "new_value": str(new),
+                "reason": reason,
+                "reference": reference,
+            }
         )
+    await uow.session.execute(insert(ProductChange), rows)
 
 
 async def return_stock(uow: UnitOfWork, order: Order, actor_id: int | None) -> None:

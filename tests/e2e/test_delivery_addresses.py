@@ -63,7 +63,7 @@ async def review_after_street(person: Person, street: str, language: str) -> Cha
     await person.send(street)
     await person.wait_for(lambda m: note in m.text)
     await person.press(no_note)
-    await person.next_message()
+    await person.wait_for(lambda m: m.inline_button(cash) is not None)
     await person.press(cash)
     return await person.wait_for(lambda m: heading in m.text)
 
