@@ -8,8 +8,9 @@
 An open loop: each customer's arrival time is drawn within ``--arrivals`` seconds, and each
 pauses 0.3–2 s between taps, like a person reading the screen. Each goes /start → catalog →
 a category → a product card → add to cart → cart → the whole checkout → confirm. The bot
-runs as its own process (``ocop-bot run``, the production command) against the emulator
-with Telegram's flood limits on; the emulator, the customers and the measuring run here.
+runs as its own process (``ocop-bot run``, the production command) against the emulator;
+the emulator, the customers and the measuring run here. With ``--telegram-limits on`` the
+emulator enforces Telegram's flood limits and the bot paces itself to them.
 Then the same customers' updates, with the same timing, go to a trivial aiogram bot (also
 its own process): the floor. bench/README.md explains the figures.
 """
@@ -39,7 +40,9 @@ log = logging.getLogger("bench.rush")
 async def run_shop(
     args: argparse.Namespace, root: Path, database: Database, emulator: Emulator
 ) -> tuple[list[Rusher], dict[str, Any]]:
-    bot = BotProcess(root, emulator, TOKEN, database, command="shop")
+    bot = BotProcess(
+        root, emulator, TOKEN, database, command="shop", paced=args.telegram_limits == "on"
+    )
     await bot.start()
     try:
         loop = asyncio.get_running_loop()
@@ -85,7 +88,8 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         root = Path(tmp)
         async with postgres_database(args.db, root) as database:
             await database.prepare(args.catalog_size)
-            emulator = Emulator(flood=FloodLimits())
+            limits = FloodLimits() if args.telegram_limits == "on" else FloodLimits.off()
+            emulator = Emulator(flood=limits)
             emulator.add_bot(TOKEN)
             await emulator.start("127.0.0.1")
             try:
@@ -119,6 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--arrivals", type=float, default=10.0, help="seconds over which they arrive (10)"
     )
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--telegram-limits",
+        choices=("off", "on"),
+        default="off",
+        help="off (default): the emulator takes every message at once and the bot is told so, "
+        "which measures the bot itself; on: Telegram's flood limits in the emulator and the "
+        "bot's own pacing to them (about 30 messages/s for the whole bot)",
+    )
     parser.add_argument("--catalog-size", type=int, default=0, metavar="N")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")

@@ -107,7 +107,8 @@ def render(report: dict[str, Any]) -> str:
     settings = report["settings"]
     lines = [
         f"OCOP shop bot rush — {settings['customers']} customers arriving within "
-        f"{settings['arrivals']:g} s, {settings['db']}, catalog size "
+        f"{settings['arrivals']:g} s, {settings['db']}, Telegram's limits "
+        f"{settings['telegram_limits']}, catalog size "
         f"{settings['catalog_size'] or 'demo'}, {report['machine']['cpus']} CPUs, "
         f"{report['date']}",
         "",

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from bench.run import UNPACED
 from bench.synthetic import add_synthetic_products
 from bot.emulator import Emulator
 from catalog import migrate
@@ -86,10 +87,18 @@ class BotProcess:
     """The shop (``ocop-bot run``) or the trivial bot, as a process of its own."""
 
     def __init__(
-        self, root: Path, emulator: Emulator, token: str, database: Database, *, command: str
+        self,
+        root: Path,
+        emulator: Emulator,
+        token: str,
+        database: Database,
+        *,
+        command: str,
+        paced: bool = True,
     ) -> None:
         self.root, self.emulator, self.token, self.database = root, emulator, token, database
         self.command = command
+        self.paced = paced
         self.log = root / f"{command}.log"
         self.process: asyncio.subprocess.Process | None = None
 
@@ -99,7 +108,8 @@ class BotProcess:
     async def start(self) -> None:
         config = self.root / "bot.toml"
         config.write_text(
-            f'[shop]\nmedia_dir = "{self.database.media}"\n[telegram]\npolling_timeout = 10\n',
+            f'[shop]\nmedia_dir = "{self.database.media}"\n[telegram]\npolling_timeout = 10\n'
+            + ("" if self.paced else UNPACED),
             encoding="utf-8",
         )
         if self.command == "shop":

@@ -35,7 +35,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import CallbackQuery, InaccessibleMessage, TelegramObject, Update
 
-from bot.sending import SendingBudget, SendingBudgetMiddleware
+from bot.sending import KeepResponseTypes, SendingBudget, SendingBudgetMiddleware
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -215,6 +215,7 @@ class ShopDispatcher(Dispatcher):
         for middleware in others:
             session.unregister(middleware)
         for middleware in (
+            KeepResponseTypes(),
             AnswerOnceMiddleware(self.presses),
             *others,
             SendingBudgetMiddleware(self.budget),

@@ -145,6 +145,8 @@ class Units:
             for _ward, district, _province, _targets in data["legacy"]
         }
         self._indexes: dict[str, _ProvinceIndex] = {}
+        # A rush picks the same province in many threads at once: one builds, the rest wait.
+        self._building = threading.Lock()
 
     def _add(self, entry: _Entry, keys: set[str]) -> None:
         for key in keys:
@@ -162,17 +164,25 @@ class Units:
         """Build a province's index now rather than on its first query (~0.1 s each)."""
         self._index(province)
 
+    def is_indexed(self, province: str) -> bool:
+        return province in self._indexes
+
     def _index(self, province: str) -> _ProvinceIndex:
         # Built on first use per province: a shop mostly sees a handful of provinces.
         index = self._indexes.get(province)
-        if index is None:
-            index = _ProvinceIndex()
-            for key, entry in self._entries.get(province, ()):
-                index.exact[key].append(entry)
-            for key in index.exact:
-                for variant in _deletions(key, _max_typos(key)):
-                    index.deletions[variant].add(key)
-            self._indexes[province] = index
+        if index is not None:
+            return index
+        with self._building:
+            return self._indexes.get(province) or self._build(province)
+
+    def _build(self, province: str) -> _ProvinceIndex:
+        index = _ProvinceIndex()
+        for key, entry in self._entries.get(province, ()):
+            index.exact[key].append(entry)
+        for key in index.exact:
+            for variant in _deletions(key, _max_typos(key)):
+                index.deletions[variant].add(key)
+        self._indexes[province] = index
         return index
 
     def match(self, province: str, text: str, *, limit: int = MAX_CHOICES) -> WardMatch:
@@ -272,6 +282,11 @@ class Units:
 
 _loaded: Units | None = None
 _loading = threading.Lock()
+
+
+def loaded_units() -> Units | None:
+    """The units data if this process has loaded it already (never loads it)."""
+    return _loaded
 
 
 def units() -> Units:

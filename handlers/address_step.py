@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog.addresses import format_address
-from catalog.units import WardChoice, WardMatch, short_name, units
+from catalog.units import WardChoice, WardMatch, loaded_units, short_name, units
 from handlers.callbacks import WardAction, WardCb
 from handlers.format import esc, shorten
 from handlers.states import Checkout
@@ -95,6 +95,9 @@ def offer_text(match: WardMatch, typed: str, province: str) -> str:
 def prepare(province: str) -> None:
     """Load the units and index the province in a thread while the customer types the ward:
     the first time costs ~0.5 s (once per process), a province ~0.1-0.4 s (once)."""
+    table = loaded_units()
+    if table is not None and table.is_indexed(province):
+        return  # the usual case after the first customers: nothing to do
     asyncio.get_running_loop().run_in_executor(None, lambda: units().prepare(province))
 
 
