@@ -40,6 +40,7 @@ from catalog.errors import EmptyCart, ItemsUnavailable, NotAllowed
 from catalog.models import PaymentMethod
 from catalog.phone import InvalidPhone, PhoneProblem, format_phone_display, normalize_phone
 from catalog.services import cart as cart_service
+from catalog.services import links as link_service
 from catalog.services import orders as order_service
 from catalog.services.cart import CartView
 from catalog.services.orders import DeliveryDetails, OrderView, PlacedCheckout
@@ -589,6 +590,7 @@ async def _confirm(
             payment=PaymentMethod(data["payment"]),
             idempotency_key=key,
             locale=language(),
+            source=await link_service.order_source(uow, user_id=user_id),
         )
     except ItemsUnavailable as err:
         await query.answer()

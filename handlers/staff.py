@@ -31,6 +31,7 @@ from catalog.services.inventory import (
 from catalog.services.orders import OrderPage
 from catalog.services.producers import ProducerNotFound
 from catalog.uow import UnitOfWork
+from handlers import deeplinks
 from handlers.access import actor_of
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
 from handlers.format import VIETNAM, esc, language, money, status_label, when
@@ -285,6 +286,7 @@ async def cmd_stats(
         if row.best_sellers:
             best = ", ".join(f"{esc(b.name(lang))} × {b.units}" for b in row.best_sellers)
             lines.append(_("Best sellers: {list}").format(list=best))
+    lines += await deeplinks.source_lines(uow, actor, since)
     await message.answer("\n".join(lines))
 
 
@@ -390,6 +392,8 @@ async def cmd_admin(message: Message, uow: UnitOfWork, config: Config) -> None:
         _("/stats [today|week|month] — orders, revenue, best sellers"),
         _("/history SKU — every change to a product"),
         _("/export — the catalog as a spreadsheet; send a .csv or .xlsx file to import one"),
+        _("/qr SKU — a product's QR code with its name and price (PNG, SVG)"),
+        _("/poster [PRODUCER_CODE] — a producer's A4 poster with every product's code (PDF)"),
     ]
     if actor.is_admin:
         lines += [

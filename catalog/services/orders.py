@@ -184,15 +184,17 @@ async def place_order(
     payment: PaymentMethod,
     idempotency_key: str,
     locale: str = "vi",
+    source: str | None = None,
 ) -> PlacedCheckout:
     """Turn the cart into one order per producer, or change nothing at all.
 
     Prices and stock are read again here; each product's stock is taken with one conditional
     UPDATE, so concurrent checkouts can never sell more than there is. The key makes a
-    repeated confirmation return the orders it already placed.
+    repeated confirmation return the orders it already placed. ``source``: the kind of deep
+    link the customer came through (``catalog.services.links.order_source``).
     """
     try:
-        return await _place_order(uow, user_id, details, payment, idempotency_key, locale)
+        return await _place_order(uow, user_id, details, payment, idempotency_key, locale, source)
     except IntegrityError:
         # The same key was committed concurrently (a double tap racing itself).
         async with uow:
@@ -209,6 +211,7 @@ async def _place_order(
     payment: PaymentMethod,
     key: str,
     locale: str,
+    source: str | None = None,
 ) -> PlacedCheckout:
     async with uow:
         existing = await _existing_checkout(uow, user_id, key)
@@ -257,6 +260,7 @@ async def _place_order(
                 status=OrderStatus.new,
                 payment_method=payment,
                 locale=locale,
+                source=source,
                 recipient_name=details.recipient_name,
                 phone=details.phone,
                 address_province=details.province,
