@@ -119,10 +119,10 @@ async def cmd_poster(
     pdf, count = await asyncio.to_thread(producer_poster, snapshot, producer, username, lang, _)
     pages = max(1, -(-count // PER_PAGE))
     caption = ngettext(
-        "Poster of {name}: {count} product, {pages} A4 page(s). Print it for a stall, a shop "
-        "or a fair; each code opens its product in the shop.",
-        "Poster of {name}: {count} products, {pages} A4 page(s). Print it for a stall, a shop "
-        "or a fair; each code opens its product in the shop.",
+        "Poster of {name}: {count} product, {pages} × A4. Print it for a stall, a shop or "
+        "a fair: each code opens its product in the shop.",
+        "Poster of {name}: {count} products, {pages} × A4. Print it for a stall, a shop or "
+        "a fair: each code opens its product in the shop.",
         count,
     ).format(name=esc(producer.name(lang)), count=count, pages=pages)
     await message.answer_document(
