@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from catalog.printing import BOLD_FONT, REGULAR_FONT
 from catalog.printing.qr import QUIET_ZONE, dark_runs, ellipsis, qr_matrix, wrap
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # fpdf2 subsets the fonts through fontTools, which logs every step at INFO.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -135,6 +137,9 @@ def _item(pdf: FPDF, item: PosterItem, x: float, y: float, width: float) -> None
 
 def render_poster(poster: Poster) -> bytes:
     """The poster as a PDF document: A4 pages of 12 products each, Vietnamese text embedded."""
+    # Imported here: the bot starts faster, and only a poster needs the PDF library.
+    from fpdf import FPDF  # noqa: PLC0415
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)

@@ -160,9 +160,11 @@ async def test_inline_mode_lists_products_and_a_shared_result_opens_the_card(
 
     # Chosen in one's own chat with the bot, it is not taken for a search.
     await chi.inline_query("tinh dau sa")
-    await chi.choose_result("Tinh dầu sả chanh")
+    own = await chi.choose_result("Tinh dầu sả chanh")
     await chi.send("/help")
     assert (await chi.next_message()).text.startswith("Cách mua hàng")
+    after = [m for m in chi.bot_messages() if m.message_id > own.message_id]
+    assert [m.text.split("\n")[0] for m in after] == ["Cách mua hàng"], chi.transcript()
 
 
 async def test_an_order_after_a_poster_scan_counts_under_posters_in_stats(
@@ -230,6 +232,28 @@ async def test_printing_is_for_staff_and_explains_mistakes(
     for command in (f"/qr {OIL}", "/poster BABE"):
         await customer.send(command)
         assert (await customer.next_message()).text == "Thao tác này không được phép."
+    # A producer's manager prints their own producer's material, and only that.
+    manager = emulator.person("Quản lý Bà Bé", language_code="en")
+    await manager.send("/start")
+    await manager.next_message()
+    await admin.send(f"/managers add {manager.id} BABE")
+    await admin.next_message()
+    await manager.send("/poster")
+    poster = await document(manager)
+    assert poster.document is not None
+    assert poster.document.file_name == "poster-BABE.pdf"
+    assert poster.text.startswith("Poster of Ba Be Turmeric Starch Workshop: 6 products, 1 × A4")
+    for command in ("/poster QUANGVINH", "/qr QUANGVINH-SEN-AC", "/qr QUANGVINH"):
+        await manager.send(command)
+        assert (await manager.next_message()).text == "That is not allowed."
+    await manager.send("/qr BABE")
+    label = await document(manager)
+    assert label.document is not None
+    assert scan(Image.open(io.BytesIO(label.document.data))) == [
+        producer_link("BABE", LinkSource.producer).url(BOT)
+    ]
+    await document(manager)  # its SVG
+
     for command, answer in (
         ("/qr", "Usage: /qr SKU | /qr PRODUCER_CODE"),
         ("/qr NOPE-1", "No product or producer has the code NOPE-1."),
