@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('producer_id', sa.Integer(), nullable=False),
     sa.Column('product_id', sa.Integer(), nullable=True),
-    sa.Column('first_contact', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('first_contact', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_link_visits_producer_id_producers')),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_link_visits_product_id_products')),
