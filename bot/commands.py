@@ -71,6 +71,14 @@ TOOLS: tuple[Tool, ...] = (
         (("export", N_("The catalog as a spreadsheet")),),
     ),
     Tool(
+        N_("/qr SKU — a product's QR code with its name and price (PNG, SVG)"),
+        (("qr", N_("A product's QR code")),),
+    ),
+    Tool(
+        N_("/poster [PRODUCER_CODE] — a producer's A4 poster with every product's code (PDF)"),
+        (("poster", N_("A producer's poster")),),
+    ),
+    Tool(
         N_("/linkgroup — link a producer's Telegram group"),
         (("linkgroup", N_("Link a producer's group")),),
         frozenset({Role.admin}),

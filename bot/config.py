@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from catalog.links import USERNAME_PATTERN
+
 DEFAULT_CONFIG_PATH = Path("bot.toml")
 PUBLIC_API_BASE = "https://api.telegram.org"
 TOKEN_PATTERN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
@@ -36,6 +38,15 @@ class TelegramSettings(_Section):
     api_base: str = PUBLIC_API_BASE
     admin_ids: tuple[int, ...] = ()
     polling_timeout: int = Field(default=30, ge=1, le=50)
+    bot_username: str = ""
+
+    @field_validator("bot_username")
+    @classmethod
+    def _check_bot_username(cls, value: str) -> str:
+        value = value.strip().removeprefix("@")
+        if value and not USERNAME_PATTERN.fullmatch(value):
+            raise ValueError("a Telegram username: 5-32 letters, digits or _, like ocop_shop_bot")
+        return value
 
     @field_validator("token")
     @classmethod

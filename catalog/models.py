@@ -189,6 +189,8 @@ class User(Base):
     address_province: Mapped[str | None] = mapped_column(String(100))
     address_ward: Mapped[str | None] = mapped_column(String(100))
     address_street: Mapped[str | None] = mapped_column(String(300))
+    # The kind of deep link that brought the user on first contact (catalog.links.LinkSource).
+    source: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -261,6 +263,8 @@ class Order(Base):
     # The producer group's message about this order, edited as its status changes.
     alert_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     alert_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The kind of deep link the customer came through before ordering; None: no link.
+    source: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -396,6 +400,22 @@ class ProducerManager(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LinkVisit(Base):
+    """A deep link opened (a QR code scanned, a shared link tapped): who, what, from where."""
+
+    __tablename__ = "link_visits"
+    __table_args__ = (Index("ix_link_visits_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    # True when this link brought the user to the shop for the first time.
+    first_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ConversationState(Base):
     """Where each user is in a conversation (aiogram FSM), kept across restarts."""
 
@@ -416,6 +436,7 @@ __all__ = [
     "Checkout",
     "ConversationState",
     "GroupLinkCode",
+    "LinkVisit",
     "Order",
     "OrderLine",
     "OrderStatus",

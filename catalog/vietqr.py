@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 
-import qrcode
-import qrcode.constants
-from qrcode.image.pil import PilImage
+from catalog.printing.qr import qr_png
 
 NAPAS_GUID = "A000000727"
 SERVICE_TO_ACCOUNT = "QRIBFTTA"
@@ -104,17 +101,7 @@ def parse_payload(payload: str) -> dict[str, str]:
 
 def render_qr_png(payload: str, *, box_size: int = 8) -> bytes:
     """The payload as a PNG QR code (error correction M, the standard 4-module quiet zone)."""
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        box_size=box_size,
-        border=4,
-        image_factory=PilImage,
-    )
-    code.add_data(payload)
-    code.make(fit=True)
-    stream = io.BytesIO()
-    code.make_image().save(stream)
-    return stream.getvalue()
+    return qr_png(payload, scale=box_size, error="m")
 
 
 def _tlv(tag: str, value: str) -> str:

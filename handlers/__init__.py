@@ -9,9 +9,12 @@ from handlers import (
     cart,
     catalog,
     checkout,
+    deeplinks,
     fallback,
+    inline,
     language,
     orders,
+    printing,
     producer,
     product_wizard,
     spreadsheets,
@@ -27,6 +30,11 @@ def create_routers() -> list[Router]:
         # conversation steps that take free text.
         # Group chats first: their /orders and /language mean the producer's, not a customer's.
         producer.create_router(),
+        # A /start with a payload (a QR code, a shared link) before the plain /start; its
+        # share button before the catalog's product buttons.
+        deeplinks.create_router(),
+        # Inline queries, and swallowing what people send through them before free text.
+        inline.create_router(),
         start.create_router(),
         language.create_router(),
         catalog.create_router(),
@@ -35,6 +43,7 @@ def create_routers() -> list[Router]:
         staff.create_orders_router(),
         orders.create_router(),
         staff.create_router(),
+        printing.create_router(),
         product_wizard.create_router(),
         spreadsheets.create_router(),
         admin.create_router(),

@@ -46,6 +46,7 @@ class ProductAction(StrEnum):
     more = "m"
     add = "a"
     quantity = "n"
+    share = "f"
 
 
 class ProductCb(CallbackData, prefix="p"):

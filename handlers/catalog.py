@@ -266,6 +266,11 @@ def product_kb(product: ProductView, callback: ProductCb) -> InlineKeyboardMarku
         )
     builder.row(
         InlineKeyboardButton(
+            text=_("📤 Share"), callback_data=cb(ProductAction.share, max(callback.qty, 1))
+        )
+    )
+    builder.row(
+        InlineKeyboardButton(
             text=_("⬅️ Back"),
             callback_data=NavCb(
                 view=callback.back, id=callback.back_id, page=callback.back_page

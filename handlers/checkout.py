@@ -49,6 +49,7 @@ from catalog.phone import (
     normalize_phone,
 )
 from catalog.services import cart as cart_service
+from catalog.services import links as link_service
 from catalog.services import orders as order_service
 from catalog.services.orders import DeliveryDetails, OrderView, PlacedCheckout
 from catalog.snapshot import CatalogCache
@@ -613,6 +614,7 @@ async def _confirm(
             idempotency_key=key,
             locale=language(),
             reviewed=data.get("reviewed", ""),
+            source=await link_service.order_source(uow, user_id=user_id),
         )
     except CartChanged:
         await _review_again(query, message, state, uow)

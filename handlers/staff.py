@@ -32,6 +32,7 @@ from catalog.services.inventory import (
 from catalog.services.orders import OrderPage
 from catalog.services.producers import ProducerNotFound
 from catalog.uow import UnitOfWork
+from handlers import deeplinks
 from handlers.access import actor_of
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
 from handlers.format import VIETNAM, esc, language, money, status_label, when
@@ -287,6 +288,7 @@ async def cmd_stats(
         if row.best_sellers:
             best = ", ".join(f"{esc(b.name(lang))} × {b.units}" for b in row.best_sellers)
             lines.append(_("Best sellers: {list}").format(list=best))
+    lines += await deeplinks.source_lines(uow, actor, since)
     await message.answer("\n".join(lines))
 
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
+from bot.emulator.inline import InlineAnswer, InlineQueryRecord
 from bot.emulator.models import CallbackAnswer, CallbackQueryRecord, Chat, ChatMessage, Event, User
 
 if TYPE_CHECKING:
     from bot.emulator.server import Emulator
 
 DEFAULT_TIMEOUT = 5.0
+START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Group:
@@ -71,6 +75,11 @@ class Group:
 ChatRef = Group | Chat | None
 
 
+def _has_bot_buttons(message: ChatMessage) -> bool:
+    """The bot's own messages, and people's messages made from its inline results."""
+    return message.from_bot or message.via_bot is not None
+
+
 class Person:
     """A person using Telegram: by default in their private chat with the bot."""
 
@@ -80,6 +89,7 @@ class Person:
         self.chat = emulator.chat(user.id)
         self._cursor: dict[int, int] = {}
         self._last_query: CallbackQueryRecord | None = None
+        self._last_inline: InlineQueryRecord | None = None
 
     @property
     def id(self) -> int:
@@ -176,7 +186,7 @@ class Person:
         for message in reversed(target.live_messages()):
             if message.message_id < reply_at:
                 break
-            if not message.from_bot:
+            if not _has_bot_buttons(message):
                 continue
             button = message.inline_button(label)
             if button is not None:
@@ -189,7 +199,7 @@ class Person:
                     await self._press_reply(target, button)
                     return
         for message in reversed(target.live_messages()):
-            button = message.inline_button(label) if message.from_bot else None
+            button = message.inline_button(label) if _has_bot_buttons(message) else None
             if button is not None:
                 await self._press_inline(target, message, button)
                 return
@@ -211,7 +221,9 @@ class Person:
         data = button.get("callback_data")
         if data is None:
             if "url" in button:
-                return  # a link button opens a browser; the bot hears nothing
+                # A t.me link to the bot opens its chat inside Telegram; any other, a browser.
+                await self.open_link(str(button["url"]))
+                return
             raise AssertionError(f"the emulator cannot press this kind of button: {button}")
         self.mark_action(chat)
         self._last_query = self.emulator.post_callback_query(chat, self.user, message, str(data))
@@ -228,6 +240,78 @@ class Person:
         if chat.reply_keyboard and chat.reply_keyboard.get("one_time_keyboard"):
             chat.reply_keyboard = None
             chat.reply_keyboard_message_id = None
+
+    async def open_link(self, url: str) -> ChatMessage | None:
+        """Open a link, as tapping it or scanning its QR code does. A ``t.me/<bot>`` link opens
+        the private chat with the bot and sends ``/start`` with its ``start`` parameter
+        (Telegram drops a parameter that breaks its rules: over 64 characters or other than
+        ``A-Z a-z 0-9 _ -``). Other links open a browser: the bot hears nothing (None)."""
+        parts = urlsplit(url)
+        bot_username = self.emulator.bot_user.username or ""
+        if parts.scheme not in ("https", "http") or parts.netloc not in ("t.me", "telegram.me"):
+            return None
+        if parts.path.strip("/").lower() != bot_username.lower():
+            raise AssertionError(f"{url} leads to another bot or user, not @{bot_username}")
+        start = parse_qs(parts.query).get("start", [""])[0]
+        text = f"/start {start}" if START_PARAMETER.fullmatch(start) else "/start"
+        return await self.send(text)
+
+    async def inline_query(
+        self,
+        text: str,
+        chat: ChatRef = None,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
+    ) -> InlineAnswer:
+        """Type ``@bot text`` in a chat (any chat: a group without the bot, too) and wait for
+        the results Telegram would show above the keyboard."""
+        record = self.emulator.inline.post_query(self._chat(chat), self.user, text)
+        return await self._inline_answer(record, timeout)
+
+    async def more_results(
+        self,
+        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
+    ) -> InlineAnswer:
+        """Scroll to the end of the inline results: the client asks for the next offset."""
+        last = self._last_inline
+        if last is None or last.answer is None or not last.answer.next_offset:
+            raise AssertionError("there are no more inline results to scroll to")
+        chat = self.emulator.chat(last.chat_id)
+        record = self.emulator.inline.post_query(
+            chat, self.user, last.query, last.answer.next_offset
+        )
+        return await self._inline_answer(record, timeout)
+
+    async def _inline_answer(self, record: InlineQueryRecord, wait: float) -> InlineAnswer:
+        self._last_inline = record
+        answer = await self.emulator.wait_until(lambda: record.answer, wait)
+        if answer is None:
+            raise AssertionError(
+                f"the bot did not answer the inline query {record.query!r} within {wait}s"
+            )
+        return answer
+
+    async def choose_result(self, title: str, chat: ChatRef = None) -> ChatMessage:
+        """Tap the inline result titled ``title``: it is sent "via @bot" into the chat where the
+        query was typed (or ``chat``)."""
+        record = self._last_inline
+        if record is None or record.answer is None:
+            raise AssertionError("no inline query was answered")
+        target = self._chat(chat) if chat is not None else self.emulator.chat(record.chat_id)
+        self.mark_action(target)
+        message: ChatMessage = self.emulator.inline.choose(
+            record, record.answer.result(title), target
+        )
+        await self._settle()
+        return message
+
+    async def switch_inline(self, label: str, to: ChatRef) -> InlineAnswer:
+        """Tap a "send to a chat" button (``switch_inline_query``): pick the chat ``to``, where
+        the client types ``@bot <its query>``."""
+        for message in reversed(self.chat.live_messages()):
+            button = message.inline_button(label) if message.from_bot else None
+            if button is not None and "switch_inline_query" in button:
+                return await self.inline_query(str(button["switch_inline_query"]), chat=to)
+        raise AssertionError(f"no button {label!r} that sends to a chat\n{self.chat.transcript()}")
 
     def block_bot(self) -> None:
         self.emulator.set_blocked(self.chat, blocked=True)

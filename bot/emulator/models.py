@@ -21,6 +21,8 @@ EventKind = Literal[
     "callback_answer",
     "chat_action",
     "error",  # an API error answered to the bot for this chat
+    "inline_query",  # a person typed "@bot query" in this chat
+    "inline_answer",  # the bot answered it
 ]
 
 
@@ -131,6 +133,8 @@ class ChatMessage:
     location: dict[str, Any] | None = None
     reply_markup: dict[str, Any] | None = None
     reply_to_message_id: int | None = None
+    # A person's message made from the bot's inline result ("via @bot").
+    via_bot: User | None = None
     version: int = 0
     edit_date: int | None = None
     deleted: bool = False
@@ -181,6 +185,7 @@ class ChatMessage:
             "location": self.location,
             "reply_markup": self.reply_markup,
             "reply_to_message_id": self.reply_to_message_id,
+            "via_bot": self.via_bot.to_api() if self.via_bot else None,
             "version": self.version,
             "deleted": self.deleted,
         }
@@ -296,6 +301,10 @@ class Event:
             return f"API error to the bot: {self.method} -> {self.error_code} {self.description}"
         if self.kind == "chat_action":
             return f"bot is {self.text}"
+        if self.kind == "inline_query":
+            return f"{who} typed @bot {self.text!r} (offset {self.data.get('offset')!r})"
+        if self.kind == "inline_answer":
+            return f"bot answered the inline query {self.text!r}: {self.data}"
         return f"{self.kind}: {who} {self.data}"
 
 
@@ -392,3 +401,5 @@ class BotAccount:
     short_descriptions: dict[str, str] = field(default_factory=dict)
     menu_buttons: dict[int | None, dict[str, Any]] = field(default_factory=dict)
     poll_generation: int = 0
+    # Switched on with @BotFather's /setinline; people can type "@bot query" only then.
+    inline_mode: bool = True

@@ -22,6 +22,7 @@ from bot.emulator import commands
 from bot.emulator.driver import Group, Person
 from bot.emulator.flood import FloodControl, FloodLimits
 from bot.emulator.html import Entity, HtmlParseError, ParsedText, parse_html, plain
+from bot.emulator.inline import InlineMode
 from bot.emulator.models import (
     ApiError,
     BotAccount,
@@ -268,6 +269,9 @@ class Emulator:
                 "getFile": self._get_file,
             }.items()
         }
+        # Inline mode: queries people type, answers, results sent "via @bot" (inline.py).
+        self.inline = InlineMode(self)
+        self._methods["answerinlinequery"] = self._answer_inline_query
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -314,6 +318,7 @@ class Emulator:
         self._photo_sets.clear()
         self._files_by_path.clear()
         self._flood = FloodControl(self.flood_limits)
+        self.inline.reset()
         for bot in self.bots.values():
             bot.updates.clear()
         self._notify()
@@ -327,11 +332,14 @@ class Emulator:
         first_name: str = "OCOP Shop",
         *,
         privacy_mode: bool = True,
+        inline_mode: bool = True,
     ) -> User:
         """Register a bot token; the first one registered is the bot people talk to."""
         bot_id = int(token.split(":", 1)[0])
         user = User(id=bot_id, first_name=first_name, username=username, is_bot=True)
-        self.bots[token] = BotAccount(token=token, user=user, privacy_mode=privacy_mode)
+        self.bots[token] = BotAccount(
+            token=token, user=user, privacy_mode=privacy_mode, inline_mode=inline_mode
+        )
         self.users[bot_id] = user
         return user
 
@@ -457,7 +465,10 @@ class Emulator:
             original = chat.messages.get(message.reply_to_message_id)
             if original is not None and not original.deleted:
                 reply = original.to_api(chat.to_api())
-        return message.to_api(chat.to_api(), reply)
+        data = message.to_api(chat.to_api(), reply)
+        if message.via_bot is not None:
+            data["via_bot"] = message.via_bot.to_api()
+        return data
 
     def post_message(
         self,
@@ -548,6 +559,22 @@ class Emulator:
         )
         return query
 
+    def post_via_bot(self, chat: Chat, user: User, **fields: Any) -> ChatMessage:
+        """A person sends a message made from the bot's inline result ("via @bot")."""
+        if chat.is_private and chat.id == user.id:
+            chat.started = True
+        elif not chat.is_private:
+            chat.members.setdefault(user.id, user)
+        message = ChatMessage(
+            message_id=chat.take_message_id(), chat_id=chat.id, sender=user, from_bot=False,
+            date=int(time.time()), via_bot=self.bot.user, **fields,
+        )  # fmt: skip
+        chat.messages[message.message_id] = message
+        self._log(chat, "user_message", message=message.snapshot(), user=user)
+        if self._bot_sees(self.bot, chat, message):
+            self._queue({"message": self.message_api(chat, message)})
+        return message
+
     def set_bot_membership(self, chat: Chat, by: User, status: BotStatus) -> None:
         """A person adds the bot to a group ("member"/"administrator") or removes it."""
         old = chat.bot_status
@@ -628,6 +655,10 @@ class Emulator:
             call.params = await self._read_params(request)
             result = await handler(call)
         except ApiError as err:
+            if request.transport is None:
+                # The client is gone (the long poll of a bot that was stopped or restarted):
+                # the answer reaches nobody, so it is no error the bot met.
+                return self._json(err.to_api(), err.code)
             self.calls.append(ApiCall(method, call.params.loggable(), err))
             self._log(
                 call.chat, "error", method=method, error_code=err.code,
@@ -861,7 +892,7 @@ class Emulator:
         data.update(
             can_join_groups=True,
             can_read_all_group_messages=not call.bot.privacy_mode,
-            supports_inline_queries=False,
+            supports_inline_queries=call.bot.inline_mode,
         )
         return data
 
@@ -1146,6 +1177,12 @@ class Emulator:
             user=query.user, data={"callback_query_id": query_id, "url": query.answer.url},
         )  # fmt: skip
         return True
+
+    async def _answer_inline_query(self, call: _Call) -> Any:
+        record = self.inline.queries.get(call.params.string("inline_query_id") or "")
+        if record is not None:
+            call.chat = self.chats.get(record.chat_id)
+        return self.inline.answer(call.params)
 
     async def _send_chat_action(self, call: _Call) -> Any:
         chat = self._target_chat(call)

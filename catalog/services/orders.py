@@ -188,6 +188,7 @@ async def place_order(
     idempotency_key: str,
     locale: str = "vi",
     reviewed: str | None = None,
+    source: str | None = None,
 ) -> PlacedCheckout:
     """Turn the cart into one order per producer, or change nothing at all.
 
@@ -195,11 +196,12 @@ async def place_order(
     UPDATE, so concurrent checkouts can never sell more than there is. With ``reviewed`` (the
     fingerprint of the cart the customer confirmed), a cart or price that differs in this
     very transaction raises CartChanged. The key makes a repeated confirmation return the
-    orders it already placed.
+    orders it already placed. ``source``: the kind of deep link the customer came through
+    (``catalog.services.links.order_source``).
     """
     try:
         return await _place_order(
-            uow, user_id, details, payment, idempotency_key, locale, reviewed
+            uow, user_id, details, payment, idempotency_key, locale, reviewed, source
         )
     except IntegrityError:
         # The same key was committed concurrently (a double tap racing itself).
@@ -218,6 +220,7 @@ async def _place_order(
     key: str,
     locale: str,
     reviewed: str | None,
+    source: str | None,
 ) -> PlacedCheckout:
     async with uow:
         existing = await _existing_checkout(uow, user_id, key)
@@ -293,6 +296,7 @@ async def _place_order(
                     address_street=details.street,
                     note=details.note,
                     total=total,
+                    source=source,
                     created_at=now,
                     updated_at=now,
                 )

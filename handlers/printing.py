@@ -1,0 +1,139 @@
+"""``/qr`` and ``/poster``: printable codes for admins and producer managers, sent as files."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot.config import Config
+from bot.printing import (
+    find_producer,
+    find_product,
+    producer_label,
+    producer_poster,
+    product_label,
+)
+from catalog.printing.poster import PER_PAGE
+from catalog.printing.qr import label_png, label_svg
+from catalog.services.inventory import SKU_PATTERN, Actor
+from catalog.snapshot import CatalogCache
+from catalog.uow import UnitOfWork
+from handlers.access import actor_of
+from handlers.deeplinks import bot_username
+from handlers.format import esc, language
+
+
+async def _staff(message: Message, uow: UnitOfWork, config: Config) -> Actor | None:
+    actor = await actor_of(message, uow, config)
+    if not actor.is_staff:
+        await message.answer(_("That is not allowed."))
+        return None
+    return actor
+
+
+def _usage(usage: str, example: str) -> str:
+    return _("Usage: {usage}\nFor example: {example}").format(
+        usage=esc(usage), example=esc(example)
+    )
+
+
+async def cmd_qr(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    config: Config,
+    catalog_cache: CatalogCache,
+    bot: Bot,
+) -> None:
+    actor = await _staff(message, uow, config)
+    if actor is None:
+        return
+    key = (command.args or "").strip()
+    if not SKU_PATTERN.fullmatch(key):
+        await message.answer(_usage("/qr SKU | /qr PRODUCER_CODE", "/qr BABE-SA-10"))
+        return
+    snapshot = await catalog_cache.get()
+    lang = language()
+    username = await bot_username(bot)
+    product = find_product(snapshot, key)
+    producer = find_producer(snapshot, key) if product is None else None
+    if product is not None:
+        producer_id, name = product.producer_id, product.sku
+        label = product_label(product, username, lang)
+    elif producer is not None:
+        producer_id, name = producer.id, producer.code
+        label = producer_label(producer, username, lang)
+    else:
+        await message.answer(
+            _("No product or producer has the code {code}.").format(code=esc(key))
+        )
+        return
+    if not actor.may_manage(producer_id):
+        await message.answer(_("That is not allowed."))
+        return
+    png, svg = await asyncio.to_thread(lambda: (label_png(label), label_svg(label)))
+    caption = _("QR code for {name}: {url}\nPNG to print as it is, SVG for any size.").format(
+        name=esc(label.title), url=label.url
+    )
+    await message.answer_document(
+        BufferedInputFile(png, filename=f"qr-{name}.png"), caption=caption
+    )
+    await message.answer_document(
+        BufferedInputFile(svg.encode("utf-8"), filename=f"qr-{name}.svg")
+    )
+
+
+async def cmd_poster(
+    message: Message,
+    command: CommandObject,
+    uow: UnitOfWork,
+    config: Config,
+    catalog_cache: CatalogCache,
+    bot: Bot,
+) -> None:
+    actor = await _staff(message, uow, config)
+    if actor is None:
+        return
+    code = (command.args or "").strip()
+    snapshot = await catalog_cache.get()
+    if not code and actor.producer_id is not None and not actor.is_admin:
+        producer = snapshot.producers.get(actor.producer_id)
+    elif SKU_PATTERN.fullmatch(code):
+        producer = find_producer(snapshot, code)
+        if producer is None:
+            await message.answer(_("No producer has the code {code}.").format(code=esc(code)))
+            return
+    else:
+        await message.answer(_usage("/poster PRODUCER_CODE", "/poster BABE"))
+        return
+    if producer is None or not actor.may_manage(producer.id):
+        await message.answer(_("That is not allowed."))
+        return
+    username = await bot_username(bot)
+    lang = language()
+    pdf, count = await asyncio.to_thread(producer_poster, snapshot, producer, username, lang, _)
+    pages = max(1, -(-count // PER_PAGE))
+    caption = ngettext(
+        "Poster of {name}: {count} product, {pages} × A4. Print it for a stall, a shop or "
+        "a fair: each code opens its product in the shop.",
+        "Poster of {name}: {count} products, {pages} × A4. Print it for a stall, a shop or "
+        "a fair: each code opens its product in the shop.",
+        count,
+    ).format(name=esc(producer.name(lang)), count=count, pages=pages)
+    await message.answer_document(
+        BufferedInputFile(pdf, filename=f"poster-{producer.code}.pdf"), caption=caption
+    )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    # Files for printing, not something to post in a producer's group.
+    router.message.filter(F.chat.type == "private")
+    router.message.register(cmd_qr, Command("qr"))
+    router.message.register(cmd_poster, Command("poster"))
+    return router
