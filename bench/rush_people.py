@@ -147,7 +147,7 @@ class Rusher:
                     return event
             return None
 
-        return await self.emulator.wait_until(probe, WAIT)
+        return await self.emulator.wait_until(probe, WAIT, chat_id=self.chat.id)
 
     async def _act(
         self,
@@ -285,7 +285,7 @@ async def replay(emulator: Emulator, rusher: Rusher, base: float, number: int) -
                     return event
             return None
 
-        event = await emulator.wait_until(probe, WAIT)
+        event = await emulator.wait_until(probe, WAIT, chat_id=chat.id)
         if event is not None:
             tap.latency = event.time - posted.time
             if original.data is not None:

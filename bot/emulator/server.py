@@ -10,6 +10,7 @@ import json
 import mimetypes
 import secrets
 import time
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -231,6 +232,9 @@ class Emulator:
         self._seq = itertools.count(1)
         self._file_seq = itertools.count(1)
         self._waiters: set[asyncio.Future[None]] = set()
+        # Waiters that care about one chat only: woken by that chat's events (cheap with
+        # hundreds of people waiting at once).
+        self._chat_waiters: defaultdict[int, set[asyncio.Future[None]]] = defaultdict(set)
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.base_url: str | None = None
@@ -288,7 +292,7 @@ class Emulator:
 
     async def stop(self) -> None:
         self._closing = True
-        self._notify()
+        self._notify(everyone=True)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -321,7 +325,7 @@ class Emulator:
         self.inline.reset()
         for bot in self.bots.values():
             bot.updates.clear()
-        self._notify()
+        self._notify(everyone=True)
 
     # ------------------------------------------------------------------ setup
 
@@ -415,18 +419,31 @@ class Emulator:
         """Wake everyone waiting in ``wait_until`` (for a change made outside the emulator)."""
         self._notify()
 
-    def _notify(self) -> None:
-        for waiter in self._waiters:
+    def _notify(self, chat_id: int | None = None, *, everyone: bool = False) -> None:
+        """Wake the waiters: all general ones, and those of ``chat_id`` (or of every chat)."""
+        waiting = [*self._waiters]
+        self._waiters.clear()
+        if everyone:
+            for waiters in self._chat_waiters.values():
+                waiting += waiters
+            self._chat_waiters.clear()
+        elif chat_id is not None:
+            waiting += self._chat_waiters.pop(chat_id, ())
+        for waiter in waiting:
             if not waiter.done():
                 waiter.set_result(None)
-        self._waiters.clear()
 
     async def wait_until(
         self,
         probe: Callable[[], T | None],
         timeout: float,  # noqa: ASYNC109 - a deadline for the probe, not for one awaitable
+        *,
+        chat_id: int | None = None,
     ) -> T | None:
-        """Re-run ``probe`` after every change until it returns non-None or time runs out."""
+        """Re-run ``probe`` after every change until it returns non-None or time runs out.
+
+        With ``chat_id``, only changes in that chat wake it (the probe must look at nothing
+        else)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -435,10 +452,11 @@ class Emulator:
             if result is not None or remaining <= 0 or self._closing:
                 return result
             waiter: asyncio.Future[None] = loop.create_future()
-            self._waiters.add(waiter)
+            waiters = self._waiters if chat_id is None else self._chat_waiters[chat_id]
+            waiters.add(waiter)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(waiter, remaining)
-            self._waiters.discard(waiter)
+            waiters.discard(waiter)
 
     def _log(self, chat: Chat | None, kind: EventKind, **fields: Any) -> Event:
         event = Event(
@@ -448,7 +466,7 @@ class Emulator:
         self.events.append(event)
         if chat is not None:
             chat.events.append(event)
-        self._notify()
+        self._notify(event.chat_id)
         return event
 
     # ------------------------------------------------------------------ people's side

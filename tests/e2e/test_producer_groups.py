@@ -5,10 +5,16 @@ import sqlite3
 import pytest
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 
-from bot.emulator import Emulator, Person
+from bot.emulator import Emulator, Group, Person
 from catalog.money import format_vnd
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+def shows(group: Group, label: str) -> bool:
+    """True when the group's newest bot message has a button labelled ``label``."""
+    message = group.last_bot_message
+    return message is not None and any(label in row for row in message.inline_labels)
 
 
 def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
@@ -88,6 +94,8 @@ async def test_each_group_gets_only_its_producers_part_and_moves_it_along(
         ("🚚 Đã gửi hàng", "đang trên đường giao"),
         ("📬 Đã giao", "đã được giao"),
     ):
+        # As a person would: press the button once the alert shows it.
+        await emulator.wait_until(lambda b=button: shows(ceramics, b) or None, timeout=5)
         await potter.press(button, chat=ceramics)
         assert (await potter.wait_callback_answer()).text == "Xong. Khách hàng đã được thông báo."
         await ha.wait_for(lambda m, n=notice: n in m.text and f"DH{ceramics_order:05d}" in m.text)

@@ -210,7 +210,7 @@ async def test_an_order_after_a_poster_scan_counts_under_posters_in_stats(
     await hoa.send("12 Hàng Gai")
     await hoa.next_message()
     await hoa.press("⏭ Không ghi chú")
-    await hoa.next_message()
+    await hoa.wait_for(lambda m: m.inline_button("💵 Thanh toán khi nhận hàng (COD)") is not None)
     await hoa.press("💵 Thanh toán khi nhận hàng (COD)")
     await hoa.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
     await hoa.press("✅ Xác nhận đặt hàng")
