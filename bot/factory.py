@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -20,11 +22,18 @@ from bot.presses import PressKeeper, ShopDispatcher
 from bot.retry import RetryAfterMiddleware
 from bot.sending import SendingBudget
 from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
+from catalog.addresses import PROVINCES
 from catalog.outbox import OutboxSignal
 from catalog.snapshot import CatalogCache
+from catalog.units import units
 from handlers import create_routers
 from handlers.callbacks import is_navigation
 from handlers.screens import PhotoCache
+
+
+async def load_wards() -> None:
+    """The ward data and Hà Nội's index, before the first update rather than in a rush."""
+    await asyncio.to_thread(lambda: units().prepare(PROVINCES[0]))
 
 
 def build_bot(config: Config) -> Bot:
@@ -79,6 +88,7 @@ def build_dispatcher(
         await sender.start(bot)
 
     dispatcher.startup.register(start_outbox)
+    dispatcher.startup.register(load_wards)
     dispatcher.shutdown.register(sender.stop)
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
