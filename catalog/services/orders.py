@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
@@ -37,7 +37,7 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import OutboxKind
-from catalog.services.cart import fingerprint, load_cart
+from catalog.services.cart import ProducerGroup, fingerprint, load_cart
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
@@ -275,83 +275,20 @@ async def _place_order(
             )
         }
         # A statement per order (its number is its id), then one per table for all the rest.
-        now = utcnow()
-        views: list[OrderView] = []
-        for group in cart.groups:
-            producer = producers[group.producer_id]
-            total = sum(prices[line.product_id] * line.quantity for line in group.lines)
-            order_id = await uow.session.scalar(
-                insert(Order)
-                .values(
-                    checkout_id=checkout.id,
-                    user_id=user_id,
-                    producer_id=group.producer_id,
-                    status=OrderStatus.new,
-                    payment_method=payment,
-                    locale=locale,
-                    recipient_name=details.recipient_name,
-                    phone=details.phone,
-                    address_province=details.province,
-                    address_ward=details.ward,
-                    address_street=details.street,
-                    note=details.note,
-                    total=total,
-                    source=source,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(Order.id)
-            )
-            assert order_id is not None
-            views.append(
-                OrderView(
-                    id=order_id,
-                    number=format_order_number(order_id),
-                    checkout_id=checkout.id,
-                    user_id=user_id,
-                    producer_id=producer.id,
-                    producer_name_vi=producer.name_vi,
-                    producer_name_en=producer.name_en,
-                    status=OrderStatus.new,
-                    payment_method=payment,
-                    details=details,
-                    total=total,
-                    created_at=now,
-                    lines=tuple(
-                        OrderLineView(
-                            sku=line.sku,
-                            name_vi=line.name_vi,
-                            name_en=line.name_en,
-                            unit_vi=line.unit_vi,
-                            unit_en=line.unit_en,
-                            unit_price=prices[line.product_id],
-                            quantity=line.quantity,
-                        )
-                        for line in group.lines
-                    ),
-                    bank_bin=producer.bank_bin,
-                    bank_account=producer.bank_account,
-                    bank_account_name=producer.bank_account_name,
-                    locale=locale,
-                )
-            )
-        placed = list(zip(views, cart.groups, strict=True))
+        new = NewOrder(checkout.id, user_id, payment, details, locale, source)
+        placed = [
+            (await _insert_order(uow, new, producers[group.producer_id], group, prices), group)
+            for group in cart.groups
+        ]
+        views = [view for view, _group in placed]
         await uow.session.execute(
             insert(OrderLine),
             [
-                {
-                    "order_id": view.id,
-                    "product_id": line.product_id,
-                    "sku": line.sku,
-                    "name_vi": line.name_vi,
-                    "name_en": line.name_en,
-                    "unit_vi": line.unit_vi,
-                    "unit_en": line.unit_en,
-                    "unit_price": prices[line.product_id],
-                    "quantity": line.quantity,
-                }
+                {"order_id": view.id, "product_id": product_id, **asdict(line)}
                 for view, group in placed
-                for line in group.lines
+                for product_id, line in zip(
+                    (line.product_id for line in group.lines), view.lines, strict=True
+                )
             ],
         )
         await uow.session.execute(
@@ -389,6 +326,85 @@ async def _place_order(
         uow.products_changed(line.product_id for line in cart.lines)
         await uow.commit()
         return PlacedCheckout(checkout.id, tuple(views), created=True)
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """What the orders of one checkout share."""
+
+    checkout_id: int
+    user_id: int
+    payment: PaymentMethod
+    details: DeliveryDetails
+    locale: str
+    source: str | None
+
+
+async def _insert_order(
+    uow: UnitOfWork,
+    new: NewOrder,
+    producer: Producer,
+    group: ProducerGroup,
+    prices: dict[int, int],
+) -> OrderView:
+    """One producer's order, inserted; returns its view (the lines are inserted by the caller)."""
+    lines = tuple(
+        OrderLineView(
+            sku=line.sku,
+            name_vi=line.name_vi,
+            name_en=line.name_en,
+            unit_vi=line.unit_vi,
+            unit_en=line.unit_en,
+            unit_price=prices[line.product_id],
+            quantity=line.quantity,
+        )
+        for line in group.lines
+    )
+    total = sum(line.line_total for line in lines)
+    now = utcnow()
+    details = new.details
+    order_id = await uow.session.scalar(
+        insert(Order)
+        .values(
+            checkout_id=new.checkout_id,
+            user_id=new.user_id,
+            producer_id=producer.id,
+            status=OrderStatus.new,
+            payment_method=new.payment,
+            locale=new.locale,
+            recipient_name=details.recipient_name,
+            phone=details.phone,
+            address_province=details.province,
+            address_ward=details.ward,
+            address_street=details.street,
+            note=details.note,
+            total=total,
+            source=new.source,
+            created_at=now,
+            updated_at=now,
+        )
+        .returning(Order.id)
+    )
+    assert order_id is not None
+    return OrderView(
+        id=order_id,
+        number=format_order_number(order_id),
+        checkout_id=new.checkout_id,
+        user_id=new.user_id,
+        producer_id=producer.id,
+        producer_name_vi=producer.name_vi,
+        producer_name_en=producer.name_en,
+        status=OrderStatus.new,
+        payment_method=new.payment,
+        details=details,
+        total=total,
+        created_at=now,
+        lines=lines,
+        bank_bin=producer.bank_bin,
+        bank_account=producer.bank_account,
+        bank_account_name=producer.bank_account_name,
+        locale=new.locale,
+    )
 
 
 async def _audit_stock(
