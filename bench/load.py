@@ -23,8 +23,7 @@ from typing import Any, Literal
 from aiogram import Bot, Dispatcher
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Update
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Engine, event
 
 from bot.emulator import ChatMessage, Emulator, Person
 from bot.emulator.models import Chat
@@ -75,8 +74,13 @@ class Probe:
         self.handling: dict[int, float] = {}
         self._waiting: dict[int, asyncio.Future[None]] = {}
 
-    def count_sql(self, engine: AsyncEngine) -> None:
-        event.listen(engine.sync_engine, "before_cursor_execute", self._on_statement)
+    def count_sql(self) -> None:
+        """Count the statements of every engine in this process: the bot's async engine and
+        the thread that runs its short SQLite writes (catalog.db.short_write)."""
+        event.listen(Engine, "before_cursor_execute", self._on_statement)
+
+    def stop_counting(self) -> None:
+        event.remove(Engine, "before_cursor_execute", self._on_statement)
 
     def _on_statement(self, *args: Any) -> None:
         statement = str(args[2])

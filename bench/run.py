@@ -58,7 +58,7 @@ from bot.emulator import Emulator, FloodLimits
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from catalog import migrate
-from catalog.db import create_engine, create_session_factory
+from catalog.db import create_engine, create_session_factory, dispose
 from catalog.demo.seed import seed_demo_catalog
 from catalog.models import Product
 from catalog.snapshot import CatalogCache
@@ -264,7 +264,7 @@ async def run_shop(
         echo=config.database.echo,
     )
     probe = Probe()
-    probe.count_sql(engine)
+    probe.count_sql()
     session_factory = create_session_factory(engine)
     try:
         costs = await catalog_costs(session_factory)
@@ -301,7 +301,8 @@ async def run_shop(
                 )
         outside = dict(probe.sql_outside_updates)
     finally:
-        await engine.dispose()
+        probe.stop_counting()
+        await dispose(engine)
     row = summarise("shop", logs, wall, calls)
     row["handler_errors"] = dict(errors.errors)
     row["sql_outside_updates"] = outside

@@ -12,7 +12,7 @@ from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from catalog import migrate
-from catalog.db import create_engine, create_session_factory
+from catalog.db import create_engine, create_session_factory, dispose
 
 log = logging.getLogger(__name__)
 
@@ -53,4 +53,4 @@ async def run_polling(config: Config) -> None:
             close_bot_session=True,
         )
     finally:
-        await engine.dispose()
+        await dispose(engine)

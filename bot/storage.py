@@ -12,10 +12,10 @@ from aiogram import BaseMiddleware
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StorageKey
 from aiogram.types import TelegramObject
-from sqlalchemy import delete
+from sqlalchemy import Connection, delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.db import READ_ONLY, upsert, writer_turn
+from catalog.db import READ_ONLY, short_write, upsert
 from catalog.models import ConversationState, utcnow
 
 StateType = str | State | None
@@ -78,20 +78,23 @@ class DatabaseStorage(BaseStorage):
 
     async def write(self, entries: Mapping[str, Entry]) -> None:
         """Each state as one statement: an upsert, or a delete when nothing is left."""
-        async with writer_turn(self.session_factory), self.session_factory() as session:
-            for key, (state, data) in entries.items():
+        rows = dict(entries)
+
+        def write(connection: Connection) -> None:
+            for key, (state, data) in rows.items():
                 if state is None and not data:
-                    await session.execute(
+                    connection.execute(
                         delete(ConversationState).where(ConversationState.key == key)
                     )
                     continue
                 values = {"state": state, "data": data, "updated_at": utcnow()}
-                await session.execute(
-                    upsert(session, ConversationState)
+                connection.execute(
+                    upsert(connection, ConversationState)
                     .values(key=key, **values)
                     .on_conflict_do_update(index_elements=["key"], set_=values)
                 )
-            await session.commit()
+
+        await short_write(self.session_factory, write)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         raw = self.key_builder.build(key)

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import contextvars
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Table, event
+from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import create_engine as _create_sync_engine
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import StaticPool
+
+T = TypeVar("T")
 
 # Execution options for a transaction that only reads: on SQLite it then takes no write lock.
 READ_ONLY = {"ocop_read_only": True}
@@ -39,7 +45,13 @@ def create_engine(
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = _create_async_engine(url, echo=echo)
 
-    @event.listens_for(engine.sync_engine, "connect")
+    _set_up_sqlite(engine.sync_engine, busy_timeout_ms)
+    _SHORT_WRITERS[engine.sync_engine] = _ShortWriter(url, busy_timeout_ms)
+    return engine
+
+
+def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the driver (which would commit before DDL and
         # never BEGIN before a SELECT); the "begin" hook below issues our own BEGIN.
@@ -51,7 +63,7 @@ def create_engine(
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A transaction that may write takes the write lock up front (IMMEDIATE): a deferred
         # one that reads and then writes fails at once with SQLITE_BUSY when another
@@ -62,7 +74,68 @@ def create_engine(
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return engine
+
+class _ShortWriter:
+    """SQLite's short writes, run whole in one thread of their own.
+
+    Through aiosqlite every statement is a trip through the event loop, and under load each
+    trip waits for the loop's turn while SQLite's one write lock is held. Here a write (an
+    upsert or two) runs from BEGIN to COMMIT in this thread, synchronously: the lock is held
+    for the statements alone, and writers queue in the thread's order.
+    """
+
+    def __init__(self, url: str, busy_timeout_ms: int) -> None:
+        self._url = make_url(url).set(drivername="sqlite")
+        self._busy_timeout_ms = busy_timeout_ms
+        self._engine: Engine | None = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+
+    def _run(self, work: Callable[[Connection], T]) -> T:
+        if self._engine is None:
+            self._engine = _create_sync_engine(self._url, poolclass=StaticPool)
+            _set_up_sqlite(self._engine, self._busy_timeout_ms)
+        with self._engine.begin() as connection:
+            return work(connection)
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        context = contextvars.copy_context()  # the caller's (logging, measuring) goes along
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, context.run, self._run, work
+        )
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+_SHORT_WRITERS: WeakKeyDictionary[Engine, _ShortWriter] = WeakKeyDictionary()
+
+
+async def short_write(
+    session_factory: async_sessionmaker[AsyncSession], work: Callable[[Connection], T]
+) -> T:
+    """Run ``work`` (a few statements on a sync connection) as one write transaction.
+
+    On SQLite it runs whole in the writer thread (see _ShortWriter); elsewhere (PostgreSQL,
+    whose writers do not share one lock) on an async connection of the engine.
+    """
+    bind = session_factory.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise RuntimeError("the session factory is bound to no engine")
+    writer = _SHORT_WRITERS.get(bind.sync_engine)
+    if writer is not None:
+        return await writer.run(work)
+    async with bind.begin() as connection:
+        return await connection.run_sync(work)
+
+
+async def dispose(engine: AsyncEngine) -> None:
+    """Close the engine's connections (and its SQLite writer thread)."""
+    writer = _SHORT_WRITERS.pop(engine.sync_engine, None)
+    if writer is not None:
+        await asyncio.to_thread(writer.close)
+    await engine.dispose()
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -110,8 +183,8 @@ async def writer_turn(session_factory: async_sessionmaker[AsyncSession]) -> Asyn
             _HOLDER.pop(lock, None)
 
 
-def upsert(session: AsyncSession, target: type[DeclarativeBase] | Table) -> Any:
-    """``INSERT … ON CONFLICT`` for this session's database (SQLite and PostgreSQL have it)."""
-    dialect = session.get_bind().dialect.name
+def upsert(on: AsyncSession | Connection, target: type[DeclarativeBase] | Table) -> Any:
+    """``INSERT … ON CONFLICT`` for this database (SQLite and PostgreSQL have it)."""
+    dialect = (on.get_bind() if isinstance(on, AsyncSession) else on).dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(target)

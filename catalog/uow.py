@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.db import READ_ONLY, writer_turn
+from catalog.db import READ_ONLY, short_write, writer_turn
 from catalog.repositories import CatalogRepository, UserRepository
 
 if TYPE_CHECKING:
     from catalog.outbox import OutboxSignal
     from catalog.snapshot import CatalogCache
+
+
+T = TypeVar("T")
 
 
 class UnitOfWork:
@@ -110,6 +114,14 @@ class UnitOfWork:
     def products_changed(self, product_ids: Iterable[int]) -> None:
         """Note products whose stock, price or visibility this transaction changes."""
         self._changed_products.update(product_ids)
+
+    async def short_write(self, work: Callable[[Connection], T]) -> T:
+        """A write of a statement or two, as its own transaction (see catalog.db.short_write).
+
+        For writes that touch no cached catalog data and queue no messages."""
+        if self._session is not None:
+            raise RuntimeError("a short write cannot run inside the unit of work's transaction")
+        return await short_write(self._session_factory, work)
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -25,7 +25,7 @@ from bot.emulator import Emulator, Group, Person
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from catalog import migrate
-from catalog.db import create_engine, create_session_factory
+from catalog.db import create_engine, create_session_factory, dispose
 from catalog.demo.data import PRODUCERS
 from catalog.demo.seed import seed_demo_catalog
 from catalog.services.producers import link_group
@@ -175,7 +175,7 @@ class Playground:
         await self._stop_bot()
         await self.emulator.stop()
         if self.engine is not None:
-            await self.engine.dispose()
+            await dispose(self.engine)
             self.engine = None
 
     async def reset(self) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, case, delete, literal, select, update
+from sqlalchemy import Connection, Integer, case, delete, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog.db import upsert
 from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
-from catalog.models import Cart, CartLine, Product, User, utcnow
+from catalog.models import Cart, CartLine, Product, User, UTCDateTime, utcnow
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
@@ -109,22 +109,25 @@ async def add_to_cart(uow: UnitOfWork, *, user_id: int, product_id: int, quantit
 async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity: int) -> int:
     # Two statements while the write lock is held: the cart's id, and the line added to
     # (or created) only while the product is on sale and the stock covers the new total.
-    async with uow:
-        session = uow.session
-        cart_id = await session.scalar(
-            upsert(session, Cart)
-            .values(user_id=user_id, updated_at=utcnow())
-            .on_conflict_do_update(index_elements=[Cart.user_id], set_={"updated_at": utcnow()})
+    def add(connection: Connection) -> int | Exception:
+        now = utcnow()
+        cart_id = connection.scalar(
+            upsert(connection, Cart)
+            .values(user_id=user_id, updated_at=now)
+            .on_conflict_do_update(index_elements=[Cart.user_id], set_={"updated_at": now})
             .returning(Cart.id)
         )
-        insert = upsert(session, CartLine)
+        insert = upsert(connection, CartLine)
         limit = case((Product.stock < MAX_LINE_QUANTITY, Product.stock), else_=MAX_LINE_QUANTITY)
-        added = await session.scalar(
+        added = connection.scalar(
             insert.from_select(
-                [CartLine.cart_id, CartLine.product_id, CartLine.quantity],
-                select(literal(cart_id, Integer), Product.id, literal(quantity, Integer)).where(
-                    Product.id == product_id, Product.active.is_(True), limit >= quantity
-                ),
+                [CartLine.cart_id, CartLine.product_id, CartLine.quantity, CartLine.added_at],
+                select(
+                    literal(cart_id, Integer),
+                    Product.id,
+                    literal(quantity, Integer),
+                    literal(now, UTCDateTime()),
+                ).where(Product.id == product_id, Product.active.is_(True), limit >= quantity),
             )
             .on_conflict_do_update(
                 index_elements=[CartLine.cart_id, CartLine.product_id],
@@ -135,18 +138,25 @@ async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity:
             )
             .returning(CartLine.quantity)
         )
-        if added is None:
-            raise await _why_not_added(uow, cart_id, product_id)
-        await uow.commit()
-        return int(added)
+        if added is not None:
+            return int(added)
+        # Not added: nothing was written; say why (read in the same transaction).
+        product = connection.execute(
+            select(Product.stock, Product.active).where(Product.id == product_id)
+        ).first()
+        if product is None or not product.active:
+            return ProductUnavailable(product_id)
+        current = connection.scalar(
+            select(CartLine.quantity).where(
+                CartLine.cart_id == cart_id, CartLine.product_id == product_id
+            )
+        )
+        return OutOfStock(product_id, available=max(product.stock - (current or 0), 0))
 
-
-async def _why_not_added(uow: UnitOfWork, cart_id: int | None, product_id: int) -> Exception:
-    product = await uow.session.get(Product, product_id)
-    if product is None or not product.active:
-        return ProductUnavailable(product_id)
-    current = await _line_quantity(uow, cart_id, product_id) if cart_id else 0
-    return OutOfStock(product_id, available=max(product.stock - current, 0))
+    outcome = await uow.short_write(add)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 async def change_quantity(uow: UnitOfWork, *, user_id: int, product_id: int, delta: int) -> int:

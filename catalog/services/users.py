@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row
 
 from catalog.db import upsert
 from catalog.errors import UnsupportedLanguage
@@ -87,18 +90,17 @@ async def register_user(
         "username": fresh.username,
         "telegram_language": fresh.telegram_language,
     }
-    async with uow:
-        row = (
-            await uow.session.execute(
-                upsert(uow.session, User)
-                .values(id=user_id, created_at=utcnow(), updated_at=utcnow(), **names)
-                .on_conflict_do_update(
-                    index_elements=[User.id], set_={**names, "updated_at": utcnow()}
-                )
-                .returning(User.first_name, User.language, User.phone)
-            )
+
+    def register(connection: Connection) -> Row[Any]:
+        now = utcnow()
+        return connection.execute(
+            upsert(connection, User)
+            .values(id=user_id, created_at=now, updated_at=now, **names)
+            .on_conflict_do_update(index_elements=[User.id], set_={**names, "updated_at": now})
+            .returning(User.first_name, User.language, User.phone)
         ).one()
-        await uow.commit()
+
+    row = await uow.short_write(register)
     return UserProfile(
         id=user_id, first_name=row.first_name, language=row.language, phone=row.phone
     )
