@@ -108,6 +108,9 @@ class ZaloEmulator:
         self._waiters: set[asyncio.Future[None]] = set()
         self._closing = False
         self._webhook_tasks: set[asyncio.Task[None]] = set()
+        # Bumped on every change; ``on_change`` is called too (the playground's page listens).
+        self.version = 0
+        self.on_change: Callable[[], None] | None = None
 
     # -- setting up -----------------------------------------------------------------------
 
@@ -165,6 +168,9 @@ class ZaloEmulator:
         self._notify()
 
     def _notify(self) -> None:
+        self.version += 1
+        if self.on_change is not None:
+            self.on_change()
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_result(None)
@@ -260,7 +266,10 @@ class ZaloEmulator:
                 raise ZaloApiError(400, "Bad Request: body is not JSON") from None
             if not isinstance(params, dict):
                 raise ZaloApiError(400, "Bad Request: body is not a JSON object")
-            result = await handler(bot, params)
+            if handler == self._get_updates:
+                result = await self._get_updates(bot, params, request)
+            else:
+                result = await handler(bot, params)
         except ZaloApiError as err:
             if err.code != 408:  # an idle long poll is not an error
                 self.errors.append((method, err.code, err.description))
@@ -288,14 +297,22 @@ class ZaloEmulator:
             "can_join_groups": False,
         }
 
-    async def _get_updates(self, bot: _Bot, params: dict[str, Any]) -> Any:
+    async def _get_updates(
+        self, bot: _Bot, params: dict[str, Any], request: web.Request | None = None
+    ) -> Any:
         if bot.webhook_url:
             raise ZaloApiError(409, "Conflict: webhook is active, delete it to use getUpdates")
         timeout = params.get("timeout", 0)
         if not isinstance(timeout, int | str) or not str(timeout).isdigit():
             raise ZaloApiError(400, "Bad Request: timeout must be a number of seconds")
+
+        def gone() -> bool:  # the poller went away (stopped): leave the update for the next
+            transport = request.transport if request is not None else None
+            return request is not None and (transport is None or transport.is_closing())
+
         found = await self.wait_until(
-            lambda: bot.updates.popleft() if bot.updates else None, min(int(timeout), MAX_POLL)
+            lambda: None if gone() or not bot.updates else bot.updates.popleft(),
+            min(int(timeout), MAX_POLL),
         )
         if found is None:
             raise ZaloApiError(408, "Request timeout")

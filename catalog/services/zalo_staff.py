@@ -138,6 +138,24 @@ async def use_zalo_link_code(
         return member
 
 
+async def link_zalo_staff(
+    uow: UnitOfWork, *, producer_code: str, zalo_id: str, display_name: str, language: str = "vi"
+) -> None:
+    """Link a Zalo account to a producer directly, without a code (an operator's tool)."""
+    async with uow:
+        producer = await uow.session.scalar(select(Producer).where(Producer.code == producer_code))
+        if producer is None:
+            raise ProducerNotFound(producer_code)
+        staff = await uow.session.get(ZaloStaff, zalo_id)
+        if staff is None:
+            staff = ZaloStaff(zalo_id=zalo_id)
+            uow.session.add(staff)
+        staff.producer_id = producer.id
+        staff.display_name = display_name[:100]
+        staff.language = language
+        await uow.commit()
+
+
 async def staff_member(uow: UnitOfWork, zalo_id: str) -> StaffMember | None:
     async with uow.reading():
         row = (

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from support.botprocess import ADMIN_ID, TOKEN, BotProcess, Shop, link_group_through_the_bot
+from support.botprocess import ADMIN_ID, BotProcess, Shop, link_group_through_the_bot
 
 from bot.emulator import Emulator, Person
 from bot.zalo_emulator import ZaloEmulator, ZaloPerson
@@ -132,7 +132,8 @@ async def test_zalo_alert_reaches_staff_and_nhan_accepts_it_telling_the_telegram
 
     alert = await staff.wait_for(lambda m: number in m.text, timeout=15)
     assert "Nguyễn Thị Khách" in alert.text
-    assert "<b>" not in alert.text and "&amp;" not in alert.text
+    assert "<b>" not in alert.text
+    assert "&amp;" not in alert.text
     assert f"nhan {number}" in alert.text  # the command to act on it, in Vietnamese
 
     await staff.send(f"Nhận {number.lower()}")
