@@ -285,3 +285,43 @@ async def test_zalo_alerts_pending_when_the_bot_is_killed_arrive_after_a_restart
     await bot_process.start()
     for order in later:
         await staff.wait_for(lambda m, o=order: f"DH{o.id:05d}" in m.text, timeout=30)
+
+
+async def test_zalo_staff_choose_english_and_unlink_from_either_side(
+    emulator: Emulator, zalo: ZaloEmulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    first, second = zalo.person("Ngọc Gốm"), zalo.person("Phúc Gốm")
+    await link_on_zalo(admin, first, "Tan Thinh Pottery Cooperative")
+    await link_on_zalo(admin, second, "Tan Thinh Pottery Cooperative")
+    await first.send("language en")
+    assert (await first.next_message(10)).text == "Messages here are now in English."
+    order = await place_order(shop, 90_001, "TANTHINH-SN-BINH35")
+    number = f"DH{order.id:05d}"
+    english = await first.wait_for(lambda m: number in m.text, timeout=15)
+    assert f"/accept {number}" in english.text
+    vietnamese = await second.wait_for(lambda m: number in m.text, timeout=15)
+    assert f"nhan {number}" in vietnamese.text
+    first.skip_read()
+    second.skip_read()
+
+    # The staff member leaves from Zalo...
+    await first.send("Hủy liên kết")
+    assert "no longer get the orders" in (await first.next_message(10)).text
+    # ...and an admin releases the other from Telegram.
+    await admin.send("/zalostaff")
+    listing = await admin.wait_for(lambda m: "Phúc Gốm" in m.text)
+    assert "Ngọc Gốm" not in listing.text
+    assert second.id in listing.text
+    await admin.send(f"/unlinkzalo {second.id}")
+    await admin.wait_for(lambda m: "no longer gets orders" in m.text)
+    await admin.send(f"/unlinkzalo {second.id}")
+    await admin.wait_for(lambda m: "Nobody with that Zalo id" in m.text)
+
+    later = await place_order(shop, 90_002, "TANTHINH-SN-BINH35")
+    for person in (first, second):
+        await person.send(f"nhan DH{later.id:05d}")
+        assert "mã liên kết" in (await person.next_message(10)).text
+    assert not [
+        m for m in first.bot_messages + second.bot_messages if f"DH{later.id:05d}" in m.text
+    ]
+    assert await order_status(shop, later.id) == OrderStatus.new
