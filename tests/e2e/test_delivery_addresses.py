@@ -63,7 +63,8 @@ async def review_after_street(person: Person, street: str, language: str) -> Cha
     await person.send(street)
     await person.wait_for(lambda m: note in m.text)
     await person.press(no_note)
-    await person.next_message()
+    # The note's acknowledgement and the payment question are two messages: wait for both.
+    await person.wait_for(lambda m: any(cash in row for row in person.buttons(m)))
     await person.press(cash)
     return await person.wait_for(lambda m: heading in m.text)
 
