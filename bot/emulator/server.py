@@ -628,6 +628,9 @@ class Emulator:
             call.params = await self._read_params(request)
             result = await handler(call)
         except ApiError as err:
+            if request.transport is None or request.transport.is_closing():
+                # The bot went away (a stopped process's long poll): nobody gets this answer.
+                return self._json(err.to_api(), err.code)
             self.calls.append(ApiCall(method, call.params.loggable(), err))
             self._log(
                 call.chat, "error", method=method, error_code=err.code,
