@@ -40,15 +40,11 @@ async def producers_kb(
     nav = []
     if chunk.page > 0:
         nav.append(
-            InlineKeyboardButton(
-                text="◀️", callback_data=callback(page=chunk.page - 1).pack()
-            )
+            InlineKeyboardButton(text="◀️", callback_data=callback(page=chunk.page - 1).pack())
         )
     if chunk.page < chunk.pages - 1:
         nav.append(
-            InlineKeyboardButton(
-                text="▶️", callback_data=callback(page=chunk.page + 1).pack()
-            )
+            InlineKeyboardButton(text="▶️", callback_data=callback(page=chunk.page + 1).pack())
         )
     builder.row(*nav)
     return builder.as_markup()
