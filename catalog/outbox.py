@@ -59,8 +59,13 @@ class OutboxSignal:
 
 def to_producer(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
     """To the producer's Telegram group and to its staff linked on Zalo."""
-    session.add(OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+    to_producer_group(session, kind, producer_id, **payload)
     to_zalo_staff(session, kind, producer_id, **payload)
+
+
+def to_producer_group(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
+    """To the producer's Telegram group only (it waits while the producer has none)."""
+    session.add(OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
 
 
 def to_zalo_staff(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxSettings, ZaloSettings
-from bot.zalo import texts
+from bot.zalo import quota, texts
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError
 from catalog import outbox
 from catalog.models import (
@@ -34,28 +34,15 @@ from catalog.models import (
     OutboxStatus,
     ZaloOutboxMessage,
     ZaloStaff,
-    ZaloUsage,
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
 from catalog.services.orders import EVERYTHING, OrderView, order_view
-from handlers.format import VIETNAM
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
 MAX_BACKOFF = 300.0
-
-
-def month_of(moment: datetime) -> str:
-    """The quota's month, in Vietnam time."""
-    return moment.astimezone(VIETNAM).strftime("%Y-%m")
-
-
-def next_month_start(moment: datetime) -> datetime:
-    local = moment.astimezone(VIETNAM)
-    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return (first + timedelta(days=32)).replace(day=1)
 
 
 @dataclass
@@ -123,10 +110,14 @@ class ZaloSender:
         rows = await self._claim(now)
         if not rows:
             return 0
-        left = await self._messages_left(now)
+        left, warned = await quota.messages_left(
+            self.session_factory, self.settings.monthly_quota, self.settings.quota_reserve, now
+        )
+        if warned:
+            self.signal.notify()
         if left <= 0:
             # The month's quota is spent: everything waits for the next month.
-            await self._postpone(rows, next_month_start(now))
+            await self._postpone(rows, quota.next_month_start(now))
             return 0
         messages = await self._render(rows, digest=left <= self.settings.quota_reserve)
         by_chat: dict[str, list[Outgoing]] = defaultdict(list)
@@ -163,6 +154,18 @@ class ZaloSender:
             ):
                 staff[producer_id].append(zalo_id)
             for row in shared:
+                # Settled with a condition: another process fanning out the same row wins
+                # or loses whole, so nobody gets a message twice.
+                taken = await session.execute(
+                    update(ZaloOutboxMessage)
+                    .where(
+                        ZaloOutboxMessage.id == row.id,
+                        ZaloOutboxMessage.status == OutboxStatus.pending,
+                    )
+                    .values(status=OutboxStatus.sent, sent_at=utcnow())
+                )
+                if taken.rowcount != 1:  # type: ignore[attr-defined]
+                    continue
                 for zalo_id in staff.get(row.producer_id or -1, []):
                     if zalo_id != row.payload.get("zalo_actor"):
                         session.add(
@@ -174,8 +177,6 @@ class ZaloSender:
                                 next_attempt_at=row.next_attempt_at,
                             )
                         )
-                row.status = OutboxStatus.sent
-                row.sent_at = utcnow()
             await session.commit()
 
     async def _claim(self, now: datetime) -> list[ZaloOutboxMessage]:
@@ -215,40 +216,6 @@ class ZaloSender:
                 .order_by(ZaloOutboxMessage.id)
             )
             return list(claimed)
-
-    # -- the month's quota --------------------------------------------------------------------
-
-    async def _messages_left(self, now: datetime) -> int:
-        month = month_of(now)
-        async with self.session_factory() as session:
-            usage = await session.get(ZaloUsage, month)
-            used = usage.messages if usage else 0
-            left = self.settings.monthly_quota - used
-            if left <= self.settings.quota_reserve and not (usage and usage.warned):
-                if usage is None:
-                    usage = ZaloUsage(month=month, messages=0)
-                    session.add(usage)
-                usage.warned = True
-                outbox.to_admins(
-                    session,
-                    AdminEvent.zalo_quota_near,
-                    used=used,
-                    quota=self.settings.monthly_quota,
-                )
-                with contextlib.suppress(IntegrityError):
-                    await session.commit()
-                self.signal.notify()
-            return left
-
-    async def _count_sent(self, session: AsyncSession) -> None:
-        month = month_of(utcnow())
-        counted = await session.execute(
-            update(ZaloUsage)
-            .where(ZaloUsage.month == month)
-            .values(messages=ZaloUsage.messages + 1)
-        )
-        if not counted.rowcount:  # type: ignore[attr-defined]
-            session.add(ZaloUsage(month=month, messages=1))
 
     # -- rendering --------------------------------------------------------------------------
 
@@ -338,15 +305,22 @@ class ZaloSender:
         return settled
 
     async def _part_sent(self, message: Outgoing, parts_sent: int) -> None:
-        async with self.session_factory() as session:
-            if len(message.rows) == 1:
-                await session.execute(
-                    update(ZaloOutboxMessage)
-                    .where(ZaloOutboxMessage.id == message.rows[0].id)
-                    .values(parts_sent=parts_sent)
-                )
-            await self._count_sent(session)
-            await session.commit()
+        for attempt in range(2):
+            async with self.session_factory() as session:
+                if len(message.rows) == 1:
+                    await session.execute(
+                        update(ZaloOutboxMessage)
+                        .where(ZaloOutboxMessage.id == message.rows[0].id)
+                        .values(parts_sent=parts_sent)
+                    )
+                await quota.count_sent(session)
+                try:
+                    await session.commit()
+                    return
+                except IntegrityError:
+                    # Another process counted the month's first message at the same moment.
+                    if attempt:
+                        raise
 
     async def _mark_sent(self, rows: list[ZaloOutboxMessage]) -> None:
         async with self.session_factory() as session:

@@ -335,10 +335,13 @@ async def change_order_status(
             "actor": actor_name[:100],
             "zalo_actor": zalo_actor,
         }
-        if zalo_actor is None:
-            outbox.to_zalo_staff(uow.session, OutboxKind.status_changed, order.producer_id, **told)
-        else:
-            outbox.to_producer(uow.session, OutboxKind.status_changed, order.producer_id, **told)
+        outbox.to_zalo_staff(uow.session, OutboxKind.status_changed, order.producer_id, **told)
+        # A Telegram group sees its own presses; one that is linked hears of Zalo's (one
+        # linked later needs no news of orders moved before it).
+        if zalo_actor is not None and order.producer.group_chat_id is not None:
+            outbox.to_producer_group(
+                uow.session, OutboxKind.status_changed, order.producer_id, **told
+            )
         uow.outbox_written()
         await uow.session.refresh(order)
         view = order_view(order)

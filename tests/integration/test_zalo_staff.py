@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import Config, OutboxSettings, ZaloSettings
 from bot.i18n import build_i18n
 from bot.zalo.client import ZaloClient
+from bot.zalo.quota import month_of
 from bot.zalo.runner import SECRET_HEADER, WEBHOOK_PATH, ZaloChannel
-from bot.zalo.sender import ZaloSender, month_of
+from bot.zalo.sender import ZaloSender
 from bot.zalo_emulator import ZaloEmulator, ZaloPerson
 from catalog.db import create_session_factory
 from catalog.demo.seed import seed_demo_catalog
@@ -36,6 +37,7 @@ from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
 from catalog.services import cart, fulfilment, orders, zalo_staff
 from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
 from catalog.services.orders import DeliveryDetails
+from catalog.services.producers import link_group
 from catalog.uow import UnitOfWork
 
 TOKEN = "1234567890:zalo-integration"
@@ -109,6 +111,7 @@ async def test_staff_move_only_their_producers_orders_and_both_channels_hear(
     uow: UnitOfWork, media_dir: Path
 ) -> None:
     await seed_demo_catalog(uow, media_dir)
+    await link_group(uow, producer_code="QUANGVINH", chat_id=-500)
     hoa = await link(uow, "QUANGVINH", "z-hoa", "Hoa")
     order = await place(uow, 501, "QUANGVINH-SEN-AC")
     other = await place(uow, 502, "BABE-NGHE-500")
