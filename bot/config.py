@@ -27,6 +27,12 @@ class ConfigError(Exception):
         self.problem = problem
 
 
+def _base_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value.rstrip("/")
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -48,9 +54,7 @@ class TelegramSettings(_Section):
     @field_validator("api_base")
     @classmethod
     def _check_api_base(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        return _base_url(value)
 
     @field_validator("admin_ids")
     @classmethod
@@ -126,9 +130,7 @@ class ZaloSettings(_Section):
     @field_validator("api_base")
     @classmethod
     def _check_api_base(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        return _base_url(value)
 
     @field_validator("webhook_url")
     @classmethod

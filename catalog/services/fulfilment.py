@@ -20,6 +20,7 @@ from catalog.models import (
     OutboxMessage,
     OutboxStatus,
     Producer,
+    ZaloLinkCode,
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind
@@ -92,16 +93,22 @@ def _new_code() -> str:
 
 
 async def create_link_code(
-    uow: UnitOfWork, *, producer_id: int, created_by: int, now: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    producer_id: int,
+    created_by: int,
+    now: datetime | None = None,
+    kind: type[GroupLinkCode] | type[ZaloLinkCode] = GroupLinkCode,
 ) -> str:
-    """A fresh single-use code that links a group to the producer for the next 15 minutes."""
+    """A fresh single-use code that links a group (or, with ``kind=ZaloLinkCode``, a staff
+    member's Zalo account) to the producer for the next 15 minutes."""
     now = now or utcnow()
     async with uow:
         if await uow.session.get(Producer, producer_id) is None:
             raise ProducerNotFound(producer_id)
         code = _new_code()
         uow.session.add(
-            GroupLinkCode(
+            kind(
                 code=code,
                 producer_id=producer_id,
                 created_by=created_by,
@@ -112,6 +119,19 @@ async def create_link_code(
         return code
 
 
+def check_link_code(
+    link: GroupLinkCode | ZaloLinkCode | None, now: datetime
+) -> GroupLinkCode | ZaloLinkCode:
+    """The code, if it may still be used; LinkCodeRefused says why not."""
+    if link is None:
+        raise LinkCodeRefused(LinkProblem.unknown)
+    if link.used_at is not None:
+        raise LinkCodeRefused(LinkProblem.used)
+    if link.expires_at <= now:
+        raise LinkCodeRefused(LinkProblem.expired)
+    return link
+
+
 async def use_link_code(
     uow: UnitOfWork, *, code: str, chat_id: int, now: datetime | None = None
 ) -> GroupLink:
@@ -119,13 +139,9 @@ async def use_link_code(
     now = now or utcnow()
     normalized = code.strip().upper()
     async with uow:
-        link = await uow.session.get(GroupLinkCode, normalized) if normalized else None
-        if link is None:
-            raise LinkCodeRefused(LinkProblem.unknown)
-        if link.used_at is not None:
-            raise LinkCodeRefused(LinkProblem.used)
-        if link.expires_at <= now:
-            raise LinkCodeRefused(LinkProblem.expired)
+        link = check_link_code(
+            await uow.session.get(GroupLinkCode, normalized) if normalized else None, now
+        )
         # Spend the code with a condition, so two groups racing with it cannot both win.
         spent = await uow.session.execute(
             update(GroupLinkCode)

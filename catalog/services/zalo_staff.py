@@ -15,10 +15,10 @@ from catalog.errors import ShopError
 from catalog.models import Producer, ZaloLinkCode, ZaloStaff, utcnow
 from catalog.outbox import AdminEvent
 from catalog.services.fulfilment import (
-    LINK_CODE_LIFETIME,
     LinkCodeRefused,
     LinkProblem,
-    _new_code,
+    check_link_code,
+    create_link_code,
 )
 from catalog.services.producers import ProducerNotFound
 from catalog.text import Named
@@ -65,21 +65,9 @@ async def create_zalo_link_code(
     uow: UnitOfWork, *, producer_id: int, created_by: int, now: datetime | None = None
 ) -> str:
     """A fresh single-use code that links a Zalo account to the producer for 15 minutes."""
-    now = now or utcnow()
-    async with uow:
-        if await uow.session.get(Producer, producer_id) is None:
-            raise ProducerNotFound(producer_id)
-        code = _new_code()
-        uow.session.add(
-            ZaloLinkCode(
-                code=code,
-                producer_id=producer_id,
-                created_by=created_by,
-                expires_at=now + LINK_CODE_LIFETIME,
-            )
-        )
-        await uow.commit()
-        return code
+    return await create_link_code(
+        uow, producer_id=producer_id, created_by=created_by, now=now, kind=ZaloLinkCode
+    )
 
 
 async def use_zalo_link_code(
@@ -95,13 +83,9 @@ async def use_zalo_link_code(
     now = now or utcnow()
     normalized = code.strip().upper()
     async with uow:
-        link = await uow.session.get(ZaloLinkCode, normalized) if normalized else None
-        if link is None:
-            raise LinkCodeRefused(LinkProblem.unknown)
-        if link.used_at is not None:
-            raise LinkCodeRefused(LinkProblem.used)
-        if link.expires_at <= now:
-            raise LinkCodeRefused(LinkProblem.expired)
+        link = check_link_code(
+            await uow.session.get(ZaloLinkCode, normalized) if normalized else None, now
+        )
         staff = await uow.session.get(ZaloStaff, zalo_id)
         if staff is None:
             linked = await uow.session.scalar(select(func.count()).select_from(ZaloStaff))
