@@ -359,8 +359,8 @@ async def run_playground(
     playground = Playground(config, background=background)
     url = await playground.start(host, port)
     print(
-        f"Playground: {url}/ — the shop with a customer, a producer group and an admin; "
-        "Ctrl-C stops it.",
+        f"Playground: {url}/ — the shop with a customer, a producer group, an admin and "
+        "the producer's staff on Zalo; Ctrl-C stops it.",
         flush=True,
     )
     stop = asyncio.Event()
