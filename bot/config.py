@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG_PATH = Path("bot.toml")
 PUBLIC_API_BASE = "https://api.telegram.org"
@@ -145,6 +152,12 @@ class ZaloSettings(_Section):
         if value and not 8 <= len(value) <= 256:
             raise ValueError("8 to 256 characters")
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> ZaloSettings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("webhook_secret: a Zalo webhook needs a secret of 8-256 characters")
+        return self
 
 
 class LogSettings(_Section):

@@ -75,6 +75,11 @@ class ZaloChannel:
         await self.client.close()
 
     async def poll(self) -> None:
+        # Polling and a webhook are exclusive: one left from webhook mode would refuse us.
+        try:
+            await self.client.delete_webhook()
+        except (ZaloNetworkError, ZaloError) as err:
+            log.warning("zalo deleteWebhook failed (%s); polling anyway", err)
         failures = 0
         while True:
             try:
@@ -119,14 +124,16 @@ class ZaloChannel:
         return app
 
     async def _start_webhook(self) -> None:
-        if not self.settings.webhook_secret:
-            raise ZaloError(400, "a Zalo webhook needs [zalo] webhook_secret")
         self._site = web.AppRunner(self.webhook_app())
         await self._site.setup()
         await web.TCPSite(
             self._site, self.settings.webhook_host, self.settings.webhook_port
         ).start()
-        await self.client.set_webhook(self.settings.webhook_url, self.settings.webhook_secret)
+        try:
+            await self.client.set_webhook(self.settings.webhook_url, self.settings.webhook_secret)
+        except (ZaloNetworkError, ZaloError) as err:
+            # Telegram goes on; Zalo's messages come once the webhook is registered.
+            log.error("zalo setWebhook %s failed: %s", self.settings.webhook_url, err)
 
 
 def build_zalo_channel(

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -363,6 +363,9 @@ class ZaloSender:
                 .where(ZaloOutboxMessage.id.in_([row.id for row in message.rows]))
                 .values(status=OutboxStatus.failed, last_error=str(err)[:500])
             )
+            if err.code == 403 or "chat not found" in err.description:
+                # The person left the chat or blocked the bot: stop sending them orders.
+                await session.execute(delete(ZaloStaff).where(ZaloStaff.zalo_id == chat_id))
             if any(row.kind != OutboxKind.zalo_reply for row in message.rows):
                 outbox.to_admins(
                     session,

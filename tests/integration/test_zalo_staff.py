@@ -346,3 +346,35 @@ async def test_the_webhook_takes_updates_only_with_the_secret(
     # Answered once (the same message id twice is one message), with how to link.
     assert len(replies) == 1
     assert "mã liên kết" in replies[0]["text"]
+
+
+async def test_someone_zalo_refuses_to_reach_is_unlinked_and_the_admins_told(
+    uow: UnitOfWork, engine: AsyncEngine, media_dir: Path
+) -> None:
+    await seed_demo_catalog(uow, media_dir)
+    zalo = ZaloEmulator(max_users=1)  # the free plan's user limit, made small
+    zalo.add_bot(TOKEN)
+    await zalo.start()
+    try:
+        first = await staff_on_zalo(uow, zalo, "MYDUC", "Một")
+        second = await staff_on_zalo(uow, zalo, "MYDUC", "Hai")
+        order = await place(uow, 800, "MYDUC-CHAN-1820")
+        sender, client = await sender_for(engine, zalo)
+        try:
+            await sender.deliver_due()
+        finally:
+            await client.close()
+    finally:
+        await zalo.stop()
+    assert [f"DH{order:05d}" in m.text for m in first.bot_messages] == [True]
+    assert second.bot_messages == []
+    assert await zalo_staff.staff_member(uow, first.id) is not None
+    assert await zalo_staff.staff_member(uow, second.id) is None
+    async with uow.reading():
+        told = list(
+            await uow.session.scalars(
+                select(OutboxMessage.payload).where(OutboxMessage.kind == OutboxKind.admin_notice)
+            )
+        )
+    failed = [p for p in told if p["event"] == AdminEvent.delivery_failed]
+    assert [p["target"] for p in failed] == [f"Zalo {second.id}"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.config import ConfigError, load_config
@@ -84,3 +86,11 @@ def test_a_malformed_zalo_token_names_the_variable() -> None:
     with pytest.raises(ConfigError) as raised:
         load_config(environ={"ZALO_BOT_TOKEN": "no colon here"})
     assert raised.value.setting == "ZALO_BOT_TOKEN"
+
+
+def test_a_zalo_webhook_without_a_secret_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bot.toml"
+    path.write_text('[zalo]\nwebhook_url = "https://shop.example/zalo/webhook"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, environ={})
+    assert "webhook_secret" in raised.value.problem
