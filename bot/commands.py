@@ -84,6 +84,13 @@ TOOLS: tuple[Tool, ...] = (
         frozenset({Role.admin}),
     ),
     Tool(
+        N_("/linkzalo, /zalostaff, /unlinkzalo ID — producers' staff on Zalo"),
+        (
+            ("linkzalo", N_("Link a staff member's Zalo account")),
+            ("zalostaff", N_("Who gets orders on Zalo")),
+        ),
+    ),
+    Tool(
         N_("/managers — who manages which producer"),
         (("managers", N_("Who manages which producer")),),
         frozenset({Role.admin}),

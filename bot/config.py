@@ -9,7 +9,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from catalog.links import USERNAME_PATTERN
 
@@ -27,6 +34,12 @@ class ConfigError(Exception):
         super().__init__(f"{setting}: {problem}")
         self.setting = setting
         self.problem = problem
+
+
+def _base_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value.rstrip("/")
 
 
 class _Section(BaseModel):
@@ -59,9 +72,7 @@ class TelegramSettings(_Section):
     @field_validator("api_base")
     @classmethod
     def _check_api_base(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        return _base_url(value)
 
     @field_validator("admin_ids")
     @classmethod
@@ -105,6 +116,61 @@ class SendingSettings(_Section):
     answer_presses_within: float = Field(default=0.7, gt=0, le=10)
 
 
+ZALO_PUBLIC_API_BASE = "https://bot-api.zaloplatforms.com"
+ZALO_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}:[A-Za-z0-9_-]{1,200}")
+
+
+class ZaloSettings(_Section):
+    """The shop's Zalo bot, for producers' staff; nothing Zalo runs without a token."""
+
+    token: str = ""
+    api_base: str = ZALO_PUBLIC_API_BASE
+    polling_timeout: int = Field(default=30, ge=1, le=60)
+    monthly_quota: int = Field(default=3000, ge=1)
+    # When this few messages are left this month, alerts are digested and admins told.
+    quota_reserve: int = Field(default=300, ge=0)
+    messages_per_second: float = Field(default=5.0, gt=0)
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+
+    @field_validator("token")
+    @classmethod
+    def _check_token(cls, value: str) -> str:
+        value = value.strip()
+        if value and not ZALO_TOKEN_PATTERN.fullmatch(value):
+            raise ValueError(
+                "malformed Zalo bot token; Zalo Bot Manager gives one like 1234567890:AbC…"
+            )
+        return value
+
+    @field_validator("api_base")
+    @classmethod
+    def _check_api_base(cls, value: str) -> str:
+        return _base_url(value)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("Zalo calls webhooks over https://")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: str) -> str:
+        if value and not 8 <= len(value) <= 256:
+            raise ValueError("8 to 256 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> ZaloSettings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("webhook_secret: a Zalo webhook needs a secret of 8-256 characters")
+        return self
+
+
 class LogSettings(_Section):
     level: LogLevel = "INFO"
 
@@ -115,6 +181,7 @@ class Config(_Section):
     shop: ShopSettings = ShopSettings()
     outbox: OutboxSettings = OutboxSettings()
     sending: SendingSettings = SendingSettings()
+    zalo: ZaloSettings = ZaloSettings()
     log: LogSettings = LogSettings()
 
     def require_token(self) -> str:
@@ -134,6 +201,9 @@ ENVIRONMENT: Mapping[str, tuple[str, str]] = {
     "ADMIN_IDS": ("telegram", "admin_ids"),
     "DATABASE_URL": ("database", "url"),
     "LOG_LEVEL": ("log", "level"),
+    "ZALO_BOT_TOKEN": ("zalo", "token"),
+    "ZALO_API_BASE": ("zalo", "api_base"),
+    "ZALO_WEBHOOK_SECRET": ("zalo", "webhook_secret"),
 }
 
 

@@ -30,7 +30,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxSettings
@@ -41,6 +41,7 @@ from catalog.models import (
     OutboxStatus,
     Producer,
     User,
+    ZaloStaff,
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
@@ -226,6 +227,8 @@ class OutboxSender:
                         OutboxMessage.status == OutboxStatus.pending,
                         Producer.group_chat_id.is_(None),
                         Producer.unlinked_warning_sent.is_(False),
+                        # A producer whose staff get the orders on Zalo is not waiting.
+                        ~exists().where(ZaloStaff.producer_id == Producer.id),
                     )
                     .distinct()
                 )
@@ -361,8 +364,38 @@ class OutboxSender:
                     edit_alert=(alert[0], alert[1], alert_text) if alert else None,
                 )
             )
+        elif row.kind == OutboxKind.status_changed:
+            destination(producer.group_chat_id, is_group=True).messages.append(
+                self._changed_on_zalo(row, order, producer, alerts.get(order.id))
+            )
         else:
             raise ValueError(f"no way to deliver a {row.kind!r} row")
+
+    def _changed_on_zalo(
+        self,
+        row: OutboxMessage,
+        order: OrderView,
+        producer: Producer,
+        alert: tuple[int, int] | None,
+    ) -> Outgoing:
+        """Staff moved the order along on Zalo: the group gets the card anew (its buttons
+        as they are now), and the old card loses its buttons, so nobody acts on it."""
+        assert producer.group_chat_id is not None
+        with self._locale(producer.group_language):
+            old_text = notifications.order_alert_text(order)
+            text = _("Changed on Zalo:") + "\n" + old_text + "\n" + notifications.status_footer(
+                order.status, str(row.payload.get("actor") or "?"), utcnow(),
+                str(row.payload.get("reason", "")),
+            )  # fmt: skip
+            keyboard = notifications.order_alert_kb(order)
+        return Outgoing(
+            producer.group_chat_id,
+            text,
+            [row.id],
+            keyboard=keyboard,
+            alert_for=order.id,
+            edit_alert=(alert[0], alert[1], old_text) if alert else None,
+        )
 
     def _alert_messages(
         self, chat_id: int, items: list[tuple[OutboxMessage, OrderView]]
@@ -403,6 +436,16 @@ class OutboxSender:
                 "⚠️ The bot was removed from the group of {producer}. Their order alerts "
                 "wait until a group is linked again (/linkgroup)."
             ).format(producer=name)
+        if event == AdminEvent.zalo_linked:
+            return _(
+                "🔗 {name} linked their Zalo account: the orders of {producer} go there too."
+            ).format(name=esc(str(payload.get("name", ""))), producer=name)
+        if event == AdminEvent.zalo_quota_near:
+            return _(
+                "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
+                "alerts to Zalo now go out as short digests; at the limit they wait for next "
+                "month. The Telegram groups are not affected."
+            ).format(used=payload.get("used", "?"), quota=payload.get("quota", "?"))
         if event == AdminEvent.orders_waiting:
             return _(
                 "⚠️ {producer} has new orders but no linked group: the alerts wait. "

@@ -11,6 +11,7 @@ from bot.commands import register_commands
 from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
+from bot.zalo.runner import build_zalo_channel
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory, dispose
 
@@ -44,6 +45,13 @@ async def run_polling(config: Config) -> None:
         except (TelegramNetworkError, TelegramAPIError) as err:
             # Not fatal: polling retries the connection, and the commands are cosmetic.
             log.warning("could not register the bot's commands: %s", err)
+        # Producers' staff on Zalo, beside Telegram, when a Zalo token is configured.
+        zalo = build_zalo_channel(
+            config, session_factory, i18n, telegram_signal=dispatcher["outbox_signal"]
+        )
+        if zalo is not None:
+            dispatcher.startup.register(zalo.start)
+            dispatcher.shutdown.register(zalo.stop)
         log.info("polling %s", config.telegram.api_base)
         await dispatcher.start_polling(
             bot,

@@ -320,6 +320,8 @@ class OrderStatusChange(Base):
     new_status: Mapped[OrderStatus] = mapped_column(_enum(OrderStatus, "new_status"))
     # The Telegram id of whoever pressed the button; None for the system.
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The Zalo id of the producer's staff member who typed the command, when it came from Zalo.
+    zalo_actor: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -360,6 +362,79 @@ class GroupLinkCode(Base):
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
     used_in_chat: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ZaloStaff(Base):
+    """A producer's staff member who gets the producer's orders in a private Zalo chat."""
+
+    __tablename__ = "zalo_staff"
+
+    zalo_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(2), default="vi")
+    # The Telegram id of the admin or manager whose code was used.
+    linked_by: Mapped[int | None] = mapped_column(BigInteger)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ZaloLinkCode(Base):
+    """A single-use code that links a Zalo account to a producer; valid for 15 minutes."""
+
+    __tablename__ = "zalo_link_codes"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    used_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ZaloOutboxMessage(Base):
+    """A message for a Zalo chat, written in the same transaction as its cause.
+
+    Rows for a producer (``zalo_id`` empty) are fanned out to the staff linked when they are
+    sent; ``parts_sent`` lets a long message that was cut short resume where it stopped.
+    """
+
+    __tablename__ = "zalo_outbox"
+    __table_args__ = (Index("ix_zalo_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    zalo_id: Mapped[str | None] = mapped_column(String(64))
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus, "zalo_outbox_status"), default=OutboxStatus.pending
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    parts_sent: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class ZaloUsage(Base):
+    """Messages sent to Zalo per month (the free plan allows 3,000)."""
+
+    __tablename__ = "zalo_usage"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12"
+    messages: Mapped[int] = mapped_column(default=0)
+    # Admins were told this month that the quota is nearly spent.
+    warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class ZaloInbound(Base):
+    """Zalo messages already handled: getUpdates has no offset, so a message may come twice."""
+
+    __tablename__ = "zalo_inbound"
+
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class ChangeReason(enum.StrEnum):
@@ -450,4 +525,9 @@ __all__ = [
     "Product",
     "ProductChange",
     "User",
+    "ZaloInbound",
+    "ZaloLinkCode",
+    "ZaloOutboxMessage",
+    "ZaloStaff",
+    "ZaloUsage",
 ]

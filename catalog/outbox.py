@@ -1,6 +1,7 @@
 """Messages that must reach someone, written in the transaction that causes them.
 
-A sender (bot/outbox.py) delivers them; this module only records what is to be said.
+Senders deliver them (bot/outbox.py to Telegram, bot/zalo/sender.py to Zalo); this module only
+records what is to be said.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.models import OutboxMessage
+from catalog.models import OutboxMessage, ZaloOutboxMessage
 
 if TYPE_CHECKING:
     from catalog.uow import UnitOfWork
@@ -24,6 +25,10 @@ class OutboxKind:
     order_cancelled = "order_cancelled"  # the customer cancelled, to the producer's group
     status_notice = "status_notice"  # the producer moved an order along, to the customer
     admin_notice = "admin_notice"  # something admins must know, to every admin
+    # Staff moved an order along on one channel: the producer's people on the other are told.
+    status_changed = "status_changed"
+    zalo_reply = "zalo_reply"  # an answer to what a Zalo user typed (text in the payload)
+    zalo_digest = "zalo_digest"  # alerts folded into one message (the monthly quota is near)
 
 
 class AdminEvent:
@@ -31,6 +36,8 @@ class AdminEvent:
     group_lost = "group_lost"  # the bot was removed from a producer's group
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
+    zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
+    zalo_quota_near = "zalo_quota_near"  # this month's Zalo messages are nearly spent
 
 
 class OutboxSignal:
@@ -38,9 +45,16 @@ class OutboxSignal:
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
+        self._also: list[OutboxSignal] = []
 
     def notify(self) -> None:
         self._event.set()
+        for other in self._also:
+            other._event.set()
+
+    def also_wake(self, other: OutboxSignal) -> None:
+        """Another sender (another channel's) is woken by the same commits."""
+        self._also.append(other)
 
     async def wait(self, timeout: float) -> None:  # noqa: ASYNC109 - a poll interval, not a deadline
         with contextlib.suppress(TimeoutError):
@@ -49,18 +63,36 @@ class OutboxSignal:
 
 
 def to_producer(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
+    """To the producer's Telegram group and to its staff linked on Zalo."""
+    to_producer_group(session, kind, producer_id, **payload)
+    to_zalo_staff(session, kind, producer_id, **payload)
+
+
+def to_producer_group(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
+    """To the producer's Telegram group only (it waits while the producer has none)."""
     session.add(OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
 
 
 async def alert_producers(uow: UnitOfWork, orders: Iterable[tuple[int, int]]) -> None:
-    """An order alert for each new (order id, producer id), in one statement."""
+    """An order alert for each new (order id, producer id) to the producer's Telegram group
+    and its Zalo staff, as ``to_producer`` does: one statement per channel."""
     rows = [
         {"kind": OutboxKind.order_alert, "producer_id": producer, "payload": {"order_id": order}}
         for order, producer in orders
     ]
     if rows:
         await uow.session.execute(insert(OutboxMessage), rows)
+        await uow.session.execute(insert(ZaloOutboxMessage), rows)
         uow.outbox_written()
+
+
+def to_zalo_staff(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
+    """To whoever is linked on Zalo for the producer when it is sent (maybe nobody)."""
+    session.add(ZaloOutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+
+
+def to_zalo_user(session: AsyncSession, kind: str, zalo_id: str, **payload: Any) -> None:
+    session.add(ZaloOutboxMessage(kind=kind, zalo_id=zalo_id, payload=payload))
 
 
 def to_user(session: AsyncSession, kind: str, user_id: int, **payload: Any) -> None:

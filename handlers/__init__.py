@@ -20,6 +20,7 @@ from handlers import (
     spreadsheets,
     staff,
     start,
+    zalo_staff,
 )
 
 
@@ -47,6 +48,7 @@ def create_routers() -> list[Router]:
         product_wizard.create_router(),
         spreadsheets.create_router(),
         admin.create_router(),
+        zalo_staff.create_router(),
         checkout.create_router(),
         # Last: it answers whatever the routers above did not take.
         fallback.create_router(),

@@ -15,12 +15,16 @@ from catalog.services.producers import ProducerNotFound
 from catalog.snapshot import CatalogCache, CatalogSnapshot
 from catalog.uow import UnitOfWork
 from handlers.access import AdminFilter, actor_of
-from handlers.callbacks import LinkProducerCb
+from handlers.callbacks import LinkProducerCb, ZaloLinkCb
 from handlers.format import esc, language, shorten
 from handlers.screens import paginate, show_text
 
 
-async def producers_kb(catalog_cache: CatalogCache, page: int) -> InlineKeyboardMarkup:
+async def producers_kb(
+    catalog_cache: CatalogCache,
+    page: int,
+    callback: type[LinkProducerCb] | type[ZaloLinkCb] = LinkProducerCb,
+) -> InlineKeyboardMarkup:
     lang = language()
     snapshot = await catalog_cache.get()
     producers = snapshot.producer_list(lang, include_empty=True)
@@ -30,21 +34,17 @@ async def producers_kb(catalog_cache: CatalogCache, page: int) -> InlineKeyboard
         builder.row(
             InlineKeyboardButton(
                 text=shorten(producer.name(lang), 48),
-                callback_data=LinkProducerCb(producer_id=producer.id).pack(),
+                callback_data=callback(producer_id=producer.id).pack(),
             )
         )
     nav = []
     if chunk.page > 0:
         nav.append(
-            InlineKeyboardButton(
-                text="◀️", callback_data=LinkProducerCb(page=chunk.page - 1).pack()
-            )
+            InlineKeyboardButton(text="◀️", callback_data=callback(page=chunk.page - 1).pack())
         )
     if chunk.page < chunk.pages - 1:
         nav.append(
-            InlineKeyboardButton(
-                text="▶️", callback_data=LinkProducerCb(page=chunk.page + 1).pack()
-            )
+            InlineKeyboardButton(text="▶️", callback_data=callback(page=chunk.page + 1).pack())
         )
     builder.row(*nav)
     return builder.as_markup()

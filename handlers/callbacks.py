@@ -161,6 +161,13 @@ class LinkProducerCb(CallbackData, prefix="lk"):
     page: int = 0
 
 
+class ZaloLinkCb(CallbackData, prefix="zl"):
+    """Choosing the producer whose staff member links a Zalo account (/linkzalo)."""
+
+    producer_id: int = 0
+    page: int = 0
+
+
 class StaffOrdersCb(CallbackData, prefix="so"):
     status: str = ""
     page: int = 0

@@ -239,6 +239,7 @@ async def _apply(
             chat_id=chat_id,
             is_admin=admin,
             reason=callback_data.reason,
+            actor_name=query.from_user.full_name,
         )
     except (NotAllowed, OrderNotFound):
         log.warning(
@@ -372,6 +373,7 @@ async def cmd_order_step(
                 chat_id=message.chat.id,
                 is_admin=is_admin(config, user),
                 reason=reason,
+                actor_name=user.full_name,
             )
         except (NotAllowed, OrderNotFound):
             log.warning("refused /%s from user %s in chat %s", name, user.id, message.chat.id)

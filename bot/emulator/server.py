@@ -673,9 +673,8 @@ class Emulator:
             call.params = await self._read_params(request)
             result = await handler(call)
         except ApiError as err:
-            if request.transport is None:
-                # The client is gone (the long poll of a bot that was stopped or restarted):
-                # the answer reaches nobody, so it is no error the bot met.
+            if request.transport is None or request.transport.is_closing():
+                # The bot went away (a stopped process's long poll): nobody gets this answer.
                 return self._json(err.to_api(), err.code)
             self.calls.append(ApiCall(method, call.params.loggable(), err))
             self._log(

@@ -24,11 +24,14 @@ from bot.config import Config, ConfigError
 from bot.emulator import Emulator, Group, Person
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
+from bot.zalo.runner import ZaloChannel, build_zalo_channel
+from bot.zalo_emulator import ZaloEmulator, ZaloPerson
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory, dispose
 from catalog.demo.data import PRODUCERS
 from catalog.demo.seed import seed_demo_catalog
 from catalog.services.producers import link_group
+from catalog.services.zalo_staff import link_zalo_staff
 from catalog.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,9 @@ TOKEN = "7000000001:offline-playground"
 ADMIN_ID = 900001
 STAFF_ID = 800001
 PRODUCER_CODE = "QUANGVINH"
+ZALO_TOKEN = "7300000001:offline-playground-zalo"
+ZALO_STAFF_ID = "7300000042"
+ZALO_STAFF_NAME = "Mai Nguyễn"
 Language = Literal["vi", "en"]
 Role = Literal["customer", "group", "admin"]
 ROLES: tuple[Role, ...] = ("customer", "group", "admin")
@@ -112,6 +118,13 @@ class Playground:
         self.background = tuple(background)
         self.emulator = Emulator()
         self.emulator.add_bot(TOKEN, username="ocop_shop_bot", first_name="OCOP Shop")
+        # Zalo beside Telegram on the same port, under /zalo: the producer's staff member.
+        self.zalo = ZaloEmulator()
+        self.zalo.add_bot(ZALO_TOKEN, name="OCOP Shop")
+        self.zalo.add_routes(self.emulator.app, prefix="/zalo")
+        self.zalo.on_change = self.emulator.notify_changed
+        self.zalo_staff: ZaloPerson | None = None
+        self._zalo: ZaloChannel | None = None
         self.i18n = build_i18n(config.shop.default_language)
         self.config = config  # replaced in start(): token, emulator URL, admin
         self.engine: AsyncEngine | None = None
@@ -151,7 +164,14 @@ class Playground:
                     "polling_timeout": min(self.base_config.telegram.polling_timeout, 10),
                 }
             )
-            self.config = self.base_config.model_copy(update={"telegram": telegram})
+            zalo = self.base_config.zalo.model_copy(
+                update={
+                    "token": ZALO_TOKEN,
+                    "api_base": f"{url}/zalo",
+                    "polling_timeout": min(self.base_config.zalo.polling_timeout, 10),
+                }
+            )
+            self.config = self.base_config.model_copy(update={"telegram": telegram, "zalo": zalo})
             self.engine = create_engine(
                 self.config.database.url,
                 busy_timeout_ms=self.config.database.sqlite_busy_timeout_ms,
@@ -186,6 +206,7 @@ class Playground:
         self.emulator.notify_changed()
         await self._stop_bot()
         self.emulator.reset()
+        self.zalo.reset()
         try:
             await prepare_database(self.engine, self.config, fresh=True)
         finally:
@@ -233,6 +254,16 @@ class Playground:
             language="vi",
         )
         await self.group.add_bot(by=staff)
+        # The same producer's staff member on Zalo, who has said hello to the shop's Zalo bot
+        # (Zalo lets a bot write only to people who wrote to it first).
+        self.zalo_staff = self.zalo.person(ZALO_STAFF_NAME, user_id=ZALO_STAFF_ID)
+        await link_zalo_staff(
+            UnitOfWork(self.session_factory),
+            producer_code=PRODUCER_CODE,
+            zalo_id=ZALO_STAFF_ID,
+            display_name=ZALO_STAFF_NAME,
+        )
+        await self.zalo_staff.send("Xin chào")
 
     async def _start_bot(self) -> None:
         assert self.session_factory is not None
@@ -260,6 +291,11 @@ class Playground:
             ),
             name="playground-polling",
         )
+        self._zalo = build_zalo_channel(
+            self.config, self.session_factory, self.i18n, dispatcher["outbox_signal"]
+        )
+        if self._zalo is not None:
+            await self._zalo.start()
         services = BotServices(bot, dispatcher, self.session_factory, self.config, self.i18n)
         for factory in self.background:
             self._tasks.append(asyncio.create_task(self._guard(factory(services))))
@@ -279,6 +315,9 @@ class Playground:
         dispatcher = self._dispatcher
         for task in tasks:
             task.cancel()
+        zalo, self._zalo = self._zalo, None
+        if zalo is not None:
+            await zalo.stop()
         if polling is not None and dispatcher is not None:
             # stop_polling() also ends the getUpdates task that start_polling runs inside;
             # cancelling start_polling alone would leave that one running.
@@ -320,8 +359,8 @@ async def run_playground(
     playground = Playground(config, background=background)
     url = await playground.start(host, port)
     print(
-        f"Playground: {url}/ — the shop with a customer, a producer group and an admin; "
-        "Ctrl-C stops it.",
+        f"Playground: {url}/ — the shop with a customer, a producer group, an admin and "
+        "the producer's staff on Zalo; Ctrl-C stops it.",
         flush=True,
     )
     stop = asyncio.Event()

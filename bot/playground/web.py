@@ -64,6 +64,20 @@ class PlaygroundWeb:
             data["events"] = [event.to_dict() for event in chat.events]
         return data
 
+    def _zalo_state(self) -> dict[str, Any]:
+        """The staff member's Zalo chat: plain text both ways, no buttons."""
+        pg = self.pg
+        person = pg.zalo_staff
+        return {
+            "version": pg.zalo.version,
+            "bot": pg.zalo.bot.name,
+            "me": {"id": person.id, "display_name": person.display_name} if person else None,
+            "messages": [
+                {"id": m.message_id, "from_bot": m.from_bot, "text": m.text, "date": m.date}
+                for m in (person.messages if person else [])
+            ],
+        }
+
     async def state(self, _request: web.Request) -> web.Response:
         pg = self.pg
         if not pg.ready:
@@ -77,6 +91,7 @@ class PlaygroundWeb:
                 "language": pg.customer_language,
                 "bot": pg.emulator.bot_user.to_api(),
                 "chats": {role: self._chat_state(role, events=True) for role in ROLES},
+                "zalo": self._zalo_state(),
             }
         )
 
@@ -107,6 +122,7 @@ class PlaygroundWeb:
         )
         await response.prepare(request)
         pg = self.pg
+        zalo_seen = pg.zalo.version
 
         def probe() -> tuple[str, list[tuple[Role, Event]]] | None:
             if pg.stopping:
@@ -114,7 +130,7 @@ class PlaygroundWeb:
             if pg.generation != generation or not pg.ready:
                 return "reload", []
             found = self._new_events(after)
-            return ("events", found) if found else None
+            return ("events", found) if found or pg.zalo.version != zalo_seen else None
 
         with contextlib.suppress(ConnectionError):
             await response.write(b"retry: 1000\n\n")
@@ -129,12 +145,14 @@ class PlaygroundWeb:
                 if kind != "events":
                     await response.write(b'data: {"type": "reload"}\n\n')
                     break
-                after = found[-1][1].seq
+                after = found[-1][1].seq if found else after
+                zalo_seen = pg.zalo.version
                 payload = {
                     "type": "events",
                     "seq": after,
                     "events": [{**event.to_dict(), "role": role} for role, event in found],
                     "chats": {role: self._chat_state(role, events=False) for role in ROLES},
+                    "zalo": self._zalo_state(),
                 }
                 await response.write(f"data: {_dumps(payload)}\n\n".encode())
         return response
@@ -188,6 +206,20 @@ class PlaygroundWeb:
         async with self.pg.lock:
             chat = self.pg.chat_of(role)
             self.pg.emulator.post_message(chat, self.pg.people[role].user, text=text)
+        return _json({"ok": True})
+
+    async def zalo_send(self, request: web.Request) -> web.Response:
+        """The producer's staff member types to the shop's Zalo bot."""
+        _role, body = await self._body(request)
+        text = body.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise fail(400, "type something first")
+        if len(text) > 2000:
+            raise fail(400, "Zalo allows 2000 characters in a message")
+        async with self.pg.lock:
+            if self.pg.zalo_staff is None:
+                raise fail(503, "the playground is starting; try again in a moment")
+            await self.pg.zalo_staff.send(text)
         return _json({"ok": True})
 
     async def press(self, request: web.Request) -> web.Response:
@@ -271,6 +303,7 @@ def add_routes(app: web.Application, playground: Playground) -> None:
     app.router.add_get("/api/events", page.events)
     app.router.add_get("/api/files/{file_id}", page.file)
     app.router.add_post("/api/chats/{role}/send", page.send)
+    app.router.add_post("/api/zalo/send", page.zalo_send)
     app.router.add_post("/api/chats/{role}/press", page.press)
     app.router.add_post("/api/chats/{role}/reply", page.reply)
     app.router.add_post("/api/customer", page.new_customer)

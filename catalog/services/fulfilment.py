@@ -20,6 +20,7 @@ from catalog.models import (
     OutboxMessage,
     OutboxStatus,
     Producer,
+    ZaloLinkCode,
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind
@@ -92,16 +93,22 @@ def _new_code() -> str:
 
 
 async def create_link_code(
-    uow: UnitOfWork, *, producer_id: int, created_by: int, now: datetime | None = None
+    uow: UnitOfWork,
+    *,
+    producer_id: int,
+    created_by: int,
+    now: datetime | None = None,
+    kind: type[GroupLinkCode] | type[ZaloLinkCode] = GroupLinkCode,
 ) -> str:
-    """A fresh single-use code that links a group to the producer for the next 15 minutes."""
+    """A fresh single-use code that links a group (or, with ``kind=ZaloLinkCode``, a staff
+    member's Zalo account) to the producer for the next 15 minutes."""
     now = now or utcnow()
     async with uow:
         if await uow.session.get(Producer, producer_id) is None:
             raise ProducerNotFound(producer_id)
         code = _new_code()
         uow.session.add(
-            GroupLinkCode(
+            kind(
                 code=code,
                 producer_id=producer_id,
                 created_by=created_by,
@@ -112,6 +119,19 @@ async def create_link_code(
         return code
 
 
+def check_link_code(
+    link: GroupLinkCode | ZaloLinkCode | None, now: datetime
+) -> GroupLinkCode | ZaloLinkCode:
+    """The code, if it may still be used; LinkCodeRefused says why not."""
+    if link is None:
+        raise LinkCodeRefused(LinkProblem.unknown)
+    if link.used_at is not None:
+        raise LinkCodeRefused(LinkProblem.used)
+    if link.expires_at <= now:
+        raise LinkCodeRefused(LinkProblem.expired)
+    return link
+
+
 async def use_link_code(
     uow: UnitOfWork, *, code: str, chat_id: int, now: datetime | None = None
 ) -> GroupLink:
@@ -119,13 +139,9 @@ async def use_link_code(
     now = now or utcnow()
     normalized = code.strip().upper()
     async with uow:
-        link = await uow.session.get(GroupLinkCode, normalized) if normalized else None
-        if link is None:
-            raise LinkCodeRefused(LinkProblem.unknown)
-        if link.used_at is not None:
-            raise LinkCodeRefused(LinkProblem.used)
-        if link.expires_at <= now:
-            raise LinkCodeRefused(LinkProblem.expired)
+        link = check_link_code(
+            await uow.session.get(GroupLinkCode, normalized) if normalized else None, now
+        )
         # Spend the code with a condition, so two groups racing with it cannot both win.
         spent = await uow.session.execute(
             update(GroupLinkCode)
@@ -248,24 +264,36 @@ async def set_group_language(uow: UnitOfWork, *, chat_id: int, language: str) ->
 
 
 async def _order_for_staff(
-    uow: UnitOfWork, order_id: int, chat_id: int | None, is_admin: bool
+    uow: UnitOfWork,
+    order_id: int,
+    chat_id: int | None,
+    is_admin: bool,
+    producer_id: int | None = None,
 ) -> Order:
     order = await uow.session.scalar(
         select(Order).where(Order.id == order_id).options(*EVERYTHING)
     )
     if order is None:
         raise OrderNotFound(order_id)
-    # Only the producer's own group, or an admin, may see or move the producer's orders.
-    if not is_admin and (chat_id is None or order.producer.group_chat_id != chat_id):
+    # Only the producer's own group (or its staff on another channel, ``producer_id``),
+    # or an admin, may see or move the producer's orders.
+    in_group = chat_id is not None and order.producer.group_chat_id == chat_id
+    own_staff = producer_id is not None and order.producer_id == producer_id
+    if not (is_admin or in_group or own_staff):
         raise NotAllowed
     return order
 
 
 async def get_order_for_staff(
-    uow: UnitOfWork, *, order_id: int, chat_id: int | None, is_admin: bool
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    chat_id: int | None,
+    is_admin: bool,
+    producer_id: int | None = None,
 ) -> OrderView:
     async with uow.reading():
-        return order_view(await _order_for_staff(uow, order_id, chat_id, is_admin))
+        return order_view(await _order_for_staff(uow, order_id, chat_id, is_admin, producer_id))
 
 
 async def change_order_status(
@@ -273,14 +301,19 @@ async def change_order_status(
     *,
     order_id: int,
     new_status: OrderStatus,
-    actor_id: int,
+    actor_id: int | None,
     chat_id: int | None,
     is_admin: bool = False,
     reason: str = "",
+    producer_id: int | None = None,
+    zalo_actor: str | None = None,
+    actor_name: str = "",
 ) -> OrderView:
-    """Move an order along (accept, ship, deliver, cancel); the customer is told."""
+    """Move an order along (accept, ship, deliver, cancel); the customer is told, and so are
+    the producer's people on the other channel (Zalo staff for a Telegram press, and the
+    Telegram group and the other Zalo staff for a Zalo command, ``zalo_actor``)."""
     async with uow:
-        order = await _order_for_staff(uow, order_id, chat_id, is_admin)
+        order = await _order_for_staff(uow, order_id, chat_id, is_admin, producer_id)
         current = order.status
         if new_status not in TRANSITIONS[current]:
             raise InvalidTransition(current.value, new_status.value)
@@ -299,6 +332,7 @@ async def change_order_status(
                 old_status=current,
                 new_status=new_status,
                 actor_id=actor_id,
+                zalo_actor=zalo_actor,
                 reason=reason,
             )
         )
@@ -310,6 +344,20 @@ async def change_order_status(
             status=new_status.value,
             reason=reason,
         )
+        told = {
+            "order_id": order.id,
+            "status": new_status.value,
+            "reason": reason,
+            "actor": actor_name[:100],
+            "zalo_actor": zalo_actor,
+        }
+        outbox.to_zalo_staff(uow.session, OutboxKind.status_changed, order.producer_id, **told)
+        # A Telegram group sees its own presses; one that is linked hears of Zalo's (one
+        # linked later needs no news of orders moved before it).
+        if zalo_actor is not None and order.producer.group_chat_id is not None:
+            outbox.to_producer_group(
+                uow.session, OutboxKind.status_changed, order.producer_id, **told
+            )
         uow.outbox_written()
         await uow.session.refresh(order)
         view = order_view(order)
@@ -323,19 +371,27 @@ async def open_orders_for_chat(uow: UnitOfWork, *, chat_id: int, page: int = 0) 
         producer_id = await uow.session.scalar(
             select(Producer.id).where(Producer.group_chat_id == chat_id)
         )
-        if producer_id is None:
-            return OrderPage((), 0, 1)
+    if producer_id is None:
+        return OrderPage((), 0, 1)
+    return await open_orders_for_producer(uow, producer_id=producer_id, page=page)
+
+
+async def open_orders_for_producer(
+    uow: UnitOfWork, *, producer_id: int, page: int = 0, page_size: int = GROUP_PAGE_SIZE
+) -> OrderPage:
+    """The producer's orders that still need doing, oldest first."""
+    async with uow.reading():
         where = (Order.producer_id == producer_id, Order.status.in_(OPEN_STATUSES))
         count = await uow.session.scalar(select(func.count()).select_from(Order).where(*where))
-        pages = max(1, -(-(count or 0) // GROUP_PAGE_SIZE))
+        pages = max(1, -(-(count or 0) // page_size))
         page = min(max(page, 0), pages - 1)
         orders = await uow.session.scalars(
             select(Order)
             .where(*where)
             .options(*EVERYTHING)
             .order_by(Order.id)
-            .offset(page * GROUP_PAGE_SIZE)
-            .limit(GROUP_PAGE_SIZE)
+            .offset(page * page_size)
+            .limit(page_size)
         )
         return OrderPage(tuple(order_view(order) for order in orders), page, pages)
 

@@ -61,10 +61,13 @@ def order_by_bank_transfer(page: Page, customer_name: str) -> None:
     page.wait_for_timeout(2_000)
     press(group, "✅ Nhận đơn")
     bot_says(customer, "đã nhận")
+    # The producer's staff member on Zalo got the alert as text, and hears it was accepted.
+    zalo = page.locator("#pane-zalo")
+    expect(zalo.locator(".msg.in .body").filter(has_text="trên Telegram")).to_have_count(1)
     admin.get_by_role("button", name="BẮT ĐẦU · START").click()
     bot_says(admin, "quản trị viên")
     expect(page.locator("#status")).to_have_attribute("data-state", "live")
-    for pane in (customer, group, admin):
+    for pane in (customer, group, admin, zalo):
         expect(pane.locator(".new-marker")).to_be_hidden()
         expect(pane.locator(".toast")).to_be_hidden()
 

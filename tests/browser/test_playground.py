@@ -182,16 +182,17 @@ def test_switching_the_customer_to_english_changes_the_menu(page: Page, shot: Sh
 def test_at_phone_width_every_chat_is_reachable_as_a_tab(page: Page, shot: Shot) -> None:
     page.set_viewport_size(PHONE)
     tabs = page.get_by_role("tab")
-    expect(tabs).to_have_count(3)
+    expect(tabs).to_have_count(4)
     for role, tab in (
         ("customer", "Khách hàng"),
         ("group", "Nhà sản xuất"),
         ("admin", "Quản trị"),
+        ("zalo", "Zalo"),
     ):
         page.get_by_role("tab", name=tab).click()
         expect(pane(page, role)).to_be_visible()
         expect(pane(page, role).locator(".composer .text")).to_be_visible()
-        others = [r for r in ("customer", "group", "admin") if r != role]
+        others = [r for r in ("customer", "group", "admin", "zalo") if r != role]
         for other in others:
             expect(pane(page, other)).to_be_hidden()
         box = pane(page, role).bounding_box()
@@ -265,10 +266,8 @@ def test_the_page_follows_a_reset_of_the_shop(
     assert state["ready"] is True
 
 
-def test_the_producer_group_gets_the_order_alert_and_accepting_notifies_the_customer(
-    page: Page, customer_name: str, shot: Shot
-) -> None:
-    customer, group = pane(page, "customer"), pane(page, "group")
+def order_the_lotus_tea_set(customer: Locator, customer_name: str) -> None:
+    """The customer orders Quang Vinh's lotus tea set, cash on delivery."""
     customer.get_by_role("button", name="BẮT ĐẦU · START").click()
     composer = customer.locator(".composer .text")
     composer.fill("am chen hoa sen")
@@ -290,6 +289,12 @@ def test_the_producer_group_gets_the_order_alert_and_accepting_notifies_the_cust
     press(customer, "✅ Xác nhận đặt hàng")
     bot_says(customer, "Đơn hàng đã được đặt")
 
+
+def test_the_producer_group_gets_the_order_alert_and_accepting_notifies_the_customer(
+    page: Page, customer_name: str, shot: Shot
+) -> None:
+    customer, group = pane(page, "customer"), pane(page, "group")
+    order_the_lotus_tea_set(customer, customer_name)
     bot_says(group, "Bộ ấm chén hoa sen")
     shot(page, "producer-alert")
     # One clock: the alert's time (Vietnam time, named so) is the time on its bubble and on
@@ -310,3 +315,34 @@ def test_the_producer_group_gets_the_order_alert_and_accepting_notifies_the_cust
     press(group, "✅ Nhận đơn")
     bot_says(customer, "đã nhận")
     shot(page, "customer-notice")
+
+
+def test_the_staff_member_on_zalo_gets_the_alert_and_nhan_accepts_the_order(
+    page: Page, customer_name: str, shot: Shot
+) -> None:
+    customer, zalo = pane(page, "customer"), pane(page, "zalo")
+    expect(zalo.locator(".title")).to_contain_text("Zalo")
+    # She said hello when the shop opened; the bot told her what she can type.
+    expect(zalo.locator(".msg.in .body").filter(has_text="nhan DH00012")).to_have_count(1)
+    alerts = zalo.locator(".msg.in .body").filter(has_text="Bộ ấm chén hoa sen")
+    before = alerts.count()
+    order_the_lotus_tea_set(customer, customer_name)
+    expect(alerts).to_have_count(before + 1)
+    alert = alerts.last
+    number = re.search(r"DH\d{5}", alert.inner_text())
+    assert number is not None
+    # Plain text: no markup, and the command to accept it is spelled out.
+    expect(alert).to_contain_text(f"nhan {number.group(0)}")
+    assert "<b>" not in alert.inner_text()
+    shot(page, "zalo-alert")
+    composer = zalo.locator(".composer .text")
+    composer.fill(f"nhan {number.group(0)}")
+    composer.press("Enter")
+    expect(zalo.locator(".msg.out .body").last).to_have_text(f"nhan {number.group(0)}")
+    expect(
+        zalo.locator(".msg.in .body").filter(has_text="Đã xác nhận bởi Mai Nguyễn").last
+    ).to_be_visible()
+    bot_says(customer, "đã nhận")
+    # The producer's Telegram group hears that it was accepted on Zalo.
+    bot_says(pane(page, "group"), "Đã đổi trên Zalo")
+    shot(page, "zalo-accepted")

@@ -86,9 +86,17 @@ def admin(emulator: Emulator, bot_process: BotProcess) -> Person:
     return bot_process.admin
 
 
+@pytest.fixture(scope="module")
+def bot_env() -> dict[str, str]:
+    """More environment for the bot process; a module overrides it (a Zalo token, say)."""
+    return {}
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot_process(emulator: Emulator, shop: Shop) -> AsyncIterator[BotProcess]:
-    process = BotProcess(emulator, shop)
+async def bot_process(
+    emulator: Emulator, shop: Shop, bot_env: dict[str, str]
+) -> AsyncIterator[BotProcess]:
+    process = BotProcess(emulator, shop, bot_env)
     # The shop's admin has talked to the bot, so notices for admins can reach them (and their
     # chat is known when the bot sets its command menu at startup).
     process.admin = emulator.person("Quản trị", language_code="en", user_id=ADMIN_ID)

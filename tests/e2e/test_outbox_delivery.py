@@ -4,14 +4,10 @@ import re
 import signal
 
 import pytest
+from support import ordering
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 
 from bot.emulator import Emulator, FloodLimits, Group, Person
-from catalog.db import create_engine, create_session_factory
-from catalog.models import PaymentMethod, Product
-from catalog.services import cart, orders
-from catalog.services.orders import DeliveryDetails
-from catalog.uow import UnitOfWork
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -19,39 +15,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 FLOOD = FloodLimits()
 BOT_TOML = "[outbox]\nlease_seconds = 2\npoll_seconds = 0.5\n"
 
-DETAILS = DeliveryDetails(
-    recipient_name="Khách <thử> & 🧪",
-    phone="+84912345678",
-    province="Hà Nội",
-    ward="Phường Láng",
-    street="1 Đường Láng",
-)
-
 
 async def place_orders(shop: Shop, first_customer: int, count: int, sku: str) -> list[int]:
     """Customers ordering at the same moment, straight through the shop's services."""
-    engine = create_engine(shop.database_url)
-    factory = create_session_factory(engine)
-    try:
-        async with UnitOfWork(factory) as uow:
-            product_id = await uow.session.scalar(
-                Product.__table__.select().with_only_columns(Product.id).where(Product.sku == sku)
-            )
-        assert product_id is not None
-        numbers = []
-        for customer in range(first_customer, first_customer + count):
-            await cart.add_to_cart(UnitOfWork(factory), user_id=customer, product_id=product_id)
-            placed = await orders.place_order(
-                UnitOfWork(factory),
-                user_id=customer,
-                details=DETAILS,
-                payment=PaymentMethod.cod,
-                idempotency_key=f"load-{customer}",
-            )
-            numbers += [order.id for order in placed.orders]
-        return numbers
-    finally:
-        await engine.dispose()
+    return await ordering.place_orders(shop.database_url, first_customer, count, sku)
 
 
 def delivered_order_ids(group: Group) -> set[int]:

@@ -446,6 +446,79 @@ class Pane {
   }
 }
 
+// The producer's staff member on Zalo: plain text both ways (Zalo bots have no buttons).
+class ZaloPane {
+  constructor() {
+    this.role = "zalo";
+    this.section = document.getElementById("pane-zalo");
+    const old = this.section.querySelector(".chat");
+    if (old) old.remove();
+    this.section.append(document.getElementById("zalo-template").content.cloneNode(true));
+    const root = this.section.querySelector(".chat");
+    this.messages = root.querySelector(".messages");
+    this.input = root.querySelector(".composer .text");
+    this.toast = root.querySelector(".toast");
+    this.marker = root.querySelector(".new-marker");
+    this.title = root.querySelector(".title");
+    this.subtitle = root.querySelector(".subtitle");
+    this.tab = document.querySelector('.tabs button[data-tab="zalo"]');
+    this.shown = 0;
+    this.following = true;
+    this.unread = 0;
+    root.querySelector(".composer").addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = this.input.value;
+      if (!text.trim()) return;
+      try {
+        await post("/api/zalo/send", { text });
+        this.input.value = "";
+      } catch (err) {
+        this.toast.textContent = `⚠️ ${err.message}`;
+        this.toast.hidden = false;
+        setTimeout(() => { this.toast.hidden = true; }, 2600);
+      }
+    });
+    this.messages.addEventListener("scroll", () => {
+      this.following = Pane.prototype.atBottom.call(this);
+      if (this.following) this.marker.hidden = true;
+    });
+    this.marker.addEventListener("click", () => this.scrollDown());
+  }
+
+  render(state, live) {
+    this.title.textContent = `${state.bot} · Zalo`;
+    const me = state.me ? state.me.display_name : "";
+    this.subtitle.textContent = `bot Zalo — bạn là · you are ${me}`;
+    // Zalo messages are never edited or deleted: only new ones are added.
+    for (const msg of state.messages.slice(this.shown)) {
+      const wrap = el("div", msg.from_bot ? "msg in" : "msg out");
+      wrap.dataset.messageId = msg.id;
+      const bubble = el("div", "bubble");
+      bubble.append(el("div", "body", msg.text));
+      const meta = el("div", "meta", clock(msg.date / 1000));
+      meta.title = fullDate(msg.date / 1000);
+      bubble.append(meta);
+      wrap.append(bubble);
+      this.messages.append(wrap);
+      if (live) this.countUnread();
+    }
+    if (state.messages.length > this.shown) {
+      this.shown = state.messages.length;
+      if (this.following) this.scrollDown(); else this.marker.hidden = false;
+    }
+  }
+
+  countUnread() { Pane.prototype.countUnread.call(this); }
+  clearUnread() { Pane.prototype.clearUnread.call(this); }
+  showUnread() { Pane.prototype.showUnread.call(this); }
+
+  scrollDown() {
+    this.messages.scrollTop = this.messages.scrollHeight;
+    this.following = true;
+    this.marker.hidden = true;
+  }
+}
+
 // ------------------------------------------------------------------ state and live updates
 
 function setLanguage(value) {
@@ -483,6 +556,8 @@ async function load() {
     pane.setInfo(info, state.bot);
     pane.scrollDown();
   }
+  panes.zalo = new ZaloPane();
+  panes.zalo.render(state.zalo, false);
   document.body.dataset.ready = "true";
   document.body.dataset.generation = String(generation);
   connect(state.bot);
@@ -503,6 +578,7 @@ function connect(bot) {
     }
     seq = data.seq;
     for (const role of ROLES) panes[role].setInfo(data.chats[role], bot);
+    if (data.zalo && panes.zalo) panes.zalo.render(data.zalo, true);
   };
   source.onerror = () => {
     // The server went away (restart, reset): reconnect and take the whole state again.

@@ -1,0 +1,204 @@
+"""What the Zalo bot does with a message: link staff, move orders along, list them, help.
+
+The same services and transition checks as the Telegram buttons (catalog.services); answers
+go through the Zalo outbox like every other message, so they are counted and paced too.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.zalo import texts
+from bot.zalo.client import IncomingText
+from bot.zalo.commands import ORDER_VERBS, Command, Verb, parse
+from catalog import outbox
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.models import OrderStatus, ZaloInbound, utcnow
+from catalog.outbox import OutboxKind, OutboxSignal
+from catalog.services import fulfilment, zalo_staff
+from catalog.services.fulfilment import CancelReason, LinkCodeRefused, LinkProblem
+from catalog.services.zalo_staff import StaffMember, TooManyStaff
+from catalog.text import fold
+from catalog.uow import UnitOfWork
+from handlers.format import status_label
+from handlers.notifications import status_footer
+
+log = logging.getLogger(__name__)
+
+STEPS = {
+    Verb.accept: OrderStatus.accepted,
+    Verb.ship: OrderStatus.shipped,
+    Verb.deliver: OrderStatus.delivered,
+    Verb.cancel: OrderStatus.cancelled,
+}
+ORDERS_SHOWN = 15
+# How long a handled message id is remembered (Zalo repeats a message within minutes).
+REMEMBER_MESSAGES = timedelta(days=7)
+
+
+class ZaloConversation:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        i18n: I18n,
+        signal: OutboxSignal,
+    ) -> None:
+        self.session_factory = session_factory
+        self.i18n = i18n
+        self.signal = signal
+        self._handled = 0
+
+    def _uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, outbox_signal=self.signal)
+
+    async def first_time(self, message_id: str) -> bool:
+        """Record the message; False when it was handled before (getUpdates has no offset)."""
+        async with self.session_factory() as session:
+            session.add(ZaloInbound(message_id=message_id))
+            try:
+                await session.commit()
+            except IntegrityError:
+                return False
+            self._handled += 1
+            if self._handled % 500 == 1:
+                await session.execute(
+                    delete(ZaloInbound).where(
+                        ZaloInbound.received_at < utcnow() - REMEMBER_MESSAGES
+                    )
+                )
+                await session.commit()
+        return True
+
+    async def handle(self, message: IncomingText) -> None:
+        if not message.user_id or not await self.first_time(message.message_id):
+            return
+        staff = await zalo_staff.staff_member(self._uow(), message.user_id)
+        language = staff.language if staff else self.i18n.default_locale
+        with self.i18n.context(), self.i18n.use_locale(language):
+            answer = await self._answer(message, staff)
+        await self.reply(message.chat_id, answer)
+
+    async def reply(self, chat_id: str, text: str) -> None:
+        uow = self._uow()
+        async with uow:
+            outbox.to_zalo_user(uow.session, OutboxKind.zalo_reply, chat_id, text=text)
+            uow.outbox_written()
+            await uow.commit()
+
+    async def _answer(  # noqa: PLR0911 - one answer per command
+        self, message: IncomingText, staff: StaffMember | None
+    ) -> str:
+        command = parse(message.text) if message.text else None
+        if command is not None and command.verb == Verb.link:
+            return await self._link(message, command)
+        if staff is None:
+            if command is not None and command.verb in ORDER_VERBS:
+                log.warning("refused %s from unlinked Zalo user %s", command.verb, message.user_id)
+            return texts.help_text(None)
+        producer = staff.name(staff.language)
+        if command is None or command.verb == Verb.help:
+            return texts.help_text(producer)
+        if command.verb in ORDER_VERBS:
+            return await self._step(message, staff, command)
+        if command.verb == Verb.orders:
+            page = await fulfilment.open_orders_for_producer(
+                self._uow(), producer_id=staff.producer_id, page_size=ORDERS_SHOWN
+            )
+            return texts.open_orders_text(page.orders, page.pages)
+        if command.verb == Verb.unlink:
+            await zalo_staff.unlink_zalo(self._uow(), zalo_id=staff.zalo_id)
+            return _(
+                "You will no longer get the orders of {producer} here. To get them again, "
+                "ask for a new link code."
+            ).format(producer=producer)
+        return await self._language(staff, command)
+
+    async def _link(self, message: IncomingText, command: Command) -> str:
+        code = command.rest.split()[0] if command.rest.split() else ""
+        if not code:
+            return texts.help_text(None)
+        try:
+            member = await zalo_staff.use_zalo_link_code(
+                self._uow(),
+                code=code[:32],
+                zalo_id=message.user_id,
+                display_name=message.display_name,
+                language=self.i18n.current_locale,
+            )
+        except LinkCodeRefused as err:
+            log.info("refused Zalo link code from %s: %s", message.user_id, err.problem)
+            return {
+                LinkProblem.unknown: _("That code is not valid. Ask for a new one."),
+                LinkProblem.used: _("That code has already been used. Ask for a new one."),
+                LinkProblem.expired: _(
+                    "That code has expired (codes last 15 minutes). Ask for a new one."
+                ),
+            }[err.problem]
+        except TooManyStaff as err:
+            return _(
+                "The shop's Zalo bot already serves {limit} people, as many as its plan "
+                "allows. Ask the shop's admin."
+            ).format(limit=err.limit)
+        with self.i18n.use_locale(member.language):
+            return (
+                _("✅ Linked: you will get the orders of {producer} here.").format(
+                    producer=member.name(member.language)
+                )
+                + "\n\n"
+                + texts.help_text(member.name(member.language))
+            )
+
+    async def _step(self, message: IncomingText, staff: StaffMember, command: Command) -> str:
+        verb = command.verb
+        if command.order_id is None:
+            return texts.usage_text(verb.value)
+        reason = ""
+        if verb == Verb.cancel:
+            reason = command.rest.strip()[:200] or CancelReason.other.value
+        try:
+            order = await fulfilment.change_order_status(
+                self._uow(),
+                order_id=command.order_id,
+                new_status=STEPS[verb],
+                actor_id=None,
+                chat_id=None,
+                producer_id=staff.producer_id,
+                zalo_actor=staff.zalo_id,
+                actor_name=staff.display_name,
+                reason=reason,
+            )
+        except (NotAllowed, OrderNotFound):
+            log.warning("refused Zalo %s of order %s by %s", verb, command.order_id, staff.zalo_id)
+            return _("That is not allowed: no order of {producer} has that number.").format(
+                producer=staff.name(staff.language)
+            )
+        except InvalidTransition as err:
+            return _("Already done: this order is {status} now.").format(
+                status=status_label(OrderStatus(err.current))
+            )
+        return texts.alert_text(
+            order, texts.plain(status_footer(order.status, staff.display_name, utcnow(), reason))
+        )
+
+    async def _language(self, staff: StaffMember, command: Command) -> str:
+        wanted = fold(command.rest)
+        if wanted in ("en", "english", "tieng anh"):
+            language = "en"
+        elif wanted in ("vi", "tieng viet", "vietnamese"):
+            language = "vi"
+        else:
+            return _("Write “language en” for English or “ngon ngu vi” for Vietnamese.")
+        await zalo_staff.set_staff_language(self._uow(), zalo_id=staff.zalo_id, language=language)
+        with self.i18n.use_locale(language):
+            return (
+                _("Messages here are now in English.")
+                if language == "en"
+                else _("Messages here are now in Vietnamese.")
+            )

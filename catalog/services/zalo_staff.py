@@ -1,0 +1,184 @@
+"""Producers' staff on Zalo: single-use link codes, who is linked to which producer, unlinking.
+
+The shop's side only: no Zalo client here (bot/zalo/ talks to Zalo).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+
+from catalog import outbox
+from catalog.errors import ShopError
+from catalog.models import Producer, ZaloLinkCode, ZaloStaff, utcnow
+from catalog.outbox import AdminEvent
+from catalog.services.fulfilment import (
+    LinkCodeRefused,
+    LinkProblem,
+    check_link_code,
+    create_link_code,
+)
+from catalog.services.producers import ProducerNotFound
+from catalog.text import Named
+from catalog.uow import UnitOfWork
+
+# The free Zalo Bot plan serves 50 users per bot; the shop refuses a link beyond it.
+MAX_LINKED_STAFF = 50
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember(Named):
+    """A linked Zalo account and the producer whose orders it gets."""
+
+    zalo_id: str
+    display_name: str
+    language: str
+    producer_id: int
+    code: str
+    name_vi: str
+    name_en: str
+
+
+class TooManyStaff(ShopError):
+    """The bot already serves as many Zalo accounts as its plan allows."""
+
+    def __init__(self) -> None:
+        super().__init__(MAX_LINKED_STAFF)
+        self.limit = MAX_LINKED_STAFF
+
+
+def _member(staff: ZaloStaff, producer: Producer) -> StaffMember:
+    return StaffMember(
+        staff.zalo_id,
+        staff.display_name,
+        staff.language,
+        producer.id,
+        producer.code,
+        producer.name_vi,
+        producer.name_en,
+    )
+
+
+async def create_zalo_link_code(
+    uow: UnitOfWork, *, producer_id: int, created_by: int, now: datetime | None = None
+) -> str:
+    """A fresh single-use code that links a Zalo account to the producer for 15 minutes."""
+    return await create_link_code(
+        uow, producer_id=producer_id, created_by=created_by, now=now, kind=ZaloLinkCode
+    )
+
+
+async def use_zalo_link_code(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    zalo_id: str,
+    display_name: str,
+    language: str = "vi",
+    now: datetime | None = None,
+) -> StaffMember:
+    """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent."""
+    now = now or utcnow()
+    normalized = code.strip().upper()
+    async with uow:
+        link = check_link_code(
+            await uow.session.get(ZaloLinkCode, normalized) if normalized else None, now
+        )
+        staff = await uow.session.get(ZaloStaff, zalo_id)
+        if staff is None:
+            linked = await uow.session.scalar(select(func.count()).select_from(ZaloStaff))
+            if (linked or 0) >= MAX_LINKED_STAFF:
+                raise TooManyStaff
+        # Spent with a condition, so two people racing with one code cannot both win.
+        spent = await uow.session.execute(
+            update(ZaloLinkCode)
+            .where(ZaloLinkCode.code == normalized, ZaloLinkCode.used_at.is_(None))
+            .values(used_at=now, used_by=zalo_id)
+        )
+        if spent.rowcount != 1:  # type: ignore[attr-defined]
+            raise LinkCodeRefused(LinkProblem.used)
+        if staff is None:
+            staff = ZaloStaff(zalo_id=zalo_id, language=language)
+            uow.session.add(staff)
+        staff.producer_id = link.producer_id
+        staff.display_name = display_name[:100]
+        staff.linked_by = link.created_by
+        staff.linked_at = now
+        producer = await uow.session.get(Producer, link.producer_id)
+        assert producer is not None
+        outbox.to_admins(
+            uow.session,
+            AdminEvent.zalo_linked,
+            producer_id=producer.id,
+            name=display_name[:100],
+            created_by=link.created_by,
+        )
+        uow.outbox_written()
+        await uow.session.flush()
+        member = _member(staff, producer)
+        await uow.commit()
+        return member
+
+
+async def link_zalo_staff(
+    uow: UnitOfWork, *, producer_code: str, zalo_id: str, display_name: str, language: str = "vi"
+) -> None:
+    """Link a Zalo account to a producer directly, without a code (an operator's tool)."""
+    async with uow:
+        producer = await uow.session.scalar(select(Producer).where(Producer.code == producer_code))
+        if producer is None:
+            raise ProducerNotFound(producer_code)
+        staff = await uow.session.get(ZaloStaff, zalo_id)
+        if staff is None:
+            staff = ZaloStaff(zalo_id=zalo_id)
+            uow.session.add(staff)
+        staff.producer_id = producer.id
+        staff.display_name = display_name[:100]
+        staff.language = language
+        await uow.commit()
+
+
+async def staff_member(uow: UnitOfWork, zalo_id: str) -> StaffMember | None:
+    async with uow.reading():
+        row = (
+            await uow.session.execute(
+                select(ZaloStaff, Producer)
+                .join(Producer, Producer.id == ZaloStaff.producer_id)
+                .where(ZaloStaff.zalo_id == zalo_id)
+            )
+        ).first()
+        return _member(*row) if row else None
+
+
+async def staff_of_producer(uow: UnitOfWork, producer_id: int) -> list[StaffMember]:
+    async with uow.reading():
+        rows = await uow.session.execute(
+            select(ZaloStaff, Producer)
+            .join(Producer, Producer.id == ZaloStaff.producer_id)
+            .where(ZaloStaff.producer_id == producer_id)
+            .order_by(ZaloStaff.linked_at)
+        )
+        return [_member(staff, producer) for staff, producer in rows]
+
+
+async def unlink_zalo(uow: UnitOfWork, *, zalo_id: str, producer_id: int | None = None) -> bool:
+    """The account gets no more orders; ``producer_id`` limits it to that producer's staff
+    (a manager may release only their own). True when someone was unlinked."""
+    async with uow:
+        statement = delete(ZaloStaff).where(ZaloStaff.zalo_id == zalo_id)
+        if producer_id is not None:
+            statement = statement.where(ZaloStaff.producer_id == producer_id)
+        removed = await uow.session.execute(statement)
+        await uow.commit()
+        return bool(removed.rowcount)  # type: ignore[attr-defined]
+
+
+async def set_staff_language(uow: UnitOfWork, *, zalo_id: str, language: str) -> bool:
+    async with uow:
+        changed = await uow.session.execute(
+            update(ZaloStaff).where(ZaloStaff.zalo_id == zalo_id).values(language=language)
+        )
+        await uow.commit()
+        return bool(changed.rowcount)  # type: ignore[attr-defined]
