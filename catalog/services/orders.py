@@ -236,7 +236,9 @@ async def _place_order(
         shortages: list[Shortage] = []
         # Stock and price after each line's conditional UPDATE, which also locks the product.
         after: dict[int, tuple[int, int]] = {}
-        for line in cart.lines:
+        # In product order: two checkouts locking the same products in different orders
+        # would deadlock (PostgreSQL locks each row its UPDATE touches until the commit).
+        for line in sorted(cart.lines, key=lambda line: line.product_id):
             taken = (
                 await uow.session.execute(
                     update(Product)
@@ -258,6 +260,8 @@ async def _place_order(
             else:
                 after[line.product_id] = (taken.stock, taken.price)
         if shortages:
+            in_cart = [line.product_id for line in cart.lines]
+            shortages.sort(key=lambda shortage: in_cart.index(shortage.product_id))
             raise ItemsUnavailable(shortages)
 
         # Prices as they are now, read by the transaction that sells: what is compared here

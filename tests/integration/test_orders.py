@@ -205,6 +205,37 @@ async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
     assert sold == 5
 
 
+async def test_checkouts_of_the_same_products_in_any_order_all_go_through(
+    engine: AsyncEngine, media_dir: Path
+) -> None:
+    """Carts filled in opposite orders, confirmed at once: no deadlock between them."""
+    factory = create_session_factory(engine)
+    await seed_demo_catalog(UnitOfWork(factory), media_dir)
+    shop = UnitOfWork(factory)
+    skus = ("BABE-SA-10", "MYDUC-KHAN", "HOANGLONG-GIO-500")
+    ids = [await product_id(shop, sku) for sku in skus]
+    for sku in skus:
+        await set_stock(shop, sku, 1000)
+    for customer in range(1, 31):
+        for product in ids if customer % 2 else reversed(ids):
+            await cart.add_to_cart(UnitOfWork(factory), user_id=customer, product_id=product)
+
+    await asyncio.gather(
+        *(
+            orders.place_order(
+                UnitOfWork(factory),
+                user_id=customer,
+                details=DETAILS,
+                payment=PaymentMethod.cod,
+                idempotency_key=f"both-ways-{customer}",
+            )
+            for customer in range(1, 31)
+        )
+    )
+    for sku in skus:
+        assert await stock(shop, sku) == 1000 - 30
+
+
 async def test_a_customer_may_cancel_only_their_own_new_order(shop: UnitOfWork) -> None:
     await cart.add_to_cart(
         shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"), quantity=4
