@@ -161,3 +161,27 @@ async def test_a_cart_changed_after_the_review_is_shown_again_before_ordering(
     assert (await giang.wait_callback_answer()).text == "Thank you! Your order is placed."
     assert query(shop, "SELECT total FROM orders WHERE user_id = ?", giang.id) == [(200_000,)]
     assert again.message_id != review.message_id
+
+
+async def test_a_price_changed_between_review_and_confirm_shows_the_review_again(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    hieu = emulator.person("Hiếu", language_code="en")
+    await fill_cart_and_reach_review(hieu)
+    review = hieu.last_bot_message
+    assert review is not None
+    assert format_vnd(100_000, "en") in review.text
+    await admin.send("/price HOANGLONG-NEM-20 120000")
+    await admin.next_message()
+
+    await hieu.press("✅ Confirm order")
+    answer = await hieu.wait_callback_answer()
+    assert answer.text == "Your cart or a price has changed: please check the order again."
+    again = await hieu.wait_for(
+        lambda m: "Your order" in m.text and m.message_id != review.message_id
+    )
+    assert format_vnd(120_000, "en") in again.text
+    assert query(shop, "SELECT COUNT(*) FROM orders WHERE user_id = ?", hieu.id) == [(0,)]
+    await hieu.press("✅ Confirm order")
+    assert (await hieu.wait_callback_answer()).text == "Thank you! Your order is placed."
+    assert query(shop, "SELECT total FROM orders WHERE user_id = ?", hieu.id) == [(120_000,)]
