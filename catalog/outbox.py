@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog.models import OutboxMessage, ZaloOutboxMessage
 
 if TYPE_CHECKING:
-    from catalog.uow import UnitOfWork
+    from sqlalchemy.orm import Session
 
 
 class OutboxKind:
@@ -73,17 +73,17 @@ def to_producer_group(session: AsyncSession, kind: str, producer_id: int, **payl
     session.add(OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
 
 
-async def alert_producers(uow: UnitOfWork, orders: Iterable[tuple[int, int]]) -> None:
+def alert_producers(session: Session, orders: Iterable[tuple[int, int]]) -> None:
     """An order alert for each new (order id, producer id) to the producer's Telegram group
-    and its Zalo staff, as ``to_producer`` does: one statement per channel."""
+    and its Zalo staff, as ``to_producer`` does: one statement per channel. (Whoever commits
+    wakes the senders.)"""
     rows = [
         {"kind": OutboxKind.order_alert, "producer_id": producer, "payload": {"order_id": order}}
         for order, producer in orders
     ]
     if rows:
-        await uow.session.execute(insert(OutboxMessage), rows)
-        await uow.session.execute(insert(ZaloOutboxMessage), rows)
-        uow.outbox_written()
+        session.execute(insert(OutboxMessage), rows)
+        session.execute(insert(ZaloOutboxMessage), rows)
 
 
 def to_zalo_staff(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:

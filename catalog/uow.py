@@ -115,6 +115,14 @@ class UnitOfWork:
         """Note products whose stock, price or visibility this transaction changes."""
         self._changed_products.update(product_ids)
 
+    def committed_elsewhere(self, *, products: Iterable[int] = (), outbox: bool = False) -> None:
+        """A short write committed changes the caches or the senders must hear of."""
+        changed = set(products)
+        if self.catalog_cache is not None and changed:
+            self.catalog_cache.products_changed(changed)
+        if self.outbox_signal is not None and outbox:
+            self.outbox_signal.notify()
+
     async def short_write(self, work: Callable[[Connection], T]) -> T:
         """A write of a statement or two, as its own transaction (see catalog.db.short_write).
 

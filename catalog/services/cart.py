@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, case, delete, literal, select, update
+from sqlalchemy import Connection, Integer, Row, Select, case, delete, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog.db import upsert
@@ -209,17 +209,19 @@ async def clear_cart(uow: UnitOfWork, *, user_id: int) -> None:
             await uow.commit()
 
 
-async def load_cart(uow: UnitOfWork, user_id: int) -> CartView:
-    """The cart's lines, grouped by producer (in the order their first item was added)."""
-    rows = (
-        await uow.session.execute(
-            select(CartLine.quantity, Product)
-            .join(Cart, Cart.id == CartLine.cart_id)
-            .join(Product, Product.id == CartLine.product_id)
-            .where(Cart.user_id == user_id)
-            .order_by(CartLine.added_at, CartLine.product_id)
-        )
-    ).all()
+def cart_query(user_id: int) -> Select[int, Product]:
+    """The cart's lines with their products, in the order they were added."""
+    return (
+        select(CartLine.quantity, Product)
+        .join(Cart, Cart.id == CartLine.cart_id)
+        .join(Product, Product.id == CartLine.product_id)
+        .where(Cart.user_id == user_id)
+        .order_by(CartLine.added_at, CartLine.product_id)
+    )
+
+
+def cart_view(rows: Iterable[Row[int, Product]]) -> CartView:
+    """The lines, grouped by producer (in the order their first item was added)."""
     groups: dict[int, list[CartLineView]] = {}
     for quantity, product in rows:
         groups.setdefault(product.producer_id, []).append(
@@ -240,6 +242,10 @@ async def load_cart(uow: UnitOfWork, user_id: int) -> CartView:
     return CartView(
         tuple(ProducerGroup(producer_id, tuple(lines)) for producer_id, lines in groups.items())
     )
+
+
+async def load_cart(uow: UnitOfWork, user_id: int) -> CartView:
+    return cart_view((await uow.session.execute(cart_query(user_id))).all())
 
 
 async def get_cart(uow: UnitOfWork, *, user_id: int) -> CartView:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from catalog import outbox
 from catalog.errors import (
@@ -37,7 +37,7 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import OutboxKind
-from catalog.services.cart import ProducerGroup, fingerprint, load_cart
+from catalog.services.cart import ProducerGroup, cart_query, cart_view, fingerprint
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
@@ -160,23 +160,20 @@ def order_view(order: Order) -> OrderView:
 EVERYTHING = (selectinload(Order.lines), selectinload(Order.producer))
 
 
-async def _checkout_orders(uow: UnitOfWork, checkout_id: int) -> tuple[OrderView, ...]:
-    orders = await uow.session.scalars(
-        select(Order)
-        .where(Order.checkout_id == checkout_id)
-        .options(*EVERYTHING)
-        .order_by(Order.id)
-    )
-    return tuple(order_view(order) for order in orders)
-
-
-async def _existing_checkout(uow: UnitOfWork, user_id: int, key: str) -> PlacedCheckout | None:
-    checkout = await uow.session.scalar(select(Checkout).where(Checkout.idempotency_key == key))
+def _existing_checkout(session: Session, user_id: int, key: str) -> PlacedCheckout | None:
+    """The orders this key placed already, if it did (a double tap, a redelivery)."""
+    checkout = session.scalar(select(Checkout).where(Checkout.idempotency_key == key))
     if checkout is None:
         return None
     if checkout.user_id != user_id:
         raise NotAllowed
-    return PlacedCheckout(checkout.id, await _checkout_orders(uow, checkout.id), created=False)
+    orders = session.scalars(
+        select(Order)
+        .where(Order.checkout_id == checkout.id)
+        .options(*EVERYTHING)
+        .order_by(Order.id)
+    )
+    return PlacedCheckout(checkout.id, tuple(order_view(o) for o in orders), created=False)
 
 
 async def place_order(
@@ -199,39 +196,37 @@ async def place_order(
     orders it already placed. ``source``: the kind of deep link the customer came through
     (``catalog.services.links.order_source``).
     """
+    order = NewOrder(user_id, idempotency_key, payment, details, locale, reviewed, source)
     try:
-        return await _place_order(
-            uow, user_id, details, payment, idempotency_key, locale, reviewed, source
-        )
+        placed, sold = await uow.short_write(lambda connection: _place(Session(connection), order))
     except IntegrityError:
         # The same key was committed concurrently (a double tap racing itself).
-        async with uow:
-            existing = await _existing_checkout(uow, user_id, idempotency_key)
+        async with uow.reading():
+            existing = await uow.session.run_sync(
+                lambda session: _existing_checkout(session, user_id, idempotency_key)
+            )
         if existing is None:
             raise
         return existing
+    if placed.created:
+        uow.committed_elsewhere(products=sold, outbox=True)
+    return placed
 
 
-async def _place_order(
-    uow: UnitOfWork,
-    user_id: int,
-    details: DeliveryDetails,
-    payment: PaymentMethod,
-    key: str,
-    locale: str,
-    reviewed: str | None,
-    source: str | None,
-) -> PlacedCheckout:
-    async with uow:
-        existing = await _existing_checkout(uow, user_id, key)
+def _place(session: Session, order: NewOrder) -> tuple[PlacedCheckout, tuple[int, ...]]:
+    """The whole order transaction, on one connection (the caller commits it); with the
+    products whose stock it took."""
+    user_id, details = order.user_id, order.details
+    with session:
+        existing = _existing_checkout(session, user_id, order.key)
         if existing is not None:
-            return existing
-        cart = await load_cart(uow, user_id)
+            return existing, ()
+        cart = cart_view(session.execute(cart_query(user_id)).all())
         if cart.is_empty:
             raise EmptyCart
-        checkout = Checkout(user_id=user_id, idempotency_key=key)
-        uow.session.add(checkout)
-        await uow.session.flush()
+        checkout = Checkout(user_id=user_id, idempotency_key=order.key)
+        session.add(checkout)
+        session.flush()
 
         shortages: list[Shortage] = []
         # Stock and price after each line's conditional UPDATE, which also locks the product.
@@ -239,20 +234,18 @@ async def _place_order(
         # In product order: two checkouts locking the same products in different orders
         # would deadlock (PostgreSQL locks each row its UPDATE touches until the commit).
         for line in sorted(cart.lines, key=lambda line: line.product_id):
-            taken = (
-                await uow.session.execute(
-                    update(Product)
-                    .where(
-                        Product.id == line.product_id,
-                        Product.active.is_(True),
-                        Product.stock >= line.quantity,
-                    )
-                    .values(stock=Product.stock - line.quantity)
-                    .returning(Product.stock, Product.price)
+            taken = session.execute(
+                update(Product)
+                .where(
+                    Product.id == line.product_id,
+                    Product.active.is_(True),
+                    Product.stock >= line.quantity,
                 )
+                .values(stock=Product.stock - line.quantity)
+                .returning(Product.stock, Product.price)
             ).first()
             if taken is None:
-                product = await uow.session.get(Product, line.product_id)
+                product = session.get(Product, line.product_id)
                 available = product.stock if product is not None and product.active else 0
                 shortages.append(
                     Shortage(line.product_id, line.name_vi, line.name_en, line.quantity, available)
@@ -267,25 +260,24 @@ async def _place_order(
         # Prices as they are now, read by the transaction that sells: what is compared here
         # is what is charged.
         prices = {product_id: price for product_id, (_stock, price) in after.items()}
-        sold = fingerprint(
+        charged = fingerprint(
             (ln.product_id, ln.quantity, prices[ln.product_id]) for ln in cart.lines
         )
-        if reviewed is not None and sold != reviewed:
+        if order.reviewed is not None and charged != order.reviewed:
             raise CartChanged
         producers = {
             producer.id: producer
-            for producer in await uow.session.scalars(
+            for producer in session.scalars(
                 select(Producer).where(Producer.id.in_([g.producer_id for g in cart.groups]))
             )
         }
         # A statement per order (its number is its id), then one per table for all the rest.
-        new = NewOrder(checkout.id, user_id, payment, details, locale, source)
         placed = [
-            (await _insert_order(uow, new, producers[group.producer_id], group, prices), group)
-            for group in cart.groups
+            (_insert_order(session, order, checkout.id, producers[g.producer_id], g, prices), g)
+            for g in cart.groups
         ]
         views = [view for view, _group in placed]
-        await uow.session.execute(
+        session.execute(
             insert(OrderLine),
             [
                 {"order_id": view.id, "product_id": product_id, **asdict(line)}
@@ -295,16 +287,16 @@ async def _place_order(
                 )
             ],
         )
-        await uow.session.execute(
+        session.execute(
             insert(OrderStatusChange),
             [
                 {"order_id": view.id, "old_status": None, "new_status": OrderStatus.new}
                 for view in views
             ],
         )
-        await outbox.alert_producers(uow, [(view.id, view.producer_id) for view in views])
-        await _audit_moves(
-            uow,
+        outbox.alert_producers(session, [(view.id, view.producer_id) for view in views])
+        _audit_moves(
+            session,
             [
                 (line.product_id, -line.quantity, view.number)
                 for view, group in placed
@@ -315,8 +307,8 @@ async def _place_order(
             ChangeReason.order,
         )
         cart_id = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
-        await uow.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
-        await uow.session.execute(
+        session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
+        session.execute(
             update(User)
             .where(User.id == user_id)
             .values(
@@ -327,26 +319,28 @@ async def _place_order(
                 address_street=details.street,
             )
         )
-        uow.products_changed(line.product_id for line in cart.lines)
-        await uow.commit()
-        return PlacedCheckout(checkout.id, tuple(views), created=True)
+        session.flush()
+        sold = tuple(line.product_id for line in cart.lines)
+        return PlacedCheckout(checkout.id, tuple(views), created=True), sold
 
 
 @dataclass(frozen=True, slots=True)
 class NewOrder:
-    """What the orders of one checkout share."""
+    """A confirmation: what the orders of one checkout share."""
 
-    checkout_id: int
     user_id: int
+    key: str
     payment: PaymentMethod
     details: DeliveryDetails
     locale: str
+    reviewed: str | None
     source: str | None
 
 
-async def _insert_order(
-    uow: UnitOfWork,
+def _insert_order(
+    session: Session,
     new: NewOrder,
+    checkout_id: int,
     producer: Producer,
     group: ProducerGroup,
     prices: dict[int, int],
@@ -367,10 +361,10 @@ async def _insert_order(
     total = sum(line.line_total for line in lines)
     now = utcnow()
     details = new.details
-    order_id = await uow.session.scalar(
+    order_id = session.scalar(
         insert(Order)
         .values(
-            checkout_id=new.checkout_id,
+            checkout_id=checkout_id,
             user_id=new.user_id,
             producer_id=producer.id,
             status=OrderStatus.new,
@@ -393,7 +387,7 @@ async def _insert_order(
     return OrderView(
         id=order_id,
         number=format_order_number(order_id),
-        checkout_id=new.checkout_id,
+        checkout_id=checkout_id,
         user_id=new.user_id,
         producer_id=producer.id,
         producer_name_vi=producer.name_vi,
@@ -429,11 +423,13 @@ async def _audit_stock(
             )
         ).all()
     )
-    await _audit_moves(uow, moves, stocks, actor_id, reason)
+    await uow.session.run_sync(
+        lambda session: _audit_moves(session, moves, stocks, actor_id, reason)
+    )
 
 
-async def _audit_moves(
-    uow: UnitOfWork,
+def _audit_moves(
+    session: Session,
     moves: list[tuple[int, int, str]],
     stocks: dict[int, int],
     actor_id: int | None,
@@ -457,7 +453,7 @@ async def _audit_moves(
                 "reference": reference,
             }
         )
-    await uow.session.execute(insert(ProductChange), rows)
+    session.execute(insert(ProductChange), rows)
 
 
 async def return_stock(uow: UnitOfWork, order: Order, actor_id: int | None) -> None:
@@ -480,7 +476,9 @@ async def return_stock(uow: UnitOfWork, order: Order, actor_id: int | None) -> N
 async def find_checkout(uow: UnitOfWork, *, user_id: int, key: str) -> PlacedCheckout | None:
     """The orders a confirmation key already placed, if it did."""
     async with uow.reading():
-        return await _existing_checkout(uow, user_id, key)
+        return await uow.session.run_sync(
+            lambda session: _existing_checkout(session, user_id, key)
+        )
 
 
 async def list_orders(uow: UnitOfWork, *, user_id: int, page: int = 0) -> OrderPage:
