@@ -87,7 +87,11 @@ class Workers:
 
     async def start(self) -> None:
         self.emulator.webhooks.balance([f"http://127.0.0.1:{w.port}" for w in self.workers])
-        await asyncio.gather(*(worker.start() for worker in self.workers))
+        try:
+            await asyncio.gather(*(worker.start() for worker in self.workers))
+        except BaseException:
+            await self.stop()  # those that did start
+            raise
 
     async def stop(self) -> None:
         await asyncio.gather(*(worker.stop() for worker in self.workers))

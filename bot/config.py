@@ -105,7 +105,7 @@ class WebhookSettings(_Section):
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8081, ge=1, le=65535)
     secret: str = ""
-    max_connections: int = Field(default=40, ge=1, le=100)
+    max_connections: int = Field(default=100, ge=1, le=100)
     # Seconds a stopping worker waits for the updates it is handling.
     shutdown_seconds: float = Field(default=20.0, gt=0)
 

@@ -36,7 +36,7 @@ from bot.emulator.models import (
     User,
     bad_request,
 )
-from bot.emulator.webhook import WebhookDelivery
+from bot.emulator.webhook import WebhookDelivery, check_webhook
 
 T = TypeVar("T")
 
@@ -912,6 +912,7 @@ class Emulator:
             return True
         if not url.startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        check_webhook(call.params.string("secret_token"), call.params.integer("max_connections"))
         call.bot.webhook = {
             "url": url,
             "secret_token": call.params.string("secret_token"),

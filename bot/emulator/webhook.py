@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -21,11 +22,14 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bot.emulator.models import bad_request
+
 if TYPE_CHECKING:
     from bot.emulator.models import BotAccount
     from bot.emulator.server import Emulator
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,14 @@ class WebhookDelivery:
         finally:
             self._in_flight.discard(update_id)
             self.emulator.notify_changed()
+
+
+def check_webhook(secret: str | None, max_connections: int | None) -> None:
+    """What Telegram refuses in setWebhook besides the URL (400, its own words)."""
+    if secret is not None and not SECRET_PATTERN.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters")
+    if max_connections is not None and not 1 <= max_connections <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
 
 
 def _kind(update: dict[str, Any]) -> str:

@@ -122,3 +122,14 @@ async def test_deliveries_run_side_by_side_up_to_max_connections(emu: Emulator, 
 async def test_a_webhook_must_be_https(bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="HTTPS"):
         await bot.set_webhook("http://127.0.0.1:9/hook")
+
+
+@pytest.mark.parametrize(
+    ("secret", "connections", "error"),
+    [("has space", 40, "unallowed characters"), ("ok", 101, "max_connections")],
+)
+async def test_set_webhook_refuses_what_telegram_refuses(
+    bot: Bot, secret: str, connections: int, error: str
+) -> None:
+    with pytest.raises(TelegramBadRequest, match=error):
+        await bot.set_webhook(URL, secret_token=secret, max_connections=connections)
