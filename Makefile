@@ -44,6 +44,7 @@ i18n: install
 
 test-deps:
 	bash tests/setup/install-postgres.sh
+	bash tests/setup/install-redis.sh
 	bash tests/setup/install-chromium.sh
 
 lint: install

@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.rush --db postgres          # the same on PostgreSQL
     .venv/bin/python -m bench.rush --catalog-size 10000   # on a 10,000-product catalog
     .venv/bin/python -m bench.rush --json                 # the full report as JSON
+    .venv/bin/python -m bench.rush --workers 3            # 3 webhook workers, PostgreSQL + Redis
 
 An open loop: each customer's arrival time is drawn within ``--arrivals`` seconds, and each
 pauses 0.3–2 s between taps, like a person reading the screen. Each goes /start → catalog →
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -30,6 +32,7 @@ from typing import Any
 from bench.rush_people import Rusher, replay
 from bench.rush_report import oversold, render, stock, summarise
 from bench.rush_setup import BotProcess, Database, machine, postgres_database
+from bench.rush_workers import Workers, redis_url
 from bot.emulator import Emulator, FloodLimits
 
 TOKEN = "777002:bench-rush_token-for-local-runs"
@@ -40,9 +43,15 @@ log = logging.getLogger("bench.rush")
 async def run_shop(
     args: argparse.Namespace, root: Path, database: Database, emulator: Emulator
 ) -> tuple[list[Rusher], dict[str, Any]]:
-    bot = BotProcess(
-        root, emulator, TOKEN, database, command="shop", paced=args.telegram_limits == "on"
+    paced = args.telegram_limits == "on"
+    bot: BotProcess | Workers = BotProcess(
+        root, emulator, TOKEN, database, command="shop", paced=paced
     )
+    if args.workers:
+        bot = Workers(
+            root, emulator, TOKEN, database, count=args.workers, redis=args.redis_url,
+            paced=paced,
+        )  # fmt: skip
     await bot.start()
     try:
         loop = asyncio.get_running_loop()
@@ -86,7 +95,10 @@ async def run_trivial(
 async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="ocop-rush-") as tmp:
         root = Path(tmp)
-        async with postgres_database(args.db, root) as database:
+        async with contextlib.AsyncExitStack() as servers:
+            if args.workers:
+                args.redis_url = await servers.enter_async_context(redis_url())
+            database = await servers.enter_async_context(postgres_database(args.db, root))
             await database.prepare(args.catalog_size)
             limits = FloodLimits() if args.telegram_limits == "on" else FloodLimits.off()
             emulator = Emulator(flood=limits)
@@ -131,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
         "which measures the bot itself; on: Telegram's flood limits in the emulator and the "
         "bot's own pacing to them (about 30 messages/s for the whole bot)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N webhook workers on PostgreSQL + Redis behind the emulator's round-robin "
+        "(default: one long-polling process)",
+    )
     parser.add_argument("--catalog-size", type=int, default=0, metavar="N")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
@@ -143,6 +163,11 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.customers <= 2000:
         print("bench.rush: --customers must be between 1 and 2000", file=sys.stderr)
         return 2
+    if args.workers:
+        if not 1 <= args.workers <= 8:
+            print("bench.rush: --workers must be between 1 and 8", file=sys.stderr)
+            return 2
+        args.db = "postgres"  # several workers share PostgreSQL
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
     async def bounded() -> dict[str, Any]:

@@ -59,15 +59,21 @@ class Database:
             await engine.dispose()
 
 
-def _postgres_cluster() -> Any:
-    """The tests' throw-away cluster (Debian's PostgreSQL, 127.0.0.1, a temporary directory)."""
-    path = ROOT / "tests" / "support" / "postgres.py"
-    spec = importlib.util.spec_from_file_location("ocop_bench_postgres", path)
+def support_module(name: str) -> Any:
+    """A module of tests/support (the tests' throw-away servers), loaded from its file."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    path = ROOT / "tests" / "support" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"ocop_bench_{name}", path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.PostgresCluster()
+    return module
+
+
+def _postgres_cluster() -> Any:
+    """The tests' throw-away cluster (Debian's PostgreSQL, 127.0.0.1, a temporary directory)."""
+    return support_module("postgres").PostgresCluster()
 
 
 @contextlib.asynccontextmanager
@@ -98,6 +104,7 @@ class BotProcess:
     ) -> None:
         self.root, self.emulator, self.token, self.database = root, emulator, token, database
         self.command = command
+        # False: the bot is told Telegram's limits are wide (the emulator enforces none).
         self.paced = paced
         self.log = root / f"{command}.log"
         self.process: asyncio.subprocess.Process | None = None
@@ -105,37 +112,47 @@ class BotProcess:
     def log_text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
 
-    async def start(self) -> None:
-        config = self.root / "bot.toml"
-        config.write_text(
+    def config_text(self) -> str:
+        return (
             f'[shop]\nmedia_dir = "{self.database.media}"\n[telegram]\npolling_timeout = 10\n'
-            + ("" if self.paced else UNPACED),
-            encoding="utf-8",
+            + ("" if self.paced else UNPACED)
         )
+
+    def argv(self, config: Path) -> list[str]:
         if self.command == "shop":
-            argv = [
+            return [
                 str(Path(sys.executable).with_name("ocop-bot")),
                 "--config",
                 str(config),
                 "run",
             ]
-        else:
-            argv = [sys.executable, "-m", "bench.trivial_bot"]
+        return [sys.executable, "-m", "bench.trivial_bot"]
+
+    def environment(self) -> dict[str, str]:
+        return {}
+
+    def ready(self) -> bool:
+        # A polling bot is ready when its first getUpdates reaches the emulator.
+        return any(c.method.lower() == "getupdates" for c in self.emulator.calls)
+
+    async def start(self) -> None:
+        config = self.root / f"{self.command}.toml"
+        config.write_text(self.config_text(), encoding="utf-8")
         env = {
             **os.environ,
             "BOT_TOKEN": self.token,
             "TELEGRAM_API_BASE": str(self.emulator.base_url),
             "DATABASE_URL": self.database.url,
             "LOG_LEVEL": "WARNING",
+            **self.environment(),
         }
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
-                *argv, cwd=ROOT, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT,
-                start_new_session=True,
+                *self.argv(config), cwd=ROOT, env=env, stdout=log,
+                stderr=asyncio.subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        # Ready when it polls: its first getUpdates reaches the emulator.
         for _ in range(1200):
-            if any(c.method.lower() == "getupdates" for c in self.emulator.calls):
+            if self.ready():
                 return
             if self.process.returncode is not None:
                 break

@@ -16,6 +16,7 @@ from bot.i18n import TranslationsMissing
 from bot.playground import run_playground
 from bot.printing import print_file
 from bot.runner import SchemaOutdated, run_polling
+from bot.webhook import run_webhook
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
@@ -49,11 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser(
+    run = commands.add_parser(
         "run",
         parents=[common],
-        help="run the bot (long polling)",
-        description="Run the bot with long polling against TELEGRAM_API_BASE.",
+        help="run the bot (long polling, or a webhook worker)",
+        description="Run the bot with long polling against TELEGRAM_API_BASE, or with "
+        "--webhook as one of the workers behind WEBHOOK_URL (see README: several workers).",
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve updates posted to [webhook] url (WEBHOOK_URL) instead of polling",
+    )
+    run.add_argument(
+        "--port", type=int, default=None, help="with --webhook: the port to listen on"
     )
 
     start = commands.add_parser(
@@ -357,6 +367,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 flush=True,
             )
             asyncio.run(run_playground(config, host="127.0.0.1", port=args.port))
+        elif args.command == "run" and args.webhook:
+            asyncio.run(run_webhook(config, port=args.port))
         elif args.command in ("run", "start"):
             asyncio.run(run_polling(config))
         elif args.command == "playground":

@@ -86,6 +86,8 @@ class DatabaseSettings(_Section):
     url: str = "sqlite+aiosqlite:///data/ocop.db"
     sqlite_busy_timeout_ms: int = Field(default=15000, ge=0)
     echo: bool = False
+    # PostgreSQL: connections kept open per process (as many again may open in a rush).
+    pool_size: int = Field(default=20, ge=1, le=500)
 
     @field_validator("url")
     @classmethod
@@ -171,6 +173,52 @@ class ZaloSettings(_Section):
         return self
 
 
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class WebhookSettings(_Section):
+    # The public HTTPS address Telegram posts updates to (the reverse proxy in front).
+    url: str = ""
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8081, ge=1, le=65535)
+    secret: str = ""
+    max_connections: int = Field(default=100, ge=1, le=100)
+    # Seconds a stopping worker waits for the updates it is handling.
+    shutdown_seconds: float = Field(default=20.0, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("Telegram posts updates only to an https:// address")
+        return value
+
+    @field_validator("secret")
+    @classmethod
+    def _check_secret(cls, value: str) -> str:
+        if value and not WEBHOOK_SECRET_PATTERN.fullmatch(value):
+            raise ValueError("1-256 characters of A-Z a-z 0-9 _ -")
+        return value
+
+    @property
+    def path(self) -> str:
+        """The path workers serve: the one in the public URL."""
+        rest = self.url.removeprefix("https://")
+        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+class RedisSettings(_Section):
+    # redis://host:6379/0 — set it (REDIS_URL) to run several workers; empty: one process.
+    url: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("use redis://host:6379/0 (or rediss:// or unix://)")
+        return value
+
+
 class LogSettings(_Section):
     level: LogLevel = "INFO"
 
@@ -182,6 +230,8 @@ class Config(_Section):
     outbox: OutboxSettings = OutboxSettings()
     sending: SendingSettings = SendingSettings()
     zalo: ZaloSettings = ZaloSettings()
+    webhook: WebhookSettings = WebhookSettings()
+    redis: RedisSettings = RedisSettings()
     log: LogSettings = LogSettings()
 
     def require_token(self) -> str:
@@ -192,6 +242,18 @@ class Config(_Section):
                 "(or set [telegram] token in the config file)",
             )
         return self.telegram.token
+
+    def require_webhook(self) -> WebhookSettings:
+        if not self.webhook.url:
+            raise ConfigError(
+                "WEBHOOK_URL", "webhook mode needs the public https:// address Telegram posts to"
+            )
+        if not self.webhook.secret:
+            raise ConfigError(
+                "WEBHOOK_SECRET",
+                "webhook mode needs a secret (A-Z a-z 0-9 _ -), so that only Telegram is heard",
+            )
+        return self.webhook
 
 
 # Environment variable -> (section, key). The environment wins over the file.
@@ -204,6 +266,11 @@ ENVIRONMENT: Mapping[str, tuple[str, str]] = {
     "ZALO_BOT_TOKEN": ("zalo", "token"),
     "ZALO_API_BASE": ("zalo", "api_base"),
     "ZALO_WEBHOOK_SECRET": ("zalo", "webhook_secret"),
+    "WEBHOOK_URL": ("webhook", "url"),
+    "WEBHOOK_SECRET": ("webhook", "secret"),
+    "WEBHOOK_HOST": ("webhook", "listen_host"),
+    "WEBHOOK_PORT": ("webhook", "listen_port"),
+    "REDIS_URL": ("redis", "url"),
 }
 
 

@@ -21,6 +21,7 @@ from bot.outbox import OutboxSender
 from bot.presses import PressKeeper, ShopDispatcher
 from bot.retry import RetryAfterMiddleware
 from bot.sending import SendingBudget
+from bot.shared import SharedServices
 from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
 from catalog.addresses import PROVINCES
 from catalog.outbox import OutboxSignal
@@ -54,23 +55,37 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
     catalog_cache: CatalogCache | None = None,
 ) -> ShopDispatcher:
-    """The production dispatcher; tests build theirs the same way."""
-    language_cache = LanguageCache()
-    storage = storage or DatabaseStorage(session_factory)
-    catalog_cache = catalog_cache or CatalogCache(session_factory)
-    outbox_signal = OutboxSignal()
-    budget = SendingBudget(config.sending)
+    """The production dispatcher; tests build theirs the same way.
+
+    With a Redis URL configured, state, locks, caches' news and the sending budget are
+    shared with the other workers (bot.shared)."""
+    shared = SharedServices.from_url(config.redis.url) if config.redis.url else None
+    if shared is None:
+        language_cache = LanguageCache()
+        storage = storage or DatabaseStorage(session_factory)
+        catalog_cache = catalog_cache or CatalogCache(session_factory)
+        outbox_signal = OutboxSignal()
+        budget = SendingBudget(config.sending)
+    else:
+        language_cache = shared.language_cache()
+        storage = storage or shared.storage
+        catalog_cache = catalog_cache or shared.catalog_cache(session_factory)
+        outbox_signal = shared.outbox_signal()
+        budget = shared.budget(config.sending)
     sender = OutboxSender(
         session_factory, i18n, config.telegram.admin_ids, config.outbox, outbox_signal, budget
     )
     dispatcher = ShopDispatcher(
         presses=PressKeeper(
-            answer_within=config.sending.answer_presses_within, is_navigation=is_navigation
+            answer_within=config.sending.answer_presses_within,
+            is_navigation=is_navigation,
+            # Another worker may have drawn something else on the message since.
+            remember_screens=shared is None,
         ),
         budget=budget,
         storage=storage,
         # One update at a time per user and chat: two quick taps must not interleave.
-        events_isolation=SimpleEventIsolation(),
+        events_isolation=shared.isolation if shared else SimpleEventIsolation(),
         config=config,
         language_cache=language_cache,
         catalog_cache=catalog_cache,
@@ -83,13 +98,20 @@ def build_dispatcher(
         UnitOfWorkMiddleware(session_factory, catalog_cache, outbox_signal)
     )
 
-    # The sender lives as long as polling (or the webhook server) does.
-    async def start_outbox(bot: Bot) -> None:
-        await sender.start(bot)
+    # The sender lives as long as polling (or the webhook server) does; with several
+    # workers, in the one elected to send.
+    if shared is not None:
+        shared.elect(sender)
+        dispatcher.startup.register(shared.start)
+        dispatcher.shutdown.register(shared.stop)
+    else:
 
-    dispatcher.startup.register(start_outbox)
+        async def start_outbox(bot: Bot) -> None:
+            await sender.start(bot)
+
+        dispatcher.startup.register(start_outbox)
+        dispatcher.shutdown.register(sender.stop)
     dispatcher.startup.register(load_wards)
-    dispatcher.shutdown.register(sender.stop)
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
     return dispatcher

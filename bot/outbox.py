@@ -105,6 +105,7 @@ class OutboxSender:
     # -- lifecycle --------------------------------------------------------------------------
 
     async def start(self, bot: Bot) -> None:
+        self._stopping = False  # an elected sender may stop and start again
         self._task = asyncio.create_task(self.run(bot), name="outbox-sender")
 
     async def stop(self) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 
+from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from sqlalchemy.engine import make_url
 
@@ -11,6 +14,7 @@ from bot.commands import register_commands
 from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
+from bot.presses import ShopDispatcher
 from bot.zalo.runner import build_zalo_channel
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory, dispose
@@ -22,13 +26,16 @@ class SchemaOutdated(Exception):
     """The database is not at the newest migration: ``ocop-bot db upgrade`` brings it there."""
 
 
-async def run_polling(config: Config) -> None:
+@contextlib.asynccontextmanager
+async def serving(config: Config) -> AsyncIterator[tuple[Bot, ShopDispatcher]]:
+    """The database checked, the bot and dispatcher built, the commands registered."""
     config.require_token()
     i18n = build_i18n(config.shop.default_language)
     engine = create_engine(
         config.database.url,
         busy_timeout_ms=config.database.sqlite_busy_timeout_ms,
         echo=config.database.echo,
+        pool_size=config.database.pool_size,
     )
     try:
         current, head = await migrate.current_revision(engine), migrate.head_revision()
@@ -52,6 +59,13 @@ async def run_polling(config: Config) -> None:
         if zalo is not None:
             dispatcher.startup.register(zalo.start)
             dispatcher.shutdown.register(zalo.stop)
+        yield bot, dispatcher
+    finally:
+        await dispose(engine)
+
+
+async def run_polling(config: Config) -> None:
+    async with serving(config) as (bot, dispatcher):
         log.info("polling %s", config.telegram.api_base)
         await dispatcher.start_polling(
             bot,
@@ -60,5 +74,3 @@ async def run_polling(config: Config) -> None:
             handle_signals=True,
             close_bot_session=True,
         )
-    finally:
-        await dispose(engine)

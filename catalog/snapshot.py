@@ -322,6 +322,8 @@ class CatalogCache:
     def _current(self) -> bool:
         return (
             self._snapshot is not None
+            # A reload under way took the stale marks already: wait for what it brings.
+            and not self._lock.locked()
             and not self._full_reload
             and not self._stale
             and not self._expired()

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from support.postgres import PostgresCluster, PostgresUnavailable
+from support.redis import RedisServer, RedisUnavailable
 
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
@@ -35,6 +37,36 @@ def postgres_server() -> Iterator[str]:
         yield cluster.url()
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A Redis server URL: TEST_REDIS_URL if set, else a server started here."""
+    if os.environ.get("TEST_REDIS_URL"):
+        yield os.environ["TEST_REDIS_URL"]
+        return
+    try:
+        server = RedisServer()
+        server.start()
+    except RedisUnavailable as err:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis unavailable: {err}")
+    try:
+        yield server.url()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def redis_url(redis_server: str) -> str:
+    """The Redis server, emptied for this test."""
+    client = Redis.from_url(redis_server)
+    try:
+        await client.flushall()
+    finally:
+        await client.aclose()
+    return redis_server
 
 
 async def _admin(server_url: str) -> asyncpg.Connection:

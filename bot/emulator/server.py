@@ -38,6 +38,7 @@ from bot.emulator.models import (
     User,
     bad_request,
 )
+from bot.emulator.webhook import WebhookDelivery, check_webhook
 
 T = TypeVar("T")
 
@@ -238,6 +239,8 @@ class Emulator:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.base_url: str | None = None
+        # Posts updates to the bot while a webhook is set (bot.emulator.webhook).
+        self.webhooks = WebhookDelivery(self, DEFAULT_UPDATES)
         self.app = web.Application(client_max_size=64 * 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         self.app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
@@ -288,11 +291,13 @@ class Emulator:
         await site.start()
         bound_port = self._runner.addresses[0][1]
         self.base_url = f"http://{host}:{bound_port}"
+        await self.webhooks.start()
         return self.base_url
 
     async def stop(self) -> None:
         self._closing = True
         self._notify(everyone=True)
+        await self.webhooks.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -955,6 +960,7 @@ class Emulator:
             return True
         if not url.startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        check_webhook(call.params.string("secret_token"), call.params.integer("max_connections"))
         call.bot.webhook = {
             "url": url,
             "secret_token": call.params.string("secret_token"),

@@ -1,5 +1,6 @@
 """The in-memory catalog follows the database: this process's commits at once, others' soon."""
 
+import asyncio
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -71,3 +72,25 @@ async def test_changes_made_by_another_process_show_after_the_refresh_interval(
     assert [p.sku for p in found] == [sku]
     async with factory() as session:
         assert await session.scalar(select(Product.stock).where(Product.sku == sku)) == 4
+
+
+async def test_a_read_while_changed_products_reload_waits_for_them(
+    engine: AsyncEngine, media_dir: Path
+) -> None:
+    factory = create_session_factory(engine)
+    await seed_demo_catalog(UnitOfWork(factory), media_dir)
+    cache = CatalogCache(factory)
+    oil = next(p for p in (await cache.get()).products.values() if p.sku == "BABE-SA-10")
+    await set_stock(
+        UnitOfWork(factory, cache), actor=ADMIN, sku="BABE-SA-10", value=7, relative=False
+    )
+
+    # Two readers at once: the first reloads the changed product, the second comes while
+    # that reload is under way (the stale mark already taken) and must not get the old view.
+    async def stock_seen() -> int:
+        return (await cache.get()).products[oil.id].stock  # as the reader sees it, then
+
+    first = asyncio.create_task(stock_seen())
+    await asyncio.sleep(0)
+    second = asyncio.create_task(stock_seen())
+    assert await asyncio.gather(first, second) == [7, 7]

@@ -42,19 +42,22 @@ class BotProcess:
         extra_env: dict[str, str] | None = None,
         command: list[str] | None = None,
         cwd: Path | None = None,
+        ready_line: str = "Run polling for bot",
     ):
         self.emulator = emulator
         self.shop = shop
         self.extra_env = extra_env or {}
         self.command = command or [str(OCOP_BOT), "--config", str(shop.config), "run"]
         self.cwd = cwd or shop.root
+        # What the log says once the bot takes updates (a webhook worker says it differently).
+        self.ready_line = ready_line
         self.process: asyncio.subprocess.Process | None = None
         self.admin: Person | None = None
 
     def _starts(self) -> int:
         # A long poll of the previous process may complete after it was stopped, so API
         # calls cannot tell when the new one is ready; its log line can.
-        return self.log_text().count("Run polling for bot") if self.shop.log.exists() else 0
+        return self.log_text().count(self.ready_line) if self.shop.log.exists() else 0
 
     async def start(self) -> None:
         env = {

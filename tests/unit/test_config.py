@@ -88,3 +88,50 @@ def test_broken_toml_and_a_missing_explicit_file_are_errors(tmp_path: Path) -> N
         load_config(write(tmp_path, "[telegram\n"), environ={})
     with pytest.raises(ConfigError, match="no such file"):
         load_config(tmp_path / "absent.toml", environ={})
+
+
+def test_webhook_and_redis_settings_come_from_the_environment(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, "[webhook]\nmax_connections = 10\n"),
+        environ={
+            "WEBHOOK_URL": "https://shop.example.vn/telegram/webhook",
+            "WEBHOOK_SECRET": "s3cret_-X",
+            "WEBHOOK_PORT": "8083",
+            "REDIS_URL": "redis://127.0.0.1:6379/2",
+        },
+    )
+    webhook = config.require_webhook()
+    assert (webhook.path, webhook.listen_port, webhook.max_connections) == (
+        "/telegram/webhook",
+        8083,
+        10,
+    )
+    assert config.redis.url == "redis://127.0.0.1:6379/2"
+
+
+@pytest.mark.parametrize(
+    ("environ", "setting"),
+    [
+        ({"WEBHOOK_URL": "http://shop.example.vn/hook"}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": "has space"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT"),
+        ({"REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ],
+)
+def test_a_malformed_webhook_or_redis_setting_is_named(
+    tmp_path: Path, environ: dict[str, str], setting: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, ""), environ=environ)
+    assert err.value.setting == setting
+
+
+def test_webhook_mode_needs_a_public_url_and_a_secret(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, ""), environ={}).require_webhook()
+    assert err.value.setting == "WEBHOOK_URL"
+    with pytest.raises(ConfigError) as err:
+        load_config(
+            write(tmp_path, ""), environ={"WEBHOOK_URL": "https://shop.example.vn/hook"}
+        ).require_webhook()
+    assert err.value.setting == "WEBHOOK_SECRET"
