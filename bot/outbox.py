@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,7 @@ from catalog.models import (
     ZaloStaff,
     utcnow,
 )
-from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
+from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal, claim_leased
 from catalog.services.fulfilment import move_group
 from catalog.services.orders import EVERYTHING, OrderView, order_view
 from catalog.services.users import preferred_language
@@ -168,27 +167,9 @@ class OutboxSender:
             ids = list(await session.scalars(due.order_by(OutboxMessage.id).limit(BATCH)))
             if not ids:
                 return []
-            # The lease doubles as a claim token: another process claiming the same rows
-            # writes its own value, and only rows carrying ours are ours.
-            lease = now + timedelta(
-                seconds=self.settings.lease_seconds, microseconds=secrets.randbelow(1_000_000)
+            return await claim_leased(
+                session, OutboxMessage, ids, now, self.settings.lease_seconds
             )
-            await session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id.in_(ids),
-                    OutboxMessage.status == OutboxStatus.pending,
-                    OutboxMessage.next_attempt_at <= now,
-                )
-                .values(next_attempt_at=lease)
-            )
-            await session.commit()
-            claimed = await session.scalars(
-                select(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids), OutboxMessage.next_attempt_at == lease)
-                .order_by(OutboxMessage.id)
-            )
-            return list(claimed)
 
     async def _fan_out_admin_notices(self) -> None:
         """One row per admin, so that each admin's delivery succeeds or retries on its own."""

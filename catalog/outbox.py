@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.models import OutboxMessage, ZaloOutboxMessage
+from catalog.models import OutboxMessage, OutboxStatus, ZaloOutboxMessage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -101,3 +103,32 @@ def to_user(session: AsyncSession, kind: str, user_id: int, **payload: Any) -> N
 
 def to_admins(session: AsyncSession, event: str, **payload: Any) -> None:
     session.add(OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload}))
+
+
+async def claim_leased(
+    session: AsyncSession,
+    model: type[OutboxMessage] | type[ZaloOutboxMessage],
+    ids: list[int],
+    now: datetime,
+    lease_seconds: float,
+) -> list[Any]:
+    """Lease the due rows among ``ids`` for this sender; returns those it got, by id.
+
+    The lease doubles as a claim token: another process claiming the same rows writes its
+    own value, and only rows carrying ours are ours. A crash leaves the lease to run out, and
+    the rows are sent again then (never lost)."""
+    lease = now + timedelta(seconds=lease_seconds, microseconds=secrets.randbelow(1_000_000))
+    await session.execute(
+        update(model)
+        .where(
+            model.id.in_(ids),
+            model.status == OutboxStatus.pending,
+            model.next_attempt_at <= now,
+        )
+        .values(next_attempt_at=lease)
+    )
+    await session.commit()
+    claimed = await session.scalars(
+        select(model).where(model.id.in_(ids), model.next_attempt_at == lease).order_by(model.id)
+    )
+    return list(claimed)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from catalog.models import (
     ZaloStaff,
     utcnow,
 )
-from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
+from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal, claim_leased
 from catalog.services.orders import EVERYTHING, OrderView, order_view
 
 log = logging.getLogger(__name__)
@@ -195,27 +194,9 @@ class ZaloSender:
             )
             if not ids:
                 return []
-            # The lease is also the claim token, as in bot/outbox.py.
-            lease = now + timedelta(
-                seconds=self.outbox_settings.lease_seconds,
-                microseconds=secrets.randbelow(1_000_000),
+            return await claim_leased(
+                session, ZaloOutboxMessage, ids, now, self.outbox_settings.lease_seconds
             )
-            await session.execute(
-                update(ZaloOutboxMessage)
-                .where(
-                    ZaloOutboxMessage.id.in_(ids),
-                    ZaloOutboxMessage.status == OutboxStatus.pending,
-                    ZaloOutboxMessage.next_attempt_at <= now,
-                )
-                .values(next_attempt_at=lease)
-            )
-            await session.commit()
-            claimed = await session.scalars(
-                select(ZaloOutboxMessage)
-                .where(ZaloOutboxMessage.id.in_(ids), ZaloOutboxMessage.next_attempt_at == lease)
-                .order_by(ZaloOutboxMessage.id)
-            )
-            return list(claimed)
 
     # -- rendering --------------------------------------------------------------------------
 
