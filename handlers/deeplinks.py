@@ -24,9 +24,10 @@ from catalog.snapshot import CatalogCache, CatalogSnapshot, ProducerView, Produc
 from catalog.uow import UnitOfWork
 from handlers import start
 from handlers.callbacks import ProductAction, ProductCb, View
-from handlers.catalog import home_kb, home_text, list_screen, product_caption, product_kb
+from handlers.catalog import home_kb, home_text, list_screen
 from handlers.format import VIETNAM, esc, language, money
 from handlers.menu import main_menu_kb
+from handlers.product_card import product_caption, product_kb
 from handlers.screens import PhotoCache
 
 
