@@ -20,7 +20,7 @@ from catalog.snapshot import CatalogCache, CatalogSnapshot
 from handlers import search
 from handlers.callbacks import NavCb, ProductCb, View
 from handlers.format import esc, language, shorten, stars
-from handlers.menu import MenuItem, menu_command
+from handlers.menu import MenuItem, menu_command, private_router
 from handlers.product_card import on_product
 from handlers.product_lists import BUTTON_TEXT, back_row, list_text, product_list_kb
 from handlers.screens import page_row, paginate, show_text
@@ -97,8 +97,7 @@ def _star_levels_screen(snapshot: CatalogSnapshot, _id: int, _page: int) -> Scre
 
 
 def _category_screen(snapshot: CatalogSnapshot, id_: int, page: int) -> Screen | None:
-    category = snapshot.categories.get(id_)
-    if category is None:
+    if (category := snapshot.categories.get(id_)) is None:
         return None
     lang = language()
     products = snapshot.products_in_category(id_, lang)
@@ -107,8 +106,7 @@ def _category_screen(snapshot: CatalogSnapshot, id_: int, page: int) -> Screen |
 
 
 def _producer_screen(snapshot: CatalogSnapshot, id_: int, page: int) -> Screen | None:
-    producer = snapshot.producers.get(id_)
-    if producer is None:
+    if (producer := snapshot.producers.get(id_)) is None:
         return None
     lang = language()
     products = snapshot.products_of_producer(id_, lang)
@@ -172,8 +170,7 @@ async def on_nav(query: CallbackQuery, callback_data: NavCb, catalog_cache: Cata
 def create_router() -> Router:
     """The catalog's router also takes the search's and the product card's handlers: the
     search's typed query must come after the menu's commands, its pages before ``on_nav``."""
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router = private_router(__name__)
     router.message.register(cmd_catalog, menu_command(MenuItem.catalog))
     router.message.register(search.cmd_search, menu_command(MenuItem.search))
     router.message.register(search.process_search_query, Search.query, F.text)

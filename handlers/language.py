@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -17,7 +17,7 @@ from catalog.services import users
 from catalog.uow import UnitOfWork
 from handlers.callbacks import Language, LanguageCb
 from handlers.checkout import resume_checkout
-from handlers.menu import MenuItem, main_menu_kb, menu_command
+from handlers.menu import MenuItem, main_menu_kb, menu_command, private_router
 from handlers.screens import chat_message
 
 # Each language is named in itself, whatever the reader's language: that is how people find
@@ -68,8 +68,7 @@ async def on_language_chosen(
 
 
 def create_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router = private_router(__name__)
     router.message.register(cmd_language, menu_command(MenuItem.language))
     router.callback_query.register(on_language_chosen, LanguageCb.filter())
     return router

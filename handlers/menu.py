@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from aiogram import F, Router
 from aiogram.filters import Command, Filter, or_f
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
@@ -79,6 +80,13 @@ def main_menu_kb() -> ReplyKeyboardMarkup:
 
 def menu_button(item: MenuItem) -> LabelPressed:
     return LabelPressed(MENU[item])
+
+
+def private_router(name: str) -> Router:
+    """A router for conversations with one customer: group chats' messages pass it by."""
+    router = Router(name=name)
+    router.message.filter(F.chat.type == "private")
+    return router
 
 
 def menu_command(item: MenuItem) -> Filter:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -24,7 +24,7 @@ from handlers.format import (
     status_label,
     when_zoned,
 )
-from handlers.menu import MenuItem, menu_command
+from handlers.menu import MenuItem, menu_command, private_router
 from handlers.screens import page_row, show_text
 
 
@@ -142,8 +142,7 @@ async def on_order(query: CallbackQuery, callback_data: OrderCb, uow: UnitOfWork
 
 
 def create_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router = private_router(__name__)
     router.message.register(cmd_orders, menu_command(MenuItem.orders))
     router.callback_query.register(on_order, OrderCb.filter())
     return router

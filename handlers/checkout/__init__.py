@@ -11,6 +11,7 @@ of another step, or on a message Telegram no longer gives, falls through to the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import asdict
 
 from aiogram import F, Router
 from aiogram.filters import Filter, StateFilter
@@ -49,7 +50,7 @@ from handlers.checkout.recipient import (
     process_phone,
 )
 from handlers.checkout.review import ask_review, on_cancel_button, on_cancel_text
-from handlers.menu import LabelPressed
+from handlers.menu import LabelPressed, private_router
 from handlers.screens import OnChatMessage, chat_message
 from handlers.states import Checkout
 
@@ -87,25 +88,14 @@ async def start_checkout(query: CallbackQuery, uow: UnitOfWork, state: FSMContex
     saved = await order_service.saved_details(uow, user_id=query.from_user.id)
     draft = CheckoutDraft(bank_ok=all(banks.values()))
     if saved is None:
-        draft = draft.replace(name=query.from_user.full_name)
+        draft = draft.replace(recipient_name=query.from_user.full_name)
         ask, step = ask_name, Checkout.name
     elif is_dialable(saved.phone):
-        draft = draft.replace(
-            name=saved.recipient_name,
-            phone=saved.phone,
-            province=saved.province,
-            ward=saved.ward,
-            street=saved.street,
-        )
+        draft = draft.replace(**asdict(saved))
         ask, step = ask_saved, Checkout.saved
     else:
         # Saved before numbers were checked against allocations: ask for one again.
-        draft = draft.replace(
-            name=saved.recipient_name,
-            province=saved.province,
-            ward=saved.ward,
-            street=saved.street,
-        )
+        draft = draft.replace(**asdict(saved) | {"phone": ""})
         ask, step = ask_phone, Checkout.phone
     await state.set_state(step)
     await save_draft(state, draft)
@@ -137,8 +127,7 @@ def _button(action: CheckoutAction, *states: State) -> tuple[Filter, ...]:
 
 
 def create_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router = private_router(__name__)
     # In any state: after leaving the checkout by a command its keyboard may still be shown.
     router.message.register(on_cancel_text, LabelPressed(CANCEL))
     router.message.register(process_name, Checkout.name, F.text)

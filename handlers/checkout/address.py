@@ -7,15 +7,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, KeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
-from catalog.addresses import (
-    MAX_STREET_LENGTH,
-    PROVINCES,
-    AddressProblem,
-    InvalidAddress,
-    format_address,
-    match_province,
-    validate_address_part,
-)
+from catalog import addresses
+from catalog.addresses import PROVINCES, AddressProblem, InvalidAddress, format_address
 from catalog.phone import format_phone_display
 from handlers.callbacks import CheckoutCb, WardCb
 from handlers.checkout import ward as ward_step
@@ -72,7 +65,7 @@ async def ask_street(message: Message, draft: CheckoutDraft) -> None:
 async def read_part(message: Message, max_length: int) -> str | None:
     """The typed text, tidied; None when it is empty or too long (the customer is told)."""
     try:
-        return validate_address_part(message.text or "", max_length=max_length)
+        return addresses.validate_address_part(message.text or "", max_length=max_length)
     except InvalidAddress as err:
         if err.reason == AddressProblem.TOO_LONG:
             problem = _("That is too long: at most {count} characters, please.").format(
@@ -85,7 +78,7 @@ async def read_part(message: Message, max_length: int) -> str | None:
 
 
 async def process_province_text(message: Message, state: FSMContext) -> None:
-    province = match_province(message.text or "")
+    province = addresses.match_province(message.text or "")
     if province is None:
         await message.answer(
             _(
@@ -150,7 +143,7 @@ async def process_street(message: Message, state: FSMContext) -> None:
             lat=message.location.latitude, lon=message.location.longitude
         )
     else:
-        typed = await read_part(message, MAX_STREET_LENGTH)
+        typed = await read_part(message, addresses.MAX_STREET_LENGTH)
         if typed is None:
             await ask_street(message, await load_draft(state))
             return

@@ -6,15 +6,17 @@ keep their own data beside it, and every step reads and writes named, checked fi
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from aiogram.fsm.context import FSMContext
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from catalog.models import PaymentMethod
 from catalog.services.orders import DeliveryDetails
 
 KEY = "checkout"
+_DETAILS = {field.name for field in fields(DeliveryDetails)}
 
 
 class CheckoutDraft(BaseModel):
@@ -22,7 +24,8 @@ class CheckoutDraft(BaseModel):
 
     # Bank transfer is offered only when every producer in the cart has an account.
     bank_ok: bool = True
-    name: str = ""
+    # The delivery details, named as in DeliveryDetails ("name": a checkout begun before).
+    recipient_name: str = Field("", validation_alias=AliasChoices("recipient_name", "name"))
     phone: str = ""
     province: str = ""
     ward: str = ""
@@ -45,14 +48,7 @@ class CheckoutDraft(BaseModel):
         return () if value is None else value
 
     def details(self) -> DeliveryDetails:
-        return DeliveryDetails(
-            recipient_name=self.name,
-            phone=self.phone,
-            province=self.province,
-            ward=self.ward,
-            street=self.street,
-            note=self.note,
-        )
+        return DeliveryDetails(**self.model_dump(include=_DETAILS))
 
     def replace(self, **changes: Any) -> CheckoutDraft:
         """A copy with ``changes``, checked like the fields they replace."""
@@ -77,7 +73,7 @@ async def change_draft(state: FSMContext, **changes: Any) -> CheckoutDraft:
 async def drop_draft(state: FSMContext) -> None:
     """Leave the checkout: its state and draft go, the other conversations' data stays."""
     data = await state.get_data()
-    for key in (KEY, *CheckoutDraft.model_fields):
+    for key in (KEY, "name", *CheckoutDraft.model_fields):
         data.pop(key, None)
     await state.set_state(None)
     await state.set_data(data)

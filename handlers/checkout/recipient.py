@@ -31,7 +31,7 @@ async def ask_saved(message: Message, draft: CheckoutDraft) -> None:
 
 
 async def ask_name(message: Message, draft: CheckoutDraft) -> None:
-    suggestions = [KeyboardButton(text=draft.name)] if draft.name else []
+    suggestions = [KeyboardButton(text=draft.recipient_name)] if draft.recipient_name else []
     await message.answer(
         step(1, _("Who receives the parcel? Type the recipient's full name.")),
         reply_markup=reply_kb(suggestions),
@@ -74,7 +74,7 @@ async def process_name(message: Message, state: FSMContext) -> None:
     if name is None:
         await ask_name(message, await load_draft(state))
         return
-    draft = await change_draft(state, name=name)
+    draft = await change_draft(state, recipient_name=name)
     await state.set_state(Checkout.phone)
     await ask_phone(message, draft)
 
