@@ -20,6 +20,8 @@ _DETAILS = {field.name for field in fields(DeliveryDetails)}
 
 
 class CheckoutDraft(BaseModel):
+    """What the customer has answered so far; each step fills in its part."""
+
     model_config = ConfigDict(frozen=True)
 
     # Bank transfer is offered only when every producer in the cart has an account.
