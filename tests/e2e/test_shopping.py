@@ -243,3 +243,33 @@ async def test_the_out_of_stock_mark_is_explained_in_the_list_and_the_card(
     card = await hoa.next_message()
     assert card.text.endswith("⛔ Tạm hết hàng. Mời bạn quay lại sau.")
     assert "🛒 Thêm 1 vào giỏ" not in [label for row in hoa.buttons(card) for label in row]
+
+
+async def test_a_search_still_turns_its_pages_after_a_checkout_is_started_and_left(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    # The search and the checkout keep their data apart: starting one does not wipe the other.
+    lan = emulator.person("Lan", language_code="en")
+    await start(lan)
+    await lan.send("khan lua van phuc")
+    await lan.next_message()
+    await lan.press(item("Van Phuc silk scarf", 450_000, "en"))
+    await lan.next_message()
+    await lan.press("🛒 Add 1 to cart")
+    await lan.wait_callback_answer()
+    await lan.send("bat trang")
+    results = await lan.next_message()
+    assert results.text.startswith("🔎 Results for “bat trang”: 11")
+    assert ["Page 1/2", "▶️"] in lan.buttons(results)
+    await lan.send("/cart")
+    await lan.next_message()
+    await lan.press("✅ Checkout")
+    assert "Who receives the parcel?" in (await lan.next_message()).text
+    await lan.press("✖️ Cancel checkout")
+    assert (await lan.next_message()).text == "Checkout cancelled. Your cart is kept."
+
+    await lan.press("▶️")
+    again = await lan.wait_for(
+        lambda m: m.message_id == results.message_id and ["◀️", "Page 2/2"] in lan.buttons(m)
+    )
+    assert again.text.startswith("🔎 Results for “bat trang”: 11")
