@@ -15,19 +15,19 @@ import logging
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aiogram import Bot, Dispatcher
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Update
 from sqlalchemy import Engine, event
 
+from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
 from bot.emulator import ChatMessage, Emulator, Person
 from bot.emulator.models import Chat
-from handlers.callbacks import CartCb, NavCb, ProductAction, ProductCb, View
+from handlers.callbacks import CartCb, NavCb, ProductAction, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})
 TAP_TIMEOUT = 15.0
@@ -215,39 +215,12 @@ class Customer:
 # -- the shop's browsing session ----------------------------------------------------------
 
 
-def _unpack(factory: type[CallbackData], data: str) -> Any:
-    try:
-        return factory.unpack(data)
-    except (ValueError, TypeError):
-        return None
-
-
-def _buttons(message: ChatMessage) -> list[tuple[str, str]]:
-    return [
-        (str(button["text"]), str(button["callback_data"]))
-        for row in message.inline_keyboard
-        for button in row
-        if "callback_data" in button
-    ]
-
-
-Chooser = Callable[[str], bool]
-
-
-def nav(view: View) -> Chooser:
-    return lambda data: (cb := _unpack(NavCb, data)) is not None and cb.view == view
-
-
-def product(action: ProductAction) -> Chooser:
-    return lambda data: (cb := _unpack(ProductCb, data)) is not None and cb.action == action
-
-
 def any_nav() -> Chooser:
-    return lambda data: _unpack(NavCb, data) is not None
+    return lambda data: unpack(NavCb, data) is not None
 
 
 def cart_button() -> Chooser:
-    return lambda data: _unpack(CartCb, data) is not None
+    return lambda data: unpack(CartCb, data) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,25 +278,17 @@ class Shopper(Customer):
                 return message
         return None
 
-    def _menu_text(self, row: int, column: int) -> str | None:
-        keyboard = (self.chat.reply_keyboard or {}).get("keyboard") or []
-        try:
-            button = keyboard[row][column]
-        except IndexError:
-            return None
-        return button if isinstance(button, str) else str(button.get("text"))
-
     def plan(self, step: Step) -> Action | None:
         if step.text is not None:
             return Action(step.label, step.kind, text=step.text)
         if step.menu is not None:
-            text = self._menu_text(*step.menu)
+            text = menu_text(self.chat, *step.menu)
             return Action(step.label, step.kind, text=text) if text else None
         assert step.choose is not None
         message = self._latest_inline()
         if message is None:
             return None
-        found = [data for _label, data in _buttons(message) if step.choose(data)]
+        found = [data for data in callback_data(message) if step.choose(data)]
         if not found:
             return None
         data = self.rng.choice(found) if step.pick_random else found[0]
