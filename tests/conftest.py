@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import asyncpg
 import pytest
@@ -20,42 +21,46 @@ from catalog.db import create_engine, create_session_factory
 from catalog.uow import UnitOfWork
 
 
+class _Server(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def url(self) -> str: ...
+
+
+def _server_for_the_session(
+    variable: str, name: str, server: Callable[[], _Server], unavailable: type[Exception]
+) -> Iterator[str]:
+    """The URL in ``variable`` if set, else a throw-away server started here (and stopped).
+
+    Where the server cannot start the tests that need it are skipped, except on CI."""
+    if os.environ.get(variable):
+        yield os.environ[variable]
+        return
+    try:
+        started = server()
+        started.start()
+    except unavailable as err:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"{name} unavailable: {err}")
+    try:
+        yield started.url()
+    finally:
+        started.stop()
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A PostgreSQL server URL: TEST_POSTGRES_URL if set, else a cluster started here."""
-    if os.environ.get("TEST_POSTGRES_URL"):
-        yield os.environ["TEST_POSTGRES_URL"]
-        return
-    try:
-        cluster = PostgresCluster()
-        cluster.start()
-    except PostgresUnavailable as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL unavailable: {err}")
-    try:
-        yield cluster.url()
-    finally:
-        cluster.stop()
+    yield from _server_for_the_session(
+        "TEST_POSTGRES_URL", "PostgreSQL", PostgresCluster, PostgresUnavailable
+    )
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[str]:
     """A Redis server URL: TEST_REDIS_URL if set, else a server started here."""
-    if os.environ.get("TEST_REDIS_URL"):
-        yield os.environ["TEST_REDIS_URL"]
-        return
-    try:
-        server = RedisServer()
-        server.start()
-    except RedisUnavailable as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis unavailable: {err}")
-    try:
-        yield server.url()
-    finally:
-        server.stop()
+    yield from _server_for_the_session("TEST_REDIS_URL", "Redis", RedisServer, RedisUnavailable)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 from support.botprocess import BotProcess, Shop
+from support.journeys import answer_in_turn, open_checkout, search_and_add, start
 
 from bot.emulator import Emulator, Person
 from bot.emulator.models import CallbackAnswer
@@ -29,18 +30,10 @@ async def forge(emulator: Emulator, person: Person, data: str) -> CallbackAnswer
 
 
 async def fill_cart_and_reach_review(person: Person) -> None:
-    await person.send("/start")
-    await person.next_message()
-    await person.send("nem chua")
-    await person.next_message()
-    await person.press(f"Nem chua fermented pork · {format_vnd(100_000, 'en')}")
-    await person.next_message()
-    await person.press("🛒 Add 1 to cart")
-    await person.wait_callback_answer()
-    await person.press("🛒 Cart")
-    await person.next_message()
-    await person.press("✅ Checkout")
-    await person.next_message()
+    await start(person)
+    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
+    await search_and_add(person, "nem chua", pork, "en")
+    await open_checkout(person, "en")
     steps = (
         ("Lê Chi", "A phone number"),
         ("0912345678", "Provinces and cities:"),
@@ -48,9 +41,7 @@ async def fill_cart_and_reach_review(person: Person) -> None:
         ("Phường Tây Hồ", "House number"),
         ("3 Quảng An", "A note for the producer"),
     )
-    for answer, next_question in steps:
-        await person.send(answer)
-        await person.wait_for(lambda m, q=next_question: q in m.text)
+    await answer_in_turn(person, steps)
     await person.press("⏭ No note")
     await person.wait_for(lambda m: "How will you pay?" in m.text)
     await person.press("💵 Cash on delivery")
@@ -61,8 +52,7 @@ async def test_forged_and_stale_buttons_are_refused_politely(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
     eve = emulator.person("Eve", language_code="en")
-    await eve.send("/start")
-    await eve.next_message()
+    await start(eve)
     [(oil_id,)] = query(shop, "SELECT id FROM products WHERE sku = 'BABE-SA-10'")
 
     unknown = await forge(emulator, eve, "p:a:999999:1:h:0:0")
@@ -90,8 +80,7 @@ async def test_another_customers_order_is_not_shown(
     [(order_id,)] = query(shop, "SELECT id FROM orders WHERE user_id = ?", chi.id)
 
     eve = emulator.person("Eve", language_code="en")
-    await eve.send("/start")
-    await eve.next_message()
+    await start(eve)
     peek = await forge(emulator, eve, f"o:s:{order_id}:0")
     assert peek.text == "That is not allowed."
     cancel = await forge(emulator, eve, f"o:cy:{order_id}:0")
@@ -126,8 +115,7 @@ async def test_stray_text_long_text_and_stickers_get_an_answer(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     lan = emulator.person("Lan", language_code="vi")
-    await lan.send("/start")
-    await lan.next_message()
+    await start(lan)
     await lan.send("🙂" * 10 + "<b>&amp;" + "x" * 4000)
     reply = await lan.next_message()
     assert reply.text.startswith("Không tìm thấy gì cho")
