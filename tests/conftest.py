@@ -12,12 +12,13 @@ import asyncpg
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from support.postgres import PostgresCluster, PostgresUnavailable
 from support.redis import RedisServer, RedisUnavailable
 
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
+from catalog.demo.seed import seed_demo_catalog
 from catalog.uow import UnitOfWork
 
 
@@ -129,3 +130,12 @@ def uow(engine: AsyncEngine) -> UnitOfWork:
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the demo pictures are drawn, once per test session (drawing them takes seconds)."""
     return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+async def sessions(engine: AsyncEngine, media_dir: Path) -> async_sessionmaker[AsyncSession]:
+    """Sessions on a database holding the demo catalog, for tests that open several units
+    of work at once (racing customers, a cache beside another process)."""
+    factory = create_session_factory(engine)
+    await seed_demo_catalog(UnitOfWork(factory), media_dir)
+    return factory

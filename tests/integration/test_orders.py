@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.db import create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.errors import (
     CartChanged,
@@ -174,20 +173,18 @@ async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWor
 
 
 async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
-    engine: AsyncEngine, media_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
-    shop = UnitOfWork(factory)
+    shop = UnitOfWork(sessions)
     quilt = await product_id(shop, "MYDUC-CHAN-1820")
     await set_stock(shop, "MYDUC-CHAN-1820", 5)
     for customer in range(1, 21):
-        await cart.add_to_cart(UnitOfWork(factory), user_id=customer, product_id=quilt)
+        await cart.add_to_cart(UnitOfWork(sessions), user_id=customer, product_id=quilt)
 
     async def buy(customer: int) -> bool:
         try:
             await orders.place_order(
-                UnitOfWork(factory),
+                UnitOfWork(sessions),
                 user_id=customer,
                 details=DETAILS,
                 payment=PaymentMethod.cod,
@@ -206,24 +203,22 @@ async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
 
 
 async def test_checkouts_of_the_same_products_in_any_order_all_go_through(
-    engine: AsyncEngine, media_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     """Carts filled in opposite orders, confirmed at once: no deadlock between them."""
-    factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
-    shop = UnitOfWork(factory)
+    shop = UnitOfWork(sessions)
     skus = ("BABE-SA-10", "MYDUC-KHAN", "HOANGLONG-GIO-500")
     ids = [await product_id(shop, sku) for sku in skus]
     for sku in skus:
         await set_stock(shop, sku, 1000)
     for customer in range(1, 31):
         for product in ids if customer % 2 else reversed(ids):
-            await cart.add_to_cart(UnitOfWork(factory), user_id=customer, product_id=product)
+            await cart.add_to_cart(UnitOfWork(sessions), user_id=customer, product_id=product)
 
     await asyncio.gather(
         *(
             orders.place_order(
-                UnitOfWork(factory),
+                UnitOfWork(sessions),
                 user_id=customer,
                 details=DETAILS,
                 payment=PaymentMethod.cod,
