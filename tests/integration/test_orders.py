@@ -1,11 +1,13 @@
 """Cart and orders against a real database: atomic stock, idempotent confirmation."""
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from support import ordering
 
 from catalog.demo.seed import seed_demo_catalog
 from catalog.errors import (
@@ -20,13 +22,11 @@ from catalog.errors import (
 )
 from catalog.models import Checkout, Order, OrderStatus, OutboxMessage, PaymentMethod, Product
 from catalog.services import cart, inventory, orders
-from catalog.services.orders import DeliveryDetails
 from catalog.uow import UnitOfWork
 
-DETAILS = DeliveryDetails(
+DETAILS = replace(
+    ordering.DETAILS,
     recipient_name="Nguyễn Văn <An> & 🏺",
-    phone="+84912345678",
-    province="Hà Nội",
     ward="Phường Hoàn Kiếm",
     street="12 Hàng Gai",
     note="Gọi trước khi giao",
