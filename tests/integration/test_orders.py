@@ -22,6 +22,7 @@ from catalog.errors import (
 )
 from catalog.models import Checkout, Order, OrderStatus, OutboxMessage, PaymentMethod, Product
 from catalog.services import cart, inventory, orders
+from catalog.services.orders import PlacedCheckout
 from catalog.uow import UnitOfWork
 
 DETAILS = replace(
@@ -55,6 +56,20 @@ async def set_stock(uow: UnitOfWork, sku: str, value: int) -> None:
     async with uow:
         await uow.session.execute(update(Product).where(Product.sku == sku).values(stock=value))
         await uow.commit()
+
+
+async def place_cod(
+    uow: UnitOfWork, user_id: int, key: str, reviewed: str | None = None
+) -> PlacedCheckout:
+    """The customer confirms the checkout: delivery to DETAILS, cash on delivery."""
+    return await orders.place_order(
+        uow,
+        user_id=user_id,
+        details=DETAILS,
+        payment=PaymentMethod.cod,
+        idempotency_key=key,
+        reviewed=reviewed,
+    )
 
 
 async def test_two_adds_add_two_and_never_more_than_stock(shop: UnitOfWork) -> None:
@@ -104,9 +119,7 @@ async def test_placing_an_order_splits_it_per_producer_and_takes_the_stock(
         shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"), quantity=2
     )
     await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "MYDUC-KHAN"))
-    placed = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="k1"
-    )
+    placed = await place_cod(shop, 1, "k1")
     assert placed.created
     assert [order.total for order in placed.orders] == [150_000, 650_000]
     assert all(order.status == OrderStatus.new for order in placed.orders)
@@ -133,20 +146,14 @@ async def test_placing_an_order_splits_it_per_producer_and_takes_the_stock(
 
 async def test_the_same_confirmation_twice_places_one_set_of_orders(shop: UnitOfWork) -> None:
     await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"))
-    first = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
-    )
-    second = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
-    )
+    first = await place_cod(shop, 1, "same")
+    second = await place_cod(shop, 1, "same")
     assert not second.created
     assert [o.id for o in second.orders] == [o.id for o in first.orders]
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Checkout)) == 1
     with pytest.raises(NotAllowed):
-        await orders.place_order(
-            shop, user_id=2, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
-        )
+        await place_cod(shop, 2, "same")
 
 
 async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWork) -> None:
@@ -157,9 +164,7 @@ async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWor
     await set_stock(shop, "MYDUC-GOI", 1)
     sa_before = await stock(shop, "BABE-SA-10")
     with pytest.raises(ItemsUnavailable) as err:
-        await orders.place_order(
-            shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="k"
-        )
+        await place_cod(shop, 1, "k")
     [shortage] = err.value.shortages
     assert (shortage.name_vi, shortage.requested, shortage.available) == ("Gối tơ tằm", 3, 1)
     assert await stock(shop, "BABE-SA-10") == sa_before
@@ -167,9 +172,7 @@ async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWor
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
     with pytest.raises(EmptyCart):
-        await orders.place_order(
-            shop, user_id=9, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="e"
-        )
+        await place_cod(shop, 9, "e")
 
 
 async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
@@ -183,13 +186,7 @@ async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
 
     async def buy(customer: int) -> bool:
         try:
-            await orders.place_order(
-                UnitOfWork(sessions),
-                user_id=customer,
-                details=DETAILS,
-                payment=PaymentMethod.cod,
-                idempotency_key=f"race-{customer}",
-            )
+            await place_cod(UnitOfWork(sessions), customer, f"race-{customer}")
         except ItemsUnavailable:
             return False
         return True
@@ -217,13 +214,7 @@ async def test_checkouts_of_the_same_products_in_any_order_all_go_through(
 
     await asyncio.gather(
         *(
-            orders.place_order(
-                UnitOfWork(sessions),
-                user_id=customer,
-                details=DETAILS,
-                payment=PaymentMethod.cod,
-                idempotency_key=f"both-ways-{customer}",
-            )
+            place_cod(UnitOfWork(sessions), customer, f"both-ways-{customer}")
             for customer in range(1, 31)
         )
     )
@@ -236,9 +227,7 @@ async def test_a_customer_may_cancel_only_their_own_new_order(shop: UnitOfWork) 
         shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"), quantity=4
     )
     before = await stock(shop, "BABE-SA-10")
-    placed = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="c"
-    )
+    placed = await place_cod(shop, 1, "c")
     order_id = placed.orders[0].id
     assert await stock(shop, "BABE-SA-10") == before - 4
     with pytest.raises(NotAllowed):
@@ -259,9 +248,7 @@ async def test_orders_are_listed_newest_first_a_page_at_a_time(shop: UnitOfWork)
     sa = await product_id(shop, "BABE-SA-10")
     for n in range(7):
         await cart.add_to_cart(shop, user_id=1, product_id=sa)
-        await orders.place_order(
-            shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key=f"{n}"
-        )
+        await place_cod(shop, 1, f"{n}")
     first = await orders.list_orders(shop, user_id=1)
     second = await orders.list_orders(shop, user_id=1, page=1)
     assert (first.pages, len(first.orders), len(second.orders)) == (2, 5, 2)
@@ -279,14 +266,7 @@ async def test_a_price_changed_after_the_review_places_nothing(shop: UnitOfWork)
     await inventory.set_price(shop, actor=admin, sku="BABE-SA-10", price=99_000)
 
     with pytest.raises(CartChanged):
-        await orders.place_order(
-            shop,
-            user_id=1,
-            details=DETAILS,
-            payment=PaymentMethod.cod,
-            idempotency_key="k-price",
-            reviewed=reviewed,
-        )
+        await place_cod(shop, 1, "k-price", reviewed=reviewed)
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
         assert await shop.session.scalar(select(func.count()).select_from(Checkout)) == 0
@@ -295,12 +275,5 @@ async def test_a_price_changed_after_the_review_places_nothing(shop: UnitOfWork)
 
     # The review shown again carries the new price; confirming it places the order at it.
     again = (await cart.get_cart(shop, user_id=1)).fingerprint
-    placed = await orders.place_order(
-        shop,
-        user_id=1,
-        details=DETAILS,
-        payment=PaymentMethod.cod,
-        idempotency_key="k-price-2",
-        reviewed=again,
-    )
+    placed = await place_cod(shop, 1, "k-price-2", reviewed=again)
     assert [order.total for order in placed.orders] == [198_000]

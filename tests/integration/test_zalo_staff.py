@@ -223,14 +223,22 @@ async def staff_on_zalo(uow: UnitOfWork, zalo: ZaloEmulator, code: str, name: st
     return person
 
 
-async def test_near_the_monthly_quota_alerts_are_digested_and_admins_told_once(
-    uow: UnitOfWork, engine: AsyncEngine, zalo: ZaloEmulator, media_dir: Path
-) -> None:
+async def hoa_on_zalo_having_sent(
+    uow: UnitOfWork, zalo: ZaloEmulator, media_dir: Path, messages: int, *, warned: bool = False
+) -> ZaloPerson:
+    """Hoa, Hoàng Long's staff on Zalo, in a month the bot has sent ``messages`` already."""
     await seed_demo_catalog(uow, media_dir)
     hoa = await staff_on_zalo(uow, zalo, "HOANGLONG", "Hoa")
     async with uow:
-        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=2800))
+        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=messages, warned=warned))
         await uow.commit()
+    return hoa
+
+
+async def test_near_the_monthly_quota_alerts_are_digested_and_admins_told_once(
+    uow: UnitOfWork, engine: AsyncEngine, zalo: ZaloEmulator, media_dir: Path
+) -> None:
+    hoa = await hoa_on_zalo_having_sent(uow, zalo, media_dir, 2800)
     numbers = [await place(uow, 600 + n, "HOANGLONG-NEM-20") for n in range(3)]
     sender, client = await sender_for(engine, zalo, monthly_quota=3000, quota_reserve=300)
     try:
@@ -257,11 +265,7 @@ async def test_near_the_monthly_quota_alerts_are_digested_and_admins_told_once(
 async def test_with_the_quota_spent_messages_wait_for_next_month(
     uow: UnitOfWork, engine: AsyncEngine, zalo: ZaloEmulator, media_dir: Path
 ) -> None:
-    await seed_demo_catalog(uow, media_dir)
-    hoa = await staff_on_zalo(uow, zalo, "HOANGLONG", "Hoa")
-    async with uow:
-        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=50, warned=True))
-        await uow.commit()
+    hoa = await hoa_on_zalo_having_sent(uow, zalo, media_dir, 50, warned=True)
     await place(uow, 700, "HOANGLONG-NEM-20")
     sender, client = await sender_for(engine, zalo, monthly_quota=50, quota_reserve=0)
     try:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from support.catalog_rows import catalog_row
+from support.catalog_rows import GOOD, catalog_row
 
 from catalog import spreadsheet
 from catalog.spreadsheet import (
@@ -32,27 +32,6 @@ from catalog.text import nfc
 # A year that is safely inside 2010..next year whenever the suite runs.
 THIS_YEAR = datetime.now(UTC).year
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-
-GOOD: Mapping[str, str] = {
-    "sku": "BABE-NGHE-500",
-    "producer_code": "BABE",
-    "producer_name_vi": "Cơ sở sản xuất tinh bột nghệ Bà Bé",
-    "producer_name_en": "Ba Be Turmeric Starch Workshop",
-    "category_vi": "Thực phẩm",
-    "category_en": "Food",
-    "name_vi": "Tinh bột nghệ",
-    "name_en": "Turmeric starch",
-    "description_vi": "Nghệ vàng Dương Xá",
-    "description_en": "Yellow turmeric from Duong Xa",
-    "unit_vi": "hũ 500 g",
-    "unit_en": "500 g jar",
-    "price_vnd": "280000",
-    "stock": "40",
-    "ocop_stars": "4",
-    "ocop_year": "2019",
-    "active": "true",
-    "photo": "",
-}
 
 
 def good(line: int = 2, **overrides: str) -> dict[str, str]:
@@ -479,20 +458,16 @@ def test_other_files_are_not_spreadsheets(data: bytes, filename: str) -> None:
     assert [(e.line, e.problem) for e in errors] == [(None, Problem.not_a_spreadsheet)]
 
 
-def test_a_zip_without_the_spreadsheet_parts_is_not_a_spreadsheet() -> None:
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("word/document.xml", "<document/>"), ("xl/workbook.xml", "<workbook")],
+    ids=["a zip without the spreadsheet parts", "a broken workbook"],
+)
+def test_a_zip_that_is_no_whole_workbook_is_not_a_spreadsheet(name: str, content: str) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
-    errors = rejected(buffer.getvalue(), "catalog.xlsx")
-    assert errors == [RowError(None, None, Problem.not_a_spreadsheet)]
-
-
-def test_a_broken_workbook_is_not_a_spreadsheet() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook")
+        archive.writestr(name, content)
     errors = rejected(buffer.getvalue(), "catalog.xlsx")
     assert errors == [RowError(None, None, Problem.not_a_spreadsheet)]
 
