@@ -231,8 +231,7 @@ async def test_a_manager_adds_a_product_with_the_wizard(
         ("7", "Which category"),
     ]
     await answer_in_turn(manager, answers)
-    await manager.send("hello")
-    assert (await manager.next_message()).text == "Please answer with the buttons below."
+    assert await ask(manager, "hello") == "Please answer with the buttons below."
     await manager.press("Handicrafts")
     summary = await manager.wait_for(lambda m: "New product" in m.text)
     assert "Bình gốm <Men lam> & 🏺" in summary.text

@@ -7,7 +7,7 @@ import pytest
 from support.botprocess import BotProcess, Shop
 from support.journeys import answer_in_turn, open_checkout, search_and_add, start
 
-from bot.emulator import Emulator, Person
+from bot.emulator import ChatMessage, Emulator, Person
 from bot.emulator.models import CallbackAnswer
 from catalog.money import format_vnd
 
@@ -29,7 +29,9 @@ async def forge(emulator: Emulator, person: Person, data: str) -> CallbackAnswer
     return answer
 
 
-async def fill_cart_and_reach_review(person: Person) -> None:
+async def customer_at_the_review(emulator: Emulator, name: str) -> tuple[Person, ChatMessage]:
+    """An English-speaking customer who has filled the cart and the checkout up to the review."""
+    person = emulator.person(name, language_code="en")
     await start(person)
     pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
     await search_and_add(person, "nem chua", pork, "en")
@@ -46,6 +48,9 @@ async def fill_cart_and_reach_review(person: Person) -> None:
     await person.wait_for(lambda m: "How will you pay?" in m.text)
     await person.press("💵 Cash on delivery")
     await person.wait_for(lambda m: "Your order" in m.text)
+    review = person.last_bot_message
+    assert review is not None
+    return person, review
 
 
 async def test_forged_and_stale_buttons_are_refused_politely(
@@ -73,8 +78,7 @@ async def test_forged_and_stale_buttons_are_refused_politely(
 async def test_another_customers_order_is_not_shown(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    chi = emulator.person("Chi", language_code="en")
-    await fill_cart_and_reach_review(chi)
+    chi, _review = await customer_at_the_review(emulator, "Chi")
     await chi.press("✅ Confirm order")
     await chi.wait_callback_answer()
     [(order_id,)] = query(shop, "SELECT id FROM orders WHERE user_id = ?", chi.id)
@@ -92,10 +96,7 @@ async def test_another_customers_order_is_not_shown(
 async def test_a_double_tap_on_confirm_places_one_order(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    dung = emulator.person("Dũng", language_code="en")
-    await fill_cart_and_reach_review(dung)
-    review = dung.last_bot_message
-    assert review is not None
+    dung, review = await customer_at_the_review(emulator, "Dũng")
     button = review.inline_button("✅ Confirm order")
     assert button is not None
     first = emulator.post_callback_query(dung.chat, dung.user, review, button["callback_data"])
@@ -128,10 +129,7 @@ async def test_stray_text_long_text_and_stickers_get_an_answer(
 async def test_a_cart_changed_after_the_review_is_shown_again_before_ordering(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    giang = emulator.person("Giang", language_code="en")
-    await fill_cart_and_reach_review(giang)
-    review = giang.last_bot_message
-    assert review is not None
+    giang, review = await customer_at_the_review(emulator, "Giang")
     cart = next(m for m in reversed(giang.bot_messages()) if "🛒 Your cart" in m.text)
     plus = cart.inline_button("➕")
     assert plus is not None
@@ -154,10 +152,7 @@ async def test_a_cart_changed_after_the_review_is_shown_again_before_ordering(
 async def test_a_price_changed_between_review_and_confirm_shows_the_review_again(
     emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
 ) -> None:
-    hieu = emulator.person("Hiếu", language_code="en")
-    await fill_cart_and_reach_review(hieu)
-    review = hieu.last_bot_message
-    assert review is not None
+    hieu, review = await customer_at_the_review(emulator, "Hiếu")
     assert format_vnd(100_000, "en") in review.text
     await admin.send("/price HOANGLONG-NEM-20 120000")
     await admin.next_message()

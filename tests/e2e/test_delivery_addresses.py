@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 from support.botprocess import BotProcess, Shop
-from support.journeys import answer_in_turn, open_checkout, search_and_add, staffed_group, start
+from support.journeys import StaffedGroup, answer_in_turn, open_checkout, search_and_add, start
 
 from bot.emulator import ChatMessage, Emulator, Person
 from catalog.money import format_vnd
@@ -67,11 +67,9 @@ async def review_after_street(person: Person, street: str, language: str) -> Cha
 
 
 async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_producer_sees(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
 ) -> None:
-    potter, ceramics = await staffed_group(
-        emulator, admin, "Vinh", "Gốm sứ Quang Vinh", "Quang Vinh Ceramics"
-    )
+    potter, ceramics = await staffed_group("Vinh", "Gốm sứ Quang Vinh", "Quang Vinh Ceramics")
 
     lan = emulator.person("Lan", language_code="vi")
     tea_set = f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}"

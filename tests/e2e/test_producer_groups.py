@@ -6,10 +6,10 @@ import pytest
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 from support.journeys import (
     HANOI_DELIVERY_VI,
+    StaffedGroup,
     answer_in_turn,
     open_checkout,
     search_and_add,
-    staffed_group,
     start,
 )
 
@@ -141,10 +141,14 @@ async def test_link_codes_are_single_use(emulator: Emulator, bot_process: BotPro
 
 
 async def test_removing_the_bot_from_a_group_unlinks_it_and_tells_the_admins(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator,
+    bot_process: BotProcess,
+    shop: Shop,
+    admin: Person,
+    staffed_group: StaffedGroup,
 ) -> None:
     staff, group = await staffed_group(
-        emulator, admin, "Thịnh", "HTX gốm Tân Thịnh", "Tan Thinh Pottery Cooperative"
+        "Thịnh", "HTX gốm Tân Thịnh", "Tan Thinh Pottery Cooperative"
     )
     [(linked,)] = query(shop, "SELECT group_chat_id FROM producers WHERE code = 'TANTHINH'")
     assert linked == group.id
@@ -155,11 +159,9 @@ async def test_removing_the_bot_from_a_group_unlinks_it_and_tells_the_admins(
 
 
 async def test_every_button_has_a_text_command_too(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
 ) -> None:
-    staff, group = await staffed_group(
-        emulator, admin, "Bé", "Cơ sở Bà Bé", "Ba Be Turmeric Starch Workshop"
-    )
+    staff, group = await staffed_group("Bé", "Cơ sở Bà Bé", "Ba Be Turmeric Starch Workshop")
     buyer = emulator.person("Khánh", language_code="vi")
     await start(buyer)
     oil = f"Tinh dầu sả chanh · {format_vnd(75_000, 'vi')}"

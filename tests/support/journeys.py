@@ -5,7 +5,7 @@ Each helper only drives the conversation; what the bot answered is for the test 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from bot.emulator import ChatMessage, Emulator, Group, Person
 from bot.emulator.driver import DEFAULT_TIMEOUT
@@ -73,11 +73,16 @@ async def answer_in_turn(
         await person.wait_for(lambda m, q=question: q in m.text, timeout=wait)
 
 
-async def staffed_group(
-    emulator: Emulator, admin: Person, staff_name: str, title: str, producer: str
-) -> tuple[Person, Group]:
-    """A producer's group, and a staff member who linked it to ``producer`` through the bot."""
-    staff = emulator.person(staff_name, language_code="vi")
-    group = emulator.group(title)
-    await link_group_through_the_bot(emulator, admin, group, staff, producer)
-    return staff, group
+# What the ``staffed_group`` fixture gives: (staff member's name, group title, producer's
+# label in /linkgroup) -> the staff member and the producer's group, linked through the bot.
+StaffedGroup = Callable[[str, str, str], Awaitable[tuple[Person, Group]]]
+
+
+def staffed_groups(emulator: Emulator, admin: Person) -> StaffedGroup:
+    async def staffed_group(staff_name: str, title: str, producer: str) -> tuple[Person, Group]:
+        staff = emulator.person(staff_name, language_code="vi")
+        group = emulator.group(title)
+        await link_group_through_the_bot(emulator, admin, group, staff, producer)
+        return staff, group
+
+    return staffed_group
