@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 from support.botprocess import BotProcess, Shop
-from support.journeys import answer_in_turn, open_checkout, search_and_add, start
+from support.journeys import answer_in_turn, greeted, open_checkout, search_and_add, start
 
 from bot.emulator import ChatMessage, Emulator, Person
 from bot.emulator.models import CallbackAnswer
@@ -56,8 +56,7 @@ async def customer_at_the_review(emulator: Emulator, name: str) -> tuple[Person,
 async def test_forged_and_stale_buttons_are_refused_politely(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    eve = emulator.person("Eve", language_code="en")
-    await start(eve)
+    eve = await greeted(emulator, "Eve", "en")
     [(oil_id,)] = query(shop, "SELECT id FROM products WHERE sku = 'BABE-SA-10'")
 
     unknown = await forge(emulator, eve, "p:a:999999:1:h:0:0")
@@ -83,8 +82,7 @@ async def test_another_customers_order_is_not_shown(
     await chi.wait_callback_answer()
     [(order_id,)] = query(shop, "SELECT id FROM orders WHERE user_id = ?", chi.id)
 
-    eve = emulator.person("Eve", language_code="en")
-    await start(eve)
+    eve = await greeted(emulator, "Eve", "en")
     peek = await forge(emulator, eve, f"o:s:{order_id}:0")
     assert peek.text == "That is not allowed."
     cancel = await forge(emulator, eve, f"o:cy:{order_id}:0")
@@ -115,8 +113,7 @@ async def test_a_double_tap_on_confirm_places_one_order(
 async def test_stray_text_long_text_and_stickers_get_an_answer(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
-    lan = emulator.person("Lan", language_code="vi")
-    await start(lan)
+    lan = await greeted(emulator, "Lan", "vi")
     await lan.send("🙂" * 10 + "<b>&amp;" + "x" * 4000)
     reply = await lan.next_message()
     assert reply.text.startswith("Không tìm thấy gì cho")

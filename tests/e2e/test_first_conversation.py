@@ -2,7 +2,7 @@
 
 import pytest
 from support.botprocess import BotProcess
-from support.journeys import start
+from support.journeys import greeted, start
 
 from bot.emulator import Emulator
 
@@ -26,8 +26,7 @@ async def test_start_speaks_english_to_an_english_telegram(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     mary = emulator.person("Mary", language_code="en-GB")
-    greeting = await start(mary)
-    assert greeting.text.startswith("Hello, Mary!")
+    assert (await start(mary)).text.startswith("Hello, Mary!")
     assert mary.reply_keyboard[0] == ["🛍 Catalog", "🔎 Search"]
 
 
@@ -41,8 +40,7 @@ async def test_a_language_we_do_not_speak_gets_vietnamese(
 async def test_the_language_choice_survives_a_restart(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
-    lan = emulator.person("Lan", language_code="vi")
-    await start(lan)
+    lan = await greeted(emulator, "Lan", "vi")
     await lan.press("🌐 Ngôn ngữ")
     await lan.next_message()
     await lan.press("🇬🇧 English")

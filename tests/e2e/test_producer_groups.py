@@ -8,9 +8,9 @@ from support.journeys import (
     HANOI_DELIVERY_VI,
     StaffedGroup,
     answer_in_turn,
+    greeted,
     open_checkout,
     search_and_add,
-    start,
 )
 
 from bot.emulator import Emulator, Group, Person
@@ -49,8 +49,7 @@ async def test_each_group_gets_only_its_producers_part_and_moves_it_along(
     await link_group_through_the_bot(emulator, admin, ceramics, potter, "Quang Vinh Ceramics")
     await link_group_through_the_bot(emulator, admin, silk, weaver, "My Duc Mulberry Silk")
 
-    ha = emulator.person("Hà", language_code="vi")
-    await start(ha)
+    ha = await greeted(emulator, "Hà", "vi")
     tea_set = f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}"
     await search_and_add(ha, "am chen sen", tea_set, "vi")
     scarf = f"Khăn lụa tơ tằm Mỹ Đức · {format_vnd(650_000, 'vi')}"
@@ -162,8 +161,7 @@ async def test_every_button_has_a_text_command_too(
     emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
 ) -> None:
     staff, group = await staffed_group("Bé", "Cơ sở Bà Bé", "Ba Be Turmeric Starch Workshop")
-    buyer = emulator.person("Khánh", language_code="vi")
-    await start(buyer)
+    buyer = await greeted(emulator, "Khánh", "vi")
     oil = f"Tinh dầu sả chanh · {format_vnd(75_000, 'vi')}"
     await search_and_add(buyer, "tinh dau sa chanh", oil, "vi")
     await checkout(buyer)

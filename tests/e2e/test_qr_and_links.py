@@ -8,7 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from support.botprocess import BotProcess, Shop
-from support.journeys import add_to_cart, open_checkout, start
+from support.journeys import add_to_cart, greeted, open_checkout
 
 from bot.emulator import Emulator, Person
 from bot.emulator.models import ChatMessage
@@ -223,14 +223,12 @@ async def test_an_order_after_a_poster_scan_counts_under_posters_in_stats(
 async def test_printing_is_for_staff_and_explains_mistakes(
     emulator: Emulator, bot_process: BotProcess, admin: Person
 ) -> None:
-    customer = emulator.person("Khách", language_code="vi")
-    await start(customer)
+    customer = await greeted(emulator, "Khách", "vi")
     for command in (f"/qr {OIL}", "/poster BABE"):
         await customer.send(command)
         assert (await customer.next_message()).text == "Thao tác này không được phép."
     # A producer's manager prints their own producer's material, and only that.
-    manager = emulator.person("Quản lý Bà Bé", language_code="en")
-    await start(manager)
+    manager = await greeted(emulator, "Quản lý Bà Bé", "en")
     await admin.send(f"/managers add {manager.id} BABE")
     await admin.next_message()
     await manager.send("/poster")

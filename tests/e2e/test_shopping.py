@@ -7,7 +7,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from support.botprocess import BotProcess, Shop
-from support.journeys import add_to_cart, open_checkout, search_and_add, start
+from support.journeys import add_to_cart, greeted, open_checkout, search_and_add, start
 
 from bot.emulator import Emulator
 from catalog.money import format_vnd
@@ -119,8 +119,7 @@ async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
 async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_english(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    mary = emulator.person("Mary", language_code="en")
-    await start(mary)
+    mary = await greeted(emulator, "Mary", "en")
     await mary.press("🔎 Search")
     await mary.next_message()
     await mary.send("am chen bat trang sen")
@@ -187,8 +186,7 @@ async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_engli
 async def test_the_checkout_survives_a_restart_and_a_language_switch(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    binh = emulator.person("Bình", language_code="vi")
-    await start(binh)
+    binh = await greeted(emulator, "Bình", "vi")
     await search_and_add(binh, "gio lua", item("Giò lụa", 120_000, "vi"), "vi")
     await open_checkout(binh, "vi")
     await binh.send("Trần Bình")
@@ -212,8 +210,7 @@ async def test_the_checkout_survives_a_restart_and_a_language_switch(
 async def test_the_out_of_stock_mark_is_explained_in_the_list_and_the_card(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
-    hoa = emulator.person("Hoa", language_code="vi")
-    await start(hoa)
+    hoa = await greeted(emulator, "Hoa", "vi")
     await hoa.send("tinh dau")
     in_stock = await hoa.next_message()
     assert "⛔" not in in_stock.text

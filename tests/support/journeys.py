@@ -34,6 +34,13 @@ async def start(person: Person) -> ChatMessage:
     return await person.next_message()
 
 
+async def greeted(emulator: Emulator, name: str, language: str) -> Person:
+    """Someone who has opened the bot (/start), with Telegram set to ``language``."""
+    person = emulator.person(name, language_code=language)
+    await start(person)
+    return person
+
+
 async def add_to_cart(person: Person, language: str, *, wait: float = DEFAULT_TIMEOUT) -> None:
     """Press "add 1 to cart" on the product card shown, and wait for the press's answer."""
     await person.press(LABELS[language]["add"])
