@@ -115,14 +115,18 @@ class Probe:
         return waiter
 
 
+# What one update carries: ("text", what was typed) or ("data", a pressed button's data).
+Sent = tuple[Literal["text", "data"], str]
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One update a customer sends: typed text, or a press of a button on a message."""
+    """One update a customer sends: typed text, or a press of a button on ``message`` (on the
+    newest message of the chat when there is none, as in a replay)."""
 
     label: str
     kind: Kind
-    text: str | None = None
-    data: str | None = None
+    sent: Sent
     message: ChatMessage | None = None
 
 
@@ -142,7 +146,7 @@ class Tap:
 @dataclass
 class CustomerLog:
     taps: list[Tap] = field(default_factory=list)
-    sent: list[tuple[str, str]] = field(default_factory=list)  # ("text"|"data", value)
+    sent: list[Sent] = field(default_factory=list)
     fallbacks: Counter[str] = field(default_factory=Counter)  # steps whose button was missing
     timeouts: int = 0
 
@@ -163,14 +167,13 @@ class Customer:
     async def act(self, action: Action) -> Tap:
         chat = self.chat
         start = len(chat.events)
-        if action.text is not None:
-            self.emulator.post_message(chat, self.person.user, text=action.text)
-            self.log.sent.append(("text", action.text))
+        what, value = action.sent
+        if what == "text":
+            self.emulator.post_message(chat, self.person.user, text=value)
         else:
-            assert action.data is not None
             message = action.message or self._anchor()
-            self.emulator.post_callback_query(chat, self.person.user, message, action.data)
-            self.log.sent.append(("data", action.data))
+            self.emulator.post_callback_query(chat, self.person.user, message, value)
+        self.log.sent.append(action.sent)
         update_id = self.emulator.bot.next_update_id - 1
         done = self.probe.expect(update_id)
         try:
@@ -183,7 +186,7 @@ class Customer:
         tap = Tap(
             label=action.label,
             kind=action.kind,
-            is_callback=action.text is None,
+            is_callback=what == "data",
             latency=responses[-1].time - posted.time if responses else None,
             first_response=responses[0].time - posted.time if responses else None,
             handling=self.probe.handling.pop(update_id, None),
@@ -202,13 +205,10 @@ class Customer:
         bot_messages = [m for m in messages if m.from_bot]
         return (bot_messages or messages)[-1]
 
-    async def replay(self, sent: list[tuple[str, str]]) -> CustomerLog:
+    async def replay(self, sent: list[Sent]) -> CustomerLog:
         """Send exactly what another customer sent (the same mix of texts and presses)."""
-        for what, value in sent:
-            if what == "text":
-                await self.act(Action("replay", "replay", text=value))
-            else:
-                await self.act(Action("replay", "replay", data=value))
+        for update in sent:
+            await self.act(Action("replay", "replay", update))
         return self.log
 
 
@@ -280,10 +280,10 @@ class Shopper(Customer):
 
     def plan(self, step: Step) -> Action | None:
         if step.text is not None:
-            return Action(step.label, step.kind, text=step.text)
+            return Action(step.label, step.kind, ("text", step.text))
         if step.menu is not None:
             text = menu_text(self.chat, *step.menu)
-            return Action(step.label, step.kind, text=text) if text else None
+            return Action(step.label, step.kind, ("text", text)) if text else None
         assert step.choose is not None
         message = self._latest_inline()
         if message is None:
@@ -292,7 +292,7 @@ class Shopper(Customer):
         if not found:
             return None
         data = self.rng.choice(found) if step.pick_random else found[0]
-        return Action(step.label, step.kind, data=data, message=message)
+        return Action(step.label, step.kind, ("data", data), message)
 
     async def browse(self, taps: int) -> CustomerLog:
         """``taps`` updates: the session once, then again from the catalog home."""
@@ -301,7 +301,7 @@ class Shopper(Customer):
             action = self.plan(SESSION[index])
             if action is None:  # the button is not there (out of stock, say): start over
                 self.log.fallbacks[SESSION[index].label] += 1
-                action = self.plan(FALLBACK) or Action("/start", "setup", text="/start")
+                action = self.plan(FALLBACK) or Action("/start", "setup", ("text", "/start"))
             await self.act(action)
         return self.log
 
