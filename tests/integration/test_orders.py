@@ -9,17 +9,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from support import ordering
 
+from catalog import errors
 from catalog.demo.seed import seed_demo_catalog
-from catalog.errors import (
-    CartChanged,
-    EmptyCart,
-    InvalidTransition,
-    ItemsUnavailable,
-    NotAllowed,
-    OrderNotFound,
-    OutOfStock,
-    ProductUnavailable,
-)
 from catalog.models import Checkout, Order, OrderStatus, OutboxMessage, PaymentMethod, Product
 from catalog.services import cart, inventory, orders
 from catalog.services.orders import PlacedCheckout
@@ -77,7 +68,7 @@ async def test_two_adds_add_two_and_never_more_than_stock(shop: UnitOfWork) -> N
     await set_stock(shop, "THANGLONG-PHUC-20", 3)
     assert await cart.add_to_cart(shop, user_id=1, product_id=tea) == 1
     assert await cart.add_to_cart(shop, user_id=1, product_id=tea) == 2
-    with pytest.raises(OutOfStock) as err:
+    with pytest.raises(errors.OutOfStock) as err:
         await cart.add_to_cart(shop, user_id=1, product_id=tea, quantity=2)
     assert err.value.available == 1
     view = await cart.get_cart(shop, user_id=1)
@@ -85,14 +76,14 @@ async def test_two_adds_add_two_and_never_more_than_stock(shop: UnitOfWork) -> N
 
 
 async def test_unknown_or_hidden_products_cannot_be_added(shop: UnitOfWork) -> None:
-    with pytest.raises(ProductUnavailable):
+    with pytest.raises(errors.ProductUnavailable):
         await cart.add_to_cart(shop, user_id=1, product_id=999_999)
     async with shop:
         await shop.session.execute(
             update(Product).where(Product.sku == "VUNART-AO").values(active=False)
         )
         await shop.commit()
-    with pytest.raises(ProductUnavailable):
+    with pytest.raises(errors.ProductUnavailable):
         await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "VUNART-AO"))
 
 
@@ -152,7 +143,7 @@ async def test_the_same_confirmation_twice_places_one_set_of_orders(shop: UnitOf
     assert [o.id for o in second.orders] == [o.id for o in first.orders]
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Checkout)) == 1
-    with pytest.raises(NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         await place_cod(shop, 2, "same")
 
 
@@ -163,7 +154,7 @@ async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWor
     )
     await set_stock(shop, "MYDUC-GOI", 1)
     sa_before = await stock(shop, "BABE-SA-10")
-    with pytest.raises(ItemsUnavailable) as err:
+    with pytest.raises(errors.ItemsUnavailable) as err:
         await place_cod(shop, 1, "k")
     [shortage] = err.value.shortages
     assert (shortage.name_vi, shortage.requested, shortage.available) == ("Gối tơ tằm", 3, 1)
@@ -171,7 +162,7 @@ async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWor
     assert len((await cart.get_cart(shop, user_id=1)).lines) == 2
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
-    with pytest.raises(EmptyCart):
+    with pytest.raises(errors.EmptyCart):
         await place_cod(shop, 9, "e")
 
 
@@ -187,7 +178,7 @@ async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
     async def buy(customer: int) -> bool:
         try:
             await place_cod(UnitOfWork(sessions), customer, f"race-{customer}")
-        except ItemsUnavailable:
+        except errors.ItemsUnavailable:
             return False
         return True
 
@@ -230,16 +221,16 @@ async def test_a_customer_may_cancel_only_their_own_new_order(shop: UnitOfWork) 
     placed = await place_cod(shop, 1, "c")
     order_id = placed.orders[0].id
     assert await stock(shop, "BABE-SA-10") == before - 4
-    with pytest.raises(NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         await orders.get_order(shop, user_id=2, order_id=order_id)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         await orders.cancel_order_by_customer(shop, user_id=2, order_id=order_id)
-    with pytest.raises(OrderNotFound):
+    with pytest.raises(errors.OrderNotFound):
         await orders.get_order(shop, user_id=1, order_id=424242)
     cancelled = await orders.cancel_order_by_customer(shop, user_id=1, order_id=order_id)
     assert cancelled.status == OrderStatus.cancelled
     assert await stock(shop, "BABE-SA-10") == before
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(errors.InvalidTransition):
         await orders.cancel_order_by_customer(shop, user_id=1, order_id=order_id)
     assert await stock(shop, "BABE-SA-10") == before
 
@@ -265,7 +256,7 @@ async def test_a_price_changed_after_the_review_places_nothing(shop: UnitOfWork)
     admin = await inventory.actor_for(shop, user_id=99, is_admin=True)
     await inventory.set_price(shop, actor=admin, sku="BABE-SA-10", price=99_000)
 
-    with pytest.raises(CartChanged):
+    with pytest.raises(errors.CartChanged):
         await place_cod(shop, 1, "k-price", reviewed=reviewed)
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
