@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
 from catalog.db import READ_ONLY
+from catalog.facts import ProductFacts, facts_of
 from catalog.models import Category, Producer, Product
-from catalog.text import Described, Measured, Named, fold
+from catalog.text import Described, Named, fold
 
 # A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
 # once three whole calendar years have passed since the year it was granted.
@@ -60,24 +61,13 @@ class ProducerView(Named, Described):
         return format_address("", self.ward, self.province)
 
 
-@dataclass(frozen=True, slots=True)
-class ProductView(Named, Described, Measured):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductView(ProductFacts):
     id: int
     sku: str
     producer_id: int
     category_id: int
-    name_vi: str
-    name_en: str
-    description_vi: str
-    description_en: str
-    unit_vi: str
-    unit_en: str
-    price: int
-    stock: int
-    ocop_stars: int
-    ocop_year: int
     photo: str | None
-    active: bool
     search_text: str
 
     @property
@@ -94,19 +84,9 @@ def _product_view(product: Product) -> ProductView:
         sku=product.sku,
         producer_id=product.producer_id,
         category_id=product.category_id,
-        name_vi=product.name_vi,
-        name_en=product.name_en,
-        description_vi=product.description_vi,
-        description_en=product.description_en,
-        unit_vi=product.unit_vi,
-        unit_en=product.unit_en,
-        price=product.price,
-        stock=product.stock,
-        ocop_stars=product.ocop_stars,
-        ocop_year=product.ocop_year,
         photo=product.photo,
-        active=product.active,
         search_text=product.search_text,
+        **facts_of(product),
     )
 
 
