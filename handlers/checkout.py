@@ -29,6 +29,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import N_
+from catalog import rules
 from catalog.addresses import (
     MAX_STREET_LENGTH,
     PROVINCES,
@@ -688,7 +689,7 @@ def placed_text(placed: PlacedCheckout) -> str:
 
 
 def transfer_purpose(order: OrderView) -> str:
-    return f"OCOP {order.number}"
+    return rules.transfer_content(order.number)
 
 
 async def send_transfer_codes(bot: Bot, chat_id: int, orders: tuple[OrderView, ...]) -> None:

@@ -22,10 +22,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Config
 from bot.i18n import N_
+from catalog import rules
 from catalog.errors import NotAllowed
-from catalog.money import parse_vnd
 from catalog.services import inventory
-from catalog.services.inventory import MAX_PRICE, MAX_STOCK, InvalidValue, ProductDraft
+from catalog.services.inventory import InvalidValue, ProductDraft
 from catalog.snapshot import CatalogCache
 from catalog.text import clean_line
 from catalog.uow import UnitOfWork
@@ -37,8 +37,8 @@ from handlers.states import AddProduct
 
 CANCEL = Label("✖️", N_("Stop adding"))
 NO_PHOTO = Label("⏭", N_("No photo"))
-MAX_NAME = 200
-MAX_UNIT = 50
+MAX_NAME = rules.MAX_NAME_LENGTH
+MAX_UNIT = rules.MAX_UNIT_LENGTH
 
 _TEXT_STEPS = (
     AddProduct.name_vi,
@@ -116,16 +116,17 @@ async def process_text_step(
         }
         await state.update_data({keys[step]: text})
     elif step == AddProduct.price:
-        price = parse_vnd(text)
-        if price is None or not 0 < price <= MAX_PRICE:
+        price = rules.parse_price(text)
+        if price is None or not rules.price_allowed(price):
             await message.answer(_("A price is a whole number of đồng, like 180000 or 180.000."))
             return
         await state.update_data(price=price)
     elif step == AddProduct.stock:
-        if not text.isdigit() or int(text) > MAX_STOCK:
+        stock = rules.parse_whole(text)
+        if stock is None or not rules.stock_allowed(stock):
             await message.answer(_("Stock is a whole number, 0 or more, like 25."))
             return
-        await state.update_data(stock=int(text))
+        await state.update_data(stock=stock)
     following = _TEXT_STEPS.index(step) + 1
     if following < len(_TEXT_STEPS):
         await _ask(message, state, _TEXT_STEPS[following])
