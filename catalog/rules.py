@@ -25,29 +25,13 @@ def shop_now() -> datetime:
     return datetime.now(SHOP_TIMEZONE)
 
 
-# --- limits ----------------------------------------------------------------------------------
+# --- stock and prices ------------------------------------------------------------------------
 
 # One limit for commands, the wizard and imports alike. A million units of one handmade OCOP
 # product is far beyond any producer's store, and a cap this low still catches a typed extra
 # zero or two; the column itself (32-bit INTEGER) would allow 2,147,483,647.
 MAX_STOCK: Final = 1_000_000
 MAX_PRICE: Final = 1_000_000_000  # đồng; anything above is absurd for one OCOP item
-# Column widths (catalog.models): PostgreSQL refuses longer text.
-MAX_SKU_LENGTH: Final = 32
-MAX_NAME_LENGTH: Final = 200  # product and producer names
-MAX_CATEGORY_LENGTH: Final = 100
-MAX_UNIT_LENGTH: Final = 50
-MAX_PHOTO_PATH_LENGTH: Final = 255
-MIN_OCOP_STARS: Final = 3
-MAX_OCOP_STARS: Final = 5
-FIRST_OCOP_YEAR: Final = 2010
-
-# Letters, digits and . _ - : what survives a URL, a QR payload and a spreadsheet untouched.
-SKU_CHARACTERS: Final = re.compile(r"[A-Za-z0-9._-]+")
-
-
-def is_sku(text: str) -> bool:
-    return len(text) <= MAX_SKU_LENGTH and SKU_CHARACTERS.fullmatch(text) is not None
 
 
 def price_allowed(price: int) -> bool:
@@ -58,6 +42,29 @@ def stock_allowed(new: int, old: int = 0) -> bool:
     """Never below zero, never raised above ``MAX_STOCK``; a stock already above the cap
     (written before the cap was one) may still come down."""
     return 0 <= new <= max(MAX_STOCK, old)
+
+
+# --- names and codes -------------------------------------------------------------------------
+
+# Column widths (catalog.models): PostgreSQL refuses longer text.
+MAX_SKU_LENGTH: Final = 32
+MAX_NAME_LENGTH: Final = 200  # product and producer names
+MAX_CATEGORY_LENGTH: Final = 100
+MAX_UNIT_LENGTH: Final = 50
+MAX_PHOTO_PATH_LENGTH: Final = 255
+# Letters, digits and . _ - : what survives a URL, a QR payload and a spreadsheet untouched.
+SKU_CHARACTERS: Final = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def is_sku(text: str) -> bool:
+    return len(text) <= MAX_SKU_LENGTH and SKU_CHARACTERS.fullmatch(text) is not None
+
+
+# --- OCOP certificates -----------------------------------------------------------------------
+
+MIN_OCOP_STARS: Final = 3
+MAX_OCOP_STARS: Final = 5
+FIRST_OCOP_YEAR: Final = 2010  # the programme's first certificates
 
 
 def latest_ocop_year(now: datetime) -> int:

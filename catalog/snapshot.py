@@ -11,7 +11,7 @@ import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -21,14 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
 from catalog.db import READ_ONLY
-from catalog.facts import ProductFacts, facts_of
+from catalog.facts import ProductFacts
 from catalog.models import Category, Producer, Product
 from catalog.text import Described, Named, fold
-
-# A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
-# once three whole calendar years have passed since the year it was granted.
-CERTIFICATE_YEARS = 3
-MAX_QUERY_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +56,11 @@ class ProducerView(Named, Described):
         return format_address("", self.ward, self.province)
 
 
+# A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
+# once three whole calendar years have passed since the year it was granted.
+CERTIFICATE_YEARS = 3
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProductView(ProductFacts):
     id: int
@@ -78,20 +78,19 @@ class ProductView(ProductFacts):
         return today.year - self.ocop_year > CERTIFICATE_YEARS
 
 
+# A view holds the product row's columns of the same names.
+_VIEW_FIELDS = tuple(f.name for f in fields(ProductView))
+
+
 def _product_view(product: Product) -> ProductView:
-    return ProductView(
-        id=product.id,
-        sku=product.sku,
-        producer_id=product.producer_id,
-        category_id=product.category_id,
-        photo=product.photo,
-        search_text=product.search_text,
-        **facts_of(product),
-    )
+    return ProductView(**{name: getattr(product, name) for name in _VIEW_FIELDS})
 
 
 def _sort_key(language: str) -> Callable[[str], tuple[Any, ...]]:
     return vi_sort_key if language == "vi" else (lambda text: (fold(text), text))
+
+
+MAX_QUERY_WORDS = 8
 
 
 @dataclass

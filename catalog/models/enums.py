@@ -1,14 +1,9 @@
-"""The fixed lists the tables store, as string enums (no SQLAlchemy here)."""
+"""Where an order is and how it is paid: string enums without SQLAlchemy, which the shop's
+rules (``catalog.rules``) read."""
 
 from __future__ import annotations
 
 import enum
-
-
-class ProducerKind(enum.StrEnum):
-    cooperative = "cooperative"
-    company = "company"
-    household = "household"
 
 
 class OrderStatus(enum.StrEnum):
@@ -22,17 +17,3 @@ class OrderStatus(enum.StrEnum):
 class PaymentMethod(enum.StrEnum):
     cod = "cod"
     bank_transfer = "bank_transfer"
-
-
-class OutboxStatus(enum.StrEnum):
-    pending = "pending"
-    sent = "sent"
-    failed = "failed"
-
-
-class ChangeReason(enum.StrEnum):
-    command = "command"
-    wizard = "wizard"
-    import_ = "import"
-    order = "order"
-    cancellation = "cancellation"

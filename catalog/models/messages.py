@@ -3,6 +3,7 @@ Zalo account to a producer, and the Zalo channel's own bookkeeping."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,12 @@ from sqlalchemy import BigInteger, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.models.base import Base, enum_column, utcnow
-from catalog.models.enums import OutboxStatus
+
+
+class OutboxStatus(enum.StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
 
 
 class _Delivery:

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.models.base import Base, enum_column, utcnow
-from catalog.models.enums import ChangeReason, ProducerKind
+
+
+class ProducerKind(enum.StrEnum):
+    cooperative = "cooperative"
+    company = "company"
+    household = "household"
+
+
+class ChangeReason(enum.StrEnum):
+    """Why a product changed, in its audit trail."""
+
+    command = "command"
+    wizard = "wizard"
+    import_ = "import"
+    order = "order"
+    cancellation = "cancellation"
 
 
 class Producer(Base):

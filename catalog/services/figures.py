@@ -18,8 +18,6 @@ from catalog.services.orders import EVERYTHING, OrderPage, order_view
 from catalog.text import Named
 from catalog.uow import UnitOfWork
 
-STAFF_PAGE_SIZE = 8
-
 
 @dataclass(frozen=True, slots=True)
 class BestSeller(Named):
@@ -37,6 +35,9 @@ class ProducerStats(Named):
     cancelled: int
     revenue: int
     best_sellers: tuple[BestSeller, ...]
+
+
+STAFF_PAGE_SIZE = 8
 
 
 async def order_page(
