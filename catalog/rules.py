@@ -104,6 +104,18 @@ def parse_price(text: str) -> int | None:
     return parse_whole(match.group(1)) if match else None
 
 
+def read_price(text: str) -> int | None:
+    """A price someone typed, when the shop accepts it."""
+    price = parse_price(text)
+    return price if price is not None and price_allowed(price) else None
+
+
+def read_stock(text: str) -> int | None:
+    """A stock someone typed (a whole number, not a change), when the shop accepts it."""
+    stock = parse_whole(text)
+    return stock if stock is not None and stock_allowed(stock) else None
+
+
 def parse_stock_change(text: str) -> tuple[int, bool] | None:
     """``25`` sets the stock, ``+10`` and ``-3`` change it: (amount, relative), or None."""
     text = text.strip()

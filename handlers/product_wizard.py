@@ -49,6 +49,20 @@ _TEXT_STEPS = (
     AddProduct.stock,
 )
 
+# The steps that take a number: its key, how the shop reads it (None: refused), the refusal.
+_NUMBER_STEPS = {
+    AddProduct.price: (
+        "price",
+        rules.read_price,
+        N_("A price is a whole number of đồng, like 180000 or 180.000."),
+    ),
+    AddProduct.stock: (
+        "stock",
+        rules.read_stock,
+        N_("Stock is a whole number, 0 or more, like 25."),
+    ),
+}
+
 
 def _kb(*extra: KeyboardButton) -> ReplyKeyboardMarkup:
     rows = [[button] for button in extra]
@@ -115,18 +129,13 @@ async def process_text_step(
             AddProduct.unit_en: "unit_en",
         }
         await state.update_data({keys[step]: text})
-    elif step == AddProduct.price:
-        price = rules.parse_price(text)
-        if price is None or not rules.price_allowed(price):
-            await message.answer(_("A price is a whole number of đồng, like 180000 or 180.000."))
+    else:
+        key, read, refusal = _NUMBER_STEPS[step]
+        number = read(text)
+        if number is None:
+            await message.answer(_(refusal))
             return
-        await state.update_data(price=price)
-    elif step == AddProduct.stock:
-        stock = rules.parse_whole(text)
-        if stock is None or not rules.stock_allowed(stock):
-            await message.answer(_("Stock is a whole number, 0 or more, like 25."))
-            return
-        await state.update_data(stock=stock)
+        await state.update_data({key: number})
     following = _TEXT_STEPS.index(step) + 1
     if following < len(_TEXT_STEPS):
         await _ask(message, state, _TEXT_STEPS[following])

@@ -19,7 +19,11 @@ from catalog.uow import UnitOfWork
 
 # A producer first met in a spreadsheet: the shop is Hanoi's; an admin fills in the ward later.
 NEW_PRODUCER_PROVINCE: Final = "Hà Nội"
-NEW_PRODUCER_WARD: Final = ""
+NEW_PRODUCER: Final = {
+    "kind": ProducerKind.cooperative,
+    "ward": "",
+    "province": NEW_PRODUCER_PROVINCE,
+}
 # Rows written per flush: progress moves, and no statement grows past the drivers' limits.
 _CHUNK: Final = 500
 # Parameters per IN (...) lookup, well under SQLite's and asyncpg's 32,767.
@@ -101,26 +105,7 @@ class Writer:
         codes = {c.code for c in shop.categories.values()}
         position = max((c.position for c in shop.categories.values()), default=0)
         for row in rows:
-            producer = shop.producers.get(row.producer_code)
-            if producer is None:
-                producer = Producer(
-                    code=row.producer_code,
-                    name_vi=row.producer_name_vi,
-                    name_en=row.producer_name_en,
-                    kind=ProducerKind.cooperative,
-                    ward=NEW_PRODUCER_WARD,
-                    province=NEW_PRODUCER_PROVINCE,
-                )
-                self.uow.session.add(producer)
-                shop.producers[row.producer_code] = producer
-                self._catalog_changed = True
-            elif (producer.name_vi, producer.name_en) != (
-                row.producer_name_vi,
-                row.producer_name_en,
-            ):
-                producer.name_vi, producer.name_en = row.producer_name_vi, row.producer_name_en
-                self._renamed.add(producer.id)
-                self._catalog_changed = True
+            self._producer(row)
             key = row.category_vi.casefold()
             category = shop.categories.get(key)
             if category is None:
@@ -140,6 +125,21 @@ class Writer:
                 category.name_en = row.category_en
                 self._catalog_changed = True
         await self.uow.flush()
+
+    def _producer(self, row: CatalogRow) -> None:
+        """Create the row's producer, or rename it as the row names it."""
+        names = (row.producer_name_vi, row.producer_name_en)
+        producer = self.shop.producers.get(row.producer_code)
+        if producer is None:
+            producer = Producer(code=row.producer_code, **NEW_PRODUCER)
+            self.uow.session.add(producer)
+            self.shop.producers[row.producer_code] = producer
+        elif (producer.name_vi, producer.name_en) == names:
+            return
+        else:
+            self._renamed.add(producer.id)
+        producer.name_vi, producer.name_en = names
+        self._catalog_changed = True
 
     def _product(self, row: CatalogRow, photo: Photo | None) -> None:
         producer = self.shop.producers[row.producer_code]

@@ -53,13 +53,13 @@ def imported(column: str, written: str) -> int | None:
 
 
 def typed_price(text: str) -> int | None:
-    """What /price and the product wizard accept: the price, or None when they refuse it."""
+    """What /price accepts (it parses, the service limits): the price, or None."""
     price = rules.parse_price(text)
     return price if price is not None and rules.price_allowed(price) else None
 
 
 def typed_stock(text: str) -> int | None:
-    """What /stock SKU N and the product wizard accept as a new stock, or None."""
+    """What /stock SKU N accepts as a new stock (it parses, the service limits), or None."""
     change = rules.parse_stock_change(text)
     if change is None or change[1] or not rules.stock_allowed(change[0]):
         return None
@@ -67,13 +67,13 @@ def typed_stock(text: str) -> int | None:
 
 
 @pytest.mark.parametrize("written", PRICES)
-def test_a_price_reads_the_same_in_a_spreadsheet_and_in_a_command(written: str) -> None:
-    assert imported("price_vnd", written) == typed_price(written)
+def test_a_price_reads_the_same_in_a_spreadsheet_a_command_and_the_wizard(written: str) -> None:
+    assert imported("price_vnd", written) == typed_price(written) == rules.read_price(written)
 
 
 @pytest.mark.parametrize("written", STOCKS)
-def test_a_stock_reads_the_same_in_a_spreadsheet_and_in_a_command(written: str) -> None:
-    assert imported("stock", written) == typed_stock(written)
+def test_a_stock_reads_the_same_in_a_spreadsheet_a_command_and_the_wizard(written: str) -> None:
+    assert imported("stock", written) == typed_stock(written) == rules.read_stock(written)
 
 
 @pytest.mark.parametrize(
