@@ -46,8 +46,10 @@ class Actor:
         return self.is_admin or self.producer_id == producer_id
 
 
-@dataclass(eq=False)
+@dataclass(eq=False)  # an exception stays hashable and compares by identity
 class UnknownSku(ShopError):
+    """No product has this SKU; ``suggestions`` are the closest ones the actor may see."""
+
     sku: str
     suggestions: list[str]
 
