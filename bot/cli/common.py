@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,6 +15,26 @@ from catalog.db import create_engine
 
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
+
+# What ``main`` runs for a command: its exit status.
+Handler = Callable[[Config, argparse.Namespace], int]
+# argparse's class for subcommands, generic only to type checkers.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_command(
+    commands: Commands,
+    name: str,
+    handler: Handler,
+    *,
+    parents: list[argparse.ArgumentParser],
+    help: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """A command that ``main`` runs as ``handler(config, args)``."""
+    command = commands.add_parser(name, parents=parents, help=help, description=description)
+    command.set_defaults(handler=handler)
+    return command
 
 
 def usage_error(message: str) -> int:

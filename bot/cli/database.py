@@ -5,25 +5,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.cli.common import database
+from bot.cli.common import Commands, add_command, database
 from bot.config import Config
 from catalog import migrate
 
 
-def add_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
+def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
     db = commands.add_parser("db", parents=[common], help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    upgrade = db_commands.add_parser(
+    upgrade = add_command(
+        db_commands,
         "upgrade",
+        _upgrade,
         parents=[common],
         help="migrate the database to the newest schema",
         description="Create or migrate the database named by DATABASE_URL.",
     )
     upgrade.add_argument("revision", nargs="?", default="head", help="target (default: head)")
-    upgrade.set_defaults(handler=_upgrade)
 
 
 def _upgrade(config: Config, args: argparse.Namespace) -> int:

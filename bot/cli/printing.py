@@ -6,7 +6,7 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from bot.cli.common import database, usage_error
+from bot.cli.common import Commands, add_command, database, usage_error
 from bot.config import Config
 from bot.printing import print_file
 from catalog.db import create_session_factory
@@ -14,10 +14,7 @@ from catalog.links import USERNAME_PATTERN
 from catalog.snapshot import CatalogCache, CatalogSnapshot
 
 
-def add_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
+def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
     printing = argparse.ArgumentParser(add_help=False)
     printing.add_argument(
         "--language", choices=("vi", "en"), default="vi", help="the printed text's language"
@@ -27,8 +24,10 @@ def add_commands(
         metavar="NAME",
         help="the bot's @username for the links (default: [telegram] bot_username)",
     )
-    qr = commands.add_parser(
+    qr = add_command(
+        commands,
         "qr",
+        _print,
         parents=[common, printing],
         help="a product's or producer's QR code with its name under it (.png or .svg)",
         description="Write the QR code of the product with this SKU (its name and price "
@@ -38,9 +37,10 @@ def add_commands(
     )
     qr.add_argument("key", metavar="SKU|PRODUCER", help="a product's SKU or a producer's code")
     qr.add_argument("file", type=Path, metavar="FILE", help="a .png or .svg file")
-    qr.set_defaults(handler=_print)
-    poster = commands.add_parser(
+    poster = add_command(
+        commands,
         "poster",
+        _print,
         parents=[common, printing],
         help="a producer's A4 poster with a QR code for each product (.pdf)",
         description="Write the producer's poster to FILE (PDF, A4): its name and shop code, "
@@ -48,7 +48,6 @@ def add_commands(
     )
     poster.add_argument("producer", metavar="PRODUCER", help="the producer's code, e.g. BABE")
     poster.add_argument("file", type=Path, metavar="FILE", help="a .pdf file")
-    poster.set_defaults(handler=_print)
 
 
 def _print_problem(config: Config, args: argparse.Namespace) -> str | None:

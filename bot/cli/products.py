@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.common import EXIT_REJECTED, database, usage_error
+from bot.cli.common import EXIT_REJECTED, Commands, add_command, database, usage_error
 from bot.config import Config
 from catalog.db import create_session_factory
 from catalog.demo.seed import seed_demo_catalog
@@ -23,16 +23,15 @@ PROGRESS_MIN_ROWS = 1000
 PROGRESS_WIDTH = 30
 
 
-def add_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
+def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
     catalog = commands.add_parser("catalog", parents=[common], help="the product catalog")
     catalog_commands = catalog.add_subparsers(
         dest="catalog_command", required=True, metavar="ACTION"
     )
-    seed = catalog_commands.add_parser(
+    seed = add_command(
+        catalog_commands,
         "seed-demo",
+        _seed,
         parents=[common],
         help="load the demo OCOP catalog (adds only what is missing)",
         description="Load the demo producers, categories and products; existing rows "
@@ -41,9 +40,10 @@ def add_commands(
     seed.add_argument(
         "--if-empty", action="store_true", help="do nothing when the catalog has products"
     )
-    seed.set_defaults(handler=_seed)
-    catalog_import = catalog_commands.add_parser(
+    catalog_import = add_command(
+        catalog_commands,
         "import",
+        _import,
         parents=[common],
         help="add or update products from a .csv or .xlsx file (all or nothing)",
         description="Create or update the products, producers and categories in FILE "
@@ -52,9 +52,10 @@ def add_commands(
         "paths relative to FILE, copied into the media folder.",
     )
     catalog_import.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
-    catalog_import.set_defaults(handler=_import)
-    catalog_export = catalog_commands.add_parser(
+    catalog_export = add_command(
+        catalog_commands,
         "export",
+        _export,
         parents=[common],
         help="write every product to a .csv or .xlsx file",
         description="Write the catalog to FILE (.csv or .xlsx, by its extension) and copy "
@@ -62,7 +63,6 @@ def add_commands(
         "gives the same catalog back.",
     )
     catalog_export.add_argument("file", type=Path, metavar="FILE", help="a .csv or .xlsx file")
-    catalog_export.set_defaults(handler=_export)
 
 
 class ProgressBar:

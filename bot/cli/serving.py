@@ -5,18 +5,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bot.cli.common import Commands, add_command
 from bot.config import Config
 from bot.playground import run_playground
 from bot.runner import run_polling
 from bot.webhook import run_webhook
 
 
-def add_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
-    run = commands.add_parser(
+def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
+    run = add_command(
+        commands,
         "run",
+        _run,
         parents=[common],
         help="run the bot (long polling, or a webhook worker)",
         description="Run the bot with long polling against TELEGRAM_API_BASE, or with "
@@ -30,20 +30,22 @@ def add_commands(
     run.add_argument(
         "--port", type=int, default=None, help="with --webhook: the port to listen on"
     )
-    run.set_defaults(handler=_run)
 
-    start = commands.add_parser(
+    start = add_command(
+        commands,
         "start",
+        _start,
         parents=[common],
         help="the bot on Telegram if a token is configured, else the offline playground",
         description="What `make run` starts: `run` when BOT_TOKEN (or [telegram] token) is "
         "set, otherwise `playground` on 127.0.0.1:8080.",
     )
     start.add_argument("--port", type=int, default=8080, help="the playground's port")
-    start.set_defaults(handler=_start)
 
-    playground = commands.add_parser(
+    playground = add_command(
+        commands,
         "playground",
+        _playground,
         parents=[common],
         help="the whole shop offline, in a browser (no bot token needed)",
         description="Start the Bot API emulator, the real bot and a web page showing a "
@@ -56,7 +58,6 @@ def add_commands(
     playground.add_argument(
         "--port", type=int, default=8080, help="port for the page (default: 8080)"
     )
-    playground.set_defaults(handler=_playground)
 
 
 def _run(config: Config, args: argparse.Namespace) -> int:
