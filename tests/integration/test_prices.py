@@ -3,16 +3,14 @@ leaves (the audit row, the product's history, the in-memory catalog)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.demo_lookups import producer_id, product_id
 
 from catalog.db import create_session_factory
-from catalog.demo.seed import seed_demo_catalog
 from catalog.errors import NotAllowed
-from catalog.models import ChangeReason, Producer, Product, ProductChange
+from catalog.models import ChangeReason, Product, ProductChange
 from catalog.services.inventory import (
     Actor,
     InvalidValue,
@@ -32,16 +30,8 @@ OIL = "BABE-SA-10"
 LOTUS = "QUANGVINH-SEN-AC"
 
 
-@pytest.fixture
-async def shop(uow: UnitOfWork, media_dir: Path) -> UnitOfWork:
-    await seed_demo_catalog(uow, media_dir)
-    return uow
-
-
 async def manager_of(uow: UnitOfWork, code: str) -> Actor:
-    async with uow.reading():
-        producer_id = await uow.session.scalar(select(Producer.id).where(Producer.code == code))
-    return Actor(user_id=2, producer_id=producer_id)
+    return Actor(user_id=2, producer_id=await producer_id(uow, code))
 
 
 async def product(uow: UnitOfWork, sku: str) -> Row[tuple[int, str, str, int]]:
@@ -167,16 +157,16 @@ async def test_an_unknown_sku_is_refused_with_the_closest_ones_the_actor_may_pri
 
 
 async def test_a_new_price_shows_in_the_in_memory_catalog_once_committed(
-    engine: AsyncEngine, media_dir: Path
+    shop: UnitOfWork, engine: AsyncEngine
 ) -> None:
     factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
     cache = CatalogCache(factory)
-    oil = next(p for p in (await cache.get()).products.values() if p.sku == OIL)
+    with_cache = UnitOfWork(factory, cache)
+    oil = (await cache.get()).products[await product_id(shop, OIL)]
 
     with pytest.raises(InvalidValue):
-        await set_price(UnitOfWork(factory, cache), actor=ADMIN, sku=OIL, price=0)
+        await set_price(with_cache, actor=ADMIN, sku=OIL, price=0)
     assert (await cache.get()).products[oil.id].price == oil.price
-    await set_price(UnitOfWork(factory, cache), actor=ADMIN, sku=OIL, price=oil.price + 1)
+    await set_price(with_cache, actor=ADMIN, sku=OIL, price=oil.price + 1)
 
     assert (await cache.get()).products[oil.id].price == oil.price + 1

@@ -4,12 +4,11 @@ best sellers per producer, and orders by source, over a period and for whom may 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from support.demo_lookups import product_id
 
-from catalog.demo.seed import seed_demo_catalog
 from catalog.errors import NotAllowed
 from catalog.links import LinkSource
 from catalog.models import LinkVisit, Order, PaymentMethod, Producer, Product, utcnow
@@ -20,25 +19,16 @@ from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.uow import UnitOfWork
 
 ADMIN = Actor(user_id=1, is_admin=True)
-DETAILS = DeliveryDetails("An", "+84912345678", "Hà Nội", "Phường Hoàn Kiếm", "12 Hàng Gai")
+# Every order here: delivered to An, paid in cash.
+CASH_TO_AN = {
+    "details": DeliveryDetails("An", "+84912345678", "Hà Nội", "Phường Hoàn Kiếm", "12 Hàng Gai"),
+    "payment": PaymentMethod.cod,
+}
 OIL = "BABE-SA-10"
 TURMERIC = "BABE-NGHE-500"
 PILLS = "BABE-VIEN-250"
 POMELO = "BABE-BUOI-10"
 LOTUS = "QUANGVINH-SEN-AC"
-
-
-@pytest.fixture
-async def shop(uow: UnitOfWork, media_dir: Path) -> UnitOfWork:
-    await seed_demo_catalog(uow, media_dir)
-    return uow
-
-
-async def product_id(uow: UnitOfWork, sku: str) -> int:
-    async with uow.reading():
-        found = await uow.session.scalar(select(Product.id).where(Product.sku == sku))
-    assert found is not None
-    return found
 
 
 async def seller(uow: UnitOfWork, sku: str, units: int) -> BestSeller:
@@ -71,13 +61,9 @@ async def order(
         await cart.add_to_cart(
             uow, user_id=customer, product_id=await product_id(uow, sku), quantity=units
         )
+    key = f"{customer}-{'-'.join(lines)}"
     placed = await orders.place_order(
-        uow,
-        user_id=customer,
-        details=DETAILS,
-        payment=PaymentMethod.cod,
-        idempotency_key=f"{customer}-{'-'.join(lines)}",
-        source=source,
+        uow, user_id=customer, idempotency_key=key, source=source, **CASH_TO_AN
     )
     (view,) = placed.orders
     return view
