@@ -13,7 +13,8 @@ from catalog.errors import NotAllowed
 from catalog.links import LinkSource
 from catalog.models import LinkVisit, Order, PaymentMethod, Producer, Product, utcnow
 from catalog.services import cart, links, orders
-from catalog.services.inventory import Actor, BestSeller, ProducerStats, stats
+from catalog.services.figures import BestSeller, ProducerStats, stats
+from catalog.services.inventory import Actor
 from catalog.services.links import SourceFigures, Visitor
 from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.uow import UnitOfWork
