@@ -109,13 +109,12 @@ async def use_zalo_link_code(
         producer = await uow.session.get(Producer, link.producer_id)
         assert producer is not None
         outbox.to_admins(
-            uow.session,
+            uow,
             AdminEvent.zalo_linked,
             producer_id=producer.id,
             name=display_name[:100],
             created_by=link.created_by,
         )
-        uow.outbox_written()
         await uow.session.flush()
         member = _member(staff, producer)
         await uow.commit()
