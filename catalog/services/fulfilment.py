@@ -35,7 +35,7 @@ from catalog.services.orders import (  # re-exported: the producers' side of an 
     open_orders_for_producer,
     remember_alert,
 )
-from catalog.services.producers import ProducerNotFound
+from catalog.services.producers import ProducerNotFound, release_group
 from catalog.text import Named
 from catalog.uow import UnitOfWork
 
@@ -140,7 +140,7 @@ async def use_link_code(
         if spent.rowcount != 1:  # type: ignore[attr-defined]
             raise LinkCodeRefused(LinkProblem.used)
         # A group serves one producer: whoever had this group loses it.
-        await _release_group(uow, chat_id)
+        await release_group(uow, chat_id)
         producer = await uow.session.get(Producer, link.producer_id)
         assert producer is not None
         producer.group_chat_id = chat_id
@@ -176,21 +176,11 @@ async def unlink_group(uow: UnitOfWork, *, chat_id: int, bot_removed: bool = Fal
     """Release the group (its alerts wait for the next one); returns the producer it served,
     if any. Admins hear if the bot was removed from it."""
     async with uow:
-        producer_id = await _release_group(uow, chat_id)
+        producer_id = await release_group(uow, chat_id)
         if producer_id is not None and bot_removed:
             outbox.to_admins(uow, AdminEvent.group_lost, producer_id=producer_id, chat_id=chat_id)
         await uow.commit()
         return producer_id
-
-
-async def _release_group(uow: UnitOfWork, chat_id: int) -> int | None:
-    """The one place a producer loses its group, in the caller's transaction."""
-    return await uow.session.scalar(
-        update(Producer)
-        .where(Producer.group_chat_id == chat_id)
-        .values(group_chat_id=None)
-        .returning(Producer.id)
-    )
 
 
 async def follow_group_migration(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> None:
