@@ -40,6 +40,8 @@ from catalog.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
+SETTLE_SECONDS = 0.1
+
 
 class DeliveryStopped(Exception):
     """A destination must not be tried again in this round."""
@@ -100,6 +102,10 @@ class OutboxSender:
                 delivered = 0
             if not delivered and not self._stopping:
                 await self.signal.wait(self.settings.poll_seconds)
+                # Woken by a commit: the update that made it finishes its own reply first (who
+                # pressed sees their screen change before anyone else is told), and rows
+                # committed at the same moment go out in one round.
+                await asyncio.sleep(SETTLE_SECONDS)
 
     # -- one round --------------------------------------------------------------------------
 

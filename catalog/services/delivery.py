@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, exists, or_, select, update
+from sqlalchemy import exists, or_, select, update
 
 from catalog import outbox
 from catalog.models import (
@@ -74,21 +74,19 @@ async def claim(
     producer wait to be spread to its staff (``fan_out_to_zalo_staff``). The lease doubles as
     a claim token: another process claiming the same rows writes its own value, and only
     rows carrying ours are ours."""
-    due = select(table.id).where(table.status == OutboxStatus.pending)
-    if table is OutboxMessage:
-        due = due.outerjoin(Producer, Producer.id == OutboxMessage.producer_id).where(
-            or_(OutboxMessage.producer_id.is_(None), Producer.group_chat_id.is_not(None))
-        )
-    else:
-        due = due.where(ZaloOutboxMessage.zalo_id.is_not(None))
-    due = due.where(table.next_attempt_at <= now).order_by(table.id).limit(limit)
-    # Found without the write lock (an idle sender polls often), then leased with a condition.
-    async with uow.reading():
-        ids = list(await uow.session.scalars(due))
-    if not ids:
-        return []
     lease = now + timedelta(seconds=lease_seconds, microseconds=secrets.randbelow(1_000_000))
     async with uow:
+        due = select(table.id).where(table.status == OutboxStatus.pending)
+        if table is OutboxMessage:
+            due = due.outerjoin(Producer, Producer.id == OutboxMessage.producer_id).where(
+                or_(OutboxMessage.producer_id.is_(None), Producer.group_chat_id.is_not(None))
+            )
+        else:
+            due = due.where(ZaloOutboxMessage.zalo_id.is_not(None))
+        due = due.where(table.next_attempt_at <= now).order_by(table.id).limit(limit)
+        ids = list(await uow.session.scalars(due))
+        if not ids:
+            return []
         await uow.session.execute(
             update(table)
             .where(
@@ -185,15 +183,18 @@ async def fail(
 async def fan_out_admin_notices(uow: UnitOfWork, admin_ids: Sequence[int]) -> None:
     """A notice for the admins becomes one row per admin, so that each admin's delivery
     succeeds or retries on its own."""
-    waiting = select(OutboxMessage).where(
-        OutboxMessage.kind == OutboxKind.admin_notice,
-        OutboxMessage.status == OutboxStatus.pending,
-        OutboxMessage.user_id.is_(None),
-    )
-    if not await _any(uow, waiting):
-        return
     async with uow:
-        shared = list(await uow.session.scalars(waiting))
+        shared = list(
+            await uow.session.scalars(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == OutboxKind.admin_notice,
+                    OutboxMessage.status == OutboxStatus.pending,
+                    OutboxMessage.user_id.is_(None),
+                )
+            )
+        )
+        if not shared:
+            return
         for row in shared:
             for admin_id in admin_ids:
                 uow.session.add(
@@ -211,22 +212,23 @@ async def fan_out_admin_notices(uow: UnitOfWork, admin_ids: Sequence[int]) -> No
 
 async def warn_about_unlinked_producers(uow: UnitOfWork) -> None:
     """Admins hear (once) of each producer whose orders wait for a group to be linked."""
-    unwarned = (
-        select(Producer.id)
-        .join(OutboxMessage, OutboxMessage.producer_id == Producer.id)
-        .where(
-            OutboxMessage.status == OutboxStatus.pending,
-            Producer.group_chat_id.is_(None),
-            Producer.unlinked_warning_sent.is_(False),
-            # A producer whose staff get the orders on Zalo is not waiting.
-            ~exists().where(ZaloStaff.producer_id == Producer.id),
-        )
-        .distinct()
-    )
-    if not await _any(uow, unwarned):
-        return
     async with uow:
-        waiting = list(await uow.session.scalars(unwarned))
+        waiting = list(
+            await uow.session.scalars(
+                select(Producer.id)
+                .join(OutboxMessage, OutboxMessage.producer_id == Producer.id)
+                .where(
+                    OutboxMessage.status == OutboxStatus.pending,
+                    Producer.group_chat_id.is_(None),
+                    Producer.unlinked_warning_sent.is_(False),
+                    # A producer whose staff get the orders on Zalo is not waiting.
+                    ~exists().where(ZaloStaff.producer_id == Producer.id),
+                )
+                .distinct()
+            )
+        )
+        if not waiting:
+            return
         for producer_id in waiting:
             outbox.to_admins(uow, AdminEvent.orders_waiting, producer_id=producer_id)
         await uow.session.execute(
@@ -238,14 +240,17 @@ async def warn_about_unlinked_producers(uow: UnitOfWork) -> None:
 async def fan_out_to_zalo_staff(uow: UnitOfWork) -> None:
     """A Zalo row for a producer becomes one row per staff member linked now (the one who
     acted on Zalo is answered directly and skipped); with nobody linked it is settled."""
-    waiting = select(ZaloOutboxMessage).where(
-        ZaloOutboxMessage.status == OutboxStatus.pending,
-        ZaloOutboxMessage.zalo_id.is_(None),
-    )
-    if not await _any(uow, waiting):
-        return
     async with uow:
-        shared = list(await uow.session.scalars(waiting))
+        shared = list(
+            await uow.session.scalars(
+                select(ZaloOutboxMessage).where(
+                    ZaloOutboxMessage.status == OutboxStatus.pending,
+                    ZaloOutboxMessage.zalo_id.is_(None),
+                )
+            )
+        )
+        if not shared:
+            return
         staff: dict[int, list[str]] = defaultdict(list)
         for zalo_id, producer_id in await uow.session.execute(
             select(ZaloStaff.zalo_id, ZaloStaff.producer_id).where(
@@ -278,10 +283,3 @@ async def fan_out_to_zalo_staff(uow: UnitOfWork) -> None:
                         )
                     )
         await uow.commit()
-
-
-async def _any(uow: UnitOfWork, statement: Select[Any]) -> bool:
-    """Whether ``statement`` finds anything, asked without the write lock: a sender polls
-    often and mostly finds nothing to do."""
-    async with uow.reading():
-        return await uow.session.scalar(statement.limit(1)) is not None
