@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import OutboxSettings
 from bot.outbox.pacing import wait_for_slot
 from bot.outbox.render import Destination, Outgoing, render
+from bot.outbox.rounds import Rounds
 from bot.sending import SendingBudget
 from catalog.models import OutboxMessage, utcnow
 from catalog.outbox import OutboxSignal
@@ -39,8 +40,6 @@ from catalog.services.recipients import telegram_recipients
 from catalog.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-SETTLE_SECONDS = 0.1
 
 
 class DeliveryStopped(Exception):
@@ -64,8 +63,7 @@ class OutboxSender:
         self.signal = signal
         # Shared with every other request the bot makes (bot.sending).
         self.budget = budget
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._rounds = Rounds("outbox-sender", signal, settings.poll_seconds)
 
     def _uow(self) -> UnitOfWork:
         # One per step: destinations are delivered side by side, each in its own transactions.
@@ -74,38 +72,10 @@ class OutboxSender:
     # -- lifecycle --------------------------------------------------------------------------
 
     async def start(self, bot: Bot) -> None:
-        self._stopping = False  # an elected sender may stop and start again
-        self._task = asyncio.create_task(self.run(bot), name="outbox-sender")
+        self._rounds.start(lambda: self.deliver_due(bot))
 
     async def stop(self) -> None:
-        """Finish the round under way (cancelling it mid-query would upset the database
-        driver), then stop; a round that hangs is cancelled after a few seconds."""
-        if self._task is None:
-            return
-        self._stopping = True
-        self.signal.notify()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
-        except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        self._task = None
-
-    async def run(self, bot: Bot) -> None:
-        while not self._stopping:
-            try:
-                delivered = await self.deliver_due(bot)
-            except Exception:
-                # A bug in one round must not stop deliveries for good.
-                log.exception("outbox round failed")
-                delivered = 0
-            if not delivered and not self._stopping:
-                await self.signal.wait(self.settings.poll_seconds)
-                # Woken by a commit: the update that made it finishes its own reply first (who
-                # pressed sees their screen change before anyone else is told), and rows
-                # committed at the same moment go out in one round.
-                await asyncio.sleep(SETTLE_SECONDS)
+        await self._rounds.stop()
 
     # -- one round --------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxSettings, ZaloSettings
+from bot.outbox.rounds import Rounds
 from bot.zalo import quota, texts
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError
 from catalog.models import OrderStatus, ZaloOutboxMessage, utcnow
@@ -62,8 +63,7 @@ class ZaloSender:
         self.outbox_settings = outbox_settings
         self.signal = signal
         self._pace = AsyncLimiter(1, 1 / settings.messages_per_second)
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._rounds = Rounds("zalo-sender", signal, outbox_settings.poll_seconds)
 
     def _uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, outbox_signal=self.signal)
@@ -71,30 +71,10 @@ class ZaloSender:
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self.run(), name="zalo-sender")
+        self._rounds.start(self.deliver_due)
 
     async def stop(self) -> None:
-        if self._task is None:
-            return
-        self._stopping = True
-        self.signal.notify()
-        try:
-            await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
-        except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        self._task = None
-
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                delivered = await self.deliver_due()
-            except Exception:
-                log.exception("zalo outbox round failed")
-                delivered = 0
-            if not delivered and not self._stopping:
-                await self.signal.wait(self.outbox_settings.poll_seconds)
+        await self._rounds.stop()
 
     # -- one round --------------------------------------------------------------------------
 

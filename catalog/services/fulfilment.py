@@ -121,24 +121,36 @@ def check_link_code(
     return link
 
 
+async def valid_link_code(
+    uow: UnitOfWork, kind: type[GroupLinkCode] | type[ZaloLinkCode], code: str, now: datetime
+) -> GroupLinkCode | ZaloLinkCode:
+    """The code as typed (any case, spaces around), if it may still be used."""
+    normalized = code.strip().upper()
+    return check_link_code(await uow.session.get(kind, normalized) if normalized else None, now)
+
+
+async def spend_link_code(
+    uow: UnitOfWork, link: GroupLinkCode | ZaloLinkCode, now: datetime, **used: object
+) -> None:
+    """Spend the code with a condition, so two people racing with it cannot both win."""
+    kind = type(link)
+    spent = await uow.session.execute(
+        update(kind)
+        .where(kind.code == link.code, kind.used_at.is_(None))
+        .values(used_at=now, **used)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise LinkCodeRefused(LinkProblem.used)
+
+
 async def use_link_code(
     uow: UnitOfWork, *, code: str, chat_id: int, now: datetime | None = None
 ) -> GroupLink:
     """Link the group ``chat_id`` to the code's producer; the code is spent."""
     now = now or utcnow()
-    normalized = code.strip().upper()
     async with uow:
-        link = check_link_code(
-            await uow.session.get(GroupLinkCode, normalized) if normalized else None, now
-        )
-        # Spend the code with a condition, so two groups racing with it cannot both win.
-        spent = await uow.session.execute(
-            update(GroupLinkCode)
-            .where(GroupLinkCode.code == normalized, GroupLinkCode.used_at.is_(None))
-            .values(used_at=now, used_in_chat=chat_id)
-        )
-        if spent.rowcount != 1:  # type: ignore[attr-defined]
-            raise LinkCodeRefused(LinkProblem.used)
+        link = await valid_link_code(uow, GroupLinkCode, code, now)
+        await spend_link_code(uow, link, now, used_in_chat=chat_id)
         # A group serves one producer: whoever had this group loses it.
         await release_group(uow, chat_id)
         producer = await uow.session.get(Producer, link.producer_id)
