@@ -9,7 +9,6 @@ are bot.outbox.render; when to send, bot.outbox.pacing.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
@@ -31,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import OutboxSettings
 from bot.outbox.pacing import wait_for_slot
 from bot.outbox.render import Destination, Outgoing, render
-from bot.outbox.rounds import Rounds
+from bot.outbox.rounds import Rounds, settle_all
 from bot.sending import SendingBudget
 from catalog.models import OutboxMessage, utcnow
 from catalog.outbox import OutboxSignal
@@ -103,14 +102,9 @@ class OutboxSender:
             await delivery.fail(
                 self._uow(), OutboxMessage, rendered.unrenderable, "cannot be rendered"
             )
-        results = await asyncio.gather(
-            *(self._deliver(bot, destination) for destination in rendered.destinations),
-            return_exceptions=True,
+        return await settle_all(
+            "outbox", (self._deliver(bot, destination) for destination in rendered.destinations)
         )
-        for result in results:
-            if isinstance(result, BaseException):
-                log.error("outbox delivery failed", exc_info=result)
-        return sum(result for result in results if isinstance(result, int))
 
     async def _deliver(self, bot: Bot, destination: Destination) -> int:
         settled = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from catalog.outbox import OutboxSignal
 
@@ -57,3 +57,13 @@ class Rounds:
             if not settled and not self._stopping:
                 await self.signal.wait(self.poll_seconds)
                 await asyncio.sleep(SETTLE_SECONDS)
+
+
+async def settle_all(name: str, deliveries: Iterable[Awaitable[int]]) -> int:
+    """Run the chats' deliveries side by side; how many rows they settled. One that fails
+    is logged, and the others' count stands."""
+    results = await asyncio.gather(*deliveries, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            log.error("%s: delivery failed", name, exc_info=result)
+    return sum(result for result in results if isinstance(result, int))

@@ -10,7 +10,6 @@ wait for the next month.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections import defaultdict
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxSettings, ZaloSettings
-from bot.outbox.rounds import Rounds
+from bot.outbox.rounds import Rounds, settle_all
 from bot.zalo import quota, texts
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError
 from catalog.models import OrderStatus, ZaloOutboxMessage, utcnow
@@ -105,14 +104,9 @@ class ZaloSender:
         by_chat: dict[str, list[Outgoing]] = defaultdict(list)
         for message in messages:
             by_chat[message.rows[0].zalo_id or ""].append(message)
-        results = await asyncio.gather(
-            *(self._deliver(chat_id, queue) for chat_id, queue in by_chat.items()),
-            return_exceptions=True,
+        return await settle_all(
+            "zalo outbox", (self._deliver(chat_id, queue) for chat_id, queue in by_chat.items())
         )
-        for result in results:
-            if isinstance(result, BaseException):
-                log.error("zalo delivery failed", exc_info=result)
-        return sum(result for result in results if isinstance(result, int))
 
     # -- rendering --------------------------------------------------------------------------
 

@@ -197,14 +197,7 @@ async def fan_out_admin_notices(uow: UnitOfWork, admin_ids: Sequence[int]) -> No
             return
         for row in shared:
             for admin_id in admin_ids:
-                uow.session.add(
-                    OutboxMessage(
-                        kind=row.kind,
-                        user_id=admin_id,
-                        payload=row.payload,
-                        next_attempt_at=row.next_attempt_at,
-                    )
-                )
+                _copy(uow, row, user_id=admin_id)
             row.status = OutboxStatus.sent
             row.sent_at = utcnow()
         await uow.commit()
@@ -273,13 +266,18 @@ async def fan_out_to_zalo_staff(uow: UnitOfWork) -> None:
                 continue
             for zalo_id in staff.get(row.producer_id or -1, []):
                 if zalo_id != row.payload.get("zalo_actor"):
-                    uow.session.add(
-                        ZaloOutboxMessage(
-                            kind=row.kind,
-                            zalo_id=zalo_id,
-                            producer_id=row.producer_id,
-                            payload=row.payload,
-                            next_attempt_at=row.next_attempt_at,
-                        )
-                    )
+                    _copy(uow, row, zalo_id=zalo_id)
         await uow.commit()
+
+
+def _copy(uow: UnitOfWork, row: Row, **recipient: object) -> None:
+    """The row again, for one of the people it is meant for."""
+    uow.session.add(
+        type(row)(
+            kind=row.kind,
+            producer_id=row.producer_id,
+            payload=row.payload,
+            next_attempt_at=row.next_attempt_at,
+            **recipient,
+        )
+    )

@@ -31,9 +31,10 @@ from catalog.services.orders.stock import audit_moves
 from catalog.services.orders.views import (
     EVERYTHING,
     DeliveryDetails,
-    OrderLineView,
     OrderView,
     PlacedCheckout,
+    details_columns,
+    line_view,
     order_view,
 )
 from catalog.uow import UnitOfWork
@@ -185,17 +186,7 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
         )
         cart_id = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
         session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
-        session.execute(
-            update(User)
-            .where(User.id == user_id)
-            .values(
-                recipient_name=details.recipient_name,
-                phone=details.phone,
-                address_province=details.province,
-                address_ward=details.ward,
-                address_street=details.street,
-            )
-        )
+        session.execute(update(User).where(User.id == user_id).values(**details_columns(details)))
         session.flush()
         uow.products_changed(line.product_id for line in cart.lines)
         return PlacedCheckout(checkout.id, tuple(views), created=True)
@@ -223,39 +214,21 @@ def _insert_order(
     prices: dict[int, int],
 ) -> OrderView:
     """One producer's order, inserted; returns its view (the lines are inserted by the caller)."""
-    lines = tuple(
-        OrderLineView(
-            sku=line.sku,
-            name_vi=line.name_vi,
-            name_en=line.name_en,
-            unit_vi=line.unit_vi,
-            unit_en=line.unit_en,
-            unit_price=prices[line.product_id],
-            quantity=line.quantity,
-        )
-        for line in group.lines
-    )
-    total = sum(line.line_total for line in lines)
+    lines = tuple(line_view(line, prices[line.product_id]) for line in group.lines)
     now = utcnow()
-    details = new.details
+    # What the order's row and its view share.
+    shared = {
+        "checkout_id": checkout_id, "user_id": new.user_id, "producer_id": producer.id,
+        "status": OrderStatus.new, "payment_method": new.payment, "locale": new.locale,
+        "total": sum(line.line_total for line in lines), "created_at": now,
+    }  # fmt: skip
     order_id = session.scalar(
         insert(Order)
         .values(
-            checkout_id=checkout_id,
-            user_id=new.user_id,
-            producer_id=producer.id,
-            status=OrderStatus.new,
-            payment_method=new.payment,
-            locale=new.locale,
-            recipient_name=details.recipient_name,
-            phone=details.phone,
-            address_province=details.province,
-            address_ward=details.ward,
-            address_street=details.street,
-            note=details.note,
-            total=total,
+            **shared,
+            **details_columns(new.details),
+            note=new.details.note,
             source=new.source,
-            created_at=now,
             updated_at=now,
         )
         .returning(Order.id)
@@ -264,19 +237,12 @@ def _insert_order(
     return OrderView(
         id=order_id,
         number=format_order_number(order_id),
-        checkout_id=checkout_id,
-        user_id=new.user_id,
-        producer_id=producer.id,
         producer_name_vi=producer.name_vi,
         producer_name_en=producer.name_en,
-        status=OrderStatus.new,
-        payment_method=new.payment,
-        details=details,
-        total=total,
-        created_at=now,
+        details=new.details,
         lines=lines,
         bank_bin=producer.bank_bin,
         bank_account=producer.bank_account,
         bank_account_name=producer.bank_account_name,
-        locale=new.locale,
+        **shared,  # type: ignore[arg-type]
     )

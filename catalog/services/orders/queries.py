@@ -12,6 +12,7 @@ from catalog.services.orders.views import (
     OrderPage,
     OrderView,
     PlacedCheckout,
+    details_of,
     order_page,
     order_view,
 )
@@ -97,13 +98,7 @@ async def saved_details(uow: UnitOfWork, *, user_id: int) -> DeliveryDetails | N
             )
         ):
             return None
-        return DeliveryDetails(
-            recipient_name=user.recipient_name or "",
-            phone=user.phone or "",
-            province=user.address_province or "",
-            ward=user.address_ward or "",
-            street=user.address_street or "",
-        )
+        return details_of(user)
 
 
 async def producer_bank_details(uow: UnitOfWork, producer_ids: list[int]) -> dict[int, bool]:

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
-from catalog.models import Order, OrderStatus, PaymentMethod
+from catalog.models import Order, OrderLine, OrderStatus, PaymentMethod, User
+from catalog.services.cart import CartLineView
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
@@ -98,32 +99,38 @@ def order_view(order: Order) -> OrderView:
         producer_name_en=order.producer.name_en,
         status=order.status,
         payment_method=order.payment_method,
-        details=DeliveryDetails(
-            recipient_name=order.recipient_name,
-            phone=order.phone,
-            province=order.address_province,
-            ward=order.address_ward,
-            street=order.address_street,
-            note=order.note,
-        ),
+        details=details_of(order, order.note),
         total=order.total,
         created_at=order.created_at,
-        lines=tuple(
-            OrderLineView(
-                sku=line.sku,
-                name_vi=line.name_vi,
-                name_en=line.name_en,
-                unit_vi=line.unit_vi,
-                unit_en=line.unit_en,
-                unit_price=line.unit_price,
-                quantity=line.quantity,
-            )
-            for line in order.lines
-        ),
+        lines=tuple(line_view(line, line.unit_price) for line in order.lines),
         bank_bin=order.producer.bank_bin,
         bank_account=order.producer.bank_account,
         bank_account_name=order.producer.bank_account_name,
         locale=order.locale,
+    )
+
+
+def details_of(row: Order | User, note: str = "") -> DeliveryDetails:
+    """The delivery details an order keeps (or a customer's, kept from last time)."""
+    return DeliveryDetails(
+        row.recipient_name or "", row.phone or "", row.address_province or "",
+        row.address_ward or "", row.address_street or "", note,
+    )  # fmt: skip
+
+
+def details_columns(details: DeliveryDetails) -> dict[str, str]:
+    """``details`` as the columns orders and users keep them in (only orders keep a note)."""
+    return {
+        "recipient_name": details.recipient_name, "phone": details.phone,
+        "address_province": details.province, "address_ward": details.ward,
+        "address_street": details.street,
+    }  # fmt: skip
+
+
+def line_view(line: OrderLine | CartLineView, unit_price: int) -> OrderLineView:
+    """An order line as ordered: the product's names and unit then, at ``unit_price``."""
+    return OrderLineView(
+        line.sku, line.name_vi, line.name_en, line.unit_vi, line.unit_en, unit_price, line.quantity
     )
 
 
