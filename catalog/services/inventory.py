@@ -27,7 +27,7 @@ from catalog.models import (
     User,
     utcnow,
 )
-from catalog.services.orders import EVERYTHING, OrderPage, order_view
+from catalog.services.orders import OrderPage, order_page
 from catalog.services.producers import ProducerNotFound
 from catalog.text import Named, nfc, search_text
 from catalog.uow import UnitOfWork
@@ -391,18 +391,9 @@ async def staff_orders(
             where.append(Order.status == status)
         if not actor.is_admin:
             where.append(Order.producer_id == actor.producer_id)
-        count = await uow.session.scalar(select(func.count()).select_from(Order).where(*where))
-        pages = max(1, -(-(count or 0) // STAFF_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
-        orders = await uow.session.scalars(
-            select(Order)
-            .where(*where)
-            .options(*EVERYTHING)
-            .order_by(Order.id.desc())
-            .offset(page * STAFF_PAGE_SIZE)
-            .limit(STAFF_PAGE_SIZE)
+        return await order_page(
+            uow, where, [Order.id.desc()], page=page, page_size=STAFF_PAGE_SIZE
         )
-        return OrderPage(tuple(order_view(o) for o in orders), page, pages)
 
 
 async def stats(uow: UnitOfWork, *, actor: Actor, since: datetime) -> list[ProducerStats]:
