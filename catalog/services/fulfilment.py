@@ -174,11 +174,11 @@ async def use_link_code(
             created_by=link.created_by,
         )
         result = GroupLink(
-            producer_id=producer.id,
-            producer_name_vi=producer.name_vi,
-            producer_name_en=producer.name_en,
-            created_by=link.created_by,
-            language=producer.group_language,
+            producer.id,
+            producer.name_vi,
+            producer.name_en,
+            link.created_by,
+            producer.group_language,
         )
         await uow.commit()
         return result
