@@ -4,11 +4,12 @@ settling rows, spreading them, and the writes that wake the senders."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalog import outbox
@@ -35,14 +36,14 @@ def signal() -> OutboxSignal:
     return OutboxSignal()
 
 
+NewUow = Callable[[], UnitOfWork]
+
+
 @pytest.fixture
-def new_uow(engine: AsyncEngine, signal: OutboxSignal) -> type[UnitOfWork]:
+def new_uow(engine: AsyncEngine, signal: OutboxSignal) -> NewUow:
+    """A fresh unit of work for each step, as the senders make them."""
     factory = create_session_factory(engine)
-
-    def make() -> UnitOfWork:
-        return UnitOfWork(factory, outbox_signal=signal)
-
-    return make  # type: ignore[return-value]
+    return lambda: UnitOfWork(factory, outbox_signal=signal)
 
 
 async def woken(signal: OutboxSignal) -> bool:
@@ -92,7 +93,7 @@ async def queue(uow: UnitOfWork, count: int = 3) -> list[int]:
 
 
 async def test_a_write_to_the_outbox_wakes_the_senders_only_once_committed(
-    new_uow: type[UnitOfWork], signal: OutboxSignal
+    new_uow: NewUow, signal: OutboxSignal
 ) -> None:
     uow = new_uow()
     async with uow:
@@ -110,7 +111,7 @@ async def test_a_write_to_the_outbox_wakes_the_senders_only_once_committed(
 
 @pytest.mark.parametrize("table", [OutboxMessage, ZaloOutboxMessage])
 async def test_a_claimed_row_is_nobody_elses_until_its_lease_runs_out(
-    new_uow: type[UnitOfWork], table: Table
+    new_uow: NewUow, table: Table
 ) -> None:
     await queue(new_uow())
     now = utcnow()
@@ -129,7 +130,7 @@ async def test_a_claimed_row_is_nobody_elses_until_its_lease_runs_out(
 
 
 async def test_two_senders_claiming_at_once_share_the_rows_without_overlap(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     await queue(new_uow(), count=10)
     now = utcnow()
@@ -142,7 +143,7 @@ async def test_two_senders_claiming_at_once_share_the_rows_without_overlap(
     assert len(set(ids)) == 10
 
 
-async def test_claiming_takes_at_most_a_batch_oldest_first(new_uow: type[UnitOfWork]) -> None:
+async def test_claiming_takes_at_most_a_batch_oldest_first(new_uow: NewUow) -> None:
     ids = await queue(new_uow(), count=5)
     claimed = await delivery.claim(
         new_uow(), OutboxMessage, now=utcnow(), lease_seconds=LEASE, limit=2
@@ -151,7 +152,7 @@ async def test_claiming_takes_at_most_a_batch_oldest_first(new_uow: type[UnitOfW
 
 
 async def test_alerts_wait_for_a_group_and_zalo_rows_for_a_person(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     unlinked = await add_producer(new_uow(), "NOGROUP")
     linked = await add_producer(new_uow(), "GROUP", group=-500)
@@ -168,7 +169,7 @@ async def test_alerts_wait_for_a_group_and_zalo_rows_for_a_person(
 
 
 async def test_a_row_marked_sent_is_never_claimed_again_and_its_alert_is_remembered(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     ids = await queue(new_uow(), count=2)
     now = utcnow()
@@ -186,7 +187,7 @@ async def test_a_row_marked_sent_is_never_claimed_again_and_its_alert_is_remembe
 
 
 async def test_postponed_rows_are_due_again_at_the_given_time_without_an_attempt(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     ids = await queue(new_uow(), count=2)
     now = utcnow()
@@ -204,7 +205,7 @@ async def test_postponed_rows_are_due_again_at_the_given_time_without_an_attempt
 
 
 async def test_a_passing_failure_is_retried_after_a_doubling_wait(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     [row_id] = await queue(new_uow(), count=1)
     waits = []
@@ -218,7 +219,7 @@ async def test_a_passing_failure_is_retried_after_a_doubling_wait(
 
 
 async def test_a_failed_row_stays_failed_and_the_admins_are_told_when_asked(
-    new_uow: type[UnitOfWork], signal: OutboxSignal
+    new_uow: NewUow, signal: OutboxSignal
 ) -> None:
     ids = await queue(new_uow(), count=2)
     assert await woken(signal)  # by the rows just queued
@@ -245,7 +246,7 @@ async def test_a_failed_row_stays_failed_and_the_admins_are_told_when_asked(
 
 
 async def test_a_notice_for_the_admins_becomes_one_row_per_admin(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     uow = new_uow()
     async with uow:
@@ -262,7 +263,7 @@ async def test_a_notice_for_the_admins_becomes_one_row_per_admin(
 
 
 async def test_a_zalo_row_for_a_producer_reaches_each_of_its_staff_but_the_actor(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     producer = await add_producer(new_uow(), "ZALO")
     uow = new_uow()
@@ -278,7 +279,7 @@ async def test_a_zalo_row_for_a_producer_reaches_each_of_its_staff_but_the_actor
 
 
 async def test_producers_whose_orders_wait_for_a_group_are_reported_once(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     producer = await add_producer(new_uow(), "WAITING")
     uow = new_uow()
@@ -296,7 +297,7 @@ async def test_producers_whose_orders_wait_for_a_group_are_reported_once(
 
 
 async def test_unlinking_a_group_lets_its_alerts_wait_and_tells_admins_if_the_bot_was_removed(
-    new_uow: type[UnitOfWork],
+    new_uow: NewUow,
 ) -> None:
     kept = await add_producer(new_uow(), "KEPT", group=-601)
     removed = await add_producer(new_uow(), "REMOVED", group=-602)
@@ -310,5 +311,7 @@ async def test_unlinking_a_group_lets_its_alerts_wait_and_tells_admins_if_the_bo
     notices = [row.payload for row in await rows_of(new_uow(), OutboxMessage)]
     assert notices == [{"event": AdminEvent.group_lost, "producer_id": removed, "chat_id": -602}]
     async with uow:
-        await uow.session.execute(update(Producer).values(unlinked_warning_sent=False))
+        outbox.to_producer_group(uow, OutboxKind.order_alert, kept, order_id=1)
         await uow.commit()
+    due = await delivery.claim(new_uow(), OutboxMessage, now=utcnow(), lease_seconds=LEASE)
+    assert [row.kind for row in due] == [OutboxKind.admin_notice]  # the alert waits
