@@ -19,6 +19,7 @@ from bot.printing import (
     product_label,
 )
 from catalog import rules
+from catalog.paging import page_count
 from catalog.printing.poster import PER_PAGE
 from catalog.printing.qr import label_png, label_svg
 from catalog.services.inventory import Actor
@@ -118,7 +119,7 @@ async def cmd_poster(
     username = await bot_username(bot)
     lang = language()
     pdf, count = await asyncio.to_thread(producer_poster, snapshot, producer, username, lang, _)
-    pages = max(1, -(-count // PER_PAGE))
+    pages = page_count(count, PER_PAGE)
     caption = ngettext(
         "Poster of {name}: {count} product, {pages} × A4. Print it for a stall, a shop or "
         "a fair: each code opens its product in the shop.",
