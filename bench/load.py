@@ -25,8 +25,8 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Update
 from sqlalchemy import Engine, event
 
-from bot.emulator import ChatMessage, Emulator, Person
-from bot.emulator.models import Chat
+from emulators.telegram import ChatMessage, Emulator, Person
+from emulators.telegram.models import Chat
 from handlers.callbacks import CartCb, NavCb, ProductAction, ProductCb, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})

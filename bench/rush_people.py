@@ -16,8 +16,8 @@ from typing import Any, Literal
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.emulator import ChatMessage, Emulator
-from bot.emulator.models import Event
+from emulators.telegram import ChatMessage, Emulator
+from emulators.telegram.models import Event
 from handlers.callbacks import (
     CartAction,
     CartCb,

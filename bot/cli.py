@@ -13,7 +13,6 @@ from typing import TextIO
 
 from bot.config import Config, ConfigError, load_config
 from bot.i18n import TranslationsMissing
-from bot.playground import run_playground
 from bot.printing import print_file
 from bot.runner import SchemaOutdated, run_polling
 from bot.webhook import run_webhook
@@ -25,6 +24,7 @@ from catalog.services.catalog_io import copy_photos_beside, export_catalog, impo
 from catalog.snapshot import CatalogCache, CatalogSnapshot
 from catalog.spreadsheet import CatalogRow, RowError, SpreadsheetRejected, write_catalog
 from catalog.uow import UnitOfWork
+from playground import run_playground
 
 EXIT_REJECTED = 1
 EXIT_USAGE = 2

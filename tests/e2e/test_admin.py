@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 from support.botprocess import BotProcess, Shop
 
-from bot.emulator import Emulator, Person
 from catalog.money import format_vnd
+from emulators.telegram import Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

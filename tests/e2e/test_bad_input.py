@@ -6,9 +6,9 @@ import sqlite3
 import pytest
 from support.botprocess import BotProcess, Shop
 
-from bot.emulator import Emulator, Person
-from bot.emulator.models import CallbackAnswer
 from catalog.money import format_vnd
+from emulators.telegram import Emulator, Person
+from emulators.telegram.models import CallbackAnswer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

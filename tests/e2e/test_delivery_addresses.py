@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 
-from bot.emulator import ChatMessage, Emulator, Person
 from catalog.money import format_vnd
+from emulators.telegram import ChatMessage, Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

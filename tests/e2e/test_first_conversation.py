@@ -3,7 +3,7 @@
 import pytest
 from support.botprocess import BotProcess
 
-from bot.emulator import Emulator
+from emulators.telegram import Emulator
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

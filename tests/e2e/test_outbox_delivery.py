@@ -7,7 +7,7 @@ import pytest
 from support import ordering
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 
-from bot.emulator import Emulator, FloodLimits, Group, Person
+from emulators.telegram import Emulator, FloodLimits, Group, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -9,10 +9,10 @@ import zxingcpp
 from PIL import Image
 from support.botprocess import BotProcess, Shop
 
-from bot.emulator import Emulator, Person
-from bot.emulator.models import ChatMessage
 from catalog.links import LinkSource, parse_payload, producer_link, product_link
 from catalog.money import format_vnd
+from emulators.telegram import Emulator, Person
+from emulators.telegram.models import ChatMessage
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -8,9 +8,9 @@ import zxingcpp
 from PIL import Image
 from support.botprocess import BotProcess, Shop
 
-from bot.emulator import Emulator, Person
 from catalog.money import format_vnd
 from catalog.vietqr import parse_payload
+from emulators.telegram import Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

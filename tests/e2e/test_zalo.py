@@ -12,13 +12,13 @@ import pytest_asyncio
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 from support.ordering import place_orders
 
-from bot.emulator import Emulator, Person
-from bot.zalo_emulator import ZaloEmulator, ZaloPerson
 from catalog.db import create_engine, create_session_factory
 from catalog.models import Order, OrderStatus, Producer, Product
 from catalog.services import cart
 from catalog.services.orders import DeliveryDetails
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, Person
+from emulators.zalo import ZaloEmulator, ZaloPerson
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

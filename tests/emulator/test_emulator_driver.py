@@ -16,7 +16,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.emulator import Emulator
+from emulators.telegram import Emulator
 
 
 def shop_router() -> Router:

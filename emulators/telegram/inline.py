@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from bot.emulator.html import HtmlParseError, ParsedText, parse_html, plain
-from bot.emulator.models import Chat, StoredFile, User, bad_request
+from emulators.telegram.html import HtmlParseError, ParsedText, parse_html, plain
+from emulators.telegram.models import Chat, StoredFile, User, bad_request
 
 if TYPE_CHECKING:
-    from bot.emulator.server import Emulator, Params
+    from emulators.telegram.server import Emulator, Params
 
 MAX_RESULTS = 50
 MAX_ID_BYTES = 64

@@ -1,6 +1,6 @@
 """The offline playground: the real bot against the emulator, shown as three chats in a page."""
 
-from bot.playground.app import (
+from playground.app import (
     BACKGROUND_TASKS,
     BackgroundTask,
     BotServices,

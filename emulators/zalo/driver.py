@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.zalo_emulator.server import ZaloEmulator, ZaloMessage
+    from emulators.zalo.server import ZaloEmulator, ZaloMessage
 
 DEFAULT_TIMEOUT = 5.0
 

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.emulator.html import Entity
+from emulators.telegram.html import Entity
 
 ChatType = Literal["private", "group", "supergroup"]
 BotStatus = Literal["member", "administrator", "left", "kicked"]

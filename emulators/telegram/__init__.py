@@ -1,10 +1,10 @@
 """A Telegram Bot API emulator on loopback, and people who use it, for end-to-end tests."""
 
-from bot.emulator.driver import Group, Person
-from bot.emulator.flood import FloodLimits
-from bot.emulator.html import Entity, HtmlParseError, ParsedText, parse_html
-from bot.emulator.models import CallbackAnswer, Chat, ChatMessage, Event, User
-from bot.emulator.server import Emulator
+from emulators.telegram.driver import Group, Person
+from emulators.telegram.flood import FloodLimits
+from emulators.telegram.html import Entity, HtmlParseError, ParsedText, parse_html
+from emulators.telegram.models import CallbackAnswer, Chat, ChatMessage, Event, User
+from emulators.telegram.server import Emulator
 
 __all__ = [
     "CallbackAnswer",

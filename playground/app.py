@@ -21,11 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.commands import register_commands
 from bot.config import Config, ConfigError
-from bot.emulator import Emulator, Group, Person
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from bot.zalo.runner import ZaloChannel, build_zalo_channel
-from bot.zalo_emulator import ZaloEmulator, ZaloPerson
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory, dispose
 from catalog.demo.data import PRODUCERS
@@ -33,6 +31,8 @@ from catalog.demo.seed import seed_demo_catalog
 from catalog.services.producers import link_group
 from catalog.services.zalo_staff import link_zalo_staff
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, Group, Person
+from emulators.zalo import ZaloEmulator, ZaloPerson
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ class Playground:
 
     async def start(self, host: str = "127.0.0.1", port: int = 8080) -> str:
         """Serve the page and the Bot API on host:port, prepare the shop, start the bot."""
-        from bot.playground.web import add_routes  # noqa: PLC0415 - web imports this module
+        from playground.web import add_routes  # noqa: PLC0415 - web imports this module
 
         add_routes(self.emulator.app, self)
         try:

@@ -8,11 +8,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.emulator.inline import InlineAnswer, InlineQueryRecord
-from bot.emulator.models import CallbackAnswer, CallbackQueryRecord, Chat, ChatMessage, Event, User
+from emulators.telegram.inline import InlineAnswer, InlineQueryRecord
+from emulators.telegram.models import (
+    CallbackAnswer,
+    CallbackQueryRecord,
+    Chat,
+    ChatMessage,
+    Event,
+    User,
+)
 
 if TYPE_CHECKING:
-    from bot.emulator.server import Emulator
+    from emulators.telegram.server import Emulator
 
 DEFAULT_TIMEOUT = 5.0
 START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -19,12 +19,12 @@ from typing import Any, Self, TypeVar
 from aiohttp import web
 from PIL import Image, UnidentifiedImageError
 
-from bot.emulator import commands
-from bot.emulator.driver import Group, Person
-from bot.emulator.flood import FloodControl, FloodLimits
-from bot.emulator.html import Entity, HtmlParseError, ParsedText, parse_html, plain
-from bot.emulator.inline import InlineMode
-from bot.emulator.models import (
+from emulators.telegram import commands
+from emulators.telegram.driver import Group, Person
+from emulators.telegram.flood import FloodControl, FloodLimits
+from emulators.telegram.html import Entity, HtmlParseError, ParsedText, parse_html, plain
+from emulators.telegram.inline import InlineMode
+from emulators.telegram.models import (
     ApiError,
     BotAccount,
     BotStatus,
@@ -38,7 +38,7 @@ from bot.emulator.models import (
     User,
     bad_request,
 )
-from bot.emulator.webhook import WebhookDelivery, check_webhook
+from emulators.telegram.webhook import WebhookDelivery, check_webhook
 
 T = TypeVar("T")
 
@@ -239,7 +239,7 @@ class Emulator:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.base_url: str | None = None
-        # Posts updates to the bot while a webhook is set (bot.emulator.webhook).
+        # Posts updates to the bot while a webhook is set (emulators.telegram.webhook).
         self.webhooks = WebhookDelivery(self, DEFAULT_UPDATES)
         self.app = web.Application(client_max_size=64 * 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
@@ -990,7 +990,7 @@ class Emulator:
                 info["allowed_updates"] = hook["allowed_updates"]
         return info
 
-    # -- the command menu: rules and error texts in bot.emulator.commands --------------------
+    # -- the command menu: rules and error texts in emulators.telegram.commands ------------
 
     def _commands_key(self, params: Params) -> tuple[str, str]:
         scope = commands.parse_scope(

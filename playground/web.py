@@ -9,8 +9,8 @@ from typing import Any, get_args
 
 from aiohttp import web
 
-from bot.emulator import Chat, Event
-from bot.playground.app import ROLES, Language, Playground, Role
+from emulators.telegram import Chat, Event
+from playground.app import ROLES, Language, Playground, Role
 
 STATIC_DIR = Path(__file__).with_name("static")
 KEEPALIVE_SECONDS = 15.0

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import aiohttp
 from aiohttp import web
 
-from bot.zalo_emulator.driver import ZaloPerson
+from emulators.zalo.driver import ZaloPerson
 
 T = TypeVar("T")
 

@@ -3,7 +3,7 @@
 While a webhook is set (``setWebhook``), each update is posted as JSON to the webhook URL
 with the ``X-Telegram-Bot-Api-Secret-Token`` header, at most ``max_connections`` at once.
 An update is delivered when the bot answers 2xx; any other answer, or no answer, and it is
-posted again a little later. ``getUpdates`` answers 409 meanwhile (bot.emulator.server).
+posted again a little later. ``getUpdates`` answers 409 meanwhile (emulators.telegram.server).
 
 A test may stand in for the load balancer in front of several workers: ``balance(urls)``
 posts to those workers in turn (round-robin) instead of the public URL, with its path.
@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.emulator.models import bad_request
+from emulators.telegram.models import bad_request
 
 if TYPE_CHECKING:
-    from bot.emulator.models import BotAccount
-    from bot.emulator.server import Emulator
+    from emulators.telegram.models import BotAccount
+    from emulators.telegram.server import Emulator
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
