@@ -25,8 +25,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Update
 from sqlalchemy import Engine, event
 
-from emulators.telegram import ChatMessage, Emulator, Person
-from emulators.telegram.models import Chat
+from emulators.telegram import Chat, ChatMessage, Emulator, Person
 from handlers.callbacks import CartCb, NavCb, ProductAction, ProductCb, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})

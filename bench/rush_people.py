@@ -16,8 +16,7 @@ from typing import Any, Literal
 
 from aiogram.filters.callback_data import CallbackData
 
-from emulators.telegram import ChatMessage, Emulator
-from emulators.telegram.models import Event
+from emulators.telegram import ChatMessage, Emulator, Event
 from handlers.callbacks import (
     CartAction,
     CartCb,

@@ -23,17 +23,16 @@ import json
 import secrets
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
 
+from emulators.waiting import Changes
 from emulators.zalo.driver import ZaloPerson
-
-T = TypeVar("T")
 
 MAX_TEXT = 2000
 MAX_POLL = 60
@@ -84,7 +83,7 @@ def _is_private_host(host: str) -> bool:
     return address.is_private or address.is_loopback or address.is_link_local
 
 
-class ZaloEmulator:
+class ZaloEmulator(Changes):
     def __init__(
         self,
         *,
@@ -92,6 +91,7 @@ class ZaloEmulator:
         max_users: int | None = None,
         allow_private_webhooks: bool = False,
     ) -> None:
+        super().__init__()
         self.monthly_quota = monthly_quota
         self.max_users = max_users
         self.allow_private_webhooks = allow_private_webhooks
@@ -105,8 +105,6 @@ class ZaloEmulator:
         self._people: dict[str, ZaloPerson] = {}
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
-        self._waiters: set[asyncio.Future[None]] = set()
-        self._closing = False
         self._webhook_tasks: set[asyncio.Task[None]] = set()
         # Bumped on every change; ``on_change`` is called too (the playground's page listens).
         self.version = 0
@@ -143,10 +141,10 @@ class ZaloEmulator:
             bot.updates.clear()
         self.sent_this_month = 0
         self.errors.clear()
-        self._notify()
+        self.notify()
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._closing = False
+        self.closing = False
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
@@ -154,8 +152,8 @@ class ZaloEmulator:
         return self.base_url
 
     async def stop(self) -> None:
-        self._closing = True
-        self._notify()
+        self.closing = True
+        self.notify()
         for task in list(self._webhook_tasks):
             task.cancel()
         if self._runner is not None:
@@ -165,34 +163,13 @@ class ZaloEmulator:
     # -- waiting for the bot ----------------------------------------------------------------
 
     def notify_changed(self) -> None:
-        self._notify()
+        self.notify()
 
-    def _notify(self) -> None:
+    def notify(self, chat_id: Hashable | None = None, *, everyone: bool = False) -> None:
         self.version += 1
         if self.on_change is not None:
             self.on_change()
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
-
-    async def wait_until(
-        self,
-        probe: Callable[[], T | None],
-        timeout: float,  # noqa: ASYNC109 - a deadline for the probe, not for one awaitable
-    ) -> T | None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            result = probe()
-            remaining = deadline - loop.time()
-            if result is not None or remaining <= 0 or self._closing:
-                return result
-            waiter: asyncio.Future[None] = loop.create_future()
-            self._waiters.add(waiter)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waiter, remaining)
-            self._waiters.discard(waiter)
+        super().notify(chat_id, everyone=everyone)
 
     # -- people act -------------------------------------------------------------------------
 
@@ -222,7 +199,7 @@ class ZaloEmulator:
                     self._post_to_webhook(bot, update)
                 else:
                     bot.updates.append(update)
-        self._notify()
+        self.notify()
         return message
 
     def _post_to_webhook(self, bot: _Bot, update: dict[str, Any]) -> None:
@@ -274,7 +251,7 @@ class ZaloEmulator:
             if err.code != 408:  # an idle long poll is not an error
                 self.errors.append((method, err.code, err.description))
             return self._reply(code=err.code, description=err.description)
-        self._notify()
+        self.notify()
         return self._reply(result)
 
     def _methods(self) -> dict[str, Callable[[_Bot, dict[str, Any]], Awaitable[Any]]]:

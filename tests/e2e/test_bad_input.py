@@ -7,8 +7,7 @@ import pytest
 from support.botprocess import BotProcess, Shop
 
 from catalog.money import format_vnd
-from emulators.telegram import Emulator, Person
-from emulators.telegram.models import CallbackAnswer
+from emulators.telegram import CallbackAnswer, Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -11,8 +11,7 @@ from support.botprocess import BotProcess, Shop
 
 from catalog.links import LinkSource, parse_payload, producer_link, product_link
 from catalog.money import format_vnd
-from emulators.telegram import Emulator, Person
-from emulators.telegram.models import ChatMessage
+from emulators.telegram import ChatMessage, Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
