@@ -68,6 +68,13 @@ class User:
             language_code=None if self.is_bot else self.language_code,
         )
 
+    def contact(self, phone: str) -> dict[str, Any]:
+        """The Contact object of this person sharing their own phone number."""
+        return with_present(
+            {"phone_number": phone, "first_name": self.first_name, "user_id": self.id},
+            last_name=self.last_name,
+        )
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name

@@ -69,13 +69,7 @@ class Person(Observer):
     async def _send_contact(self, target: Chat) -> ChatMessage:
         if not self.user.phone:
             raise AssertionError(f"{self.user.full_name} has no phone number to share")
-        contact: dict[str, Any] = {
-            "phone_number": self.user.phone,
-            "first_name": self.user.first_name,
-            "user_id": self.user.id,
-        }
-        if self.user.last_name:
-            contact["last_name"] = self.user.last_name
+        contact = self.user.contact(self.user.phone)
         self.mark_action(target)
         message = self.emulator.post_message(target, self.user, contact=contact)
         await self._settle()
