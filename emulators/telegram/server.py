@@ -4,7 +4,6 @@ family in ``methods``, HTTP in ``http``, inline mode in ``inline``, webhooks in 
 
 from __future__ import annotations
 
-from types import TracebackType
 from typing import Self
 
 from aiohttp import web
@@ -58,12 +57,7 @@ class Emulator(PeopleActions):
         await self.start()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
 
     def reset(self) -> None:
