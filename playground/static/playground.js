@@ -137,7 +137,9 @@ function renderText(parent, text, entities) {
 
 // ------------------------------------------------------------------ panes
 
-class Pane {
+// What every chat pane has: its copy of the chat template, messages that follow the newest
+// unless the person scrolled up, a "new messages" marker, a toast, an unread count on its tab.
+class ChatPane {
   constructor(role) {
     this.role = role;
     this.section = document.getElementById(`pane-${role}`);
@@ -150,56 +152,24 @@ class Pane {
     this.title = root.querySelector(".title");
     this.subtitle = root.querySelector(".subtitle");
     this.avatar = root.querySelector(".avatar");
-    this.startBar = root.querySelector(".start-bar");
-    this.keyboard = root.querySelector(".reply-keyboard");
-    this.kbToggle = root.querySelector(".kb-toggle");
     this.input = root.querySelector(".composer .text");
     this.toast = root.querySelector(".toast");
     this.marker = root.querySelector(".new-marker");
+    this.tab = document.querySelector(`.tabs button[data-tab="${role}"]`);
     this.following = true;
     this.unread = 0;
-    this.tab = document.querySelector(`.tabs button[data-tab="${role}"]`);
-    this.alertBox = root.querySelector(".alert-backdrop");
-    this.nodes = new Map();
-    this.keyboardHidden = false;
-    this.userMessages = 0;
-    this.actionTimer = null;
     this.toastTimer = null;
-    root.querySelector(".composer").addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.sendText(this.input.value);
-    });
-    root.querySelector(".start").addEventListener("click", () => this.sendText("/start"));
-    this.kbToggle.addEventListener("click", () => {
-      this.keyboardHidden = !this.keyboardHidden;
-      this.keyboard.hidden = this.keyboardHidden || !this.keyboard.childElementCount;
-    });
-    root.querySelector(".alert-ok").addEventListener("click", () => { this.alertBox.hidden = true; });
     // Follow the conversation unless the person scrolled up to read.
     this.messages.addEventListener("scroll", () => {
       this.following = this.atBottom();
       if (this.following) this.marker.hidden = true;
     });
     this.marker.addEventListener("click", () => this.scrollDown());
-    // A reply keyboard that appears or grows shrinks the messages: keep the newest in view.
-    new ResizeObserver(() => { if (this.following) this.scrollDown(); }).observe(this.messages);
   }
 
   atBottom() {
     const m = this.messages;
     return m.scrollHeight - m.scrollTop - m.clientHeight <= FOLLOW_SLACK;
-  }
-
-  // Something new or changed: show it, or tell a reader who scrolled up that it is there.
-  follow() {
-    if (this.following) {
-      this.scrollDown();
-      return;
-    }
-    // Just above the bottom of the messages, whatever the keyboard below them takes.
-    const below = this.root.clientHeight - this.messages.offsetTop - this.messages.clientHeight;
-    this.marker.style.bottom = `${below + 10}px`;
-    this.marker.hidden = false;
   }
 
   countUnread() {
@@ -221,6 +191,58 @@ class Pane {
     this.tab.setAttribute("aria-label", this.unread
       ? `${this.tab.dataset.label} — ${this.unread} tin mới · new`
       : this.tab.dataset.label);
+  }
+
+  scrollDown() {
+    this.messages.scrollTop = this.messages.scrollHeight;
+    this.following = true;
+    this.marker.hidden = true;
+  }
+
+  showToast(text) {
+    this.toast.textContent = text;
+    this.toast.hidden = false;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => { this.toast.hidden = true; }, 2600);
+  }
+}
+
+class Pane extends ChatPane {
+  constructor(role) {
+    super(role);
+    const root = this.root;
+    this.startBar = root.querySelector(".start-bar");
+    this.keyboard = root.querySelector(".reply-keyboard");
+    this.kbToggle = root.querySelector(".kb-toggle");
+    this.alertBox = root.querySelector(".alert-backdrop");
+    this.nodes = new Map();
+    this.keyboardHidden = false;
+    this.userMessages = 0;
+    this.actionTimer = null;
+    root.querySelector(".composer").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.sendText(this.input.value);
+    });
+    root.querySelector(".start").addEventListener("click", () => this.sendText("/start"));
+    this.kbToggle.addEventListener("click", () => {
+      this.keyboardHidden = !this.keyboardHidden;
+      this.keyboard.hidden = this.keyboardHidden || !this.keyboard.childElementCount;
+    });
+    root.querySelector(".alert-ok").addEventListener("click", () => { this.alertBox.hidden = true; });
+    // A reply keyboard that appears or grows shrinks the messages: keep the newest in view.
+    new ResizeObserver(() => { if (this.following) this.scrollDown(); }).observe(this.messages);
+  }
+
+  // Something new or changed: show it, or tell a reader who scrolled up that it is there.
+  follow() {
+    if (this.following) {
+      this.scrollDown();
+      return;
+    }
+    // Just above the bottom of the messages, whatever the keyboard below them takes.
+    const below = this.root.clientHeight - this.messages.offsetTop - this.messages.clientHeight;
+    this.marker.style.bottom = `${below + 10}px`;
+    this.marker.hidden = false;
   }
 
   setInfo(info, bot) {
@@ -281,19 +303,6 @@ class Pane {
   async sendText(text) {
     if (!text.trim()) return;
     if (await this.act("send", { text })) this.input.value = "";
-  }
-
-  scrollDown() {
-    this.messages.scrollTop = this.messages.scrollHeight;
-    this.following = true;
-    this.marker.hidden = true;
-  }
-
-  showToast(text) {
-    this.toast.textContent = text;
-    this.toast.hidden = false;
-    clearTimeout(this.toastTimer);
-    this.toastTimer = setTimeout(() => { this.toast.hidden = true; }, 2600);
   }
 
   showAlert(text) {
@@ -447,24 +456,18 @@ class Pane {
 }
 
 // The producer's staff member on Zalo: plain text both ways (Zalo bots have no buttons).
-class ZaloPane {
+class ZaloPane extends ChatPane {
   constructor() {
-    this.role = "zalo";
-    this.section = document.getElementById("pane-zalo");
-    const old = this.section.querySelector(".chat");
-    if (old) old.remove();
-    this.section.append(document.getElementById("zalo-template").content.cloneNode(true));
-    const root = this.section.querySelector(".chat");
-    this.messages = root.querySelector(".messages");
-    this.input = root.querySelector(".composer .text");
-    this.toast = root.querySelector(".toast");
-    this.marker = root.querySelector(".new-marker");
-    this.title = root.querySelector(".title");
-    this.subtitle = root.querySelector(".subtitle");
-    this.tab = document.querySelector('.tabs button[data-tab="zalo"]');
+    super("zalo");
+    const root = this.root;
+    // Zalo bots have no buttons, keyboards or alerts: plain text both ways.
+    const unused = ".start-bar, .reply-keyboard, .kb-toggle, .alert-backdrop";
+    root.querySelectorAll(unused).forEach((part) => part.remove());
+    this.avatar.textContent = "Z";
+    this.input.maxLength = 2000;
+    this.input.placeholder = "Tin nhắn Zalo · Zalo message";
+    this.input.setAttribute("aria-label", "Tin nhắn Zalo / Zalo message");
     this.shown = 0;
-    this.following = true;
-    this.unread = 0;
     root.querySelector(".composer").addEventListener("submit", async (event) => {
       event.preventDefault();
       const text = this.input.value;
@@ -473,16 +476,9 @@ class ZaloPane {
         await post("/api/zalo/send", { text });
         this.input.value = "";
       } catch (err) {
-        this.toast.textContent = `⚠️ ${err.message}`;
-        this.toast.hidden = false;
-        setTimeout(() => { this.toast.hidden = true; }, 2600);
+        this.showToast(`⚠️ ${err.message}`);
       }
     });
-    this.messages.addEventListener("scroll", () => {
-      this.following = Pane.prototype.atBottom.call(this);
-      if (this.following) this.marker.hidden = true;
-    });
-    this.marker.addEventListener("click", () => this.scrollDown());
   }
 
   render(state, live) {
@@ -506,16 +502,6 @@ class ZaloPane {
       this.shown = state.messages.length;
       if (this.following) this.scrollDown(); else this.marker.hidden = false;
     }
-  }
-
-  countUnread() { Pane.prototype.countUnread.call(this); }
-  clearUnread() { Pane.prototype.clearUnread.call(this); }
-  showUnread() { Pane.prototype.showUnread.call(this); }
-
-  scrollDown() {
-    this.messages.scrollTop = this.messages.scrollHeight;
-    this.following = true;
-    this.marker.hidden = true;
   }
 }
 
