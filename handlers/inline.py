@@ -20,10 +20,10 @@ from bot.config import Config
 from bot.printing import find_product
 from catalog.links import LinkSource, product_link
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
-from handlers.catalog import MAX_QUERY_LENGTH
 from handlers.deeplinks import bot_username
 from handlers.format import esc, language, money, shorten, stars
 from handlers.screens import PhotoCache
+from handlers.search import MAX_QUERY_LENGTH
 
 # Telegram takes at most 50 results per answer; fewer make the first screen come sooner.
 PAGE_SIZE = 20

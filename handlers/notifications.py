@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -15,13 +16,12 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import N_
-from catalog.addresses import format_address
 from catalog.models import OrderStatus, PaymentMethod
-from catalog.phone import format_phone_display
 from catalog.services.fulfilment import CancelReason
 from catalog.services.orders import OrderView
 from handlers.callbacks import StaffAction, StaffCb
 from handlers.format import (
+    delivery_text,
     esc,
     language,
     money,
@@ -31,6 +31,7 @@ from handlers.format import (
     when,
     when_zoned,
 )
+from handlers.screens import page_row
 
 TEXT_LIMIT = 4096
 MAX_ALERT_LINES = 25
@@ -54,7 +55,6 @@ def reason_label(reason: str) -> str:
 def order_alert_text(order: OrderView) -> str:
     """The full order, for the producer who fulfils it."""
     lang = language()
-    details = order.details
     lines = [
         _("🛎 <b>Order {number}</b> · {when}").format(
             number=order.number, when=when_zoned(order.created_at)
@@ -84,15 +84,7 @@ def order_alert_text(order: OrderView) -> str:
                 "check it has arrived before shipping."
             ).format(number=order.number)
         )
-    lines += [
-        "",
-        f"👤 {esc(details.recipient_name)}",
-        f"📞 {format_phone_display(details.phone)}",
-        "📍 " + esc(format_address(details.street, details.ward, details.province)),
-    ]
-    if details.note:
-        lines.append(f"📝 {esc(details.note)}")
-    lines.append("")
+    lines += ["", delivery_text(order.details), ""]
     lines.append(_("Status: {status}").format(status=status_label(order.status)))
     return "\n".join(lines)
 
@@ -209,18 +201,5 @@ def orders_list_kb(orders: Sequence[OrderView], page: int, pages: int) -> Inline
                 callback_data=StaffCb(action=StaffAction.show, id=order.id, page=page).pack(),
             )
         )
-    nav = []
-    if page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                text="◀️", callback_data=StaffCb(action=StaffAction.page, page=page - 1).pack()
-            )
-        )
-    if page < pages - 1:
-        nav.append(
-            InlineKeyboardButton(
-                text="▶️", callback_data=StaffCb(action=StaffAction.page, page=page + 1).pack()
-            )
-        )
-    builder.row(*nav)
+    builder.row(*page_row(page, pages, partial(StaffCb, action=StaffAction.page)))
     return builder.as_markup()
