@@ -37,8 +37,6 @@ class Person(Observer):
     async def _settle(self) -> None:
         await asyncio.sleep(0)
 
-    # ------------------------------------------------------------------ acting
-
     async def send(
         self, text: str, chat: ChatRef = None, *, reply_to: ChatMessage | int | None = None
     ) -> ChatMessage:
