@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -14,10 +14,9 @@ from catalog.addresses import format_address
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.money import format_vnd
 from catalog.phone import format_phone_display
+from catalog.rules import SHOP_TIMEZONE as VIETNAM
 from catalog.services.orders import DeliveryDetails
 
-# Vietnam keeps UTC+7 all year; a fixed offset needs no time-zone database.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 _STATUSES = {

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import N_
+from catalog import rules
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.services.fulfilment import CancelReason
 from catalog.services.orders import OrderView
@@ -80,9 +81,9 @@ def order_alert_text(order: OrderView) -> str:
     if order.payment_method == PaymentMethod.bank_transfer:
         lines.append(
             _(
-                "The customer pays by bank transfer with the content “OCOP {number}”: "
+                "The customer pays by bank transfer with the content “{content}”: "
                 "check it has arrived before shipping."
-            ).format(number=order.number)
+            ).format(content=rules.transfer_content(order.number))
         )
     lines += ["", delivery_text(order.details), ""]
     lines.append(_("Status: {status}").format(status=status_label(order.status)))
@@ -100,19 +101,20 @@ def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str
 
 def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
-    if order.status == OrderStatus.new:
+    step = rules.next_step(order.status)
+    if step == OrderStatus.accepted:
         builder.button(
             text=_("✅ Accept"), callback_data=StaffCb(action=StaffAction.accept, id=order.id)
         )
-    elif order.status == OrderStatus.accepted:
+    elif step == OrderStatus.shipped:
         builder.button(
             text=_("🚚 Shipped"), callback_data=StaffCb(action=StaffAction.ship, id=order.id)
         )
-    elif order.status == OrderStatus.shipped:
+    elif step == OrderStatus.delivered:
         builder.button(
             text=_("📬 Delivered"), callback_data=StaffCb(action=StaffAction.deliver, id=order.id)
         )
-    if order.status in (OrderStatus.new, OrderStatus.accepted):
+    if rules.may_cancel(order.status):
         builder.button(
             text=_("✖️ Cancel"), callback_data=StaffCb(action=StaffAction.cancel, id=order.id)
         )

@@ -18,9 +18,10 @@ from bot.printing import (
     producer_poster,
     product_label,
 )
+from catalog import rules
 from catalog.printing.poster import PER_PAGE
 from catalog.printing.qr import label_png, label_svg
-from catalog.services.inventory import SKU_PATTERN, Actor
+from catalog.services.inventory import Actor
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 from handlers.access import actor_of
@@ -54,7 +55,7 @@ async def cmd_qr(
     if actor is None:
         return
     key = (command.args or "").strip()
-    if not SKU_PATTERN.fullmatch(key):
+    if not rules.is_sku(key):
         await message.answer(_usage("/qr SKU | /qr PRODUCER_CODE", "/qr BABE-SA-10"))
         return
     snapshot = await catalog_cache.get()
@@ -103,7 +104,7 @@ async def cmd_poster(
     snapshot = await catalog_cache.get()
     if not code and actor.producer_id is not None and not actor.is_admin:
         producer = snapshot.producers.get(actor.producer_id)
-    elif SKU_PATTERN.fullmatch(code):
+    elif rules.is_sku(code):
         producer = find_producer(snapshot, code)
         if producer is None:
             await message.answer(_("No producer has the code {code}.").format(code=esc(code)))

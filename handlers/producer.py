@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus
@@ -20,6 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Config
+from catalog import rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.models import OrderStatus, utcnow
 from catalog.services import fulfilment
@@ -269,7 +269,7 @@ async def _show_result(
 ) -> None:
     action = callback_data.action
     if action == StaffAction.cancel:
-        if order.status not in (OrderStatus.new, OrderStatus.accepted):
+        if not rules.may_cancel(order.status):
             await query.answer(_("This order can no longer be cancelled."), show_alert=True)
             return
         await query.answer()
@@ -338,7 +338,6 @@ _TEXT_STEPS = {
     "deliver": OrderStatus.delivered,
     "cancel": OrderStatus.cancelled,
 }
-_ORDER_NUMBER = re.compile(r"(?:DH)?0*(\d{1,12})", re.IGNORECASE)
 
 
 async def cmd_order_step(
@@ -347,10 +346,10 @@ async def cmd_order_step(
     """/accept DH00012, /ship DH00012, /deliver DH00012, /cancel DH00012 [reason]."""
     name = command.command.lower()
     parts = (command.args or "").split(maxsplit=1)
-    found = _ORDER_NUMBER.fullmatch(parts[0]) if parts else None
+    order_id = rules.parse_order_number(parts[0]) if parts else None
     language = await _group_language(uow, message.chat.id, i18n.current_locale)
     with i18n.use_locale(language):
-        if found is None:
+        if order_id is None:
             usage = f"/{name} DH00012" + (" out_of_stock" if name == "cancel" else "")
             await message.reply(
                 _("Usage: {usage}\nFor example: {example}").format(
@@ -367,7 +366,7 @@ async def cmd_order_step(
         try:
             order = await fulfilment.change_order_status(
                 uow,
-                order_id=int(found.group(1)),
+                order_id=order_id,
                 new_status=_TEXT_STEPS[name],
                 actor_id=user.id,
                 chat_id=message.chat.id,

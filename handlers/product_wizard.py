@@ -22,10 +22,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Config
 from bot.i18n import N_
+from catalog import rules
 from catalog.errors import NotAllowed
-from catalog.money import parse_vnd
 from catalog.services import inventory
-from catalog.services.inventory import MAX_PRICE, MAX_STOCK, InvalidValue, ProductDraft
+from catalog.services.inventory import InvalidValue, ProductDraft
 from catalog.snapshot import CatalogCache
 from catalog.text import clean_line
 from catalog.uow import UnitOfWork
@@ -37,8 +37,8 @@ from handlers.states import AddProduct
 
 CANCEL = Label("✖️", N_("Stop adding"))
 NO_PHOTO = Label("⏭", N_("No photo"))
-MAX_NAME = 200
-MAX_UNIT = 50
+MAX_NAME = rules.MAX_NAME_LENGTH
+MAX_UNIT = rules.MAX_UNIT_LENGTH
 
 _TEXT_STEPS = (
     AddProduct.name_vi,
@@ -48,6 +48,20 @@ _TEXT_STEPS = (
     AddProduct.unit_en,
     AddProduct.stock,
 )
+
+# The steps that take a number: its key, how the shop reads it (None: refused), the refusal.
+_NUMBER_STEPS = {
+    AddProduct.price: (
+        "price",
+        rules.read_price,
+        N_("A price is a whole number of đồng, like 180000 or 180.000."),
+    ),
+    AddProduct.stock: (
+        "stock",
+        rules.read_stock,
+        N_("Stock is a whole number, 0 or more, like 25."),
+    ),
+}
 
 
 def _kb(*extra: KeyboardButton) -> ReplyKeyboardMarkup:
@@ -115,17 +129,13 @@ async def process_text_step(
             AddProduct.unit_en: "unit_en",
         }
         await state.update_data({keys[step]: text})
-    elif step == AddProduct.price:
-        price = parse_vnd(text)
-        if price is None or not 0 < price <= MAX_PRICE:
-            await message.answer(_("A price is a whole number of đồng, like 180000 or 180.000."))
+    else:
+        key, read, refusal = _NUMBER_STEPS[step]
+        number = read(text)
+        if number is None:
+            await message.answer(_(refusal))
             return
-        await state.update_data(price=price)
-    elif step == AddProduct.stock:
-        if not text.isdigit() or int(text) > MAX_STOCK:
-            await message.answer(_("Stock is a whole number, 0 or more, like 25."))
-            return
-        await state.update_data(stock=int(text))
+        await state.update_data({key: number})
     following = _TEXT_STEPS.index(step) + 1
     if following < len(_TEXT_STEPS):
         await _ask(message, state, _TEXT_STEPS[following])

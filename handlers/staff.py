@@ -7,7 +7,6 @@ syntax with a usage line and an example.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -18,12 +17,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.commands import Role, show_staff_commands
 from bot.config import Config
+from catalog import rules
 from catalog.errors import NotAllowed
 from catalog.models import OrderStatus, utcnow
-from catalog.money import parse_vnd
-from catalog.services import inventory
+from catalog.services import figures, inventory, roles
 from catalog.services.inventory import (
-    SKU_PATTERN,
     Actor,
     InvalidValue,
     ProductChangeView,
@@ -35,7 +33,7 @@ from catalog.uow import UnitOfWork
 from handlers import deeplinks
 from handlers.access import actor_of
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
-from handlers.format import VIETNAM, esc, language, money, status_label, when
+from handlers.format import esc, language, money, status_label, when
 from handlers.tools import role_of, tools_text
 
 PERIODS = ("today", "week", "month")
@@ -86,7 +84,7 @@ def _changed(change: ProductChangeView) -> str:
 
 
 def _sku(text: str) -> str | None:
-    return text if SKU_PATTERN.fullmatch(text) else None
+    return text if rules.is_sku(text) else None
 
 
 async def cmd_stock(
@@ -101,12 +99,11 @@ async def cmd_stock(
         await message.answer(usage)
         return
     sku, amount = parts
-    relative = amount[:1] in ("+", "-")
-    digits = amount[1:] if relative else amount
-    if not digits.isdigit() or len(digits) > 9:
+    change = rules.parse_stock_change(amount)
+    if change is None:
         await message.answer(usage)
         return
-    value = -int(digits) if amount.startswith("-") else int(digits)
+    value, relative = change
     await _apply(
         message,
         lambda: inventory.set_stock(uow, actor=actor, sku=sku, value=value, relative=relative),
@@ -120,7 +117,7 @@ async def cmd_price(
     if actor is None:
         return
     parts = (command.args or "").split(maxsplit=1)
-    price = parse_vnd(parts[1]) if len(parts) == 2 else None
+    price = rules.parse_price(parts[1]) if len(parts) == 2 else None
     if len(parts) != 2 or _sku(parts[0]) is None or price is None:
         await message.answer(_usage("/price SKU 180000", "/price BABE-SA-10 85.000"))
         return
@@ -235,7 +232,7 @@ async def cmd_staff_orders(
         )
         return
     status = OrderStatus(argument) if argument else None
-    page = await inventory.staff_orders(uow, actor=actor, status=status)
+    page = await figures.staff_orders(uow, actor=actor, status=status)
     text, keyboard = staff_orders_screen(page, argument, actor.is_admin)
     await message.answer(text, reply_markup=keyboard)
 
@@ -250,7 +247,7 @@ async def on_staff_orders_page(
         await query.answer(_("That is not allowed."), show_alert=True)
         return
     status = OrderStatus(callback_data.status) if callback_data.status else None
-    page = await inventory.staff_orders(uow, actor=actor, status=status, page=callback_data.page)
+    page = await figures.staff_orders(uow, actor=actor, status=status, page=callback_data.page)
     text, keyboard = staff_orders_screen(page, callback_data.status, actor.is_admin)
     await query.answer()
     if query.message is not None and hasattr(query.message, "edit_text"):
@@ -267,15 +264,14 @@ async def cmd_stats(
     if period not in PERIODS:
         await message.answer(_usage("/stats [today|week|month]", "/stats week"))
         return
-    offset = VIETNAM.utcoffset(None) or timedelta(hours=7)
-    since = inventory.period_start(period, utcnow(), offset)
-    figures = await inventory.stats(uow, actor=actor, since=since)
+    since = figures.period_start(period, utcnow())
+    totals = await figures.stats(uow, actor=actor, since=since)
     lang = language()
     titles = {"today": _("today"), "week": _("this week"), "month": _("this month")}
     lines = [_("📊 <b>Figures for {period}</b>").format(period=titles[period])]
-    if not figures:
+    if not totals:
         lines.append(_("No orders yet."))
-    for row in figures:
+    for row in totals:
         lines.append("")
         lines.append(f"🏡 <b>{esc(row.name(lang))}</b>")
         lines.append(
@@ -352,7 +348,7 @@ async def cmd_managers(
         "/managers add 123456789 BABE",
     )
     if not parts:
-        managers = await inventory.list_managers(uow, actor=actor)
+        managers = await roles.list_managers(uow, actor=actor)
         lines = [_("👥 <b>Producer managers</b>")]
         lines += [f"{user_id} {esc(name)} → {code}" for user_id, name, code in managers]
         if not managers:
@@ -363,7 +359,7 @@ async def cmd_managers(
         return
     if parts[0] == "add" and len(parts) == 3 and parts[1].isdigit():
         try:
-            name = await inventory.add_manager(
+            name = await roles.add_manager(
                 uow, actor=actor, user_id=int(parts[1]), producer_code=parts[2]
             )
         except ProducerNotFound:
@@ -374,7 +370,7 @@ async def cmd_managers(
         )
         await _update_menu(bot, i18n, config, int(parts[1]), Role.manager)
     elif parts[0] == "remove" and len(parts) == 2 and parts[1].isdigit():
-        removed = await inventory.remove_manager(uow, actor=actor, user_id=int(parts[1]))
+        removed = await roles.remove_manager(uow, actor=actor, user_id=int(parts[1]))
         await message.answer(
             _("✅ User {user} no longer manages a producer.").format(user=parts[1])
             if removed

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from catalog import rules
 from catalog.errors import CartChanged, EmptyCart, ItemsUnavailable, NotAllowed
 from catalog.models import PaymentMethod
 from catalog.services import links as link_service
@@ -127,7 +128,7 @@ def placed_text(placed: PlacedCheckout) -> str:
 
 
 def transfer_purpose(order: OrderView) -> str:
-    return f"OCOP {order.number}"
+    return rules.transfer_content(order.number)
 
 
 async def send_transfer_codes(bot: Bot, chat_id: int, orders: tuple[OrderView, ...]) -> None:

@@ -15,11 +15,11 @@ from openpyxl import Workbook, load_workbook
 from support.catalog_rows import GOOD, catalog_row
 
 from catalog import spreadsheet
+from catalog.rules import MAX_PRICE as MAX_PRICE_VND
+from catalog.rules import MAX_STOCK
 from catalog.spreadsheet import (
     COLUMNS,
     MAX_FILE_BYTES,
-    MAX_PRICE_VND,
-    MAX_STOCK,
     CatalogRow,
     Problem,
     RowError,
