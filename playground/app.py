@@ -7,25 +7,15 @@ import contextlib
 import errno
 import logging
 import signal
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
-from aiogram.utils.i18n import I18n
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.commands import register_commands
 from bot.config import Config, ConfigError
-from bot.emulator import Emulator, Group, Person
-from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
-from bot.zalo.runner import ZaloChannel, build_zalo_channel
-from bot.zalo_emulator import ZaloEmulator, ZaloPerson
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory, dispose
 from catalog.demo.data import PRODUCERS
@@ -33,6 +23,9 @@ from catalog.demo.seed import seed_demo_catalog
 from catalog.services.producers import link_group
 from catalog.services.zalo_staff import link_zalo_staff
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, Group, Person
+from emulators.zalo import ZaloEmulator, ZaloPerson
+from playground.running import BACKGROUND_TASKS, BackgroundTask, RunningBot
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +45,6 @@ CUSTOMERS: dict[str, tuple[tuple[str, str], ...]] = {
     "vi": (("Lan", "Nguyễn"), ("Minh", "Trần"), ("Hoa", "Lê"), ("Tuấn", "Phạm")),
     "en": (("Emma", "Wilson"), ("Liam", "Brown"), ("Olivia", "Taylor"), ("Noah", "Clark")),
 }
-
-
-@dataclass(frozen=True)
-class BotServices:
-    """What a background task gets: the running bot and everything it is wired to."""
-
-    bot: Bot
-    dispatcher: Dispatcher
-    session_factory: async_sessionmaker[AsyncSession]
-    config: Config
-    i18n: I18n
-
-
-BackgroundTask = Callable[[BotServices], Coroutine[Any, Any, None]]
-
-# In-process services that run beside polling, started after it and stopped before it (also
-# around a reset). One line each, e.g. ``lambda s: run_outbox(s.bot, s.session_factory, ...)``.
-BACKGROUND_TASKS: tuple[BackgroundTask, ...] = ()
 
 
 class PortInUse(ConfigError):
@@ -124,7 +99,6 @@ class Playground:
         self.zalo.add_routes(self.emulator.app, prefix="/zalo")
         self.zalo.on_change = self.emulator.notify_changed
         self.zalo_staff: ZaloPerson | None = None
-        self._zalo: ZaloChannel | None = None
         self.i18n = build_i18n(config.shop.default_language)
         self.config = config  # replaced in start(): token, emulator URL, admin
         self.engine: AsyncEngine | None = None
@@ -137,16 +111,13 @@ class Playground:
         self.stopping = False
         self.lock = asyncio.Lock()  # one reset / new customer / page action at a time
         self._customer_number = 0
-        self._bot: Bot | None = None
-        self._dispatcher: Dispatcher | None = None
-        self._tasks: list[asyncio.Task[None]] = []
-        self._polling: asyncio.Task[None] | None = None
+        self.running = RunningBot(self.background)  # the bot, polling the emulator
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self, host: str = "127.0.0.1", port: int = 8080) -> str:
         """Serve the page and the Bot API on host:port, prepare the shop, start the bot."""
-        from bot.playground.web import add_routes  # noqa: PLC0415 - web imports this module
+        from playground.web import add_routes  # noqa: PLC0415 - web imports this module
 
         add_routes(self.emulator.app, self)
         try:
@@ -267,76 +238,10 @@ class Playground:
 
     async def _start_bot(self) -> None:
         assert self.session_factory is not None
-        bot = build_bot(self.config)
-        dispatcher = build_dispatcher(
-            self.config, session_factory=self.session_factory, i18n=self.i18n
-        )
-        self._bot, self._dispatcher = bot, dispatcher
-        try:
-            await register_commands(
-                bot,
-                self.i18n,
-                admin_ids=self.config.telegram.admin_ids,
-                session_factory=self.session_factory,
-            )
-        except (TelegramNetworkError, TelegramAPIError) as err:
-            log.warning("could not register the bot's commands: %s", err)
-        self._polling = asyncio.create_task(
-            dispatcher.start_polling(
-                bot,
-                polling_timeout=self.config.telegram.polling_timeout,
-                allowed_updates=dispatcher.resolve_used_update_types(),
-                handle_signals=False,
-                close_bot_session=False,
-            ),
-            name="playground-polling",
-        )
-        self._zalo = build_zalo_channel(
-            self.config, self.session_factory, self.i18n, dispatcher["outbox_signal"]
-        )
-        if self._zalo is not None:
-            await self._zalo.start()
-        services = BotServices(bot, dispatcher, self.session_factory, self.config, self.i18n)
-        for factory in self.background:
-            self._tasks.append(asyncio.create_task(self._guard(factory(services))))
-
-    @staticmethod
-    async def _guard(work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("a playground background task failed")
+        await self.running.start(self.config, self.session_factory, self.i18n)
 
     async def _stop_bot(self) -> None:
-        tasks, self._tasks = self._tasks, []
-        polling, self._polling = self._polling, None
-        dispatcher = self._dispatcher
-        for task in tasks:
-            task.cancel()
-        zalo, self._zalo = self._zalo, None
-        if zalo is not None:
-            await zalo.stop()
-        if polling is not None and dispatcher is not None:
-            # stop_polling() also ends the getUpdates task that start_polling runs inside;
-            # cancelling start_polling alone would leave that one running.
-            # RuntimeError: not started yet, and then cancelling is enough.
-            with contextlib.suppress(RuntimeError, TimeoutError):
-                await asyncio.wait_for(dispatcher.stop_polling(), timeout=5)
-            polling.cancel()
-            tasks.append(polling)
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        bot, self._bot, self._dispatcher = self._bot, None, None
-        # close() waits 0.25 s for a TLS shutdown that loopback HTTP does not have.
-        if (
-            bot is not None
-            and isinstance(bot.session, AiohttpSession)
-            and bot.session._session is not None
-        ):
-            await bot.session._session.close()
+        await self.running.stop()
 
     # ------------------------------------------------------------------ for the page
 

@@ -3,7 +3,7 @@
 While a webhook is set (``setWebhook``), each update is posted as JSON to the webhook URL
 with the ``X-Telegram-Bot-Api-Secret-Token`` header, at most ``max_connections`` at once.
 An update is delivered when the bot answers 2xx; any other answer, or no answer, and it is
-posted again a little later. ``getUpdates`` answers 409 meanwhile (bot.emulator.server).
+posted again a little later. ``getUpdates`` answers 409 meanwhile (methods.updates).
 
 A test may stand in for the load balancer in front of several workers: ``balance(urls)``
 posts to those workers in turn (round-robin) instead of the public URL, with its path.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -22,14 +21,13 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from bot.emulator.models import bad_request
+from emulators.telegram.methods.updates import update_kind
 
 if TYPE_CHECKING:
-    from bot.emulator.models import BotAccount
-    from bot.emulator.server import Emulator
+    from emulators.telegram.models import BotAccount
+    from emulators.telegram.server import Emulator
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ class WebhookDelivery:
         if hook is None:
             return None
         wanted = set(hook.get("allowed_updates") or self.default_updates)
-        bot.updates[:] = [u for u in bot.updates if _kind(u) in wanted]
+        bot.updates[:] = [u for u in bot.updates if update_kind(u) in wanted]
         free = int(hook["max_connections"]) - len(self._in_flight)
         now = time.monotonic()
         due = [
@@ -149,15 +147,3 @@ class WebhookDelivery:
         finally:
             self._in_flight.discard(update_id)
             self.emulator.notify_changed()
-
-
-def check_webhook(secret: str | None, max_connections: int | None) -> None:
-    """What Telegram refuses in setWebhook besides the URL (400, its own words)."""
-    if secret is not None and not SECRET_PATTERN.fullmatch(secret):
-        raise bad_request("secret token contains unallowed characters")
-    if max_connections is not None and not 1 <= max_connections <= 100:
-        raise bad_request("bad webhook: max_connections must be between 1 and 100")
-
-
-def _kind(update: dict[str, Any]) -> str:
-    return next(key for key in update if key != "update_id")

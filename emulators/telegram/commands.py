@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.emulator.models import Chat, bad_request
+from emulators.telegram.models import Chat, bad_request
 
 MAX_COMMANDS = 100
 MAX_NAME = 32

@@ -6,7 +6,7 @@ bare ``&``) fails here, so a bot that forgets to escape a product name fails in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 SUPPORTED_TAGS = frozenset(
@@ -86,16 +86,6 @@ class _Open:
     attrs: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
-class _Raw:
-    type: str
-    start: int
-    end: int
-    url: str | None = None
-    language: str | None = None
-    custom_emoji_id: str | None = None
-
-
 def _byte_offset(source: str, index: int) -> int:
     return len(source[:index].encode("utf-8"))
 
@@ -126,7 +116,7 @@ class _Parser:
         self.n = len(source)
         self.out: list[str] = []
         self.stack: list[_Open] = []
-        self.raw: list[_Raw] = []
+        self.raw: list[Entity] = []  # offsets and lengths in code points until _finish
 
     def fail(self, message: str) -> HtmlParseError:
         return HtmlParseError(message)
@@ -265,32 +255,31 @@ class _Parser:
         return j + 1
 
     def close(self, node: _Open) -> None:
-        end = len(self.out)
-        if end == node.start:
+        length = len(self.out) - node.start
+        if not length:
             return
-        if node.tag in _SIMPLE:
-            self.raw.append(_Raw(_SIMPLE[node.tag], node.start, end))
-        elif node.tag == "a":
-            if node.url:
-                self.raw.append(_Raw("text_link", node.start, end, url=node.url))
+        kind = _SIMPLE.get(node.tag, node.tag)
+        extra: dict[str, Any] = {}
+        if node.tag == "a":
+            if not node.url:
+                return
+            kind, extra = "text_link", {"url": node.url}
         elif node.tag == "code":
-            self.raw.append(_Raw("code", node.start, end, language=node.language))
+            extra = {"language": node.language}
         elif node.tag == "pre":
-            language = None
             # <pre><code class="language-x"> is one pre entity with a language, not two.
             inner = self.raw[-1] if self.raw else None
-            if inner and inner.type == "code" and (inner.start, inner.end) == (node.start, end):
+            if inner and (inner.type, inner.offset, inner.length) == ("code", node.start, length):
                 self.raw.pop()
-                language = inner.language
-            self.raw.append(_Raw("pre", node.start, end, language=language))
+                extra = {"language": inner.language}
         elif node.tag == "blockquote":
             kind = "expandable_blockquote" if node.expandable else "blockquote"
-            self.raw.append(_Raw(kind, node.start, end))
         elif node.tag == "tg-emoji":
-            self.raw.append(_Raw("custom_emoji", node.start, end, custom_emoji_id=node.emoji_id))
+            kind, extra = "custom_emoji", {"custom_emoji_id": node.emoji_id}
+        self.raw.append(Entity(kind, node.start, length, **extra))
 
 
-def _finish(chars: list[str], raw: list[_Raw]) -> ParsedText:
+def _finish(chars: list[str], raw: list[Entity]) -> ParsedText:
     """Trim surrounding whitespace as Telegram does and convert offsets to UTF-16 units."""
     text = "".join(chars)
     lead = len(text) - len(text.lstrip())
@@ -301,18 +290,14 @@ def _finish(chars: list[str], raw: list[_Raw]) -> ParsedText:
         prefix.append(prefix[-1] + (2 if ord(ch) > 0xFFFF else 1))
     entities: list[Entity] = []
     for item in raw:
-        start, end = max(item.start, lead) - lead, min(item.end, limit) - lead
+        start = max(item.offset, lead) - lead
+        end = min(item.offset + item.length, limit) - lead
         if end <= start:
             continue
         language = item.language if item.type == "pre" else None
         entities.append(
-            Entity(
-                type=item.type,
-                offset=prefix[start],
-                length=prefix[end] - prefix[start],
-                url=item.url,
-                language=language,
-                custom_emoji_id=item.custom_emoji_id,
+            replace(
+                item, offset=prefix[start], length=prefix[end] - prefix[start], language=language
             )
         )
     entities.sort(key=lambda e: (e.offset, -e.length))

@@ -3,25 +3,23 @@ checks them, and a chosen result posted "via @bot" into the chat it was chosen i
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from bot.emulator.html import HtmlParseError, ParsedText, parse_html, plain
-from bot.emulator.models import Chat, StoredFile, User, bad_request
+from emulators.telegram.html import ParsedText
+from emulators.telegram.messages import StoredFile
+from emulators.telegram.methods.content import MAX_CAPTION, MAX_TEXT, parse
+from emulators.telegram.models import QUERY_TOO_OLD, START_PARAMETER, Chat, User, bad_request
 
 if TYPE_CHECKING:
-    from bot.emulator.server import Emulator, Params
+    from emulators.telegram.params import Params
+    from emulators.telegram.server import Emulator
 
 MAX_RESULTS = 50
 MAX_ID_BYTES = 64
 MAX_OFFSET_BYTES = 64
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
-QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 RESULT_TYPES = frozenset(
     {
         "article", "photo", "gif", "mpeg4_gif", "video", "audio", "voice", "document",
@@ -94,13 +92,7 @@ def _check_markup(markup: Any) -> None:
 
 
 def _parse(text: str, mode: str | None, limit: int, too_long: str) -> ParsedText:
-    if (mode or "").lower() == "html":
-        try:
-            parsed = parse_html(text)
-        except HtmlParseError as err:
-            raise bad_request(f"can't parse entities: {err}") from None
-    else:
-        parsed = plain(text)
+    parsed = parse(text, mode)
     if len(parsed.text) > limit:
         raise bad_request(too_long)
     return parsed
@@ -127,10 +119,10 @@ class InlineMode:
             chat_id=chat.id,
         )  # fmt: skip
         self.queries[record.id] = record
-        self.emulator._log(
+        self.emulator.log_event(
             chat, "inline_query", user=user, text=record.query, data={"offset": offset}
         )
-        self.emulator._queue(
+        self.emulator.queue_update(
             {
                 "inline_query": {
                     "id": record.id,
@@ -178,7 +170,7 @@ class InlineMode:
             is_personal=params.flag("is_personal"),
         )
         chat = self.emulator.chats.get(record.chat_id)
-        self.emulator._log(
+        self.emulator.log_event(
             chat, "inline_answer", user=record.user, text=record.query,
             data={"results": len(results), "next_offset": next_offset},
         )  # fmt: skip
@@ -221,7 +213,7 @@ class InlineMode:
             )  # fmt: skip
 
     def _photo(self, file_id: str) -> tuple[StoredFile, ...]:
-        sizes = self.emulator._photo_sets.get(file_id)
+        sizes = self.emulator.photo_sets.get(file_id)
         if sizes is None:
             raise bad_request("PHOTO_INVALID")
         return sizes

@@ -17,74 +17,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
-import itertools
 import json
 import secrets
 import time
-from collections import deque
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from bot.zalo_emulator.driver import ZaloPerson
-
-T = TypeVar("T")
-
-MAX_TEXT = 2000
-MAX_POLL = 60
-EVENTS = frozenset(
-    {
-        "message.text.received",
-        "message.image.received",
-        "message.sticker.received",
-        "message.voice.received",
-        "message.unsupported.received",
-    }
+from emulators.waiting import Changes
+from emulators.zalo.driver import ZaloPerson
+from emulators.zalo.models import (
+    MAX_POLL,
+    ZaloApiError,
+    ZaloBot,
+    ZaloMessage,
+    check_photo_url,
+    check_text,
+    check_webhook,
 )
 
 
-class ZaloApiError(Exception):
-    def __init__(self, code: int, description: str) -> None:
-        super().__init__(description)
-        self.code = code
-        self.description = description
-
-
-@dataclass
-class ZaloMessage:
-    message_id: str
-    from_bot: bool
-    text: str
-    date: int  # milliseconds
-    photo: str | None = None
-
-
-@dataclass
-class _Bot:
-    token: str
-    id: str
-    name: str
-    updates: deque[dict[str, Any]] = field(default_factory=deque)
-    webhook_url: str = ""
-    webhook_secret: str = ""
-
-
-def _is_private_host(host: str) -> bool:
-    if host in ("localhost", "") or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local
-
-
-class ZaloEmulator:
+class ZaloEmulator(Changes):
     def __init__(
         self,
         *,
@@ -92,6 +47,7 @@ class ZaloEmulator:
         max_users: int | None = None,
         allow_private_webhooks: bool = False,
     ) -> None:
+        super().__init__()
         self.monthly_quota = monthly_quota
         self.max_users = max_users
         self.allow_private_webhooks = allow_private_webhooks
@@ -100,13 +56,10 @@ class ZaloEmulator:
         self.base_url = ""
         self.sent_this_month = 0
         self.errors: list[tuple[str, int, str]] = []  # (method, code, description)
-        self._bots: dict[str, _Bot] = {}
+        self._bots: dict[str, ZaloBot] = {}
         self._chats: dict[str, list[ZaloMessage]] = {}
         self._people: dict[str, ZaloPerson] = {}
-        self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
-        self._waiters: set[asyncio.Future[None]] = set()
-        self._closing = False
         self._webhook_tasks: set[asyncio.Task[None]] = set()
         # Bumped on every change; ``on_change`` is called too (the playground's page listens).
         self.version = 0
@@ -120,10 +73,10 @@ class ZaloEmulator:
         app.router.add_get(prefix + "/bot{token}/{method}", self._handle)
 
     def add_bot(self, token: str, name: str = "OCOP Shop") -> None:
-        self._bots[token] = _Bot(token, token.split(":", 1)[0], name)
+        self._bots[token] = ZaloBot(token, token.split(":", 1)[0], name)
 
     @property
-    def bot(self) -> _Bot:
+    def bot(self) -> ZaloBot:
         return next(iter(self._bots.values()))
 
     def person(self, display_name: str, user_id: str | None = None) -> ZaloPerson:
@@ -143,10 +96,10 @@ class ZaloEmulator:
             bot.updates.clear()
         self.sent_this_month = 0
         self.errors.clear()
-        self._notify()
+        self.notify()
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._closing = False
+        self.closing = False
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
@@ -154,8 +107,8 @@ class ZaloEmulator:
         return self.base_url
 
     async def stop(self) -> None:
-        self._closing = True
-        self._notify()
+        self.closing = True
+        self.notify()
         for task in list(self._webhook_tasks):
             task.cancel()
         if self._runner is not None:
@@ -165,34 +118,13 @@ class ZaloEmulator:
     # -- waiting for the bot ----------------------------------------------------------------
 
     def notify_changed(self) -> None:
-        self._notify()
+        self.notify()
 
-    def _notify(self) -> None:
+    def notify(self, chat_id: Hashable | None = None, *, everyone: bool = False) -> None:
         self.version += 1
         if self.on_change is not None:
             self.on_change()
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
-
-    async def wait_until(
-        self,
-        probe: Callable[[], T | None],
-        timeout: float,  # noqa: ASYNC109 - a deadline for the probe, not for one awaitable
-    ) -> T | None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            result = probe()
-            remaining = deadline - loop.time()
-            if result is not None or remaining <= 0 or self._closing:
-                return result
-            waiter: asyncio.Future[None] = loop.create_future()
-            self._waiters.add(waiter)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waiter, remaining)
-            self._waiters.discard(waiter)
+        super().notify(chat_id, everyone=everyone)
 
     # -- people act -------------------------------------------------------------------------
 
@@ -222,10 +154,10 @@ class ZaloEmulator:
                     self._post_to_webhook(bot, update)
                 else:
                     bot.updates.append(update)
-        self._notify()
+        self.notify()
         return message
 
-    def _post_to_webhook(self, bot: _Bot, update: dict[str, Any]) -> None:
+    def _post_to_webhook(self, bot: ZaloBot, update: dict[str, Any]) -> None:
         async def post() -> None:
             headers = {"X-Bot-Api-Secret-Token": bot.webhook_secret}
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):
@@ -274,10 +206,10 @@ class ZaloEmulator:
             if err.code != 408:  # an idle long poll is not an error
                 self.errors.append((method, err.code, err.description))
             return self._reply(code=err.code, description=err.description)
-        self._notify()
+        self.notify()
         return self._reply(result)
 
-    def _methods(self) -> dict[str, Callable[[_Bot, dict[str, Any]], Awaitable[Any]]]:
+    def _methods(self) -> dict[str, Callable[[ZaloBot, dict[str, Any]], Awaitable[Any]]]:
         return {
             "getme": self._get_me,
             "getupdates": self._get_updates,
@@ -289,7 +221,7 @@ class ZaloEmulator:
             "getwebhookinfo": self._get_webhook_info,
         }
 
-    async def _get_me(self, bot: _Bot, params: dict[str, Any]) -> Any:
+    async def _get_me(self, bot: ZaloBot, params: dict[str, Any]) -> Any:
         return {
             "id": bot.id,
             "account_name": bot.name,
@@ -298,7 +230,7 @@ class ZaloEmulator:
         }
 
     async def _get_updates(
-        self, bot: _Bot, params: dict[str, Any], request: web.Request | None = None
+        self, bot: ZaloBot, params: dict[str, Any], request: web.Request | None = None
     ) -> Any:
         if bot.webhook_url:
             raise ZaloApiError(409, "Conflict: webhook is active, delete it to use getUpdates")
@@ -336,16 +268,6 @@ class ZaloEmulator:
             raise ZaloApiError(429, "Too Many Requests: monthly message quota exceeded")
         self.sent_this_month += 1
 
-    @staticmethod
-    def _check_text(text: Any, name: str, *, required: bool) -> str:
-        if text is None and not required:
-            return ""
-        if not isinstance(text, str) or (required and not text.strip()):
-            raise ZaloApiError(400, f"Bad Request: {name} is empty")
-        if len(text) > MAX_TEXT:
-            raise ZaloApiError(400, f"Bad Request: {name} is too long (max {MAX_TEXT})")
-        return text
-
     def _deliver(self, chat_id: str, text: str, photo: str | None = None) -> dict[str, Any]:
         message = ZaloMessage(
             secrets.token_hex(10), True, text, int(time.time() * 1000), photo=photo
@@ -353,47 +275,40 @@ class ZaloEmulator:
         self._chats[chat_id].append(message)
         return {"message_id": message.message_id, "date": message.date}
 
-    async def _send_message(self, bot: _Bot, params: dict[str, Any]) -> Any:
+    async def _send_message(self, bot: ZaloBot, params: dict[str, Any]) -> Any:
         chat_id = self._target(params)
-        text = self._check_text(params.get("text"), "text", required=True)
+        text = check_text(params.get("text"), "text", required=True)
         self._spend_quota()
         return self._deliver(chat_id, text)
 
-    async def _send_photo(self, bot: _Bot, params: dict[str, Any]) -> Any:
+    async def _send_photo(self, bot: ZaloBot, params: dict[str, Any]) -> Any:
         chat_id = self._target(params)
-        photo = params.get("photo")
-        if not isinstance(photo, str) or urlsplit(photo).scheme not in ("http", "https"):
-            raise ZaloApiError(400, "Bad Request: photo must be a public URL")
-        caption = self._check_text(params.get("caption"), "caption", required=False)
+        photo = check_photo_url(params.get("photo"))
+        caption = check_text(params.get("caption"), "caption", required=False)
         self._spend_quota()
         return self._deliver(chat_id, caption, photo)
 
-    async def _send_chat_action(self, bot: _Bot, params: dict[str, Any]) -> Any:
+    async def _send_chat_action(self, bot: ZaloBot, params: dict[str, Any]) -> Any:
         self._target(params)
         if params.get("action") != "typing":
             raise ZaloApiError(400, "Bad Request: unknown action")
         return True
 
-    async def _set_webhook(self, bot: _Bot, params: dict[str, Any]) -> Any:
-        url, secret = params.get("url"), params.get("secret_token")
-        if not isinstance(url, str):
-            raise ZaloApiError(400, "Bad Request: url is required")
-        if urlsplit(url).scheme != "https" and not self.allow_private_webhooks:
-            raise ZaloApiError(400, "Bad Request: the webhook URL must be https")
-        host = urlsplit(url).hostname or ""
-        if _is_private_host(host) and not self.allow_private_webhooks:
-            raise ZaloApiError(400, "Bad Request: the webhook URL must be a public address")
-        if not isinstance(secret, str) or not 8 <= len(secret) <= 256:
-            raise ZaloApiError(400, "Bad Request: secret_token must be 8 to 256 characters")
+    async def _set_webhook(self, bot: ZaloBot, params: dict[str, Any]) -> Any:
+        url, secret = check_webhook(
+            params.get("url"),
+            params.get("secret_token"),
+            allow_private=self.allow_private_webhooks,
+        )
         bot.webhook_url, bot.webhook_secret = url, secret
         for update in list(bot.updates):  # what waited goes to the webhook now
             self._post_to_webhook(bot, update)
         bot.updates.clear()
         return {"url": url}
 
-    async def _delete_webhook(self, bot: _Bot, params: dict[str, Any]) -> Any:
+    async def _delete_webhook(self, bot: ZaloBot, params: dict[str, Any]) -> Any:
         bot.webhook_url = bot.webhook_secret = ""
         return True
 
-    async def _get_webhook_info(self, bot: _Bot, params: dict[str, Any]) -> Any:
+    async def _get_webhook_info(self, bot: ZaloBot, params: dict[str, Any]) -> Any:
         return {"url": bot.webhook_url, "updated_at": int(time.time() * 1000)}

@@ -1,78 +1,20 @@
-"""People and groups that act in the emulator as real people would: type, tap, share."""
+"""A person using Telegram in the emulator, acting as real people do: type, tap, share,
+open links, use the bot's inline mode, block it."""
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from bot.emulator.inline import InlineAnswer, InlineQueryRecord
-from bot.emulator.models import CallbackAnswer, CallbackQueryRecord, Chat, ChatMessage, Event, User
+from emulators.telegram.group import ChatRef
+from emulators.telegram.inline import InlineAnswer, InlineQueryRecord
+from emulators.telegram.messages import ChatMessage
+from emulators.telegram.models import START_PARAMETER, Chat, User
+from emulators.telegram.observer import DEFAULT_TIMEOUT, Observer
 
 if TYPE_CHECKING:
-    from bot.emulator.server import Emulator
-
-DEFAULT_TIMEOUT = 5.0
-START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-class Group:
-    """A group chat in the emulator."""
-
-    def __init__(self, emulator: Emulator, chat: Chat) -> None:
-        self.emulator = emulator
-        self.chat = chat
-
-    @property
-    def id(self) -> int:
-        return self.chat.id
-
-    @property
-    def title(self) -> str | None:
-        return self.chat.title
-
-    async def add_bot(self, by: Person, *, admin: bool = False) -> None:
-        """``by`` adds the bot to the group: the bot gets a ``my_chat_member`` update."""
-        self.chat.members.setdefault(by.user.id, by.user)
-        self.emulator.set_bot_membership(
-            self.chat, by.user, "administrator" if admin else "member"
-        )
-        by.mark_action(self.chat)
-        await asyncio.sleep(0)
-
-    async def remove_bot(self, by: Person) -> None:
-        self.emulator.set_bot_membership(self.chat, by.user, "kicked")
-        by.mark_action(self.chat)
-        await asyncio.sleep(0)
-
-    @property
-    def messages(self) -> list[ChatMessage]:
-        return self.chat.live_messages()
-
-    @property
-    def bot_messages(self) -> list[ChatMessage]:
-        return [m for m in self.chat.live_messages() if m.from_bot]
-
-    @property
-    def last_bot_message(self) -> ChatMessage | None:
-        messages = self.bot_messages
-        return messages[-1] if messages else None
-
-    @property
-    def flood_429s(self) -> int:
-        return self.chat.flood_429s
-
-    @property
-    def api_errors(self) -> list[Event]:
-        return [e for e in self.chat.events if e.kind == "error"]
-
-    def transcript(self) -> str:
-        return self.chat.transcript()
-
-
-ChatRef = Group | Chat | None
+    from emulators.telegram.server import Emulator
 
 
 def _has_bot_buttons(message: ChatMessage) -> bool:
@@ -80,34 +22,20 @@ def _has_bot_buttons(message: ChatMessage) -> bool:
     return message.from_bot or message.via_bot is not None
 
 
-class Person:
+class Person(Observer):
     """A person using Telegram: by default in their private chat with the bot."""
 
     def __init__(self, emulator: Emulator, user: User) -> None:
-        self.emulator = emulator
+        super().__init__(emulator, emulator.chat(user.id))
         self.user = user
-        self.chat = emulator.chat(user.id)
-        self._cursor: dict[int, int] = {}
-        self._last_query: CallbackQueryRecord | None = None
         self._last_inline: InlineQueryRecord | None = None
 
     @property
     def id(self) -> int:
         return self.user.id
 
-    def _chat(self, chat: ChatRef) -> Chat:
-        if chat is None:
-            return self.chat
-        return chat.chat if isinstance(chat, Group) else chat
-
-    def mark_action(self, chat: Chat) -> None:
-        """Bot messages after this point are the answers to this person's latest action."""
-        self._cursor[chat.id] = self.emulator.events[-1].seq if self.emulator.events else 0
-
     async def _settle(self) -> None:
         await asyncio.sleep(0)
-
-    # ------------------------------------------------------------------ acting
 
     async def send(
         self, text: str, chat: ChatRef = None, *, reply_to: ChatMessage | int | None = None
@@ -139,13 +67,7 @@ class Person:
     async def _send_contact(self, target: Chat) -> ChatMessage:
         if not self.user.phone:
             raise AssertionError(f"{self.user.full_name} has no phone number to share")
-        contact: dict[str, Any] = {
-            "phone_number": self.user.phone,
-            "first_name": self.user.first_name,
-            "user_id": self.user.id,
-        }
-        if self.user.last_name:
-            contact["last_name"] = self.user.last_name
+        contact = self.user.contact(self.user.phone)
         self.mark_action(target)
         message = self.emulator.post_message(target, self.user, contact=contact)
         await self._settle()
@@ -318,104 +240,3 @@ class Person:
 
     def unblock_bot(self) -> None:
         self.emulator.set_blocked(self.chat, blocked=False)
-
-    # ------------------------------------------------------------------ observing
-
-    async def next_message(
-        self,
-        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
-        chat: ChatRef = None,
-    ) -> ChatMessage:
-        """The next message the bot sends in the chat after this person's last action."""
-        target = self._chat(chat)
-
-        def probe() -> Event | None:
-            after = self._cursor.get(target.id, 0)
-            for event in target.events:
-                if event.seq > after and event.kind == "bot_message":
-                    return event
-            return None
-
-        event = await self.emulator.wait_until(probe, timeout)
-        if event is None or event.message is None:
-            raise AssertionError(
-                f"the bot sent no new message within {timeout}s\n{target.transcript()}"
-            )
-        self._cursor[target.id] = event.seq
-        return event.message
-
-    async def wait_for(
-        self,
-        predicate: Callable[[ChatMessage], bool],
-        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
-        chat: ChatRef = None,
-    ) -> ChatMessage:
-        """A bot message sent or edited since the last action that satisfies ``predicate``."""
-        target = self._chat(chat)
-
-        def probe() -> ChatMessage | None:
-            after = self._cursor.get(target.id, 0)
-            for event in target.events:
-                if (
-                    event.seq > after
-                    and event.kind in ("bot_message", "edited")
-                    and event.message is not None
-                    and predicate(event.message)
-                ):
-                    return event.message
-            return None
-
-        message = await self.emulator.wait_until(probe, timeout)
-        if message is None:
-            raise AssertionError(
-                f"no bot message matched within {timeout}s\n{target.transcript()}"
-            )
-        return message
-
-    async def wait_callback_answer(
-        self,
-        timeout: float = DEFAULT_TIMEOUT,  # noqa: ASYNC109 - the driver's API, as tests read it
-    ) -> CallbackAnswer:
-        """How the bot answered this person's latest button press."""
-        query = self._last_query
-        if query is None:
-            raise AssertionError("no inline button was pressed")
-        answer = await self.emulator.wait_until(lambda: query.answer, timeout)
-        if answer is None:
-            chat = self.emulator.chat(query.chat_id)
-            raise AssertionError(
-                f"the bot did not answer the press of {query.data!r} within {timeout}s "
-                f"(the client keeps showing a spinner)\n{chat.transcript()}"
-            )
-        return answer
-
-    def buttons(self, message: ChatMessage) -> list[list[str]]:
-        """Inline button labels the message shows now (after any edits)."""
-        chat = self.emulator.chat(message.chat_id)
-        current = chat.messages.get(message.message_id, message)
-        return [] if current.deleted else current.inline_labels
-
-    def reply_keyboard_in(self, chat: ChatRef = None) -> list[list[str]]:
-        keyboard = self._chat(chat).reply_keyboard or {}
-        rows: list[list[Any]] = keyboard.get("keyboard", [])
-        return [[b if isinstance(b, str) else str(b.get("text")) for b in row] for row in rows]
-
-    @property
-    def reply_keyboard(self) -> list[list[str]]:
-        """The reply keyboard shown in the private chat: it stays until replaced or removed."""
-        return self.reply_keyboard_in(None)
-
-    def bot_messages(self, chat: ChatRef = None) -> list[ChatMessage]:
-        return [m for m in self._chat(chat).live_messages() if m.from_bot]
-
-    @property
-    def last_bot_message(self) -> ChatMessage | None:
-        messages = self.bot_messages()
-        return messages[-1] if messages else None
-
-    @property
-    def api_errors(self) -> list[Event]:
-        return [e for e in self.chat.events if e.kind == "error"]
-
-    def transcript(self, chat: ChatRef = None) -> str:
-        return self._chat(chat).transcript()

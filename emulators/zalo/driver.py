@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.zalo_emulator.server import ZaloEmulator, ZaloMessage
+    from emulators.zalo.models import ZaloMessage
+    from emulators.zalo.server import ZaloEmulator
 
 DEFAULT_TIMEOUT = 5.0
 
