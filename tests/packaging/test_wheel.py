@@ -33,11 +33,7 @@ import importlib, json, sys
 from importlib.resources import files
 
 found = {name: importlib.import_module(name).__file__ for name in sys.argv[1:]}
-try:  # the playground has its own package, or is bot.playground
-    playground = importlib.import_module("playground")
-except ModuleNotFoundError:
-    playground = importlib.import_module("bot.playground")
-page = files(playground).joinpath("static", "index.html")
+page = files("playground").joinpath("static", "index.html")
 print(json.dumps({
     "modules": found,
     "playground_page": str(page),
