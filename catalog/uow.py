@@ -1,4 +1,4 @@
-"""The unit of work: one session, one transaction, the repositories that share it."""
+"""The unit of work: one session, one transaction, and what to tell others after its commit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from catalog.db import READ_ONLY, short_write, writer_turn
-from catalog.repositories import CatalogRepository, UserRepository
 
 if TYPE_CHECKING:
     from catalog.outbox import OutboxSignal
@@ -24,12 +23,9 @@ T = TypeVar("T")
 class UnitOfWork:
     """``async with uow: ...; await uow.commit()`` — leaving without commit rolls back.
 
-    Services own the transaction; repositories never commit. One instance may be entered
+    Services own the transaction; nothing else commits. One instance may be entered
     again after it has been left (a handler calling two services in turn).
     """
-
-    users: UserRepository
-    catalog: CatalogRepository
 
     def __init__(
         self,
@@ -67,8 +63,6 @@ class UnitOfWork:
         self._session = self._session_factory()
         if self._read_only:
             await self._session.connection(execution_options=READ_ONLY)
-        self.users = UserRepository(self._session)
-        self.catalog = CatalogRepository(self._session)
         return self
 
     async def __aexit__(

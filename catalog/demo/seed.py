@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from catalog.demo.data import CATEGORIES, PRODUCERS, PRODUCTS, DemoProduct
 from catalog.demo.images import render_product_image
 from catalog.models import Category, Producer, ProducerKind, Product
@@ -43,10 +45,10 @@ async def seed_demo_catalog(
     """Add the demo producers, categories and products that are missing."""
     write_demo_images(media_dir)
     async with uow:
-        if only_if_empty and await uow.catalog.count_products():
+        if only_if_empty and await uow.session.scalar(select(func.count()).select_from(Product)):
             return SeedReport(0, 0, 0, skipped=True)
-        producers = await uow.catalog.producers_by_code()
-        categories = await uow.catalog.categories_by_code()
+        producers = {p.code: p for p in await uow.session.scalars(select(Producer))}
+        categories = {c.code: c for c in await uow.session.scalars(select(Category))}
         new_producers = new_categories = 0
         for demo_producer in PRODUCERS:
             if demo_producer.code in producers:
@@ -66,7 +68,7 @@ async def seed_demo_catalog(
                 bank_account=demo_producer.bank_account,
                 bank_account_name=demo_producer.bank_account_name,
             )
-            uow.catalog.add(producer)
+            uow.session.add(producer)
             producers[producer.code] = producer
             new_producers += 1
         for demo_category in CATEGORIES:
@@ -78,18 +80,22 @@ async def seed_demo_catalog(
                 name_en=demo_category.name_en,
                 position=demo_category.position,
             )
-            uow.catalog.add(category)
+            uow.session.add(category)
             categories[category.code] = category
             new_categories += 1
         await uow.flush()
 
-        existing = await uow.catalog.existing_skus([product.sku for product in PRODUCTS])
+        existing = set(
+            await uow.session.scalars(
+                select(Product.sku).where(Product.sku.in_([p.sku for p in PRODUCTS]))
+            )
+        )
         new_products = 0
         for demo in PRODUCTS:
             if demo.sku in existing:
                 continue
             producer = producers[demo.producer]
-            uow.catalog.add(
+            uow.session.add(
                 Product(
                     sku=demo.sku,
                     producer_id=producer.id,

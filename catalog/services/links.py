@@ -54,10 +54,10 @@ async def record_visit(
 ) -> bool:
     """Note that a link was opened; True when it is how the user first reached the shop."""
     async with uow:
-        user = await uow.users.get(visitor.user_id)
+        user = await uow.session.get(User, visitor.user_id)
         first_contact = user is None
         if user is None:
-            uow.users.add(
+            uow.session.add(
                 User(
                     id=visitor.user_id,
                     first_name=nfc(visitor.first_name)[:200],

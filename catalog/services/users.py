@@ -64,7 +64,7 @@ class KnownUser:
 async def known_user(uow: UnitOfWork, user_id: int) -> KnownUser | None:
     """The user's chosen language and registration, or None for someone never seen."""
     async with uow.reading():
-        user = await uow.users.get(user_id)
+        user = await uow.session.get(User, user_id)
         if user is None:
             return None
         return KnownUser(
@@ -117,7 +117,7 @@ def preferred_language(chosen: str | None, telegram: str | None, default: str) -
 async def get_language(uow: UnitOfWork, user_id: int) -> str | None:
     """The language the user chose, or None if they never chose one."""
     async with uow.reading():
-        user = await uow.users.get(user_id)
+        user = await uow.session.get(User, user_id)
         return user.language if user else None
 
 
@@ -128,10 +128,10 @@ async def set_language(
     if language not in LANGUAGES:
         raise UnsupportedLanguage(language)
     async with uow:
-        user = await uow.users.get(user_id)
+        user = await uow.session.get(User, user_id)
         if user is None:
             user = User(id=user_id, first_name=nfc(first_name)[:200])
-            uow.users.add(user)
+            uow.session.add(user)
         user.language = language
         await uow.commit()
         return _profile(user)
