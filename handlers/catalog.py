@@ -14,7 +14,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Config
 from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.services import cart as cart_service
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
@@ -23,6 +22,7 @@ from handlers.callbacks import CartAction, CartCb, NavCb, ProductAction, Product
 from handlers.format import VIETNAM, esc, language, money, shorten, stars
 from handlers.menu import MenuItem, menu_button
 from handlers.screens import PhotoCache, paginate, show_photo, show_text
+from handlers.settings import Settings
 from handlers.states import Search
 
 MAX_QUERY_LENGTH = 200
@@ -341,7 +341,7 @@ async def on_product(
     callback_data: ProductCb,
     catalog_cache: CatalogCache,
     photos: PhotoCache,
-    config: Config,
+    settings: Settings,
     uow: UnitOfWork,
 ) -> None:
     snapshot = await catalog_cache.get()
@@ -379,7 +379,7 @@ async def on_product(
         product,
         callback,
         photos,
-        config.shop.media_dir,
+        settings.media_dir,
         same_photo=action != ProductAction.show,
     )
 

@@ -28,7 +28,6 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import N_
 from catalog.addresses import (
     MAX_STREET_LENGTH,
     PROVINCES,
@@ -53,6 +52,7 @@ from catalog.services import links as link_service
 from catalog.services import orders as order_service
 from catalog.services.orders import DeliveryDetails, OrderView, PlacedCheckout
 from catalog.snapshot import CatalogCache
+from catalog.text import N_
 from catalog.uow import UnitOfWork
 from catalog.vietqr import build_payload, render_qr_png
 from handlers import address_step

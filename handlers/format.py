@@ -9,9 +9,9 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
-from bot.i18n import N_
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.money import format_vnd
+from catalog.text import N_
 
 # Vietnam keeps UTC+7 all year; a fixed offset needs no time-zone database.
 VIETNAM = timezone(timedelta(hours=7), "ICT")

@@ -3,7 +3,9 @@ producer — then a summary to confirm."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, F, Router
@@ -20,19 +22,18 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Config
-from bot.i18n import N_
 from catalog.errors import NotAllowed
 from catalog.money import parse_vnd
 from catalog.services import inventory
-from catalog.services.inventory import MAX_PRICE, MAX_STOCK, InvalidValue, ProductDraft
+from catalog.services.inventory import MAX_PRICE, MAX_STOCK, Actor, InvalidValue, ProductDraft
 from catalog.snapshot import CatalogCache
-from catalog.text import clean_line
+from catalog.text import N_, clean_line
 from catalog.uow import UnitOfWork
-from handlers.access import actor_of
+from handlers.access import Acting, Who, not_allowed, refuse
 from handlers.callbacks import WizardAction, WizardCb
 from handlers.format import esc, language, money
 from handlers.menu import Label, LabelPressed, main_menu_kb
+from handlers.settings import Settings
 from handlers.states import AddProduct
 
 CANCEL = Label("✖️", N_("Stop adding"))
@@ -74,31 +75,19 @@ async def _ask(message: Message, state: FSMContext, step: Any) -> None:
     await message.answer(_question(step.state), reply_markup=_kb(*extra))
 
 
-async def cmd_product(
-    message: Message, state: FSMContext, uow: UnitOfWork, config: Config
-) -> None:
-    actor = await actor_of(message, uow, config)
-    if not actor.is_staff:
-        await message.answer(_("That is not allowed."))
-        return
+async def cmd_product(message: Message, state: FSMContext, actor: Actor) -> None:
     await state.set_data({"producer_id": actor.producer_id} if not actor.is_admin else {})
     await _ask(message, state, AddProduct.photo)
 
 
-async def process_photo(message: Message, state: FSMContext, bot: Bot, config: Config) -> None:
-    photo = None
-    if message.photo:
-        name = f"products/upload-{secrets.token_hex(6)}.jpg"
-        target = config.shop.media_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        await bot.download(message.photo[-1], destination=target)
-        photo = name
-    await state.update_data(photo=photo)
+async def process_photo(message: Message, state: FSMContext) -> None:
+    # Telegram keeps the photo: it is saved only when the product is added.
+    await state.update_data(photo=message.photo[-1].file_id if message.photo else None)
     await _ask(message, state, AddProduct.name_vi)
 
 
 async def process_text_step(
-    message: Message, state: FSMContext, catalog_cache: CatalogCache, config: Config
+    message: Message, state: FSMContext, catalog_cache: CatalogCache
 ) -> None:
     current = await state.get_state()
     text = clean_line(message.text or "")
@@ -191,14 +180,11 @@ async def _ask_confirm(message: Message, state: FSMContext, catalog_cache: Catal
     await message.answer(text, reply_markup=keyboard)
 
 
-async def on_wizard_button(
-    query: CallbackQuery,
-    callback_data: WizardCb,
-    state: FSMContext,
-    uow: UnitOfWork,
-    config: Config,
-    catalog_cache: CatalogCache,
-) -> None:
+async def _pressed(
+    query: CallbackQuery, callback_data: WizardCb, state: FSMContext
+) -> Message | None:
+    """The summary or question whose button was pressed, its buttons gone; None (the press
+    answered) when it belongs to an earlier step or an earlier wizard."""
     message = query.message
     current = await state.get_state()
     expected = {
@@ -211,9 +197,21 @@ async def on_wizard_button(
         await query.answer(
             _("This menu has expired. Send /start for a fresh one."), show_alert=True
         )
-        return
+        return None
     await query.answer()
     await message.edit_reply_markup(reply_markup=None)
+    return message
+
+
+async def on_wizard_button(
+    query: CallbackQuery,
+    callback_data: WizardCb,
+    state: FSMContext,
+    catalog_cache: CatalogCache,
+) -> None:
+    message = await _pressed(query, callback_data, state)
+    if message is None:
+        return
     data = await state.get_data()
     if callback_data.action == WizardAction.category:
         await state.update_data(category_id=callback_data.value)
@@ -224,21 +222,44 @@ async def on_wizard_button(
     elif callback_data.action == WizardAction.producer:
         await state.update_data(producer_id=callback_data.value)
         await _ask_confirm(message, state, catalog_cache)
-    elif callback_data.action == WizardAction.cancel:
-        await _leave(message, state, _("Nothing was added."))
     else:
-        await _create(query, message, state, uow, config, data)
+        await _leave(message, state, _("Nothing was added."))
+
+
+async def on_wizard_confirm(
+    query: CallbackQuery,
+    callback_data: WizardCb,
+    state: FSMContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    message = await _pressed(query, callback_data, state)
+    if message is None:
+        return
+    data = await state.get_data()
+    await _create(message, state, uow, actor, data, await _save_photo(bot, settings, data))
+
+
+async def _save_photo(bot: Bot, settings: Settings, data: dict[str, Any]) -> Path | None:
+    """The photo the admin sent, saved below the media folder; None without one."""
+    if not data.get("photo"):
+        return None
+    target = settings.media_dir / f"products/upload-{secrets.token_hex(6)}.jpg"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    await bot.download(data["photo"], destination=target)
+    return target
 
 
 async def _create(
-    query: CallbackQuery,
     message: Message,
     state: FSMContext,
     uow: UnitOfWork,
-    config: Config,
+    actor: Actor,
     data: dict[str, Any],
+    photo: Path | None,
 ) -> None:
-    actor = await actor_of(query, uow, config)
     draft = ProductDraft(
         name_vi=data["name_vi"],
         name_en=data["name_en"],
@@ -248,12 +269,14 @@ async def _create(
         stock=data["stock"],
         category_id=data["category_id"],
         producer_id=data["producer_id"],
-        photo=data.get("photo"),
+        photo=f"products/{photo.name}" if photo else None,
     )
     try:
         sku = await inventory.create_product(uow, actor=actor, draft=draft)
     except (NotAllowed, InvalidValue):
-        await _leave(message, state, _("That is not allowed."))
+        if photo is not None:
+            await asyncio.to_thread(photo.unlink, missing_ok=True)
+        await _leave(message, state, not_allowed())
         return
     await _leave(
         message,
@@ -293,11 +316,16 @@ async def on_unexpected(message: Message, state: FSMContext, catalog_cache: Cata
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_product, Command("product"))
+    router.message.register(cmd_product, Command("product"), Acting())
+    router.message.register(refuse, Command("product"))
     router.message.register(on_cancel, LabelPressed(CANCEL))
     router.message.register(process_photo, AddProduct.photo, F.photo)
     router.message.register(process_photo, AddProduct.photo, LabelPressed(NO_PHOTO))
     router.message.register(process_text_step, StateFilter(*_TEXT_STEPS), F.text)
     router.message.register(on_unexpected, StateFilter(AddProduct))
+    # Whoever confirms is looked up then: they may have lost their role since /product.
+    router.callback_query.register(
+        on_wizard_confirm, WizardCb.filter(F.action == WizardAction.confirm), Acting(Who.anyone)
+    )
     router.callback_query.register(on_wizard_button, WizardCb.filter())
     return router
