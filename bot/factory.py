@@ -27,6 +27,7 @@ from catalog.addresses import PROVINCES
 from catalog.outbox import OutboxSignal
 from catalog.snapshot import CatalogCache
 from catalog.units import units
+from catalog.uow import UnitOfWork
 from handlers import create_routers
 from handlers.callbacks import is_navigation
 from handlers.screens import PhotoCache
@@ -106,7 +107,7 @@ def build_dispatcher(
     if isinstance(storage, DatabaseStorage):
         dispatcher.update.outer_middleware(WriteStatesAfterUpdate(storage))
     dispatcher.update.outer_middleware(
-        UnitOfWorkMiddleware(session_factory, catalog_cache, outbox_signal)
+        UnitOfWorkMiddleware(lambda: UnitOfWork(session_factory, catalog_cache, outbox_signal))
     )
 
     # The sender lives as long as polling (or the webhook server) does; with several

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from catalog.services import users
+from catalog.services.users import Registration
 
 
 class LanguageCache:
@@ -18,7 +19,7 @@ class LanguageCache:
 
     def __init__(self, size: int = 50_000) -> None:
         self._size = size
-        self._items: OrderedDict[int, tuple[str, users.Registration | None]] = OrderedDict()
+        self._items: OrderedDict[int, tuple[str, Registration | None]] = OrderedDict()
 
     def get(self, user_id: int) -> str | None:
         """The chosen language; ``""`` if the user chose none; None if not cached."""
@@ -28,16 +29,13 @@ class LanguageCache:
         self._items.move_to_end(user_id)
         return item[0]
 
-    def registration(self, user_id: int) -> users.Registration | None:
+    def registration(self, user_id: int) -> Registration | None:
         """The registration last written or read, if this process knows it."""
         item = self._items.get(user_id)
         return item[1] if item else None
 
     def put(
-        self,
-        user_id: int,
-        language: str | None,
-        registration: users.Registration | None = None,
+        self, user_id: int, language: str | None, registration: Registration | None = None
     ) -> None:
         if registration is None and user_id in self._items:
             registration = self._items[user_id][1]

@@ -101,22 +101,32 @@ class CodeSteps:
         await show_text(query, text, InlineKeyboardMarkup(inline_keyboard=[]))
 
 
-def link_code_text(snapshot: CatalogSnapshot, producer_id: int, code: str) -> str:
-    return _(
-        "🔗 Link code for <b>{producer}</b>: <code>{code}</code>\n\n"
-        "1. Add this bot to the producer's Telegram group.\n"
-        "2. Send this in the group: <code>/link {code}</code>\n\n"
-        "The code works once, for {minutes} minutes."
-    ).format(producer=esc(producer_name(snapshot, producer_id)), code=code, minutes=code_minutes())
-
-
-def producer_name(snapshot: CatalogSnapshot, producer_id: int) -> str:
+def code_text(
+    snapshot: CatalogSnapshot, producer_id: int, code: str, *, zalo: bool = False
+) -> str:
+    """The code and what to do with it: send it in the producer's Telegram group, or (for
+    Zalo) to the shop's Zalo bot."""
+    if zalo:
+        text = _(
+            "🔗 Zalo link code for <b>{producer}</b>: <code>{code}</code>\n\n"
+            "The staff member opens a chat with the shop's Zalo bot and sends it this code. "
+            "From then on the producer's orders reach them on Zalo, where they answer with "
+            "text commands (nhan DH00012, giao, xong, huy).\n\n"
+            "The code works once, for {minutes} minutes."
+        )
+    else:
+        text = _(
+            "🔗 Link code for <b>{producer}</b>: <code>{code}</code>\n\n"
+            "1. Add this bot to the producer's Telegram group.\n"
+            "2. Send this in the group: <code>/link {code}</code>\n\n"
+            "The code works once, for {minutes} minutes."
+        )
     producer = snapshot.producers.get(producer_id)
-    return producer.name(language()) if producer else ""
-
-
-def code_minutes() -> int:
-    return int(LINK_CODE_LIFETIME.total_seconds() // 60)
+    return text.format(
+        producer=esc(producer.name(language()) if producer else ""),
+        code=code,
+        minutes=int(LINK_CODE_LIFETIME.total_seconds() // 60),
+    )
 
 
 async def _create_link_code(uow: UnitOfWork, producer_id: int, created_by: int) -> str:
@@ -127,7 +137,7 @@ GROUP_CODE = CodeSteps(
     question=lambda: _("Which producer's group do you want to link?"),
     callback=LinkProducerCb,
     create=_create_link_code,
-    text=link_code_text,
+    text=code_text,
 )
 
 

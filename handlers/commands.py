@@ -109,27 +109,40 @@ def tools_for(role: Role) -> tuple[Tool, ...]:
 
 Scope = BotCommandScopeAllPrivateChats | BotCommandScopeAllGroupChats | BotCommandScopeChat
 
-# (command, description msgid); descriptions are translated per language when registered.
-COMMANDS = (
-    ("start", N_("Main menu")),
-    ("catalog", N_("Browse the OCOP catalog")),
-    ("search", N_("Search for a product")),
-    ("cart", N_("Your cart")),
-    ("orders", N_("Your orders")),
-    ("language", N_("Choose the language")),
-    ("help", N_("How to shop here")),
+
+class Chats(StrEnum):
+    private = "private"
+    # A producer's group: linking it and moving orders along (also typed, without buttons).
+    group = "group"
+
+
+# (chats, command, description msgid); descriptions are translated per language when registered.
+MENUS = (
+    (Chats.private, "start", N_("Main menu")),
+    (Chats.private, "catalog", N_("Browse the OCOP catalog")),
+    (Chats.private, "search", N_("Search for a product")),
+    (Chats.private, "cart", N_("Your cart")),
+    (Chats.private, "orders", N_("Your orders")),
+    (Chats.private, "language", N_("Choose the language")),
+    (Chats.private, "help", N_("How to shop here")),
+    (Chats.group, "orders", N_("The open orders of this group's producer")),
+    (Chats.group, "accept", N_("Accept an order: /accept DH00012")),
+    (Chats.group, "ship", N_("Mark an order shipped: /ship DH00012")),
+    (Chats.group, "deliver", N_("Mark an order delivered: /deliver DH00012")),
+    (Chats.group, "cancel", N_("Cancel an order: /cancel DH00012 reason")),
+    (Chats.group, "language", N_("The language of the order alerts")),
+    (Chats.group, "link", N_("Link this group to a producer: /link CODE")),
+    (Chats.group, "unlink", N_("Stop receiving orders in this group")),
 )
-# In a producer's group: linking it and moving orders along (also typed, without buttons).
-GROUP_COMMANDS = (
-    ("orders", N_("The open orders of this group's producer")),
-    ("accept", N_("Accept an order: /accept DH00012")),
-    ("ship", N_("Mark an order shipped: /ship DH00012")),
-    ("deliver", N_("Mark an order delivered: /deliver DH00012")),
-    ("cancel", N_("Cancel an order: /cancel DH00012 reason")),
-    ("language", N_("The language of the order alerts")),
-    ("link", N_("Link this group to a producer: /link CODE")),
-    ("unlink", N_("Stop receiving orders in this group")),
-)
+
+
+def menu(chats: Chats) -> tuple[tuple[str, str], ...]:
+    """The command menu of customers' private chats or of producers' groups."""
+    return tuple((name, msgid) for where, name, msgid in MENUS if where == chats)
+
+
+COMMANDS = menu(Chats.private)
+GROUP_COMMANDS = menu(Chats.group)
 
 
 def staff_commands(role: Role) -> tuple[tuple[str, str], ...]:

@@ -23,11 +23,7 @@ from handlers.tools import usage
 
 
 async def cmd_qr(
-    message: Message,
-    command: CommandObject,
-    actor: Actor,
-    catalog_cache: CatalogCache,
-    bot: Bot,
+    message: Message, command: CommandObject, actor: Actor, catalog_cache: CatalogCache, bot: Bot
 ) -> None:
     key = (command.args or "").strip()
     if not SKU_PATTERN.fullmatch(key):
@@ -65,11 +61,7 @@ async def cmd_qr(
 
 
 async def cmd_poster(
-    message: Message,
-    command: CommandObject,
-    actor: Actor,
-    catalog_cache: CatalogCache,
-    bot: Bot,
+    message: Message, command: CommandObject, actor: Actor, catalog_cache: CatalogCache, bot: Bot
 ) -> None:
     code = (command.args or "").strip()
     snapshot = await catalog_cache.get()

@@ -1,7 +1,7 @@
 """Producers' group chats: the router, and the language the bot speaks there.
 
 A group linked to a producer gets its alerts, order cards and answers in the language it
-chose (``/language``), whoever writes; :class:`GroupLanguage` sets it for the handlers of
+chose (``/language``), whoever writes; :func:`group_language` sets it for the handlers of
 handlers.group_orders and the bot's greeting. Linking and choosing the language answer in
 the new language themselves (handlers.group_link).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, F, Router
+from aiogram import F, Router
 from aiogram.filters import (
     IS_MEMBER,
     IS_NOT_MEMBER,
@@ -29,28 +29,24 @@ from handlers.callbacks import GroupLanguageCb, StaffCb
 GROUPS = F.chat.type.in_({"group", "supergroup"})
 
 
-class GroupLanguage(BaseMiddleware):
-    """In a producer's group: the group's language, and its producer as ``group`` (None
-    where no producer has linked the group, or outside groups; then the person's own
-    language stays)."""
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        chat: Chat | None = data.get("event_chat")
-        uow: UnitOfWork = data["uow"]
-        producer = None
-        if chat is not None and chat.type in ("group", "supergroup"):
-            producer = await fulfilment.producer_for_chat(uow, chat.id)
-        data["group"] = producer
-        if producer is None:
-            return await handler(event, data)
-        i18n: I18n = data["i18n"]
-        with i18n.use_locale(producer.language):
-            return await handler(event, data)
+
+async def group_language(handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+    """A middleware: in a producer's group, the group's language, and its producer handed on
+    as ``group`` (None where no producer has linked the group, or outside groups; then the
+    person's own language stays)."""
+    chat: Chat | None = data.get("event_chat")
+    uow: UnitOfWork = data["uow"]
+    producer = None
+    if chat is not None and chat.type in ("group", "supergroup"):
+        producer = await fulfilment.producer_for_chat(uow, chat.id)
+    data["group"] = producer
+    if producer is None:
+        return await handler(event, data)
+    i18n: I18n = data["i18n"]
+    with i18n.use_locale(producer.language):
+        return await handler(event, data)
 
 
 def create_router() -> Router:
@@ -65,13 +61,12 @@ def create_router() -> Router:
     )
 
     in_group_language = Router(name=f"{__name__}.in_group_language")
-    middleware = GroupLanguage()
     for observer in (
         in_group_language.message,
         in_group_language.callback_query,
         in_group_language.my_chat_member,
     ):
-        observer.middleware(middleware)
+        observer.middleware(group_language)
     in_group_language.message.register(
         group_orders.cmd_order_step, Command(*group_orders.TEXT_STEPS)
     )

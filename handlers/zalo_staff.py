@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
@@ -16,20 +18,10 @@ from catalog.services.inventory import Actor
 from catalog.snapshot import CatalogCache, CatalogSnapshot
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who, refuse
-from handlers.admin import CodeSteps, code_minutes, producer_name
+from handlers.admin import CodeSteps, code_text
 from handlers.callbacks import ZaloLinkCb
 from handlers.format import esc, language
 from handlers.tools import usage
-
-
-def zalo_code_text(snapshot: CatalogSnapshot, producer_id: int, code: str) -> str:
-    return _(
-        "🔗 Zalo link code for <b>{producer}</b>: <code>{code}</code>\n\n"
-        "The staff member opens a chat with the shop's Zalo bot and sends it this code. "
-        "From then on the producer's orders reach them on Zalo, where they answer with "
-        "text commands (nhan DH00012, giao, xong, huy).\n\n"
-        "The code works once, for {minutes} minutes."
-    ).format(producer=esc(producer_name(snapshot, producer_id)), code=code, minutes=code_minutes())
 
 
 async def _create_zalo_code(uow: UnitOfWork, producer_id: int, created_by: int) -> str:
@@ -42,7 +34,7 @@ ZALO_CODE = CodeSteps(
     question=lambda: _("Whose staff member links a Zalo account?"),
     callback=ZaloLinkCb,
     create=_create_zalo_code,
-    text=zalo_code_text,
+    text=partial(code_text, zalo=True),
 )
 
 

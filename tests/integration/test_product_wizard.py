@@ -67,11 +67,9 @@ class Shop:
 async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
     database, media = tmp_path / "shop.db", tmp_path / "media"
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
-    try:
-        await migrate.upgrade(engine)
-        await seed_demo_catalog(UnitOfWork(create_session_factory(engine)), media)
-    finally:
-        await engine.dispose()
+    await migrate.upgrade(engine)
+    await seed_demo_catalog(UnitOfWork(create_session_factory(engine)), media)
+    await engine.dispose()
     emulator = Emulator(flood=FloodLimits.off())
     emulator.add_bot(TOKEN)
     await emulator.start()
