@@ -15,19 +15,19 @@ import logging
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from aiogram import Bot, Dispatcher
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import Update
 from sqlalchemy import Engine, event
 
+from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
 from bot.emulator import ChatMessage, Emulator, Person
 from bot.emulator.models import Chat
-from handlers.callbacks import CartCb, NavCb, ProductAction, ProductCb, View
+from handlers.callbacks import CartCb, NavCb, ProductAction, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})
 TAP_TIMEOUT = 15.0
@@ -115,14 +115,18 @@ class Probe:
         return waiter
 
 
+# What one update carries: ("text", what was typed) or ("data", a pressed button's data).
+Sent = tuple[Literal["text", "data"], str]
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
-    """One update a customer sends: typed text, or a press of a button on a message."""
+    """One update a customer sends: typed text, or a press of a button on ``message`` (on the
+    newest message of the chat when there is none, as in a replay)."""
 
     label: str
     kind: Kind
-    text: str | None = None
-    data: str | None = None
+    sent: Sent
     message: ChatMessage | None = None
 
 
@@ -142,7 +146,7 @@ class Tap:
 @dataclass
 class CustomerLog:
     taps: list[Tap] = field(default_factory=list)
-    sent: list[tuple[str, str]] = field(default_factory=list)  # ("text"|"data", value)
+    sent: list[Sent] = field(default_factory=list)
     fallbacks: Counter[str] = field(default_factory=Counter)  # steps whose button was missing
     timeouts: int = 0
 
@@ -163,14 +167,13 @@ class Customer:
     async def act(self, action: Action) -> Tap:
         chat = self.chat
         start = len(chat.events)
-        if action.text is not None:
-            self.emulator.post_message(chat, self.person.user, text=action.text)
-            self.log.sent.append(("text", action.text))
+        what, value = action.sent
+        if what == "text":
+            self.emulator.post_message(chat, self.person.user, text=value)
         else:
-            assert action.data is not None
             message = action.message or self._anchor()
-            self.emulator.post_callback_query(chat, self.person.user, message, action.data)
-            self.log.sent.append(("data", action.data))
+            self.emulator.post_callback_query(chat, self.person.user, message, value)
+        self.log.sent.append(action.sent)
         update_id = self.emulator.bot.next_update_id - 1
         done = self.probe.expect(update_id)
         try:
@@ -183,7 +186,7 @@ class Customer:
         tap = Tap(
             label=action.label,
             kind=action.kind,
-            is_callback=action.text is None,
+            is_callback=what == "data",
             latency=responses[-1].time - posted.time if responses else None,
             first_response=responses[0].time - posted.time if responses else None,
             handling=self.probe.handling.pop(update_id, None),
@@ -202,52 +205,22 @@ class Customer:
         bot_messages = [m for m in messages if m.from_bot]
         return (bot_messages or messages)[-1]
 
-    async def replay(self, sent: list[tuple[str, str]]) -> CustomerLog:
+    async def replay(self, sent: list[Sent]) -> CustomerLog:
         """Send exactly what another customer sent (the same mix of texts and presses)."""
-        for what, value in sent:
-            if what == "text":
-                await self.act(Action("replay", "replay", text=value))
-            else:
-                await self.act(Action("replay", "replay", data=value))
+        for update in sent:
+            await self.act(Action("replay", "replay", update))
         return self.log
 
 
 # -- the shop's browsing session ----------------------------------------------------------
 
 
-def _unpack(factory: type[CallbackData], data: str) -> Any:
-    try:
-        return factory.unpack(data)
-    except (ValueError, TypeError):
-        return None
-
-
-def _buttons(message: ChatMessage) -> list[tuple[str, str]]:
-    return [
-        (str(button["text"]), str(button["callback_data"]))
-        for row in message.inline_keyboard
-        for button in row
-        if "callback_data" in button
-    ]
-
-
-Chooser = Callable[[str], bool]
-
-
-def nav(view: View) -> Chooser:
-    return lambda data: (cb := _unpack(NavCb, data)) is not None and cb.view == view
-
-
-def product(action: ProductAction) -> Chooser:
-    return lambda data: (cb := _unpack(ProductCb, data)) is not None and cb.action == action
-
-
 def any_nav() -> Chooser:
-    return lambda data: _unpack(NavCb, data) is not None
+    return lambda data: unpack(NavCb, data) is not None
 
 
 def cart_button() -> Chooser:
-    return lambda data: _unpack(CartCb, data) is not None
+    return lambda data: unpack(CartCb, data) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,29 +278,21 @@ class Shopper(Customer):
                 return message
         return None
 
-    def _menu_text(self, row: int, column: int) -> str | None:
-        keyboard = (self.chat.reply_keyboard or {}).get("keyboard") or []
-        try:
-            button = keyboard[row][column]
-        except IndexError:
-            return None
-        return button if isinstance(button, str) else str(button.get("text"))
-
     def plan(self, step: Step) -> Action | None:
         if step.text is not None:
-            return Action(step.label, step.kind, text=step.text)
+            return Action(step.label, step.kind, ("text", step.text))
         if step.menu is not None:
-            text = self._menu_text(*step.menu)
-            return Action(step.label, step.kind, text=text) if text else None
+            text = menu_text(self.chat, *step.menu)
+            return Action(step.label, step.kind, ("text", text)) if text else None
         assert step.choose is not None
         message = self._latest_inline()
         if message is None:
             return None
-        found = [data for _label, data in _buttons(message) if step.choose(data)]
+        found = [data for data in callback_data(message) if step.choose(data)]
         if not found:
             return None
         data = self.rng.choice(found) if step.pick_random else found[0]
-        return Action(step.label, step.kind, data=data, message=message)
+        return Action(step.label, step.kind, ("data", data), message)
 
     async def browse(self, taps: int) -> CustomerLog:
         """``taps`` updates: the session once, then again from the catalog home."""
@@ -336,7 +301,7 @@ class Shopper(Customer):
             action = self.plan(SESSION[index])
             if action is None:  # the button is not there (out of stock, say): start over
                 self.log.fallbacks[SESSION[index].label] += 1
-                action = self.plan(FALLBACK) or Action("/start", "setup", text="/start")
+                action = self.plan(FALLBACK) or Action("/start", "setup", ("text", "/start"))
             await self.act(action)
         return self.log
 

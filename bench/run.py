@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
 import os
 import platform
@@ -42,6 +41,7 @@ from aiogram.types import CallbackQuery, FSInputFile, Message
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bench.common import run_bounded
 from bench.load import (
     Customer,
     CustomerLog,
@@ -582,17 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("bench: at most 100,000 updates per run", file=sys.stderr)
         return 2
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr)
-
-    async def bounded() -> dict[str, Any]:
-        return await asyncio.wait_for(benchmark(args), args.time_limit)
-
-    try:
-        report = asyncio.run(bounded())
-    except TimeoutError:
-        print(f"bench: did not finish within {args.time_limit:g} s", file=sys.stderr)
-        return 1
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else render(report))
-    return 0
+    return run_bounded("bench", benchmark, args, render)
 
 
 if __name__ == "__main__":

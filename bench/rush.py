@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import logging
 import random
 import sys
@@ -29,6 +28,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bench.common import run_bounded
 from bench.rush_people import Rusher, replay
 from bench.rush_report import oversold, render, stock, summarise
 from bench.rush_setup import BotProcess, Database, machine, postgres_database
@@ -169,17 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         args.db = "postgres"  # several workers share PostgreSQL
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-
-    async def bounded() -> dict[str, Any]:
-        return await asyncio.wait_for(benchmark(args), args.time_limit)
-
-    try:
-        report = asyncio.run(bounded())
-    except TimeoutError:
-        print(f"bench.rush: did not finish within {args.time_limit:g} s", file=sys.stderr)
-        return 1
-    print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else render(report))
-    return 0
+    return run_bounded("bench.rush", benchmark, args, render)
 
 
 if __name__ == "__main__":

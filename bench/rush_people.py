@@ -12,10 +12,9 @@ import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-from aiogram.filters.callback_data import CallbackData
-
+from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
 from bot.emulator import ChatMessage, Emulator
 from bot.emulator.models import Event
 from handlers.callbacks import (
@@ -23,14 +22,11 @@ from handlers.callbacks import (
     CartCb,
     CheckoutAction,
     CheckoutCb,
-    NavCb,
     ProductAction,
-    ProductCb,
     View,
 )
 
 Kind = Literal["browse", "write", "checkout", "confirm"]
-Chooser = Callable[[str], bool]
 WAIT = 30.0  # seconds a person waits for a screen before giving up on the step
 NAMES = ("An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hương", "Khánh", "Lan", "Minh", "Ngọc")
 
@@ -46,36 +42,12 @@ class Tap:
     answered: float | None = None  # posted → the press answered (presses only)
 
 
-def _unpack(factory: type[CallbackData], data: str) -> Any:
-    try:
-        return factory.unpack(data)
-    except (ValueError, TypeError):
-        return None
-
-
-def nav(view: View) -> Chooser:
-    return lambda data: (cb := _unpack(NavCb, data)) is not None and cb.view == view
-
-
-def product(action: ProductAction) -> Chooser:
-    return lambda data: (cb := _unpack(ProductCb, data)) is not None and cb.action == action
-
-
 def cart(action: CartAction) -> Chooser:
-    return lambda data: (cb := _unpack(CartCb, data)) is not None and cb.action == action
+    return lambda data: (cb := unpack(CartCb, data)) is not None and cb.action == action
 
 
 def checkout(action: CheckoutAction) -> Chooser:
-    return lambda data: (cb := _unpack(CheckoutCb, data)) is not None and cb.action == action
-
-
-def _buttons(message: ChatMessage) -> list[str]:
-    return [
-        str(button["callback_data"])
-        for row in message.inline_keyboard
-        for button in row
-        if "callback_data" in button
-    ]
+    return lambda data: (cb := unpack(CheckoutCb, data)) is not None and cb.action == action
 
 
 def _shows(choose: Chooser) -> Callable[[Event], bool]:
@@ -83,7 +55,7 @@ def _shows(choose: Chooser) -> Callable[[Event], bool]:
         return (
             event.kind in ("bot_message", "edited")
             and event.message is not None
-            and any(choose(data) for data in _buttons(event.message))
+            and any(choose(data) for data in callback_data(event.message))
         )
 
     return test
@@ -188,7 +160,7 @@ class Rusher:
     def _find(self, choose: Chooser) -> tuple[ChatMessage, list[str]] | None:
         for message in reversed(self.chat.live_messages()):
             if message.from_bot and message.inline_keyboard:
-                options = [data for data in _buttons(message) if choose(data)]
+                options = [data for data in callback_data(message) if choose(data)]
                 if options:
                     return message, options
         return None
@@ -200,12 +172,7 @@ class Rusher:
         return None
 
     def _menu(self, row: int, column: int) -> str | None:
-        keyboard = (self.chat.reply_keyboard or {}).get("keyboard") or []
-        try:
-            button = keyboard[row][column]
-        except IndexError:
-            return None
-        return button if isinstance(button, str) else str(button.get("text"))
+        return menu_text(self.chat, row, column)
 
     # -- the session ----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from aiogram.types import BotCommandScopeAllGroupChats, BotCommandScopeAllPrivat
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.services import inventory
+from catalog.services import roles
 from catalog.services.inventory import Actor
 from catalog.uow import UnitOfWork
 from handlers.commands import COMMANDS, GROUP_COMMANDS, Role, set_commands, show_staff_commands
@@ -28,7 +28,7 @@ async def register_commands(
     await set_commands(bot, i18n, BotCommandScopeAllGroupChats(), GROUP_COMMANDS)
     staff = dict.fromkeys(admin_ids, Role.admin)
     if session_factory is not None:
-        managers = await inventory.list_managers(
+        managers = await roles.list_managers(
             UnitOfWork(session_factory), actor=Actor(user_id=None, is_admin=True)
         )
         for user_id, _name, _code in managers:

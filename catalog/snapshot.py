@@ -11,7 +11,7 @@ import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -21,13 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
 from catalog.db import READ_ONLY
+from catalog.facts import ProductFacts
 from catalog.models import Category, Producer, Product
-from catalog.text import Described, Measured, Named, fold
-
-# A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
-# once three whole calendar years have passed since the year it was granted.
-CERTIFICATE_YEARS = 3
-MAX_QUERY_WORDS = 8
+from catalog.text import Described, Named, fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,24 +56,18 @@ class ProducerView(Named, Described):
         return format_address("", self.ward, self.province)
 
 
-@dataclass(frozen=True, slots=True)
-class ProductView(Named, Described, Measured):
+# A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
+# once three whole calendar years have passed since the year it was granted.
+CERTIFICATE_YEARS = 3
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductView(ProductFacts):
     id: int
     sku: str
     producer_id: int
     category_id: int
-    name_vi: str
-    name_en: str
-    description_vi: str
-    description_en: str
-    unit_vi: str
-    unit_en: str
-    price: int
-    stock: int
-    ocop_stars: int
-    ocop_year: int
     photo: str | None
-    active: bool
     search_text: str
 
     @property
@@ -88,30 +78,19 @@ class ProductView(Named, Described, Measured):
         return today.year - self.ocop_year > CERTIFICATE_YEARS
 
 
+# A view holds the product row's columns of the same names.
+_VIEW_FIELDS = tuple(f.name for f in fields(ProductView))
+
+
 def _product_view(product: Product) -> ProductView:
-    return ProductView(
-        id=product.id,
-        sku=product.sku,
-        producer_id=product.producer_id,
-        category_id=product.category_id,
-        name_vi=product.name_vi,
-        name_en=product.name_en,
-        description_vi=product.description_vi,
-        description_en=product.description_en,
-        unit_vi=product.unit_vi,
-        unit_en=product.unit_en,
-        price=product.price,
-        stock=product.stock,
-        ocop_stars=product.ocop_stars,
-        ocop_year=product.ocop_year,
-        photo=product.photo,
-        active=product.active,
-        search_text=product.search_text,
-    )
+    return ProductView(**{name: getattr(product, name) for name in _VIEW_FIELDS})
 
 
 def _sort_key(language: str) -> Callable[[str], tuple[Any, ...]]:
     return vi_sort_key if language == "vi" else (lambda text: (fold(text), text))
+
+
+MAX_QUERY_WORDS = 8
 
 
 @dataclass

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.filters import Command
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -17,7 +16,7 @@ from catalog.uow import UnitOfWork
 from handlers.callbacks import CartAction, CartCb, NavCb, View
 from handlers.checkout import start_checkout
 from handlers.format import esc, language, money, shorten
-from handlers.menu import MenuItem, menu_button
+from handlers.menu import MenuItem, menu_command, private_router
 from handlers.screens import show_text
 
 
@@ -128,9 +127,7 @@ async def on_cart(
 
 
 def create_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_cart, Command("cart"))
-    router.message.register(cmd_cart, menu_button(MenuItem.cart))
+    router = private_router(__name__)
+    router.message.register(cmd_cart, menu_command(MenuItem.cart))
     router.callback_query.register(on_cart, CartCb.filter())
     return router

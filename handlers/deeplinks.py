@@ -24,11 +24,15 @@ from catalog.text import N_
 from catalog.uow import UnitOfWork
 from handlers import start
 from handlers.callbacks import ProductAction, ProductCb, View
-from handlers.catalog import home_kb, home_text, list_screen, product_caption, product_kb
+from handlers.catalog import home_kb, home_text, list_screen
 from handlers.format import VIETNAM, esc, language, money
-from handlers.menu import main_menu_kb
+from handlers.menu import main_menu_kb, private_router
+from handlers.product_card import product_caption, product_kb
 from handlers.screens import PhotoCache
 from handlers.settings import Settings
+
+# What a link's visitor is recorded with, besides their id: as Telegram names them.
+_VISITOR_FIELDS = {"first_name", "last_name", "username", "language_code"}
 
 
 async def bot_username(bot: Bot) -> str:
@@ -110,13 +114,7 @@ async def cmd_start_link(
     producer_id = target.producer_id if isinstance(target, ProductView) else target.id
     first_contact = await link_service.record_visit(
         uow,
-        visitor=Visitor(
-            user_id=sender.id,
-            first_name=sender.first_name,
-            last_name=sender.last_name,
-            username=sender.username,
-            language_code=sender.language_code,
-        ),
+        visitor=Visitor(user_id=sender.id, **sender.model_dump(include=_VISITOR_FIELDS)),
         source=link.source,
         producer_id=producer_id,
         product_id=product.id if product else None,
@@ -201,8 +199,7 @@ async def source_lines(uow: UnitOfWork, actor: Actor, since: datetime) -> list[s
 
 def create_router() -> Router:
     """Before ``start`` (a /start with a payload is ours) and ``catalog`` (the share button)."""
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router = private_router(__name__)
     router.message.register(cmd_start_link, CommandStart(deep_link=True))
     router.callback_query.register(
         on_product_share, ProductCb.filter(F.action == ProductAction.share)

@@ -17,8 +17,8 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message
 from aiogram.utils.i18n import gettext as _
 
 from catalog.snapshot import CatalogCache
-from handlers.catalog import process_search_query
 from handlers.menu import main_menu_kb
+from handlers.search import process_search_query
 
 log = logging.getLogger(__name__)
 

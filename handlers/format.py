@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
+from catalog.addresses import format_address
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.money import format_vnd
+from catalog.phone import format_phone_display
+from catalog.rules import SHOP_TIMEZONE as VIETNAM
+from catalog.services.orders import DeliveryDetails
 from catalog.text import N_
 
-# Vietnam keeps UTC+7 all year; a fixed offset needs no time-zone database.
-VIETNAM = timezone(timedelta(hours=7), "ICT")
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 _STATUSES = {
@@ -72,6 +74,18 @@ def status_label(status: OrderStatus) -> str:
 
 def payment_label(method: PaymentMethod) -> str:
     return _(_PAYMENTS[method])
+
+
+def delivery_text(details: DeliveryDetails) -> str:
+    """Who receives an order, their phone and address, and the note if there is one."""
+    lines = [
+        f"👤 {esc(details.recipient_name)}",
+        f"📞 {format_phone_display(details.phone)}",
+        "📍 " + esc(format_address(details.street, details.ward, details.province)),
+    ]
+    if details.note:
+        lines.append(f"📝 {esc(details.note)}")
+    return "\n".join(lines)
 
 
 def shorten(text: str, limit: int) -> str:

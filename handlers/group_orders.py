@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from aiogram.filters import CommandObject
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 from aiogram.utils.i18n import gettext as _
 
+from catalog import rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.models import OrderStatus, utcnow
 from catalog.services import fulfilment
@@ -45,7 +45,6 @@ TEXT_STEPS = {
     "deliver": OrderStatus.delivered,
     "cancel": OrderStatus.cancelled,
 }
-_ORDER_NUMBER = re.compile(r"(?:DH)?0*(\d{1,12})", re.IGNORECASE)
 
 
 async def cmd_group_orders(
@@ -153,7 +152,7 @@ async def _show_result(
 ) -> None:
     action = callback_data.action
     if action == StaffAction.cancel:
-        if order.status not in (OrderStatus.new, OrderStatus.accepted):
+        if not rules.may_cancel(order.status):
             await query.answer(_("This order can no longer be cancelled."), show_alert=True)
             return
         await query.answer()
@@ -184,8 +183,8 @@ async def cmd_order_step(
     """/accept DH00012, /ship DH00012, /deliver DH00012, /cancel DH00012 [reason]."""
     name = command.command.lower()
     parts = (command.args or "").split(maxsplit=1)
-    found = _ORDER_NUMBER.fullmatch(parts[0]) if parts else None
-    if found is None:
+    order_id = rules.parse_order_number(parts[0]) if parts else None
+    if order_id is None:
         cancel = name == "cancel"
         await message.reply(
             usage(
@@ -202,7 +201,7 @@ async def cmd_order_step(
     try:
         order = await fulfilment.change_order_status(
             uow,
-            order_id=int(found.group(1)),
+            order_id=order_id,
             new_status=TEXT_STEPS[name],
             actor_id=user.id,
             chat_id=message.chat.id,

@@ -19,10 +19,10 @@ from aiogram.utils.i18n import gettext as _
 from catalog.links import LinkSource, product_link
 from catalog.lookup import find_product
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
-from handlers.catalog import MAX_QUERY_LENGTH
 from handlers.deeplinks import bot_username
 from handlers.format import esc, language, money, shorten, stars
 from handlers.screens import PhotoCache
+from handlers.search import MAX_QUERY_LENGTH
 from handlers.settings import Settings
 
 # Telegram takes at most 50 results per answer; fewer make the first screen come sooner.

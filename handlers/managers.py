@@ -9,7 +9,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from catalog.services import inventory
+from catalog.services import roles
 from catalog.services.inventory import Actor
 from catalog.services.producers import ProducerNotFound
 from catalog.uow import UnitOfWork
@@ -35,7 +35,7 @@ async def cmd_managers(
         "/managers add 123456789 BABE",
     )
     if not parts:
-        managers = await inventory.list_managers(uow, actor=actor)
+        managers = await roles.list_managers(uow, actor=actor)
         lines = [_("👥 <b>Producer managers</b>")]
         lines += [f"{user_id} {esc(name)} → {code}" for user_id, name, code in managers]
         if not managers:
@@ -46,7 +46,7 @@ async def cmd_managers(
         return
     if parts[0] == "add" and len(parts) == 3 and parts[1].isdigit():
         try:
-            name = await inventory.add_manager(
+            name = await roles.add_manager(
                 uow, actor=actor, user_id=int(parts[1]), producer_code=parts[2]
             )
         except ProducerNotFound:
@@ -57,7 +57,7 @@ async def cmd_managers(
         )
         await _update_menu(bot, i18n, settings, int(parts[1]), Role.manager)
     elif parts[0] == "remove" and len(parts) == 2 and parts[1].isdigit():
-        removed = await inventory.remove_manager(uow, actor=actor, user_id=int(parts[1]))
+        removed = await roles.remove_manager(uow, actor=actor, user_id=int(parts[1]))
         await message.answer(
             _("✅ User {user} no longer manages a producer.").format(user=parts[1])
             if removed

@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from aiogram.filters import Filter
+from aiogram import F, Router
+from aiogram.filters import Command, Filter, or_f
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -68,10 +69,6 @@ _LAYOUT = (
 )
 
 
-def menu_label(item: MenuItem, locale: str | None = None) -> str:
-    return MENU[item].text(locale)
-
-
 def main_menu_kb() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         keyboard=[[MENU[item].button() for item in row] for row in _LAYOUT],
@@ -85,5 +82,13 @@ def menu_button(item: MenuItem) -> LabelPressed:
     return LabelPressed(MENU[item])
 
 
-def any_menu_button() -> list[LabelPressed]:
-    return [LabelPressed(label) for label in MENU.values()]
+def private_router(name: str) -> Router:
+    """A router for conversations with one customer: group chats' messages pass it by."""
+    router = Router(name=name)
+    router.message.filter(F.chat.type == "private")
+    return router
+
+
+def menu_command(item: MenuItem) -> Filter:
+    """The item's command (``/cart``) or its menu button: the same thing, asked two ways."""
+    return or_f(Command(item.value), menu_button(item))

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from catalog.addresses import format_address
+from catalog import rules
 from catalog.models import OrderStatus, PaymentMethod
-from catalog.phone import format_phone_display
 from catalog.services.fulfilment import CancelReason
 from catalog.services.orders import OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
 from handlers.format import (
+    delivery_text,
     esc,
     language,
     money,
@@ -31,6 +32,7 @@ from handlers.format import (
     when,
     when_zoned,
 )
+from handlers.screens import page_row
 
 TEXT_LIMIT = 4096
 MAX_ALERT_LINES = 25
@@ -54,7 +56,6 @@ def reason_label(reason: str) -> str:
 def order_alert_text(order: OrderView) -> str:
     """The full order, for the producer who fulfils it."""
     lang = language()
-    details = order.details
     lines = [
         _("🛎 <b>Order {number}</b> · {when}").format(
             number=order.number, when=when_zoned(order.created_at)
@@ -80,19 +81,11 @@ def order_alert_text(order: OrderView) -> str:
     if order.payment_method == PaymentMethod.bank_transfer:
         lines.append(
             _(
-                "The customer pays by bank transfer with the content “OCOP {number}”: "
+                "The customer pays by bank transfer with the content “{content}”: "
                 "check it has arrived before shipping."
-            ).format(number=order.number)
+            ).format(content=rules.transfer_content(order.number))
         )
-    lines += [
-        "",
-        f"👤 {esc(details.recipient_name)}",
-        f"📞 {format_phone_display(details.phone)}",
-        "📍 " + esc(format_address(details.street, details.ward, details.province)),
-    ]
-    if details.note:
-        lines.append(f"📝 {esc(details.note)}")
-    lines.append("")
+    lines += ["", delivery_text(order.details), ""]
     lines.append(_("Status: {status}").format(status=status_label(order.status)))
     return "\n".join(lines)
 
@@ -108,19 +101,20 @@ def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str
 
 def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
-    if order.status == OrderStatus.new:
+    step = rules.next_step(order.status)
+    if step == OrderStatus.accepted:
         builder.button(
             text=_("✅ Accept"), callback_data=StaffCb(action=StaffAction.accept, id=order.id)
         )
-    elif order.status == OrderStatus.accepted:
+    elif step == OrderStatus.shipped:
         builder.button(
             text=_("🚚 Shipped"), callback_data=StaffCb(action=StaffAction.ship, id=order.id)
         )
-    elif order.status == OrderStatus.shipped:
+    elif step == OrderStatus.delivered:
         builder.button(
             text=_("📬 Delivered"), callback_data=StaffCb(action=StaffAction.deliver, id=order.id)
         )
-    if order.status in (OrderStatus.new, OrderStatus.accepted):
+    if rules.may_cancel(order.status):
         builder.button(
             text=_("✖️ Cancel"), callback_data=StaffCb(action=StaffAction.cancel, id=order.id)
         )
@@ -209,18 +203,5 @@ def orders_list_kb(orders: Sequence[OrderView], page: int, pages: int) -> Inline
                 callback_data=StaffCb(action=StaffAction.show, id=order.id, page=page).pack(),
             )
         )
-    nav = []
-    if page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                text="◀️", callback_data=StaffCb(action=StaffAction.page, page=page - 1).pack()
-            )
-        )
-    if page < pages - 1:
-        nav.append(
-            InlineKeyboardButton(
-                text="▶️", callback_data=StaffCb(action=StaffAction.page, page=page + 1).pack()
-            )
-        )
-    builder.row(*nav)
+    builder.row(*page_row(page, pages, partial(StaffCb, action=StaffAction.page)))
     return builder.as_markup()

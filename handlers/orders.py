@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
-from aiogram.filters import Command
+from functools import partial
+
+from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from catalog.addresses import format_address
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
-from catalog.phone import format_phone_display
 from catalog.services import orders as order_service
 from catalog.services.orders import OrderPage, OrderView
 from catalog.uow import UnitOfWork
+from handlers.access import refuse
 from handlers.callbacks import OrderAction, OrderCb
-from handlers.format import esc, language, money, payment_label, status_label, when_zoned
-from handlers.menu import MenuItem, menu_button
-from handlers.screens import show_text
+from handlers.format import (
+    delivery_text,
+    esc,
+    language,
+    money,
+    payment_label,
+    status_label,
+    when_zoned,
+)
+from handlers.menu import MenuItem, menu_command, private_router
+from handlers.screens import page_row, show_text
 
 
 def orders_screen(page: OrderPage) -> tuple[str, InlineKeyboardMarkup]:
@@ -32,22 +40,15 @@ def orders_screen(page: OrderPage) -> tuple[str, InlineKeyboardMarkup]:
                 callback_data=OrderCb(action=OrderAction.show, id=order.id, page=page.page).pack(),
             )
         )
-    nav = []
-    if page.page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                text=_("◀️ Newer"),
-                callback_data=OrderCb(action=OrderAction.list, page=page.page - 1).pack(),
-            )
+    builder.row(
+        *page_row(
+            page.page,
+            page.pages,
+            partial(OrderCb, action=OrderAction.list),
+            back=_("◀️ Newer"),
+            forward=_("Older ▶️"),
         )
-    if page.page < page.pages - 1:
-        nav.append(
-            InlineKeyboardButton(
-                text=_("Older ▶️"),
-                callback_data=OrderCb(action=OrderAction.list, page=page.page + 1).pack(),
-            )
-        )
-    builder.row(*nav)
+    )
     text = _("📦 <b>My orders</b> (page {page}/{pages})").format(
         page=page.page + 1, pages=page.pages
     )
@@ -65,17 +66,12 @@ def order_text(order: OrderView) -> str:
     ]
     for line in order.lines:
         lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
-    details = order.details
     lines += [
         _("<b>Total: {amount}</b>").format(amount=money(order.total)),
         f"💳 {payment_label(order.payment_method)}",
         "",
-        f"👤 {esc(details.recipient_name)}",
-        f"📞 {format_phone_display(details.phone)}",
-        "📍 " + esc(format_address(details.street, details.ward, details.province)),
+        delivery_text(order.details),
     ]
-    if details.note:
-        lines.append(f"📝 {esc(details.note)}")
     return "\n".join(lines)
 
 
@@ -129,7 +125,7 @@ async def on_order(query: CallbackQuery, callback_data: OrderCb, uow: UnitOfWork
         await query.answer(_("This order is no longer available."), show_alert=True)
         return
     except NotAllowed:
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
         return
     except InvalidTransition:
         order = await order_service.get_order(uow, user_id=user_id, order_id=callback_data.id)
@@ -147,9 +143,7 @@ async def on_order(query: CallbackQuery, callback_data: OrderCb, uow: UnitOfWork
 
 
 def create_router() -> Router:
-    router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_orders, Command("orders"))
-    router.message.register(cmd_orders, menu_button(MenuItem.orders))
+    router = private_router(__name__)
+    router.message.register(cmd_orders, menu_command(MenuItem.orders))
     router.callback_query.register(on_order, OrderCb.filter())
     return router

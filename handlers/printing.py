@@ -10,11 +10,12 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from catalog import rules
 from catalog.lookup import find_producer, find_product
 from catalog.printing.labels import producer_label, producer_poster, product_label
 from catalog.printing.poster import PER_PAGE
 from catalog.printing.qr import label_png, label_svg
-from catalog.services.inventory import SKU_PATTERN, Actor
+from catalog.services.inventory import Actor
 from catalog.snapshot import CatalogCache
 from handlers.access import Acting, refuse
 from handlers.deeplinks import bot_username
@@ -26,7 +27,7 @@ async def cmd_qr(
     message: Message, command: CommandObject, actor: Actor, catalog_cache: CatalogCache, bot: Bot
 ) -> None:
     key = (command.args or "").strip()
-    if not SKU_PATTERN.fullmatch(key):
+    if not rules.is_sku(key):
         await message.answer(usage("/qr SKU | /qr PRODUCER_CODE", "/qr BABE-SA-10"))
         return
     snapshot = await catalog_cache.get()
@@ -67,7 +68,7 @@ async def cmd_poster(
     snapshot = await catalog_cache.get()
     if not code and actor.producer_id is not None and not actor.is_admin:
         producer = snapshot.producers.get(actor.producer_id)
-    elif SKU_PATTERN.fullmatch(code):
+    elif rules.is_sku(code):
         producer = find_producer(snapshot, code)
         if producer is None:
             await message.answer(_("No producer has the code {code}.").format(code=esc(code)))

@@ -14,12 +14,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from catalog import rules
 from catalog.errors import NotAllowed
-from catalog.money import parse_vnd
 from catalog.services import inventory
-from catalog.services.inventory import MAX_PRICE, MAX_STOCK, Actor, InvalidValue, ProductDraft
+from catalog.services.inventory import Actor, InvalidValue, ProductDraft
 from catalog.snapshot import CatalogCache
-from catalog.text import clean_line
+from catalog.text import N_, clean_line
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who, not_allowed, refuse
 from handlers.callbacks import WizardAction, WizardCb
@@ -48,8 +48,8 @@ _DRAFT_FIELDS = (
     "category_id",
     "producer_id",
 )
-MAX_NAME = 200
-MAX_UNIT = 50
+MAX_NAME = rules.MAX_NAME_LENGTH
+MAX_UNIT = rules.MAX_UNIT_LENGTH
 
 _TEXT_STEPS = (
     AddProduct.name_vi,
@@ -59,6 +59,20 @@ _TEXT_STEPS = (
     AddProduct.unit_en,
     AddProduct.stock,
 )
+
+# The steps that take a number: its key, how the shop reads it (None: refused), the refusal.
+_NUMBER_STEPS = {
+    AddProduct.price: (
+        "price",
+        rules.read_price,
+        N_("A price is a whole number of đồng, like 180000 or 180.000."),
+    ),
+    AddProduct.stock: (
+        "stock",
+        rules.read_stock,
+        N_("Stock is a whole number, 0 or more, like 25."),
+    ),
+}
 
 
 async def cmd_product(message: Message, state: FSMContext, actor: Actor) -> None:
@@ -90,17 +104,13 @@ async def process_text_step(
             AddProduct.unit_en: "unit_en",
         }
         await state.update_data({keys[step]: text})
-    elif step == AddProduct.price:
-        price = parse_vnd(text)
-        if price is None or not 0 < price <= MAX_PRICE:
-            await message.answer(_("A price is a whole number of đồng, like 180000 or 180.000."))
+    else:
+        key, read, refusal = _NUMBER_STEPS[step]
+        number = read(text)
+        if number is None:
+            await message.answer(_(refusal))
             return
-        await state.update_data(price=price)
-    elif step == AddProduct.stock:
-        if not text.isdigit() or int(text) > MAX_STOCK:
-            await message.answer(_("Stock is a whole number, 0 or more, like 25."))
-            return
-        await state.update_data(stock=int(text))
+        await state.update_data({key: number})
     following = _TEXT_STEPS.index(step) + 1
     if following < len(_TEXT_STEPS):
         await ask(message, state, _TEXT_STEPS[following])

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Filter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     CallbackQuery,
     FSInputFile,
     InaccessibleMessage,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
 )
+from aiogram.utils.i18n import gettext as _
+
+from catalog.paging import clamp_page, page_count
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +38,50 @@ class Page(Generic[T]):
 
 def paginate(items: list[T], page: int, size: int = PAGE_SIZE) -> Page[T]:
     """One page of a list; an out-of-range page number (a stale button) is clamped."""
-    pages = max(1, -(-len(items) // size))
-    page = min(max(page, 0), pages - 1)
+    pages = page_count(len(items), size)
+    page = clamp_page(page, pages)
     return Page(items[page * size : (page + 1) * size], page, pages)
 
 
-def _message(query: CallbackQuery) -> Message | None:
+def page_row(
+    page: int,
+    pages: int,
+    to: Callable[..., CallbackData],
+    *,
+    back: str = "◀️",
+    forward: str = "▶️",
+    counter: bool = False,
+) -> list[InlineKeyboardButton]:
+    """The buttons to the previous and next page (none at either end), each pressing
+    ``to(page=number)``; ``counter`` adds "Page 2/5" between them when there are several."""
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(text=back, callback_data=to(page=page - 1).pack()))
+    if counter and pages > 1:
+        text = _("Page {page}/{pages}").format(page=page + 1, pages=pages)
+        row.append(InlineKeyboardButton(text=text, callback_data=to(page=page).pack()))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(text=forward, callback_data=to(page=page + 1).pack()))
+    return row
+
+
+def chat_message(query: CallbackQuery) -> Message | None:
+    """The message a button was on, unless Telegram no longer gives it (older than 48 hours)."""
     message = query.message
     if message is None or isinstance(message, InaccessibleMessage):
         return None
     return message
+
+
+class OnChatMessage(Filter):
+    """A button on a message the bot can still edit; the handler receives it as ``message``.
+
+    A press on an inaccessible message matches nothing and gets the "menu has expired" answer.
+    """
+
+    async def __call__(self, query: CallbackQuery, **_data: Any) -> bool | dict[str, Any]:
+        message = chat_message(query)
+        return False if message is None else {"message": message}
 
 
 def _not_modified(err: TelegramBadRequest) -> bool:
@@ -50,7 +91,7 @@ def _not_modified(err: TelegramBadRequest) -> bool:
 
 async def show_text(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
     """Put a text screen where the pressed button was."""
-    message = _message(query)
+    message = chat_message(query)
     if message is not None and message.photo is None:
         try:
             await message.edit_text(text, reply_markup=keyboard)
@@ -108,7 +149,7 @@ async def show_photo(
     same_photo: bool = False,
 ) -> None:
     """Put a photo screen where the pressed button was (a new message replaces a text one)."""
-    message = _message(query)
+    message = chat_message(query)
     if same_photo and message is not None and message.photo is not None:
         # Same picture (the stepper): only the caption and buttons change.
         try:

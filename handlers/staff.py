@@ -13,11 +13,10 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from catalog import rules
 from catalog.errors import NotAllowed
-from catalog.money import parse_vnd
 from catalog.services import inventory
 from catalog.services.inventory import (
-    SKU_PATTERN,
     Actor,
     InvalidValue,
     ProductChangeView,
@@ -60,7 +59,7 @@ def _changed(change: ProductChangeView) -> str:
 
 
 def _sku(text: str) -> str | None:
-    return text if SKU_PATTERN.fullmatch(text) else None
+    return text if rules.is_sku(text) else None
 
 
 async def cmd_stock(
@@ -72,12 +71,11 @@ async def cmd_stock(
         await message.answer(wrong)
         return
     sku, amount = parts
-    relative = amount[:1] in ("+", "-")
-    digits = amount[1:] if relative else amount
-    if not digits.isdigit() or len(digits) > 9:
+    change = rules.parse_stock_change(amount)
+    if change is None:
         await message.answer(wrong)
         return
-    value = -int(digits) if amount.startswith("-") else int(digits)
+    value, relative = change
     await _apply(
         message,
         lambda: inventory.set_stock(uow, actor=actor, sku=sku, value=value, relative=relative),
@@ -88,7 +86,7 @@ async def cmd_price(
     message: Message, command: CommandObject, uow: UnitOfWork, actor: Actor
 ) -> None:
     parts = (command.args or "").split(maxsplit=1)
-    price = parse_vnd(parts[1]) if len(parts) == 2 else None
+    price = rules.parse_price(parts[1]) if len(parts) == 2 else None
     if len(parts) != 2 or _sku(parts[0]) is None or price is None:
         await message.answer(usage("/price SKU 180000", "/price BABE-SA-10 85.000"))
         return

@@ -3,8 +3,6 @@ figures (``/stats``); a manager sees their own producer's."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -13,14 +11,14 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog.models import OrderStatus, utcnow
-from catalog.services import inventory
+from catalog.services import figures
 from catalog.services.inventory import Actor
 from catalog.services.orders import OrderPage
 from catalog.uow import UnitOfWork
 from handlers import deeplinks
 from handlers.access import Acting, refuse
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
-from handlers.format import VIETNAM, esc, language, money, status_label, when
+from handlers.format import esc, language, money, status_label, when
 from handlers.tools import usage
 
 PERIODS = ("today", "week", "month")
@@ -74,7 +72,7 @@ async def cmd_staff_orders(
         )
         return
     status = OrderStatus(argument) if argument else None
-    page = await inventory.staff_orders(uow, actor=actor, status=status)
+    page = await figures.staff_orders(uow, actor=actor, status=status)
     text, keyboard = staff_orders_screen(page, argument, actor.is_admin)
     await message.answer(text, reply_markup=keyboard)
 
@@ -86,7 +84,7 @@ async def on_staff_orders_page(
         await refuse(query)
         return
     status = OrderStatus(callback_data.status) if callback_data.status else None
-    page = await inventory.staff_orders(uow, actor=actor, status=status, page=callback_data.page)
+    page = await figures.staff_orders(uow, actor=actor, status=status, page=callback_data.page)
     text, keyboard = staff_orders_screen(page, callback_data.status, actor.is_admin)
     await query.answer()
     if query.message is not None and hasattr(query.message, "edit_text"):
@@ -100,15 +98,14 @@ async def cmd_stats(
     if period not in PERIODS:
         await message.answer(usage("/stats [today|week|month]", "/stats week"))
         return
-    offset = VIETNAM.utcoffset(None) or timedelta(hours=7)
-    since = inventory.period_start(period, utcnow(), offset)
-    figures = await inventory.stats(uow, actor=actor, since=since)
+    since = figures.period_start(period, utcnow())
+    totals = await figures.stats(uow, actor=actor, since=since)
     lang = language()
     titles = {"today": _("today"), "week": _("this week"), "month": _("this month")}
     lines = [_("📊 <b>Figures for {period}</b>").format(period=titles[period])]
-    if not figures:
+    if not totals:
         lines.append(_("No orders yet."))
-    for row in figures:
+    for row in totals:
         lines.append("")
         lines.append(f"🏡 <b>{esc(row.name(lang))}</b>")
         lines.append(

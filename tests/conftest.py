@@ -4,58 +4,64 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import asyncpg
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from support.postgres import PostgresCluster, PostgresUnavailable
 from support.redis import RedisServer, RedisUnavailable
 
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
+from catalog.demo.seed import seed_demo_catalog
 from catalog.uow import UnitOfWork
+
+
+class _Server(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def url(self) -> str: ...
+
+
+def _server_for_the_session(
+    variable: str, name: str, server: Callable[[], _Server], unavailable: type[Exception]
+) -> Iterator[str]:
+    """The URL in ``variable`` if set, else a throw-away server started here (and stopped).
+
+    Where the server cannot start the tests that need it are skipped, except on CI."""
+    if os.environ.get(variable):
+        yield os.environ[variable]
+        return
+    try:
+        started = server()
+        started.start()
+    except unavailable as err:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"{name} unavailable: {err}")
+    try:
+        yield started.url()
+    finally:
+        started.stop()
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A PostgreSQL server URL: TEST_POSTGRES_URL if set, else a cluster started here."""
-    if os.environ.get("TEST_POSTGRES_URL"):
-        yield os.environ["TEST_POSTGRES_URL"]
-        return
-    try:
-        cluster = PostgresCluster()
-        cluster.start()
-    except PostgresUnavailable as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL unavailable: {err}")
-    try:
-        yield cluster.url()
-    finally:
-        cluster.stop()
+    yield from _server_for_the_session(
+        "TEST_POSTGRES_URL", "PostgreSQL", PostgresCluster, PostgresUnavailable
+    )
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[str]:
     """A Redis server URL: TEST_REDIS_URL if set, else a server started here."""
-    if os.environ.get("TEST_REDIS_URL"):
-        yield os.environ["TEST_REDIS_URL"]
-        return
-    try:
-        server = RedisServer()
-        server.start()
-    except RedisUnavailable as err:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis unavailable: {err}")
-    try:
-        yield server.url()
-    finally:
-        server.stop()
+    yield from _server_for_the_session("TEST_REDIS_URL", "Redis", RedisServer, RedisUnavailable)
 
 
 @pytest.fixture
@@ -124,3 +130,12 @@ def uow(engine: AsyncEngine) -> UnitOfWork:
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the demo pictures are drawn, once per test session (drawing them takes seconds)."""
     return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+async def sessions(engine: AsyncEngine, media_dir: Path) -> async_sessionmaker[AsyncSession]:
+    """Sessions on a database holding the demo catalog, for tests that open several units
+    of work at once (racing customers, a cache beside another process)."""
+    factory = create_session_factory(engine)
+    await seed_demo_catalog(UnitOfWork(factory), media_dir)
+    return factory

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from catalog import rules
 from catalog.services.fulfilment import LINK_CODE_ALPHABET, LINK_CODE_LENGTH
 from catalog.text import fold
 
@@ -44,7 +45,6 @@ _PHRASES = sorted(
     ((words.split(), verb) for verb, all_words in WORDS.items() for words in all_words),
     key=lambda item: -len(item[0]),
 )
-_ORDER_NUMBER = re.compile(r"#?(?:dh)?0*(\d{1,12})")
 _CODE = re.compile(f"[{LINK_CODE_ALPHABET}]{{{LINK_CODE_LENGTH}}}")
 
 
@@ -72,8 +72,8 @@ def parse(text: str) -> Command | None:
         rest_words, rest_typed = words[len(phrase) :], typed[len(phrase) :]
         if verb not in ORDER_VERBS:
             return Command(verb, rest=" ".join(rest_typed))
-        found = _ORDER_NUMBER.fullmatch(rest_words[0]) if rest_words else None
-        if found is None:
+        order_id = rules.parse_order_number(rest_words[0]) if rest_words else None
+        if order_id is None:
             return Command(verb)  # no order number: the caller shows how to write one
-        return Command(verb, int(found.group(1)), " ".join(rest_typed[1:]))
+        return Command(verb, order_id, " ".join(rest_typed[1:]))
     return None

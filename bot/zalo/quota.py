@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog import outbox
 from catalog.models import ZaloUsage, utcnow
 from catalog.outbox import AdminEvent
-from handlers.format import VIETNAM
+from catalog.rules import SHOP_TIMEZONE as VIETNAM
 
 
 def month_of(moment: datetime) -> str:

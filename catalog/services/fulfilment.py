@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog import outbox
+from catalog import outbox, rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, ShopError
 from catalog.models import (
     GroupLinkCode,
@@ -34,15 +34,6 @@ LINK_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read alo
 LINK_CODE_LENGTH = 8
 GROUP_PAGE_SIZE = 8
 OPEN_STATUSES = (OrderStatus.new, OrderStatus.accepted, OrderStatus.shipped)
-
-# Where an order may go from where it is.
-TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.new: frozenset({OrderStatus.accepted, OrderStatus.cancelled}),
-    OrderStatus.accepted: frozenset({OrderStatus.shipped, OrderStatus.cancelled}),
-    OrderStatus.shipped: frozenset({OrderStatus.delivered}),
-    OrderStatus.delivered: frozenset(),
-    OrderStatus.cancelled: frozenset(),
-}
 
 
 class CancelReason(StrEnum):
@@ -315,7 +306,7 @@ async def change_order_status(
     async with uow:
         order = await _order_for_staff(uow, order_id, chat_id, is_admin, producer_id)
         current = order.status
-        if new_status not in TRANSITIONS[current]:
+        if not rules.may_become(current, new_status):
             raise InvalidTransition(current.value, new_status.value)
         moved = await uow.session.execute(
             update(Order)

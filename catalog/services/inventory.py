@@ -1,41 +1,33 @@
 """Admins and producer managers keep the catalog right: stock, prices, visibility, products.
 
 Every change is written to the audit trail (``product_changes``) with who, when, old → new and
-why, and reaches the in-memory catalog on commit.
+why, and reaches the in-memory catalog on commit. The limits are the shop's (``catalog.rules``).
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 
+from catalog import rules
 from catalog.errors import NotAllowed, ShopError
 from catalog.models import (
     Category,
     ChangeReason,
-    Order,
-    OrderLine,
-    OrderStatus,
     Producer,
     ProducerManager,
     Product,
     ProductChange,
-    User,
     utcnow,
 )
-from catalog.services.orders import EVERYTHING, OrderPage, order_view
-from catalog.services.producers import ProducerNotFound
 from catalog.text import Named, nfc, search_text
 from catalog.uow import UnitOfWork
 
-SKU_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,32}")
-MAX_PRICE = 1_000_000_000
-MAX_STOCK = 1_000_000
-STAFF_PAGE_SIZE = 8
+# The texts a product has in Vietnamese and English.
+_TEXTS = ("name", "description", "unit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +46,20 @@ class Actor:
         return self.is_admin or self.producer_id == producer_id
 
 
+@dataclass(eq=False)  # an exception stays hashable and compares by identity
 class UnknownSku(ShopError):
-    def __init__(self, sku: str, suggestions: list[str]) -> None:
-        super().__init__(sku, suggestions)
-        self.sku = sku
-        self.suggestions = suggestions
+    """No product has this SKU; ``suggestions`` are the closest ones the actor may see."""
+
+    sku: str
+    suggestions: list[str]
 
 
+@dataclass(eq=False)
 class InvalidValue(ShopError):
     """A value outside what the shop accepts (price ≤ 0, stock below zero, …)."""
 
-    def __init__(self, field: str, value: object) -> None:
-        super().__init__(field, value)
-        self.field = field
-        self.value = value
+    field: str
+    value: object
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,24 +93,6 @@ class StockLine(Named):
 
 
 @dataclass(frozen=True, slots=True)
-class BestSeller(Named):
-    name_vi: str
-    name_en: str
-    units: int
-
-
-@dataclass(frozen=True, slots=True)
-class ProducerStats(Named):
-    producer_id: int
-    name_vi: str
-    name_en: str
-    orders: int
-    cancelled: int
-    revenue: int
-    best_sellers: tuple[BestSeller, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class ProductDraft:
     name_vi: str
     name_en: str
@@ -145,51 +119,6 @@ async def actor_for(uow: UnitOfWork, *, user_id: int, is_admin: bool) -> Actor:
             select(ProducerManager.producer_id).where(ProducerManager.user_id == user_id)
         )
     return Actor(user_id=user_id, is_admin=is_admin, producer_id=producer_id)
-
-
-async def add_manager(uow: UnitOfWork, *, actor: Actor, user_id: int, producer_code: str) -> str:
-    """Bind a Telegram user to one producer (replacing an earlier binding)."""
-    if not actor.is_admin:
-        raise NotAllowed
-    async with uow:
-        producer = await uow.session.scalar(
-            select(Producer).where(Producer.code == producer_code.upper())
-        )
-        if producer is None:
-            raise ProducerNotFound(producer_code)
-        await uow.session.execute(
-            delete(ProducerManager).where(ProducerManager.user_id == user_id)
-        )
-        uow.session.add(
-            ProducerManager(user_id=user_id, producer_id=producer.id, added_by=actor.user_id)
-        )
-        await uow.commit()
-        return producer.name_vi
-
-
-async def remove_manager(uow: UnitOfWork, *, actor: Actor, user_id: int) -> bool:
-    if not actor.is_admin:
-        raise NotAllowed
-    async with uow:
-        removed = await uow.session.execute(
-            delete(ProducerManager).where(ProducerManager.user_id == user_id)
-        )
-        await uow.commit()
-        return bool(removed.rowcount)  # type: ignore[attr-defined]
-
-
-async def list_managers(uow: UnitOfWork, *, actor: Actor) -> list[tuple[int, str, str]]:
-    """(user id, their name if known, producer code) for every manager."""
-    if not actor.is_admin:
-        raise NotAllowed
-    async with uow.reading():
-        rows = await uow.session.execute(
-            select(ProducerManager.user_id, User.first_name, Producer.code)
-            .join(Producer, Producer.id == ProducerManager.producer_id)
-            .outerjoin(User, User.id == ProducerManager.user_id)
-            .order_by(Producer.code, ProducerManager.user_id)
-        )
-        return [(user_id, name or "", code) for user_id, name, code in rows]
 
 
 # -- products -------------------------------------------------------------------------------
@@ -247,7 +176,7 @@ async def set_stock(
         product = await _product(uow, sku, actor)
         old = product.stock
         new = old + value if relative else value
-        if not 0 <= new <= MAX_STOCK:
+        if not rules.stock_allowed(new, old):
             raise InvalidValue("stock", new)
         # Relative to what is stored now: a sale between reading and writing is not lost.
         await uow.session.execute(
@@ -266,29 +195,27 @@ async def set_stock(
 
 
 async def set_price(uow: UnitOfWork, *, actor: Actor, sku: str, price: int) -> ProductChangeView:
-    if not 0 < price <= MAX_PRICE:
+    if not rules.price_allowed(price):
         raise InvalidValue("price", price)
-    async with uow:
-        product = await _product(uow, sku, actor)
-        old = product.price
-        product.price = price
-        _audit(uow, product, actor, "price", old, price)
-        uow.products_changed([product.id])
-        view = _change_view(product, "price", old, price)
-        await uow.commit()
-        return view
+    return await _set_field(uow, actor, sku, "price", price)
 
 
 async def set_active(
     uow: UnitOfWork, *, actor: Actor, sku: str, active: bool
 ) -> ProductChangeView:
+    return await _set_field(uow, actor, sku, "active", active)
+
+
+async def _set_field(
+    uow: UnitOfWork, actor: Actor, sku: str, field: str, value: object
+) -> ProductChangeView:
     async with uow:
         product = await _product(uow, sku, actor)
-        old = product.active
-        product.active = active
-        _audit(uow, product, actor, "active", old, active)
+        old = getattr(product, field)
+        setattr(product, field, value)
+        _audit(uow, product, actor, field, old, value)
         uow.products_changed([product.id])
-        view = _change_view(product, "active", old, active)
+        view = _change_view(product, field, old, value)
         await uow.commit()
         return view
 
@@ -332,33 +259,28 @@ async def create_product(uow: UnitOfWork, *, actor: Actor, draft: ProductDraft) 
     """Add a product from the wizard; returns its new SKU (producer code and a number)."""
     if not actor.may_manage(draft.producer_id):
         raise NotAllowed
-    if not 0 < draft.price <= MAX_PRICE:
+    if not rules.price_allowed(draft.price):
         raise InvalidValue("price", draft.price)
-    if not 0 <= draft.stock <= MAX_STOCK:
+    if not rules.stock_allowed(draft.stock):
         raise InvalidValue("stock", draft.stock)
     async with uow:
         producer = await uow.session.get(Producer, draft.producer_id)
         category = await uow.session.get(Category, draft.category_id)
         if producer is None or category is None:
             raise NotAllowed
-        count = await uow.session.scalar(
-            select(func.count()).select_from(Product).where(Product.producer_id == producer.id)
-        )
-        number = (count or 0) + 1
-        sku = f"{producer.code}-{number:03d}"
-        while await uow.session.scalar(select(Product.id).where(Product.sku == sku)):
-            number += 1
-            sku = f"{producer.code}-{number:03d}"
+        sku = await _new_sku(uow, producer)
+        texts = {
+            f"{text}_{language}": nfc(getattr(draft, f"{text}_{language}"))
+            for text in _TEXTS
+            for language in ("vi", "en")
+        }
+        # An empty English name or unit takes the Vietnamese; a description stays empty.
+        texts["name_en"] = texts["name_en"] or texts["name_vi"]
+        texts["unit_en"] = texts["unit_en"] or texts["unit_vi"]
         product = Product(
             sku=sku,
             producer_id=producer.id,
             category_id=category.id,
-            name_vi=nfc(draft.name_vi),
-            name_en=nfc(draft.name_en) or nfc(draft.name_vi),
-            description_vi=nfc(draft.description_vi),
-            description_en=nfc(draft.description_en),
-            unit_vi=nfc(draft.unit_vi),
-            unit_en=nfc(draft.unit_en) or nfc(draft.unit_vi),
             price=draft.price,
             stock=draft.stock,
             ocop_stars=draft.ocop_stars,
@@ -367,6 +289,7 @@ async def create_product(uow: UnitOfWork, *, actor: Actor, draft: ProductDraft) 
             search_text=search_text(
                 draft.name_vi, draft.name_en, sku, producer.name_vi, producer.ward
             ),
+            **texts,
         )
         uow.session.add(product)
         await uow.session.flush()
@@ -376,94 +299,14 @@ async def create_product(uow: UnitOfWork, *, actor: Actor, draft: ProductDraft) 
         return sku
 
 
-# -- orders and figures -----------------------------------------------------------------------
-
-
-async def staff_orders(
-    uow: UnitOfWork, *, actor: Actor, status: OrderStatus | None, page: int = 0
-) -> OrderPage:
-    """Recent orders, newest first: all for admins, their producer's for managers."""
-    if not actor.is_staff:
-        raise NotAllowed
-    async with uow.reading():
-        where = []
-        if status is not None:
-            where.append(Order.status == status)
-        if not actor.is_admin:
-            where.append(Order.producer_id == actor.producer_id)
-        count = await uow.session.scalar(select(func.count()).select_from(Order).where(*where))
-        pages = max(1, -(-(count or 0) // STAFF_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
-        orders = await uow.session.scalars(
-            select(Order)
-            .where(*where)
-            .options(*EVERYTHING)
-            .order_by(Order.id.desc())
-            .offset(page * STAFF_PAGE_SIZE)
-            .limit(STAFF_PAGE_SIZE)
-        )
-        return OrderPage(tuple(order_view(o) for o in orders), page, pages)
-
-
-async def stats(uow: UnitOfWork, *, actor: Actor, since: datetime) -> list[ProducerStats]:
-    """Orders, revenue (cancelled orders excluded) and the three best sellers per producer."""
-    if not actor.is_staff:
-        raise NotAllowed
-    async with uow.reading():
-        where = [Order.created_at >= since]
-        if not actor.is_admin:
-            where.append(Order.producer_id == actor.producer_id)
-        kept = Order.status != OrderStatus.cancelled
-        rows = await uow.session.execute(
-            select(
-                Producer.id,
-                Producer.name_vi,
-                Producer.name_en,
-                func.count(Order.id),
-                func.sum(func.coalesce(Order.total, 0)).filter(kept),
-                func.count(Order.id).filter(Order.status == OrderStatus.cancelled),
-            )
-            .join(Order, Order.producer_id == Producer.id)
-            .where(*where)
-            .group_by(Producer.id, Producer.name_vi, Producer.name_en)
-            .order_by(Producer.name_vi)
-        )
-        sellers = await uow.session.execute(
-            select(
-                Order.producer_id,
-                OrderLine.name_vi,
-                OrderLine.name_en,
-                func.sum(OrderLine.quantity).label("units"),
-            )
-            .join(Order, Order.id == OrderLine.order_id)
-            .where(*where, kept)
-            .group_by(Order.producer_id, OrderLine.sku, OrderLine.name_vi, OrderLine.name_en)
-            .order_by(func.sum(OrderLine.quantity).desc(), OrderLine.name_vi)
-        )
-        best: dict[int, list[BestSeller]] = {}
-        for producer_id, name_vi, name_en, units in sellers:
-            picks = best.setdefault(producer_id, [])
-            if len(picks) < 3:
-                picks.append(BestSeller(name_vi, name_en, int(units)))
-        return [
-            ProducerStats(
-                pid,
-                name_vi,
-                name_en,
-                orders,
-                cancelled,
-                int(revenue or 0),
-                tuple(best.get(pid, [])),
-            )
-            for pid, name_vi, name_en, orders, revenue, cancelled in rows
-        ]
-
-
-def period_start(period: str, now: datetime, offset: timedelta) -> datetime:
-    """The start of today, this week or this month in the shop's time zone, as UTC."""
-    local = (now + offset).replace(hour=0, minute=0, second=0, microsecond=0)
-    if period == "week":
-        local -= timedelta(days=local.weekday())
-    elif period == "month":
-        local = local.replace(day=1)
-    return local - offset
+async def _new_sku(uow: UnitOfWork, producer: Producer) -> str:
+    """The producer's code and the next number no product has taken: ``BABE-007``."""
+    count = await uow.session.scalar(
+        select(func.count()).select_from(Product).where(Product.producer_id == producer.id)
+    )
+    number = (count or 0) + 1
+    sku = f"{producer.code}-{number:03d}"
+    while await uow.session.scalar(select(Product.id).where(Product.sku == sku)):
+        number += 1
+        sku = f"{producer.code}-{number:03d}"
+    return sku

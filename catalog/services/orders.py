@@ -33,10 +33,10 @@ from catalog.models import (
     Product,
     ProductChange,
     User,
-    format_order_number,
     utcnow,
 )
 from catalog.outbox import OutboxKind
+from catalog.rules import format_order_number
 from catalog.services.cart import ProducerGroup, cart_query, cart_view, fingerprint
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from support.botprocess import ADMIN_ID, TOKEN, BotProcess, Shop
+from support.journeys import StaffedGroup, staffed_groups
 
 from bot.emulator import Emulator, FloodLimits, Person
 from catalog import migrate
@@ -84,6 +85,12 @@ def admin(emulator: Emulator, bot_process: BotProcess) -> Person:
     """The shop admin (ADMIN_IDS), who has started a chat with the bot."""
     assert bot_process.admin is not None
     return bot_process.admin
+
+
+@pytest.fixture
+def staffed_group(emulator: Emulator, admin: Person) -> StaffedGroup:
+    """Links a producer's group through the bot, as its staff member and the admin do."""
+    return staffed_groups(emulator, admin)
 
 
 @pytest.fixture(scope="module")

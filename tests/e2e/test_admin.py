@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 from support.botprocess import BotProcess, Shop
+from support.journeys import answer_in_turn
 
 from bot.emulator import Emulator, Person
 from catalog.money import format_vnd
@@ -229,11 +230,8 @@ async def test_a_manager_adds_a_product_with_the_wizard(
         ("piece", "How many are in stock"),
         ("7", "Which category"),
     ]
-    for answer, question in answers:
-        await manager.send(answer)
-        await manager.wait_for(lambda m, q=question: q in m.text)
-    await manager.send("hello")
-    assert (await manager.next_message()).text == "Please answer with the buttons below."
+    await answer_in_turn(manager, answers)
+    assert await ask(manager, "hello") == "Please answer with the buttons below."
     await manager.press("Handicrafts")
     summary = await manager.wait_for(lambda m: "New product" in m.text)
     assert "Bình gốm <Men lam> & 🏺" in summary.text

@@ -5,8 +5,9 @@ import sqlite3
 
 import pytest
 from support.botprocess import BotProcess, Shop
+from support.journeys import answer_in_turn, greeted, open_checkout, search_and_add, start
 
-from bot.emulator import Emulator, Person
+from bot.emulator import ChatMessage, Emulator, Person
 from bot.emulator.models import CallbackAnswer
 from catalog.money import format_vnd
 
@@ -28,19 +29,13 @@ async def forge(emulator: Emulator, person: Person, data: str) -> CallbackAnswer
     return answer
 
 
-async def fill_cart_and_reach_review(person: Person) -> None:
-    await person.send("/start")
-    await person.next_message()
-    await person.send("nem chua")
-    await person.next_message()
-    await person.press(f"Nem chua fermented pork · {format_vnd(100_000, 'en')}")
-    await person.next_message()
-    await person.press("🛒 Add 1 to cart")
-    await person.wait_callback_answer()
-    await person.press("🛒 Cart")
-    await person.next_message()
-    await person.press("✅ Checkout")
-    await person.next_message()
+async def customer_at_the_review(emulator: Emulator, name: str) -> tuple[Person, ChatMessage]:
+    """An English-speaking customer who has filled the cart and the checkout up to the review."""
+    person = emulator.person(name, language_code="en")
+    await start(person)
+    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
+    await search_and_add(person, "nem chua", pork, "en")
+    await open_checkout(person, "en")
     steps = (
         ("Lê Chi", "A phone number"),
         ("0912345678", "Provinces and cities:"),
@@ -48,21 +43,20 @@ async def fill_cart_and_reach_review(person: Person) -> None:
         ("Phường Tây Hồ", "House number"),
         ("3 Quảng An", "A note for the producer"),
     )
-    for answer, next_question in steps:
-        await person.send(answer)
-        await person.wait_for(lambda m, q=next_question: q in m.text)
+    await answer_in_turn(person, steps)
     await person.press("⏭ No note")
     await person.wait_for(lambda m: "How will you pay?" in m.text)
     await person.press("💵 Cash on delivery")
     await person.wait_for(lambda m: "Your order" in m.text)
+    review = person.last_bot_message
+    assert review is not None
+    return person, review
 
 
 async def test_forged_and_stale_buttons_are_refused_politely(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    eve = emulator.person("Eve", language_code="en")
-    await eve.send("/start")
-    await eve.next_message()
+    eve = await greeted(emulator, "Eve", "en")
     [(oil_id,)] = query(shop, "SELECT id FROM products WHERE sku = 'BABE-SA-10'")
 
     unknown = await forge(emulator, eve, "p:a:999999:1:h:0:0")
@@ -83,15 +77,12 @@ async def test_forged_and_stale_buttons_are_refused_politely(
 async def test_another_customers_order_is_not_shown(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    chi = emulator.person("Chi", language_code="en")
-    await fill_cart_and_reach_review(chi)
+    chi, _review = await customer_at_the_review(emulator, "Chi")
     await chi.press("✅ Confirm order")
     await chi.wait_callback_answer()
     [(order_id,)] = query(shop, "SELECT id FROM orders WHERE user_id = ?", chi.id)
 
-    eve = emulator.person("Eve", language_code="en")
-    await eve.send("/start")
-    await eve.next_message()
+    eve = await greeted(emulator, "Eve", "en")
     peek = await forge(emulator, eve, f"o:s:{order_id}:0")
     assert peek.text == "That is not allowed."
     cancel = await forge(emulator, eve, f"o:cy:{order_id}:0")
@@ -103,10 +94,7 @@ async def test_another_customers_order_is_not_shown(
 async def test_a_double_tap_on_confirm_places_one_order(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    dung = emulator.person("Dũng", language_code="en")
-    await fill_cart_and_reach_review(dung)
-    review = dung.last_bot_message
-    assert review is not None
+    dung, review = await customer_at_the_review(emulator, "Dũng")
     button = review.inline_button("✅ Confirm order")
     assert button is not None
     first = emulator.post_callback_query(dung.chat, dung.user, review, button["callback_data"])
@@ -125,9 +113,7 @@ async def test_a_double_tap_on_confirm_places_one_order(
 async def test_stray_text_long_text_and_stickers_get_an_answer(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
-    lan = emulator.person("Lan", language_code="vi")
-    await lan.send("/start")
-    await lan.next_message()
+    lan = await greeted(emulator, "Lan", "vi")
     await lan.send("🙂" * 10 + "<b>&amp;" + "x" * 4000)
     reply = await lan.next_message()
     assert reply.text.startswith("Không tìm thấy gì cho")
@@ -140,10 +126,7 @@ async def test_stray_text_long_text_and_stickers_get_an_answer(
 async def test_a_cart_changed_after_the_review_is_shown_again_before_ordering(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    giang = emulator.person("Giang", language_code="en")
-    await fill_cart_and_reach_review(giang)
-    review = giang.last_bot_message
-    assert review is not None
+    giang, review = await customer_at_the_review(emulator, "Giang")
     cart = next(m for m in reversed(giang.bot_messages()) if "🛒 Your cart" in m.text)
     plus = cart.inline_button("➕")
     assert plus is not None
@@ -166,10 +149,7 @@ async def test_a_cart_changed_after_the_review_is_shown_again_before_ordering(
 async def test_a_price_changed_between_review_and_confirm_shows_the_review_again(
     emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
 ) -> None:
-    hieu = emulator.person("Hiếu", language_code="en")
-    await fill_cart_and_reach_review(hieu)
-    review = hieu.last_bot_message
-    assert review is not None
+    hieu, review = await customer_at_the_review(emulator, "Hiếu")
     assert format_vnd(100_000, "en") in review.text
     await admin.send("/price HOANGLONG-NEM-20 120000")
     await admin.next_message()

@@ -3,7 +3,8 @@
 import sqlite3
 
 import pytest
-from support.botprocess import BotProcess, Shop, link_group_through_the_bot
+from support.botprocess import BotProcess, Shop
+from support.journeys import StaffedGroup, answer_in_turn, open_checkout, search_and_add, start
 
 from bot.emulator import ChatMessage, Emulator, Person
 from catalog.money import format_vnd
@@ -26,27 +27,24 @@ def save_details(shop: Shop, user_id: int, phone: str) -> None:
         )
 
 
-async def fill_cart(person: Person, words: str, label: str, add: str) -> None:
-    await person.send("/start")
-    await person.next_message()
-    await person.send(words)
-    await person.next_message()
-    await person.press(label)
-    await person.next_message()
-    await person.press(add)
-    await person.wait_callback_answer()
+async def fill_cart(person: Person, words: str, label: str, language: str) -> None:
+    await start(person)
+    await search_and_add(person, words, label, language)
+
+
+async def pork_in_cart(emulator: Emulator, name: str) -> Person:
+    """An English-speaking customer with nem chua in the cart."""
+    person = emulator.person(name, language_code="en")
+    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
+    await fill_cart(person, "nem chua", pork, "en")
+    return person
 
 
 async def reach_the_ward_step(
-    person: Person, cart: str, checkout: str, steps: tuple[tuple[str, str], ...]
+    person: Person, language: str, steps: tuple[tuple[str, str], ...]
 ) -> None:
-    await person.press(cart)
-    await person.next_message()
-    await person.press(checkout)
-    await person.next_message()
-    for answer, next_question in steps:
-        await person.send(answer)
-        await person.wait_for(lambda m, q=next_question: q in m.text)
+    await open_checkout(person, language)
+    await answer_in_turn(person, steps)
 
 
 # The labels after the street, in each language: the note's question and "no note" button,
@@ -69,19 +67,16 @@ async def review_after_street(person: Person, street: str, language: str) -> Cha
 
 
 async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_producer_sees(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
 ) -> None:
-    potter = emulator.person("Vinh", language_code="vi")
-    ceramics = emulator.group("Gốm sứ Quang Vinh")
-    await link_group_through_the_bot(emulator, admin, ceramics, potter, "Quang Vinh Ceramics")
+    potter, ceramics = await staffed_group("Vinh", "Gốm sứ Quang Vinh", "Quang Vinh Ceramics")
 
     lan = emulator.person("Lan", language_code="vi")
     tea_set = f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}"
-    await fill_cart(lan, "am chen sen", tea_set, "🛒 Thêm 1 vào giỏ")
+    await fill_cart(lan, "am chen sen", tea_set, "vi")
     await reach_the_ward_step(
         lan,
-        "🛒 Giỏ hàng",
-        "✅ Đặt hàng",
+        "vi",
         (("Nguyễn Lan", "Số điện thoại"), ("Zalo: 0912.345.678 (chị Lan)", "Tỉnh, thành phố:")),
     )
     # The number read out of the pasted text is shown back in its normal form.
@@ -155,10 +150,8 @@ async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_
 async def test_what_the_bot_cannot_place_can_still_be_kept_as_typed(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    sam = emulator.person("Sam", language_code="en")
-    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
-    await fill_cart(sam, "nem chua", pork, "🛒 Add 1 to cart")
-    await reach_the_ward_step(sam, "🛒 Cart", "✅ Checkout", (("Sam Lee", "A phone number"),))
+    sam = await pork_in_cart(emulator, "Sam")
+    await reach_the_ward_step(sam, "en", (("Sam Lee", "A phone number"),))
 
     # Ten digits under a prefix no network has: refused, saying what a number looks like.
     await sam.send("0501 234 567")
@@ -192,13 +185,10 @@ async def test_what_the_bot_cannot_place_can_still_be_kept_as_typed(
 async def test_choosing_a_unit_of_another_province_moves_the_delivery_there(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    minh = emulator.person("Minh", language_code="en")
-    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
-    await fill_cart(minh, "nem chua", pork, "🛒 Add 1 to cart")
+    minh = await pork_in_cart(emulator, "Minh")
     await reach_the_ward_step(
         minh,
-        "🛒 Cart",
-        "✅ Checkout",
+        "en",
         (
             ("Trần Minh", "A phone number"),
             ("sđt 0912 345 678", "Provinces and cities:"),
@@ -219,14 +209,9 @@ async def checkout_with_saved_details(
     emulator: Emulator, shop: Shop, name: str, phone: str
 ) -> tuple[Person, ChatMessage]:
     """A customer whose last order left ``phone`` and an address, at the checkout's start."""
-    person = emulator.person(name, language_code="en")
-    pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
-    await fill_cart(person, "nem chua", pork, "🛒 Add 1 to cart")
+    person = await pork_in_cart(emulator, name)
     save_details(shop, person.id, phone)
-    await person.press("🛒 Cart")
-    await person.next_message()
-    await person.press("✅ Checkout")
-    return person, await person.next_message()
+    return person, await open_checkout(person, "en")
 
 
 async def test_a_saved_number_no_network_has_is_asked_for_again(

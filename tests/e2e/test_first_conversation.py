@@ -2,6 +2,7 @@
 
 import pytest
 from support.botprocess import BotProcess
+from support.journeys import greeted, start
 
 from bot.emulator import Emulator
 
@@ -12,8 +13,7 @@ async def test_start_greets_a_vietnamese_user_by_name_with_the_main_menu(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     an = emulator.person("An <3 & 🏺", language_code="vi")
-    await an.send("/start")
-    greeting = await an.next_message()
+    greeting = await start(an)
     assert greeting.text.startswith("Xin chào, An <3 & 🏺!")
     assert an.reply_keyboard == [
         ["🛍 Danh mục", "🔎 Tìm kiếm"],
@@ -26,9 +26,7 @@ async def test_start_speaks_english_to_an_english_telegram(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     mary = emulator.person("Mary", language_code="en-GB")
-    await mary.send("/start")
-    greeting = await mary.next_message()
-    assert greeting.text.startswith("Hello, Mary!")
+    assert (await start(mary)).text.startswith("Hello, Mary!")
     assert mary.reply_keyboard[0] == ["🛍 Catalog", "🔎 Search"]
 
 
@@ -36,16 +34,13 @@ async def test_a_language_we_do_not_speak_gets_vietnamese(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
     pierre = emulator.person("Pierre", language_code="fr")
-    await pierre.send("/start")
-    assert (await pierre.next_message()).text.startswith("Xin chào, Pierre!")
+    assert (await start(pierre)).text.startswith("Xin chào, Pierre!")
 
 
 async def test_the_language_choice_survives_a_restart(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
-    lan = emulator.person("Lan", language_code="vi")
-    await lan.send("/start")
-    await lan.next_message()
+    lan = await greeted(emulator, "Lan", "vi")
     await lan.press("🌐 Ngôn ngữ")
     await lan.next_message()
     await lan.press("🇬🇧 English")
@@ -55,8 +50,7 @@ async def test_the_language_choice_survives_a_restart(
     assert lan.reply_keyboard[0] == ["🛍 Catalog", "🔎 Search"]
 
     await bot_process.restart()
-    await lan.send("/start")
-    assert (await lan.next_message()).text.startswith("Hello, Lan!")
+    assert (await start(lan)).text.startswith("Hello, Lan!")
     await lan.send("/language")
     choice = await lan.next_message()
     assert lan.buttons(choice) == [["🇻🇳 Tiếng Việt", "✓ 🇬🇧 English"]]

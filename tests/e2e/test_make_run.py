@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from support.botprocess import BotProcess, Shop
+from support.journeys import start
 
 from bot.emulator import Emulator
 from catalog import migrate
@@ -28,9 +29,7 @@ async def test_make_run_with_a_token_answers_start_in_both_languages(
     emulator: Emulator, make_run: BotProcess
 ) -> None:
     an = emulator.person("An", language_code="vi")
-    await an.send("/start")
-    assert (await an.next_message()).text.startswith("Xin chào, An!")
+    assert (await start(an)).text.startswith("Xin chào, An!")
     mary = emulator.person("Mary", language_code="en")
-    await mary.send("/start")
-    assert (await mary.next_message()).text.startswith("Hello, Mary!")
+    assert (await start(mary)).text.startswith("Hello, Mary!")
     assert f"database at {migrate.head_revision()}" in make_run.log_text()

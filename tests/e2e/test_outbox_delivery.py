@@ -5,9 +5,10 @@ import signal
 
 import pytest
 from support import ordering
-from support.botprocess import BotProcess, Shop, link_group_through_the_bot
+from support.botprocess import BotProcess, Shop
+from support.journeys import StaffedGroup
 
-from bot.emulator import Emulator, FloodLimits, Group, Person
+from bot.emulator import Emulator, FloodLimits, Group
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -35,12 +36,10 @@ async def wait_delivered(
 
 
 async def test_sixty_orders_in_a_minute_all_reach_the_group_without_a_429_loop(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
 ) -> None:
-    staff = emulator.person("Lan", language_code="vi")
-    group = emulator.group("HTX Nông nghiệp Tam Hưng")
-    await link_group_through_the_bot(
-        emulator, admin, group, staff, "Tam Hung Agricultural Cooperative"
+    _staff, group = await staffed_group(
+        "Lan", "HTX Nông nghiệp Tam Hưng", "Tam Hung Agricultural Cooperative"
     )
     ordered = await place_orders(shop, 10_000, 60, "TAMHUNG-GAO-5KG")
     await wait_delivered(emulator, group, set(ordered), within=60)
@@ -51,11 +50,9 @@ async def test_sixty_orders_in_a_minute_all_reach_the_group_without_a_429_loop(
 
 
 async def test_alerts_pending_when_the_bot_is_killed_arrive_after_a_restart(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
 ) -> None:
-    staff = emulator.person("Hùng", language_code="vi")
-    group = emulator.group("HTX Hoàng Long")
-    await link_group_through_the_bot(emulator, admin, group, staff, "Hoang Long Cooperative")
+    _staff, group = await staffed_group("Hùng", "HTX Hoàng Long", "Hoang Long Cooperative")
 
     first = await place_orders(shop, 20_000, 3, "HOANGLONG-NEM-20")
     await wait_delivered(emulator, group, {first[0]}, within=20)

@@ -4,6 +4,14 @@ import sqlite3
 
 import pytest
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
+from support.journeys import (
+    HANOI_DELIVERY_VI,
+    StaffedGroup,
+    answer_in_turn,
+    greeted,
+    open_checkout,
+    search_and_add,
+)
 
 from bot.emulator import Emulator, Group, Person
 from catalog.money import format_vnd
@@ -22,31 +30,9 @@ def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
         return db.execute(sql, args).fetchall()
 
 
-async def add_by_search(person: Person, words: str, label: str) -> None:
-    await person.send(words)
-    await person.next_message()
-    await person.press(label)
-    await person.next_message()
-    await person.press("🛒 Thêm 1 vào giỏ")
-    await person.wait_callback_answer()
-
-
 async def checkout(person: Person) -> None:
-    await person.press("🛒 Giỏ hàng")
-    await person.next_message()
-    await person.press("✅ Đặt hàng")
-    await person.next_message()
-    steps = (
-        ("Phạm Thu <Hà>", "Số điện thoại"),
-        ("0912 345 678", "Tỉnh, thành phố:"),
-        ("Hà Nội", "Phường hoặc xã"),
-        ("Phường Cửa Nam", "Số nhà"),
-        ("8 Tràng Thi", "Ghi chú"),
-        ("Giao giờ hành chính", "thanh toán"),
-    )
-    for answer, question in steps:
-        await person.send(answer)
-        await person.wait_for(lambda m, q=question: q in m.text)
+    await open_checkout(person, "vi")
+    await answer_in_turn(person, HANOI_DELIVERY_VI)
     await person.press("💵 Thanh toán khi nhận hàng (COD)")
     await person.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
     await person.press("✅ Xác nhận đặt hàng")
@@ -63,12 +49,11 @@ async def test_each_group_gets_only_its_producers_part_and_moves_it_along(
     await link_group_through_the_bot(emulator, admin, ceramics, potter, "Quang Vinh Ceramics")
     await link_group_through_the_bot(emulator, admin, silk, weaver, "My Duc Mulberry Silk")
 
-    ha = emulator.person("Hà", language_code="vi")
-    await ha.send("/start")
-    await ha.next_message()
-    await add_by_search(ha, "am chen sen", f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}")
+    ha = await greeted(emulator, "Hà", "vi")
+    tea_set = f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}"
+    await search_and_add(ha, "am chen sen", tea_set, "vi")
     scarf = f"Khăn lụa tơ tằm Mỹ Đức · {format_vnd(650_000, 'vi')}"
-    await add_by_search(ha, "khan lua my duc", scarf)
+    await search_and_add(ha, "khan lua my duc", scarf, "vi")
     tea_set_stock = query(shop, "SELECT stock FROM products WHERE sku = 'QUANGVINH-SEN-AC'")
     await checkout(ha)
     orders = dict(
@@ -155,12 +140,14 @@ async def test_link_codes_are_single_use(emulator: Emulator, bot_process: BotPro
 
 
 async def test_removing_the_bot_from_a_group_unlinks_it_and_tells_the_admins(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator,
+    bot_process: BotProcess,
+    shop: Shop,
+    admin: Person,
+    staffed_group: StaffedGroup,
 ) -> None:
-    staff = emulator.person("Thịnh", language_code="vi")
-    group = emulator.group("HTX gốm Tân Thịnh")
-    await link_group_through_the_bot(
-        emulator, admin, group, staff, "Tan Thinh Pottery Cooperative"
+    staff, group = await staffed_group(
+        "Thịnh", "HTX gốm Tân Thịnh", "Tan Thinh Pottery Cooperative"
     )
     [(linked,)] = query(shop, "SELECT group_chat_id FROM producers WHERE code = 'TANTHINH'")
     assert linked == group.id
@@ -171,19 +158,12 @@ async def test_removing_the_bot_from_a_group_unlinks_it_and_tells_the_admins(
 
 
 async def test_every_button_has_a_text_command_too(
-    emulator: Emulator, bot_process: BotProcess, shop: Shop, admin: Person
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
 ) -> None:
-    staff = emulator.person("Bé", language_code="vi")
-    group = emulator.group("Cơ sở Bà Bé")
-    await link_group_through_the_bot(
-        emulator, admin, group, staff, "Ba Be Turmeric Starch Workshop"
-    )
-    buyer = emulator.person("Khánh", language_code="vi")
-    await buyer.send("/start")
-    await buyer.next_message()
-    await add_by_search(
-        buyer, "tinh dau sa chanh", f"Tinh dầu sả chanh · {format_vnd(75_000, 'vi')}"
-    )
+    staff, group = await staffed_group("Bé", "Cơ sở Bà Bé", "Ba Be Turmeric Starch Workshop")
+    buyer = await greeted(emulator, "Khánh", "vi")
+    oil = f"Tinh dầu sả chanh · {format_vnd(75_000, 'vi')}"
+    await search_and_add(buyer, "tinh dau sa chanh", oil, "vi")
     await checkout(buyer)
     [(order_id,)] = query(shop, "SELECT id FROM orders WHERE user_id = ?", buyer.id)
     number = f"DH{order_id:05d}"

@@ -8,6 +8,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 from support.botprocess import BotProcess, Shop
+from support.journeys import add_to_cart, greeted, open_checkout
 
 from bot.emulator import Emulator, Person
 from bot.emulator.models import ChatMessage
@@ -193,12 +194,8 @@ async def test_an_order_after_a_poster_scan_counts_under_posters_in_stats(
     await hoa.open_link(oil)
     await hoa.next_message()
     await hoa.next_message()
-    await hoa.press("🛒 Thêm 1 vào giỏ")
-    await hoa.wait_callback_answer()
-    await hoa.press("🛒 Giỏ hàng")
-    await hoa.next_message()
-    await hoa.press("✅ Đặt hàng")
-    await hoa.next_message()
+    await add_to_cart(hoa, "vi")
+    await open_checkout(hoa, "vi")
     await hoa.press("Hoa")
     await hoa.next_message()
     await hoa.share_contact()
@@ -226,16 +223,12 @@ async def test_an_order_after_a_poster_scan_counts_under_posters_in_stats(
 async def test_printing_is_for_staff_and_explains_mistakes(
     emulator: Emulator, bot_process: BotProcess, admin: Person
 ) -> None:
-    customer = emulator.person("Khách", language_code="vi")
-    await customer.send("/start")
-    await customer.next_message()
+    customer = await greeted(emulator, "Khách", "vi")
     for command in (f"/qr {OIL}", "/poster BABE"):
         await customer.send(command)
         assert (await customer.next_message()).text == "Thao tác này không được phép."
     # A producer's manager prints their own producer's material, and only that.
-    manager = emulator.person("Quản lý Bà Bé", language_code="en")
-    await manager.send("/start")
-    await manager.next_message()
+    manager = await greeted(emulator, "Quản lý Bà Bé", "en")
     await admin.send(f"/managers add {manager.id} BABE")
     await admin.next_message()
     await manager.send("/poster")

@@ -7,8 +7,9 @@ import pytest
 import zxingcpp
 from PIL import Image
 from support.botprocess import BotProcess, Shop
+from support.journeys import add_to_cart, greeted, open_checkout, search_and_add, start
 
-from bot.emulator import Emulator, Person
+from bot.emulator import Emulator
 from catalog.money import format_vnd
 from catalog.vietqr import parse_payload
 
@@ -29,11 +30,6 @@ def stock(shop: Shop, sku: str) -> int:
 def item(name: str, price: int, locale: str) -> str:
     """A product's button in a list, as the customer sees it."""
     return f"{name} · {format_vnd(price, locale)}"
-
-
-async def start(person: Person) -> None:
-    await person.send("/start")
-    await person.next_message()
 
 
 async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
@@ -123,8 +119,7 @@ async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
 async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_english(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    mary = emulator.person("Mary", language_code="en")
-    await start(mary)
+    mary = await greeted(emulator, "Mary", "en")
     await mary.press("🔎 Search")
     await mary.next_message()
     await mary.send("am chen bat trang sen")
@@ -132,15 +127,11 @@ async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_engli
     assert results.text.startswith("🔎 Results for “am chen bat trang sen”")
     await mary.press(item("Lotus tea set", 980_000, "en"))
     await mary.next_message()
-    await mary.press("🛒 Add 1 to cart")
-    await mary.wait_callback_answer()
+    await add_to_cart(mary, "en")
 
-    await mary.send("khan lua van phuc")
-    await mary.next_message()
-    await mary.press(item("Van Phuc silk scarf", 450_000, "en"))
-    await mary.next_message()
-    await mary.press("🛒 Add 1 to cart")
-    await mary.wait_callback_answer()
+    await search_and_add(
+        mary, "khan lua van phuc", item("Van Phuc silk scarf", 450_000, "en"), "en"
+    )
     await mary.press("🛒 Cart")
     cart = await mary.next_message()
     assert "Total: ₫1,430,000" in cart.text
@@ -195,18 +186,9 @@ async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_engli
 async def test_the_checkout_survives_a_restart_and_a_language_switch(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    binh = emulator.person("Bình", language_code="vi")
-    await start(binh)
-    await binh.send("gio lua")
-    await binh.next_message()
-    await binh.press(item("Giò lụa", 120_000, "vi"))
-    await binh.next_message()
-    await binh.press("🛒 Thêm 1 vào giỏ")
-    await binh.wait_callback_answer()
-    await binh.press("🛒 Giỏ hàng")
-    await binh.next_message()
-    await binh.press("✅ Đặt hàng")
-    await binh.next_message()
+    binh = await greeted(emulator, "Bình", "vi")
+    await search_and_add(binh, "gio lua", item("Giò lụa", 120_000, "vi"), "vi")
+    await open_checkout(binh, "vi")
     await binh.send("Trần Bình")
     await binh.next_message()
     await binh.send("0987 654 321")
@@ -228,8 +210,7 @@ async def test_the_checkout_survives_a_restart_and_a_language_switch(
 async def test_the_out_of_stock_mark_is_explained_in_the_list_and_the_card(
     emulator: Emulator, bot_process: BotProcess
 ) -> None:
-    hoa = emulator.person("Hoa", language_code="vi")
-    await start(hoa)
+    hoa = await greeted(emulator, "Hoa", "vi")
     await hoa.send("tinh dau")
     in_stock = await hoa.next_message()
     assert "⛔" not in in_stock.text
@@ -243,3 +224,33 @@ async def test_the_out_of_stock_mark_is_explained_in_the_list_and_the_card(
     card = await hoa.next_message()
     assert card.text.endswith("⛔ Tạm hết hàng. Mời bạn quay lại sau.")
     assert "🛒 Thêm 1 vào giỏ" not in [label for row in hoa.buttons(card) for label in row]
+
+
+async def test_a_search_still_turns_its_pages_after_a_checkout_is_started_and_left(
+    emulator: Emulator, bot_process: BotProcess
+) -> None:
+    # The search and the checkout keep their data apart: starting one does not wipe the other.
+    lan = emulator.person("Lan", language_code="en")
+    await start(lan)
+    await lan.send("khan lua van phuc")
+    await lan.next_message()
+    await lan.press(item("Van Phuc silk scarf", 450_000, "en"))
+    await lan.next_message()
+    await lan.press("🛒 Add 1 to cart")
+    await lan.wait_callback_answer()
+    await lan.send("bat trang")
+    results = await lan.next_message()
+    assert results.text.startswith("🔎 Results for “bat trang”: 11")
+    assert ["Page 1/2", "▶️"] in lan.buttons(results)
+    await lan.send("/cart")
+    await lan.next_message()
+    await lan.press("✅ Checkout")
+    assert "Who receives the parcel?" in (await lan.next_message()).text
+    await lan.press("✖️ Cancel checkout")
+    assert (await lan.next_message()).text == "Checkout cancelled. Your cart is kept."
+
+    await lan.press("▶️")
+    again = await lan.wait_for(
+        lambda m: m.message_id == results.message_id and ["◀️", "Page 2/2"] in lan.buttons(m)
+    )
+    assert again.text.startswith("🔎 Results for “bat trang”: 11")

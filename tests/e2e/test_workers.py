@@ -21,6 +21,7 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from support.botprocess import ADMIN_ID, OCOP_BOT, BotProcess, Shop, link_group_through_the_bot
+from support.journeys import HANOI_DELIVERY_VI, answer_in_turn, open_checkout, search_and_add
 from support.postgres import _free_port
 
 from bot.election import KEY as SENDER_KEY
@@ -47,27 +48,14 @@ poll_seconds = 1
 
 LABELS = {
     "vi": {
-        "add": "🛒 Thêm 1 vào giỏ",
-        "cart": "🛒 Giỏ hàng",
-        "checkout": "✅ Đặt hàng",
         "cod": "💵 Thanh toán khi nhận hàng (COD)",
         "review": "Đơn hàng của bạn",
         "confirm": "✅ Xác nhận đặt hàng",
         "placed": "Cảm ơn bạn! Đơn hàng đã được đặt.",
         "in_stock": "✅ Còn hàng: {n}",
-        "steps": (
-            ("Phạm Thu <Hà>", "Số điện thoại"),
-            ("0912 345 678", "Tỉnh, thành phố:"),
-            ("Hà Nội", "Phường hoặc xã"),
-            ("Phường Cửa Nam", "Số nhà"),
-            ("8 Tràng Thi", "Ghi chú"),
-            ("Giao giờ hành chính", "thanh toán"),
-        ),
+        "steps": HANOI_DELIVERY_VI,
     },
     "en": {
-        "add": "🛒 Add 1 to cart",
-        "cart": "🛒 Cart",
-        "checkout": "✅ Checkout",
         "cod": "💵 Cash on delivery",
         "review": "Your order",
         "confirm": "✅ Confirm order",
@@ -212,24 +200,13 @@ def admin(emulator: Emulator, workers: Workers) -> Person:
 
 
 async def add_oil(person: Person, language: str) -> None:
-    words = LABELS[language]
-    await person.send("sả chanh")
-    await person.next_message(timeout=WAIT)
-    await person.press(label(OIL, language))
-    await person.next_message(timeout=WAIT)
-    await person.press(str(words["add"]))
-    await person.wait_callback_answer(timeout=WAIT)
+    await search_and_add(person, "sả chanh", label(OIL, language), language, wait=WAIT)
 
 
 async def to_review(person: Person, language: str) -> ChatMessage:
     words = LABELS[language]
-    await person.press(str(words["cart"]))
-    await person.next_message(timeout=WAIT)
-    await person.press(str(words["checkout"]))
-    await person.next_message(timeout=WAIT)
-    for answer, question in words["steps"]:
-        await person.send(answer)
-        await person.wait_for(lambda m, q=question: q in m.text, timeout=WAIT)
+    await open_checkout(person, language, wait=WAIT)
+    await answer_in_turn(person, words["steps"], wait=WAIT)
     await person.press(str(words["cod"]))
     return await person.wait_for(lambda m: str(words["review"]) in m.text, timeout=WAIT)
 

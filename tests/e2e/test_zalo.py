@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
+from support import ordering
 from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 from support.ordering import place_orders
+from support.zalo import running_zalo
 
 from bot.emulator import Emulator, Person
 from bot.zalo_emulator import ZaloEmulator, ZaloPerson
@@ -24,22 +26,13 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 ZALO_TOKEN = "2800000001:zalo-e2e-secret"
 BOT_TOML = "[outbox]\nlease_seconds = 2\npoll_seconds = 0.5\n[zalo]\npolling_timeout = 2\n"
-DETAILS = DeliveryDetails(
-    recipient_name="Nguyễn Thị Khách",
-    phone="+84912345678",
-    province="Hà Nội",
-    ward="Phường Láng",
-    street="1 Đường Láng",
-)
+DETAILS = dataclasses.replace(ordering.DETAILS, recipient_name="Nguyễn Thị Khách")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def zalo() -> AsyncIterator[ZaloEmulator]:
-    emulator = ZaloEmulator()
-    emulator.add_bot(ZALO_TOKEN)
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
+    async with running_zalo(ZALO_TOKEN) as emulator:
+        yield emulator
 
 
 @pytest.fixture(scope="module")

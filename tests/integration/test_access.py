@@ -9,7 +9,7 @@ import pytest
 from aiogram.types import Chat, Message, User
 
 from catalog.demo.seed import seed_demo_catalog
-from catalog.services import inventory
+from catalog.services import roles
 from catalog.services.inventory import Actor
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who
@@ -23,7 +23,7 @@ SETTINGS = Settings(admin_ids=frozenset({ADMIN}), media_dir=Path("media"), low_s
 async def shop(uow: UnitOfWork, media_dir: Path) -> UnitOfWork:
     await seed_demo_catalog(uow, media_dir)
     admin = Actor(user_id=ADMIN, is_admin=True)
-    await inventory.add_manager(uow, actor=admin, user_id=MANAGER, producer_code="BABE")
+    await roles.add_manager(uow, actor=admin, user_id=MANAGER, producer_code="BABE")
     return uow
 
 

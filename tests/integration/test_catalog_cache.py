@@ -1,13 +1,10 @@
 """The in-memory catalog follows the database: this process's commits at once, others' soon."""
 
 import asyncio
-from pathlib import Path
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.db import create_session_factory
-from catalog.demo.seed import seed_demo_catalog
 from catalog.models import Product
 from catalog.services import cart
 from catalog.services.inventory import Actor, ProductDraft, create_product, set_stock
@@ -18,30 +15,26 @@ ADMIN = Actor(user_id=1, is_admin=True)
 
 
 async def test_a_commit_through_the_unit_of_work_shows_at_once(
-    engine: AsyncEngine, media_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
-    cache = CatalogCache(factory)
+    cache = CatalogCache(sessions)
     snapshot = await cache.get()
     oil = next(p for p in snapshot.products.values() if p.sku == "BABE-SA-10")
     await set_stock(
-        UnitOfWork(factory, cache), actor=ADMIN, sku="BABE-SA-10", value=3, relative=False
+        UnitOfWork(sessions, cache), actor=ADMIN, sku="BABE-SA-10", value=3, relative=False
     )
     assert (await cache.get()).products[oil.id].stock == 3
-    await cart.add_to_cart(UnitOfWork(factory, cache), user_id=9, product_id=oil.id)
+    await cart.add_to_cart(UnitOfWork(sessions, cache), user_id=9, product_id=oil.id)
     assert (await cache.get()).products[oil.id].stock == 3  # a cart takes nothing yet
 
 
 async def test_changes_made_by_another_process_show_after_the_refresh_interval(
-    engine: AsyncEngine, media_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
-    cache = CatalogCache(factory, max_age=0)  # every read is past the interval
+    cache = CatalogCache(sessions, max_age=0)  # every read is past the interval
     before = await cache.get()
     # "Another process": the same database, without this cache's unit of work.
-    async with factory() as session:
+    async with sessions() as session:
         await session.execute(
             update(Product).where(Product.sku == "BABE-SA-10").values(stock=0, price=99_000)
         )
@@ -54,7 +47,7 @@ async def test_changes_made_by_another_process_show_after_the_refresh_interval(
     category_id = next(iter(snapshot.categories))
     producer_id = next(iter(snapshot.producers))
     sku = await create_product(
-        UnitOfWork(factory),
+        UnitOfWork(sessions),
         actor=ADMIN,
         draft=ProductDraft(
             name_vi="Bánh chưng Tranh Khúc",
@@ -70,19 +63,17 @@ async def test_changes_made_by_another_process_show_after_the_refresh_interval(
     )
     found = (await cache.get()).search("banh chung tranh khuc", "vi")
     assert [p.sku for p in found] == [sku]
-    async with factory() as session:
+    async with sessions() as session:
         assert await session.scalar(select(Product.stock).where(Product.sku == sku)) == 4
 
 
 async def test_a_read_while_changed_products_reload_waits_for_them(
-    engine: AsyncEngine, media_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
-    cache = CatalogCache(factory)
+    cache = CatalogCache(sessions)
     oil = next(p for p in (await cache.get()).products.values() if p.sku == "BABE-SA-10")
     await set_stock(
-        UnitOfWork(factory, cache), actor=ADMIN, sku="BABE-SA-10", value=7, relative=False
+        UnitOfWork(sessions, cache), actor=ADMIN, sku="BABE-SA-10", value=7, relative=False
     )
 
     # Two readers at once: the first reloads the changed product, the second comes while

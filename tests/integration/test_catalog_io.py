@@ -11,19 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.catalog_rows import catalog_row
 
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.data import PRODUCTS
 from catalog.demo.seed import seed_demo_catalog
-from catalog.models import (
-    Category,
-    ChangeReason,
-    Producer,
-    ProducerKind,
-    Product,
-    ProductChange,
-)
+from catalog.models import Category, ChangeReason, Producer, ProducerKind, Product, ProductChange
 from catalog.services.catalog_io import (
     copy_photos_beside,
     export_catalog,
@@ -112,28 +106,8 @@ async def search_texts(uow: UnitOfWork) -> dict[str, str]:
 
 
 def new_row(line: int, sku: str, **changes: object) -> CatalogRow:
-    row = CatalogRow(
-        line=line,
-        sku=sku,
-        producer_code="BABE",
-        producer_name_vi="Cơ sở sản xuất tinh bột nghệ Bà Bé",
-        producer_name_en="Ba Be Turmeric Starch Workshop",
-        category_vi="Thực phẩm",
-        category_en="Food",
-        name_vi=f"Tinh bột nghệ {line}",
-        name_en=f"Turmeric starch {line}",
-        description_vi="",
-        description_en="",
-        unit_vi="hũ 500 g",
-        unit_en="500 g jar",
-        price=280_000,
-        stock=40,
-        ocop_stars=4,
-        ocop_year=2022,
-        active=True,
-        photo=None,
-    )
-    return replace(row, **changes)  # type: ignore[arg-type]
+    names = {"name_vi": f"Tinh bột nghệ {line}", "name_en": f"Turmeric starch {line}"}
+    return catalog_row(line, sku=sku, ocop_year=2022, **{**names, **changes})
 
 
 def renumbered(rows: Iterable[CatalogRow]) -> list[CatalogRow]:

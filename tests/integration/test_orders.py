@@ -1,33 +1,24 @@
 """Cart and orders against a real database: atomic stock, idempotent confirmation."""
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from support import ordering
 
-from catalog.db import create_session_factory
+from catalog import errors
 from catalog.demo.seed import seed_demo_catalog
-from catalog.errors import (
-    CartChanged,
-    EmptyCart,
-    InvalidTransition,
-    ItemsUnavailable,
-    NotAllowed,
-    OrderNotFound,
-    OutOfStock,
-    ProductUnavailable,
-)
 from catalog.models import Checkout, Order, OrderStatus, OutboxMessage, PaymentMethod, Product
 from catalog.services import cart, inventory, orders
-from catalog.services.orders import DeliveryDetails
+from catalog.services.orders import PlacedCheckout
 from catalog.uow import UnitOfWork
 
-DETAILS = DeliveryDetails(
+DETAILS = replace(
+    ordering.DETAILS,
     recipient_name="Nguyễn Văn <An> & 🏺",
-    phone="+84912345678",
-    province="Hà Nội",
     ward="Phường Hoàn Kiếm",
     street="12 Hàng Gai",
     note="Gọi trước khi giao",
@@ -58,12 +49,26 @@ async def set_stock(uow: UnitOfWork, sku: str, value: int) -> None:
         await uow.commit()
 
 
+async def place_cod(
+    uow: UnitOfWork, user_id: int, key: str, reviewed: str | None = None
+) -> PlacedCheckout:
+    """The customer confirms the checkout: delivery to DETAILS, cash on delivery."""
+    return await orders.place_order(
+        uow,
+        user_id=user_id,
+        details=DETAILS,
+        payment=PaymentMethod.cod,
+        idempotency_key=key,
+        reviewed=reviewed,
+    )
+
+
 async def test_two_adds_add_two_and_never_more_than_stock(shop: UnitOfWork) -> None:
     tea = await product_id(shop, "THANGLONG-PHUC-20")
     await set_stock(shop, "THANGLONG-PHUC-20", 3)
     assert await cart.add_to_cart(shop, user_id=1, product_id=tea) == 1
     assert await cart.add_to_cart(shop, user_id=1, product_id=tea) == 2
-    with pytest.raises(OutOfStock) as err:
+    with pytest.raises(errors.OutOfStock) as err:
         await cart.add_to_cart(shop, user_id=1, product_id=tea, quantity=2)
     assert err.value.available == 1
     view = await cart.get_cart(shop, user_id=1)
@@ -71,14 +76,14 @@ async def test_two_adds_add_two_and_never_more_than_stock(shop: UnitOfWork) -> N
 
 
 async def test_unknown_or_hidden_products_cannot_be_added(shop: UnitOfWork) -> None:
-    with pytest.raises(ProductUnavailable):
+    with pytest.raises(errors.ProductUnavailable):
         await cart.add_to_cart(shop, user_id=1, product_id=999_999)
     async with shop:
         await shop.session.execute(
             update(Product).where(Product.sku == "VUNART-AO").values(active=False)
         )
         await shop.commit()
-    with pytest.raises(ProductUnavailable):
+    with pytest.raises(errors.ProductUnavailable):
         await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "VUNART-AO"))
 
 
@@ -105,9 +110,7 @@ async def test_placing_an_order_splits_it_per_producer_and_takes_the_stock(
         shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"), quantity=2
     )
     await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "MYDUC-KHAN"))
-    placed = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="k1"
-    )
+    placed = await place_cod(shop, 1, "k1")
     assert placed.created
     assert [order.total for order in placed.orders] == [150_000, 650_000]
     assert all(order.status == OrderStatus.new for order in placed.orders)
@@ -134,20 +137,14 @@ async def test_placing_an_order_splits_it_per_producer_and_takes_the_stock(
 
 async def test_the_same_confirmation_twice_places_one_set_of_orders(shop: UnitOfWork) -> None:
     await cart.add_to_cart(shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"))
-    first = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
-    )
-    second = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
-    )
+    first = await place_cod(shop, 1, "same")
+    second = await place_cod(shop, 1, "same")
     assert not second.created
     assert [o.id for o in second.orders] == [o.id for o in first.orders]
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Checkout)) == 1
-    with pytest.raises(NotAllowed):
-        await orders.place_order(
-            shop, user_id=2, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="same"
-        )
+    with pytest.raises(errors.NotAllowed):
+        await place_cod(shop, 2, "same")
 
 
 async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWork) -> None:
@@ -157,43 +154,31 @@ async def test_a_sold_out_item_keeps_the_cart_and_orders_nothing(shop: UnitOfWor
     )
     await set_stock(shop, "MYDUC-GOI", 1)
     sa_before = await stock(shop, "BABE-SA-10")
-    with pytest.raises(ItemsUnavailable) as err:
-        await orders.place_order(
-            shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="k"
-        )
+    with pytest.raises(errors.ItemsUnavailable) as err:
+        await place_cod(shop, 1, "k")
     [shortage] = err.value.shortages
     assert (shortage.name_vi, shortage.requested, shortage.available) == ("Gối tơ tằm", 3, 1)
     assert await stock(shop, "BABE-SA-10") == sa_before
     assert len((await cart.get_cart(shop, user_id=1)).lines) == 2
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
-    with pytest.raises(EmptyCart):
-        await orders.place_order(
-            shop, user_id=9, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="e"
-        )
+    with pytest.raises(errors.EmptyCart):
+        await place_cod(shop, 9, "e")
 
 
 async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
-    engine: AsyncEngine, media_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
-    shop = UnitOfWork(factory)
+    shop = UnitOfWork(sessions)
     quilt = await product_id(shop, "MYDUC-CHAN-1820")
     await set_stock(shop, "MYDUC-CHAN-1820", 5)
     for customer in range(1, 21):
-        await cart.add_to_cart(UnitOfWork(factory), user_id=customer, product_id=quilt)
+        await cart.add_to_cart(UnitOfWork(sessions), user_id=customer, product_id=quilt)
 
     async def buy(customer: int) -> bool:
         try:
-            await orders.place_order(
-                UnitOfWork(factory),
-                user_id=customer,
-                details=DETAILS,
-                payment=PaymentMethod.cod,
-                idempotency_key=f"race-{customer}",
-            )
-        except ItemsUnavailable:
+            await place_cod(UnitOfWork(sessions), customer, f"race-{customer}")
+        except errors.ItemsUnavailable:
             return False
         return True
 
@@ -206,29 +191,21 @@ async def test_twenty_customers_racing_for_the_last_five_units_buy_exactly_five(
 
 
 async def test_checkouts_of_the_same_products_in_any_order_all_go_through(
-    engine: AsyncEngine, media_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     """Carts filled in opposite orders, confirmed at once: no deadlock between them."""
-    factory = create_session_factory(engine)
-    await seed_demo_catalog(UnitOfWork(factory), media_dir)
-    shop = UnitOfWork(factory)
+    shop = UnitOfWork(sessions)
     skus = ("BABE-SA-10", "MYDUC-KHAN", "HOANGLONG-GIO-500")
     ids = [await product_id(shop, sku) for sku in skus]
     for sku in skus:
         await set_stock(shop, sku, 1000)
     for customer in range(1, 31):
         for product in ids if customer % 2 else reversed(ids):
-            await cart.add_to_cart(UnitOfWork(factory), user_id=customer, product_id=product)
+            await cart.add_to_cart(UnitOfWork(sessions), user_id=customer, product_id=product)
 
     await asyncio.gather(
         *(
-            orders.place_order(
-                UnitOfWork(factory),
-                user_id=customer,
-                details=DETAILS,
-                payment=PaymentMethod.cod,
-                idempotency_key=f"both-ways-{customer}",
-            )
+            place_cod(UnitOfWork(sessions), customer, f"both-ways-{customer}")
             for customer in range(1, 31)
         )
     )
@@ -241,21 +218,19 @@ async def test_a_customer_may_cancel_only_their_own_new_order(shop: UnitOfWork) 
         shop, user_id=1, product_id=await product_id(shop, "BABE-SA-10"), quantity=4
     )
     before = await stock(shop, "BABE-SA-10")
-    placed = await orders.place_order(
-        shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key="c"
-    )
+    placed = await place_cod(shop, 1, "c")
     order_id = placed.orders[0].id
     assert await stock(shop, "BABE-SA-10") == before - 4
-    with pytest.raises(NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         await orders.get_order(shop, user_id=2, order_id=order_id)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(errors.NotAllowed):
         await orders.cancel_order_by_customer(shop, user_id=2, order_id=order_id)
-    with pytest.raises(OrderNotFound):
+    with pytest.raises(errors.OrderNotFound):
         await orders.get_order(shop, user_id=1, order_id=424242)
     cancelled = await orders.cancel_order_by_customer(shop, user_id=1, order_id=order_id)
     assert cancelled.status == OrderStatus.cancelled
     assert await stock(shop, "BABE-SA-10") == before
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(errors.InvalidTransition):
         await orders.cancel_order_by_customer(shop, user_id=1, order_id=order_id)
     assert await stock(shop, "BABE-SA-10") == before
 
@@ -264,9 +239,7 @@ async def test_orders_are_listed_newest_first_a_page_at_a_time(shop: UnitOfWork)
     sa = await product_id(shop, "BABE-SA-10")
     for n in range(7):
         await cart.add_to_cart(shop, user_id=1, product_id=sa)
-        await orders.place_order(
-            shop, user_id=1, details=DETAILS, payment=PaymentMethod.cod, idempotency_key=f"{n}"
-        )
+        await place_cod(shop, 1, f"{n}")
     first = await orders.list_orders(shop, user_id=1)
     second = await orders.list_orders(shop, user_id=1, page=1)
     assert (first.pages, len(first.orders), len(second.orders)) == (2, 5, 2)
@@ -283,15 +256,8 @@ async def test_a_price_changed_after_the_review_places_nothing(shop: UnitOfWork)
     admin = await inventory.actor_for(shop, user_id=99, is_admin=True)
     await inventory.set_price(shop, actor=admin, sku="BABE-SA-10", price=99_000)
 
-    with pytest.raises(CartChanged):
-        await orders.place_order(
-            shop,
-            user_id=1,
-            details=DETAILS,
-            payment=PaymentMethod.cod,
-            idempotency_key="k-price",
-            reviewed=reviewed,
-        )
+    with pytest.raises(errors.CartChanged):
+        await place_cod(shop, 1, "k-price", reviewed=reviewed)
     async with shop:
         assert await shop.session.scalar(select(func.count()).select_from(Order)) == 0
         assert await shop.session.scalar(select(func.count()).select_from(Checkout)) == 0
@@ -300,12 +266,5 @@ async def test_a_price_changed_after_the_review_places_nothing(shop: UnitOfWork)
 
     # The review shown again carries the new price; confirming it places the order at it.
     again = (await cart.get_cart(shop, user_id=1)).fingerprint
-    placed = await orders.place_order(
-        shop,
-        user_id=1,
-        details=DETAILS,
-        payment=PaymentMethod.cod,
-        idempotency_key="k-price-2",
-        reviewed=again,
-    )
+    placed = await place_cod(shop, 1, "k-price-2", reviewed=again)
     assert [order.total for order in placed.orders] == [198_000]

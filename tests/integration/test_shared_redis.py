@@ -99,13 +99,11 @@ async def eventually(probe: Any) -> bool:
 async def test_a_change_committed_on_one_worker_reaches_the_others_caches(
     caches: list[ChangeFeed],
 ) -> None:
+    for feed in caches:
+        assert feed.catalog
+        assert feed.languages
+        assert feed.outbox
     one, two = caches
-    assert one.catalog
-    assert two.catalog
-    assert one.languages
-    assert two.languages
-    assert one.outbox
-    assert two.outbox
     two.catalog._full_reload = False
     one.catalog.products_changed([7, 3])
     assert await eventually(lambda: two.catalog and two.catalog._stale == {3, 7})

@@ -11,6 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.zalo import running_zalo
 
 from bot.config import Config, OutboxSettings, ZaloSettings
 from bot.i18n import build_i18n
@@ -36,7 +37,7 @@ from catalog.models import (
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
 from catalog.services import cart, fulfilment, orders, zalo_staff
 from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
-from catalog.services.orders import DeliveryDetails
+from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.services.producers import link_group
 from catalog.uow import UnitOfWork
 
@@ -72,6 +73,22 @@ async def link(uow: UnitOfWork, code: str, zalo_id: str, name: str) -> zalo_staf
     )
     return await zalo_staff.use_zalo_link_code(
         uow, code=secret.lower(), zalo_id=zalo_id, display_name=name
+    )
+
+
+async def accept_on_zalo(
+    uow: UnitOfWork, staff: zalo_staff.StaffMember, order_id: int, actor_name: str = ""
+) -> OrderView:
+    """What ``nhan DH…`` from a staff member on Zalo does."""
+    return await fulfilment.change_order_status(
+        uow,
+        order_id=order_id,
+        new_status=OrderStatus.accepted,
+        actor_id=None,
+        chat_id=None,
+        producer_id=staff.producer_id,
+        zalo_actor=staff.zalo_id,
+        actor_name=actor_name,
     )
 
 
@@ -116,25 +133,8 @@ async def test_staff_move_only_their_producers_orders_and_both_channels_hear(
     order = await place(uow, 501, "QUANGVINH-SEN-AC")
     other = await place(uow, 502, "BABE-NGHE-500")
     with pytest.raises(NotAllowed):
-        await fulfilment.change_order_status(
-            uow,
-            order_id=other,
-            new_status=OrderStatus.accepted,
-            actor_id=None,
-            chat_id=None,
-            producer_id=hoa.producer_id,
-            zalo_actor=hoa.zalo_id,
-        )
-    moved = await fulfilment.change_order_status(
-        uow,
-        order_id=order,
-        new_status=OrderStatus.accepted,
-        actor_id=None,
-        chat_id=None,
-        producer_id=hoa.producer_id,
-        zalo_actor=hoa.zalo_id,
-        actor_name="Hoa",
-    )
+        await accept_on_zalo(uow, hoa, other)
+    moved = await accept_on_zalo(uow, hoa, order, actor_name="Hoa")
     assert moved.status == OrderStatus.accepted
     async with uow.reading():
         telegram = [
@@ -197,11 +197,8 @@ async def test_a_manager_unlinks_only_their_own_producers_staff(
 
 @pytest.fixture
 async def zalo() -> AsyncIterator[ZaloEmulator]:
-    emulator = ZaloEmulator()
-    emulator.add_bot(TOKEN)
-    await emulator.start()
-    yield emulator
-    await emulator.stop()
+    async with running_zalo(TOKEN) as emulator:
+        yield emulator
 
 
 async def sender_for(
@@ -226,14 +223,22 @@ async def staff_on_zalo(uow: UnitOfWork, zalo: ZaloEmulator, code: str, name: st
     return person
 
 
-async def test_near_the_monthly_quota_alerts_are_digested_and_admins_told_once(
-    uow: UnitOfWork, engine: AsyncEngine, zalo: ZaloEmulator, media_dir: Path
-) -> None:
+async def hoa_on_zalo_having_sent(
+    uow: UnitOfWork, zalo: ZaloEmulator, media_dir: Path, messages: int, *, warned: bool = False
+) -> ZaloPerson:
+    """Hoa, Hoàng Long's staff on Zalo, in a month the bot has sent ``messages`` already."""
     await seed_demo_catalog(uow, media_dir)
     hoa = await staff_on_zalo(uow, zalo, "HOANGLONG", "Hoa")
     async with uow:
-        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=2800))
+        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=messages, warned=warned))
         await uow.commit()
+    return hoa
+
+
+async def test_near_the_monthly_quota_alerts_are_digested_and_admins_told_once(
+    uow: UnitOfWork, engine: AsyncEngine, zalo: ZaloEmulator, media_dir: Path
+) -> None:
+    hoa = await hoa_on_zalo_having_sent(uow, zalo, media_dir, 2800)
     numbers = [await place(uow, 600 + n, "HOANGLONG-NEM-20") for n in range(3)]
     sender, client = await sender_for(engine, zalo, monthly_quota=3000, quota_reserve=300)
     try:
@@ -260,11 +265,7 @@ async def test_near_the_monthly_quota_alerts_are_digested_and_admins_told_once(
 async def test_with_the_quota_spent_messages_wait_for_next_month(
     uow: UnitOfWork, engine: AsyncEngine, zalo: ZaloEmulator, media_dir: Path
 ) -> None:
-    await seed_demo_catalog(uow, media_dir)
-    hoa = await staff_on_zalo(uow, zalo, "HOANGLONG", "Hoa")
-    async with uow:
-        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=50, warned=True))
-        await uow.commit()
+    hoa = await hoa_on_zalo_having_sent(uow, zalo, media_dir, 50, warned=True)
     await place(uow, 700, "HOANGLONG-NEM-20")
     sender, client = await sender_for(engine, zalo, monthly_quota=50, quota_reserve=0)
     try:

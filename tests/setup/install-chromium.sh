@@ -5,13 +5,6 @@ set -euo pipefail
 if [ -x /usr/bin/chromium ]; then
     exit 0
 fi
-if ! command -v apt-get >/dev/null; then
-    echo "Chromium is not installed at /usr/bin/chromium and apt-get is not available;" \
-        "install Debian's chromium package" >&2
-    exit 1
-fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core fonts-noto-color-emoji >/dev/null
+exec bash "$(dirname "$0")/apt-install.sh" "Chromium at /usr/bin/chromium" \
+    "install Debian's chromium package" \
+    chromium fonts-dejavu-core fonts-noto-color-emoji

@@ -5,12 +5,5 @@ set -euo pipefail
 if compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || command -v pg_ctl >/dev/null; then
     exit 0
 fi
-if ! command -v apt-get >/dev/null; then
-    echo "PostgreSQL is not installed and apt-get is not available; install PostgreSQL" >&2
-    exit 1
-fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+exec bash "$(dirname "$0")/apt-install.sh" PostgreSQL "install PostgreSQL" \
+    postgresql

@@ -5,12 +5,5 @@ set -euo pipefail
 if command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; then
     exit 0
 fi
-if ! command -v apt-get >/dev/null; then
-    echo "redis-server is not installed and apt-get is not available; install Redis" >&2
-    exit 1
-fi
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+exec bash "$(dirname "$0")/apt-install.sh" redis-server "install Redis" \
+    redis-server

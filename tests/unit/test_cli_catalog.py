@@ -31,6 +31,21 @@ def products(path: Path) -> list[tuple[object, ...]]:
         ).fetchall()
 
 
+def exported_csv(path: Path) -> list[dict[str, str]]:
+    """``ocop-bot catalog export`` to ``path`` (in the current folder); its rows of cells."""
+    assert main(["catalog", "export", path.name]) == 0
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
+
+
+def write_csv(path: Path, lines: list[dict[str, str]]) -> None:
+    """The rows written back as a person's spreadsheet program saves them."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(lines[0]))
+    writer.writeheader()
+    writer.writerows(lines)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
 @pytest.fixture
 def seeded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     database = tmp_path / "shop.db"
@@ -65,15 +80,10 @@ def test_export_then_import_into_a_fresh_database_gives_the_same_products(
 def test_a_csv_with_a_bad_row_is_refused_and_changes_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, seeded: Path
 ) -> None:
-    assert main(["catalog", "export", "out.csv"]) == 0
-    lines = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text("utf-8-sig"))))
+    lines = exported_csv(tmp_path / "out.csv")
     lines[0]["stock"] = "999"  # a good change that must not be applied either
     lines[3]["price_vnd"] = "abc"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(lines[0]))
-    writer.writeheader()
-    writer.writerows(lines)
-    (tmp_path / "edited.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    write_csv(tmp_path / "edited.csv", lines)
     before = products(seeded)
     capsys.readouterr()
 
@@ -90,15 +100,9 @@ def test_a_csv_with_a_bad_row_is_refused_and_changes_nothing(
 def test_an_edited_csv_is_imported(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, seeded: Path
 ) -> None:
-    assert main(["catalog", "export", "out.csv"]) == 0
-    text = (tmp_path / "out.csv").read_text("utf-8-sig")
-    lines = list(csv.DictReader(io.StringIO(text)))
+    lines = exported_csv(tmp_path / "out.csv")
     lines[0]["stock"] = "999"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(lines[0]))
-    writer.writeheader()
-    writer.writerows(lines)
-    (tmp_path / "out.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    write_csv(tmp_path / "out.csv", lines)
 
     assert main(["catalog", "import", "out.csv"]) == 0
 

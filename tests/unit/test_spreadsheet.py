@@ -12,13 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from support.catalog_rows import GOOD, catalog_row
 
 from catalog import spreadsheet
+from catalog.rules import MAX_PRICE as MAX_PRICE_VND
+from catalog.rules import MAX_STOCK
 from catalog.spreadsheet import (
     COLUMNS,
     MAX_FILE_BYTES,
-    MAX_PRICE_VND,
-    MAX_STOCK,
     CatalogRow,
     Problem,
     RowError,
@@ -32,57 +33,10 @@ from catalog.text import nfc
 THIS_YEAR = datetime.now(UTC).year
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 
-GOOD: Mapping[str, str] = {
-    "sku": "BABE-NGHE-500",
-    "producer_code": "BABE",
-    "producer_name_vi": "Cơ sở sản xuất tinh bột nghệ Bà Bé",
-    "producer_name_en": "Ba Be Turmeric Starch Workshop",
-    "category_vi": "Thực phẩm",
-    "category_en": "Food",
-    "name_vi": "Tinh bột nghệ",
-    "name_en": "Turmeric starch",
-    "description_vi": "Nghệ vàng Dương Xá",
-    "description_en": "Yellow turmeric from Duong Xa",
-    "unit_vi": "hũ 500 g",
-    "unit_en": "500 g jar",
-    "price_vnd": "280000",
-    "stock": "40",
-    "ocop_stars": "4",
-    "ocop_year": "2019",
-    "active": "true",
-    "photo": "",
-}
-
 
 def good(line: int = 2, **overrides: str) -> dict[str, str]:
     """A valid row as cell texts; a SKU unique to its line unless overridden."""
     return {**GOOD, "sku": f"SKU-{line}", **overrides}
-
-
-def catalog_row(line: int = 2, **overrides: object) -> CatalogRow:
-    fields: dict[str, object] = {
-        "line": line,
-        "sku": f"SKU-{line}",
-        "producer_code": "BABE",
-        "producer_name_vi": GOOD["producer_name_vi"],
-        "producer_name_en": GOOD["producer_name_en"],
-        "category_vi": "Thực phẩm",
-        "category_en": "Food",
-        "name_vi": "Tinh bột nghệ",
-        "name_en": "Turmeric starch",
-        "description_vi": "",
-        "description_en": "",
-        "unit_vi": "hũ 500 g",
-        "unit_en": "500 g jar",
-        "price": 280_000,
-        "stock": 40,
-        "ocop_stars": 4,
-        "ocop_year": 2019,
-        "active": True,
-        "photo": None,
-    }
-    fields.update(overrides)
-    return CatalogRow(**fields)  # type: ignore[arg-type]
 
 
 def csv_file(
@@ -320,53 +274,45 @@ def test_photo_without_base_dir_is_not_looked_for() -> None:
 # --- problems in one cell ---------------------------------------------------------------------
 
 
+# (column, problem, what is written): reported with the cell as written.
+BAD_CELLS = [
+    ("sku", Problem.empty_value, [""]),
+    ("sku", Problem.bad_sku, ["ab c", "mã-số"]),
+    ("sku", Problem.sku_too_long, ["A" * 33]),
+    ("producer_code", Problem.empty_value, [""]),
+    ("producer_code", Problem.bad_producer_code, ["BÀBÉ", "ABCDEFGHIJKLM"]),
+    ("category_vi", Problem.empty_value, [""]),
+    ("name_vi", Problem.empty_value, [""]),
+    ("name_en", Problem.control_character, ["bell\x07"]),
+    ("unit_vi", Problem.empty_value, [""]),
+    ("price_vnd", Problem.empty_value, [""]),
+    ("price_vnd", Problem.bad_price, ["0", "-5000", "180.5", "180000.00", "1.000,000"]),
+    ("price_vnd", Problem.bad_price, ["1.80.000", "free"]),
+    ("price_vnd", Problem.price_too_large, ["1.000.000.001"]),
+    ("stock", Problem.empty_value, [""]),
+    ("stock", Problem.bad_stock, ["-1", "1.5", str(MAX_STOCK + 1)]),
+    ("ocop_stars", Problem.empty_value, [""]),
+    ("ocop_stars", Problem.bad_stars, ["2", "6", "4★"]),
+    ("ocop_year", Problem.empty_value, [""]),
+    ("ocop_year", Problem.bad_year, ["2009", "19"]),
+    ("active", Problem.bad_active, ["maybe", "2"]),
+    ("photo", Problem.photo_outside, ["../secret.jpg", "a/../../b.jpg", "/etc/passwd"]),
+    ("photo", Problem.photo_outside, ["C:\\ảnh\\x.jpg", "..\\..\\x.jpg"]),
+]
+# (column, what is written, problem, how it is reported): tidied or cut to 50 characters.
+TIDIED_CELLS = [
+    ("producer_code", "b", Problem.bad_producer_code, "B"),
+    ("producer_name_vi", " ", Problem.empty_value, ""),
+    ("producer_name_vi", "x" * 201, Problem.too_long, "x" * 50),
+    ("unit_en", "u" * 51, Problem.too_long, "u" * 50),
+    ("price_vnd", "9" * 5000, Problem.price_too_large, "9" * 50),
+]
+
+
 @pytest.mark.parametrize(
     ("column", "written", "problem", "value"),
-    [
-        ("sku", "", Problem.empty_value, ""),
-        ("sku", "ab c", Problem.bad_sku, "ab c"),
-        ("sku", "mã-số", Problem.bad_sku, "mã-số"),
-        ("sku", "A" * 33, Problem.sku_too_long, "A" * 33),
-        ("producer_code", "", Problem.empty_value, ""),
-        ("producer_code", "b", Problem.bad_producer_code, "B"),
-        ("producer_code", "BÀBÉ", Problem.bad_producer_code, "BÀBÉ"),
-        ("producer_code", "ABCDEFGHIJKLM", Problem.bad_producer_code, "ABCDEFGHIJKLM"),
-        ("producer_name_vi", " ", Problem.empty_value, ""),
-        ("producer_name_vi", "x" * 201, Problem.too_long, "x" * 50),
-        ("category_vi", "", Problem.empty_value, ""),
-        ("name_vi", "", Problem.empty_value, ""),
-        ("name_en", "bell\x07", Problem.control_character, "bell\x07"),
-        ("unit_vi", "", Problem.empty_value, ""),
-        ("unit_en", "u" * 51, Problem.too_long, "u" * 50),
-        ("price_vnd", "", Problem.empty_value, ""),
-        ("price_vnd", "0", Problem.bad_price, "0"),
-        ("price_vnd", "-5000", Problem.bad_price, "-5000"),
-        ("price_vnd", "180.5", Problem.bad_price, "180.5"),
-        ("price_vnd", "180000.00", Problem.bad_price, "180000.00"),
-        ("price_vnd", "1.000,000", Problem.bad_price, "1.000,000"),
-        ("price_vnd", "1.80.000", Problem.bad_price, "1.80.000"),
-        ("price_vnd", "free", Problem.bad_price, "free"),
-        ("price_vnd", "1.000.000.001", Problem.price_too_large, "1.000.000.001"),
-        ("price_vnd", "9" * 5000, Problem.price_too_large, "9" * 50),
-        ("stock", "", Problem.empty_value, ""),
-        ("stock", "-1", Problem.bad_stock, "-1"),
-        ("stock", "1.5", Problem.bad_stock, "1.5"),
-        ("stock", str(MAX_STOCK + 1), Problem.bad_stock, str(MAX_STOCK + 1)),
-        ("ocop_stars", "", Problem.empty_value, ""),
-        ("ocop_stars", "2", Problem.bad_stars, "2"),
-        ("ocop_stars", "6", Problem.bad_stars, "6"),
-        ("ocop_stars", "4★", Problem.bad_stars, "4★"),
-        ("ocop_year", "", Problem.empty_value, ""),
-        ("ocop_year", "2009", Problem.bad_year, "2009"),
-        ("ocop_year", "19", Problem.bad_year, "19"),
-        ("active", "maybe", Problem.bad_active, "maybe"),
-        ("active", "2", Problem.bad_active, "2"),
-        ("photo", "../secret.jpg", Problem.photo_outside, "../secret.jpg"),
-        ("photo", "a/../../b.jpg", Problem.photo_outside, "a/../../b.jpg"),
-        ("photo", "/etc/passwd", Problem.photo_outside, "/etc/passwd"),
-        ("photo", "C:\\ảnh\\x.jpg", Problem.photo_outside, "C:\\ảnh\\x.jpg"),
-        ("photo", "..\\..\\x.jpg", Problem.photo_outside, "..\\..\\x.jpg"),
-    ],
+    [(column, cell, problem, cell) for column, problem, cells in BAD_CELLS for cell in cells]
+    + TIDIED_CELLS,
 )
 def test_a_bad_cell_is_reported_with_its_line_and_column(
     column: str, written: str, problem: Problem, value: str
@@ -512,20 +458,16 @@ def test_other_files_are_not_spreadsheets(data: bytes, filename: str) -> None:
     assert [(e.line, e.problem) for e in errors] == [(None, Problem.not_a_spreadsheet)]
 
 
-def test_a_zip_without_the_spreadsheet_parts_is_not_a_spreadsheet() -> None:
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("word/document.xml", "<document/>"), ("xl/workbook.xml", "<workbook")],
+    ids=["a zip without the spreadsheet parts", "a broken workbook"],
+)
+def test_a_zip_that_is_no_whole_workbook_is_not_a_spreadsheet(name: str, content: str) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
-    errors = rejected(buffer.getvalue(), "catalog.xlsx")
-    assert errors == [RowError(None, None, Problem.not_a_spreadsheet)]
-
-
-def test_a_broken_workbook_is_not_a_spreadsheet() -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook")
+        archive.writestr(name, content)
     errors = rejected(buffer.getvalue(), "catalog.xlsx")
     assert errors == [RowError(None, None, Problem.not_a_spreadsheet)]
 

@@ -16,7 +16,9 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog.addresses import format_address
 from catalog.units import WardChoice, WardMatch, loaded_units, short_name, units
+from handlers.access import refuse
 from handlers.callbacks import WardAction, WardCb
+from handlers.checkout.draft import change_draft, load_draft, save_draft
 from handlers.format import esc, shorten
 from handlers.states import Checkout
 
@@ -103,22 +105,23 @@ def prepare(province: str) -> None:
 
 async def offer_wards(message: Message, state: FSMContext, typed: str) -> bool:
     """True when ``typed`` names a unit of the province (now the ward), else ask which one."""
-    data = await state.get_data()
-    province = data["province"]
-    match = units().match(province, typed)
+    draft = await load_draft(state)
+    match = units().match(draft.province, typed)
     if match.exact is not None:
-        await state.update_data(ward=match.exact.ward, ward_offer=None, ward_typed=None)
+        await change_draft(state, ward=match.exact.ward, ward_offer=(), ward_typed=None)
         return True
     offered = [*match.choices, *match.elsewhere]
-    offer_id = int(data.get("ward_offer_id", 0)) + 1
-    await state.update_data(
-        ward_offer_id=offer_id,
-        ward_offer=[[choice.ward, choice.province] for choice in offered],
-        ward_typed=typed,
+    draft = await save_draft(
+        state,
+        draft.replace(
+            ward_offer_id=draft.ward_offer_id + 1,
+            ward_offer=tuple((choice.ward, choice.province) for choice in offered),
+            ward_typed=typed,
+        ),
     )
     await message.answer(
-        offer_text(match, typed, province),
-        reply_markup=offer_kb(offer_id, offered, typed, province),
+        offer_text(match, typed, draft.province),
+        reply_markup=offer_kb(draft.ward_offer_id, offered, typed, draft.province),
     )
     return False
 
@@ -127,12 +130,11 @@ async def choose_ward(
     query: CallbackQuery, callback_data: WardCb, state: FSMContext, message: Message
 ) -> bool:
     """A button of the offer: True when the ward (and perhaps the province) is now set."""
-    data = await state.get_data()
-    offered: list[list[str]] = data.get("ward_offer") or []
-    typed: str | None = data.get("ward_typed")
+    draft = await load_draft(state)
+    typed = draft.ward_typed
     current = (
         await state.get_state() == Checkout.ward.state
-        and callback_data.offer == data.get("ward_offer_id")
+        and callback_data.offer == draft.ward_offer_id
         and typed is not None
     )
     if not current:
@@ -142,15 +144,15 @@ async def choose_ward(
         return False
     assert typed is not None
     if callback_data.action == WardAction.keep:
-        ward, province = typed, data["province"]
+        ward, province = typed, draft.province
         shown = _("✍️ Kept as typed: {address}")
-    elif 0 <= callback_data.index < len(offered):
-        ward, province = offered[callback_data.index]
+    elif 0 <= callback_data.index < len(draft.ward_offer):
+        ward, province = draft.ward_offer[callback_data.index]
         shown = "✅ {address}"
     else:
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
         return False
     await query.answer()
-    await state.update_data(ward=ward, province=province, ward_offer=None, ward_typed=None)
+    await change_draft(state, ward=ward, province=province, ward_offer=(), ward_typed=None)
     await message.edit_text(shown.format(address=esc(format_address("", ward, province))))
     return True

@@ -1,0 +1,64 @@
+"""The shop's tables, as SQLAlchemy 2 typed ORM classes, split by area:
+
+``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
+``products`` (producers, categories, products, their managers and audit trail), ``orders``
+(carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state) and
+``messages`` (outboxes, link codes, Zalo).
+"""
+
+from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
+from catalog.models.enums import OrderStatus, PaymentMethod
+from catalog.models.messages import (
+    GroupLinkCode,
+    OutboxMessage,
+    OutboxStatus,
+    ZaloInbound,
+    ZaloLinkCode,
+    ZaloOutboxMessage,
+    ZaloStaff,
+    ZaloUsage,
+)
+from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
+from catalog.models.people import ConversationState, LinkVisit, User
+from catalog.models.products import (
+    Category,
+    ChangeReason,
+    Producer,
+    ProducerKind,
+    ProducerManager,
+    Product,
+    ProductChange,
+)
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Base",
+    "Cart",
+    "CartLine",
+    "Category",
+    "ChangeReason",
+    "Checkout",
+    "ConversationState",
+    "GroupLinkCode",
+    "LinkVisit",
+    "Order",
+    "OrderLine",
+    "OrderStatus",
+    "OrderStatusChange",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PaymentMethod",
+    "Producer",
+    "ProducerKind",
+    "ProducerManager",
+    "Product",
+    "ProductChange",
+    "UTCDateTime",
+    "User",
+    "ZaloInbound",
+    "ZaloLinkCode",
+    "ZaloOutboxMessage",
+    "ZaloStaff",
+    "ZaloUsage",
+    "utcnow",
+]

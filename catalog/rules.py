@@ -1,0 +1,171 @@
+"""The shop's rules, once: limits, SKUs, amounts people write, the shop's time zone, order
+numbers, the bank-transfer content and the steps an order may take.
+
+Commands, the product wizard, spreadsheets and services all ask here, so that what one
+accepts the others accept too. Pure functions and constants: no database, no messenger.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Final
+
+from catalog.models.enums import OrderStatus
+from catalog.text import nfc
+
+# --- the shop's clock ------------------------------------------------------------------------
+
+# Vietnam keeps UTC+7 all year (no daylight saving): days, months and years turn there.
+SHOP_TIMEZONE: Final = timezone(timedelta(hours=7), "ICT")
+
+
+def shop_now() -> datetime:
+    return datetime.now(SHOP_TIMEZONE)
+
+
+# --- stock and prices ------------------------------------------------------------------------
+
+# One limit for commands, the wizard and imports alike. A million units of one handmade OCOP
+# product is far beyond any producer's store, and a cap this low still catches a typed extra
+# zero or two; the column itself (32-bit INTEGER) would allow 2,147,483,647.
+MAX_STOCK: Final = 1_000_000
+MAX_PRICE: Final = 1_000_000_000  # đồng; anything above is absurd for one OCOP item
+
+
+def price_allowed(price: int) -> bool:
+    return 0 < price <= MAX_PRICE
+
+
+def stock_allowed(new: int, old: int = 0) -> bool:
+    """Never below zero, never raised above ``MAX_STOCK``; a stock already above the cap
+    (written before the cap was one) may still come down."""
+    return 0 <= new <= max(MAX_STOCK, old)
+
+
+# --- names and codes -------------------------------------------------------------------------
+
+# Column widths (catalog.models): PostgreSQL refuses longer text.
+MAX_SKU_LENGTH: Final = 32
+MAX_NAME_LENGTH: Final = 200  # product and producer names
+MAX_CATEGORY_LENGTH: Final = 100
+MAX_UNIT_LENGTH: Final = 50
+MAX_PHOTO_PATH_LENGTH: Final = 255
+# Letters, digits and . _ - : what survives a URL, a QR payload and a spreadsheet untouched.
+SKU_CHARACTERS: Final = re.compile(r"[A-Za-z0-9._-]+")
+
+
+def is_sku(text: str) -> bool:
+    return len(text) <= MAX_SKU_LENGTH and SKU_CHARACTERS.fullmatch(text) is not None
+
+
+# --- OCOP certificates -----------------------------------------------------------------------
+
+MIN_OCOP_STARS: Final = 3
+MAX_OCOP_STARS: Final = 5
+FIRST_OCOP_YEAR: Final = 2010  # the programme's first certificates
+
+
+def latest_ocop_year(now: datetime) -> int:
+    """Certificates of next year are issued late in this one."""
+    return now.astimezone(SHOP_TIMEZONE).year + 1
+
+
+# --- amounts people write --------------------------------------------------------------------
+
+# What parse_whole returns for more digits than any limit allows: still "too large", not
+# "not a number", and int() is never asked for thousands of digits.
+TOO_LARGE: Final = 10**18
+_MAX_DIGITS: Final = 18
+_DIGITS: Final = re.compile(r"[0-9]+")
+# Thousands grouped by one separator used throughout: 180.000, 180,000, 180 000, 1.250.000.
+_GROUPED: Final = re.compile("[0-9]{1,3}([., \u00a0\u202f])[0-9]{3}(?:\\1[0-9]{3})*")
+# The currency before or after the amount, in any case: ₫180.000, 180.000đ, 180000 VND.
+_CURRENCY: Final = re.compile(r"^₫?\s*(.*?)\s*(?:₫|đ|đồng|vnd|vnđ)?$")
+
+
+def parse_whole(text: str, *, grouped: bool = True) -> int | None:
+    """A whole number written in digits, thousands grouped or not; None when it is not one.
+
+    A decimal mark is never a thousands separator here: "180,5" and "1.80.000" are refused.
+    """
+    text = text.strip()
+    if not (_DIGITS.fullmatch(text) or (grouped and _GROUPED.fullmatch(text))):
+        return None
+    digits = re.sub(r"[^0-9]", "", text)
+    return int(digits) if len(digits) <= _MAX_DIGITS else TOO_LARGE
+
+
+def parse_price(text: str) -> int | None:
+    """An amount of đồng as people write it: "180000", "180.000", "180 000 đ", "₫180,000",
+    "250000 VND", "180.000 vnđ". Zero parses (it is ``price_allowed`` that refuses it)."""
+    match = _CURRENCY.match(nfc(text).strip().casefold())
+    return parse_whole(match.group(1)) if match else None
+
+
+def read_price(text: str) -> int | None:
+    """A price someone typed, when the shop accepts it."""
+    price = parse_price(text)
+    return price if price is not None and price_allowed(price) else None
+
+
+def read_stock(text: str) -> int | None:
+    """A stock someone typed (a whole number, not a change), when the shop accepts it."""
+    stock = parse_whole(text)
+    return stock if stock is not None and stock_allowed(stock) else None
+
+
+def parse_stock_change(text: str) -> tuple[int, bool] | None:
+    """``25`` sets the stock, ``+10`` and ``-3`` change it: (amount, relative), or None."""
+    text = text.strip()
+    relative = text[:1] in ("+", "-")
+    amount = parse_whole(text[1:] if relative else text)
+    if amount is None:
+        return None
+    return (-amount if text.startswith("-") else amount), relative
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+ORDER_PREFIX: Final = "DH"  # đơn hàng
+_ORDER_NUMBER: Final = re.compile(rf"#?(?:{ORDER_PREFIX})?0*([0-9]{{1,12}})", re.IGNORECASE)
+
+
+def format_order_number(order_id: int) -> str:
+    """The number people read aloud and type into a bank transfer: ``DH01024``."""
+    return f"{ORDER_PREFIX}{order_id:05d}"
+
+
+def parse_order_number(text: str) -> int | None:
+    """The order id in what someone typed: ``DH00012``, ``dh12``, ``#12`` or ``12``."""
+    found = _ORDER_NUMBER.fullmatch(text.strip())
+    return int(found.group(1)) if found else None
+
+
+def transfer_content(order_number: str) -> str:
+    """What the customer writes as the bank transfer's content, for the producer to match."""
+    return f"OCOP {order_number}"
+
+
+# Where an order may go from where it is.
+ORDER_STEPS: Final[Mapping[OrderStatus, frozenset[OrderStatus]]] = {
+    OrderStatus.new: frozenset({OrderStatus.accepted, OrderStatus.cancelled}),
+    OrderStatus.accepted: frozenset({OrderStatus.shipped, OrderStatus.cancelled}),
+    OrderStatus.shipped: frozenset({OrderStatus.delivered}),
+    OrderStatus.delivered: frozenset(),
+    OrderStatus.cancelled: frozenset(),
+}
+
+
+def may_become(current: OrderStatus, wanted: OrderStatus) -> bool:
+    return wanted in ORDER_STEPS[current]
+
+
+def next_step(status: OrderStatus) -> OrderStatus | None:
+    """The step forward from ``status`` (cancelling aside), or None when it has ended."""
+    return next((s for s in ORDER_STEPS[status] if s != OrderStatus.cancelled), None)
+
+
+def may_cancel(status: OrderStatus) -> bool:
+    return OrderStatus.cancelled in ORDER_STEPS[status]

@@ -1,0 +1,131 @@
+"""What staff look at: the recent orders, page by page, and the figures (orders, revenue,
+best sellers) per producer over a day, a week or a month of the shop's calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from catalog import rules
+from catalog.errors import NotAllowed
+from catalog.models import Order, OrderLine, OrderStatus, Producer
+from catalog.services.inventory import Actor
+from catalog.services.orders import EVERYTHING, OrderPage, order_view
+from catalog.text import Named
+from catalog.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class BestSeller(Named):
+    name_vi: str
+    name_en: str
+    units: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProducerStats(Named):
+    producer_id: int
+    name_vi: str
+    name_en: str
+    orders: int
+    cancelled: int
+    revenue: int
+    best_sellers: tuple[BestSeller, ...]
+
+
+STAFF_PAGE_SIZE = 8
+
+
+async def order_page(
+    uow: UnitOfWork, where: Sequence[Any], order_by: Any, page: int, page_size: int
+) -> OrderPage:
+    """One page of the orders ``where`` selects; a page past the end shows the last one."""
+    count = await uow.session.scalar(select(func.count()).select_from(Order).where(*where))
+    pages = max(1, -(-(count or 0) // page_size))
+    page = min(max(page, 0), pages - 1)
+    query = select(Order).where(*where).options(*EVERYTHING).order_by(order_by)
+    orders = await uow.session.scalars(query.offset(page * page_size).limit(page_size))
+    return OrderPage(tuple(order_view(order) for order in orders), page, pages)
+
+
+async def staff_orders(
+    uow: UnitOfWork, *, actor: Actor, status: OrderStatus | None, page: int = 0
+) -> OrderPage:
+    """Recent orders, newest first: all for admins, their producer's for managers."""
+    if not actor.is_staff:
+        raise NotAllowed
+    async with uow.reading():
+        where = []
+        if status is not None:
+            where.append(Order.status == status)
+        if not actor.is_admin:
+            where.append(Order.producer_id == actor.producer_id)
+        return await order_page(uow, where, Order.id.desc(), page, STAFF_PAGE_SIZE)
+
+
+async def stats(uow: UnitOfWork, *, actor: Actor, since: datetime) -> list[ProducerStats]:
+    """Orders, revenue (cancelled orders excluded) and the three best sellers per producer."""
+    if not actor.is_staff:
+        raise NotAllowed
+    async with uow.reading():
+        where = [Order.created_at >= since]
+        if not actor.is_admin:
+            where.append(Order.producer_id == actor.producer_id)
+        kept = Order.status != OrderStatus.cancelled
+        rows = await uow.session.execute(
+            select(
+                Producer.id,
+                Producer.name_vi,
+                Producer.name_en,
+                func.count(Order.id),
+                func.sum(func.coalesce(Order.total, 0)).filter(kept),
+                func.count(Order.id).filter(Order.status == OrderStatus.cancelled),
+            )
+            .join(Order, Order.producer_id == Producer.id)
+            .where(*where)
+            .group_by(Producer.id, Producer.name_vi, Producer.name_en)
+            .order_by(Producer.name_vi)
+        )
+        sellers = await uow.session.execute(
+            select(
+                Order.producer_id,
+                OrderLine.name_vi,
+                OrderLine.name_en,
+                func.sum(OrderLine.quantity).label("units"),
+            )
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(*where, kept)
+            .group_by(Order.producer_id, OrderLine.sku, OrderLine.name_vi, OrderLine.name_en)
+            .order_by(func.sum(OrderLine.quantity).desc(), OrderLine.name_vi)
+        )
+        best: dict[int, list[BestSeller]] = {}
+        for producer_id, name_vi, name_en, units in sellers:
+            picks = best.setdefault(producer_id, [])
+            if len(picks) < 3:
+                picks.append(BestSeller(name_vi, name_en, int(units)))
+        return [
+            ProducerStats(
+                pid,
+                name_vi,
+                name_en,
+                orders,
+                cancelled,
+                int(revenue or 0),
+                tuple(best.get(pid, [])),
+            )
+            for pid, name_vi, name_en, orders, revenue, cancelled in rows
+        ]
+
+
+def period_start(period: str, now: datetime) -> datetime:
+    """The start of today, this week or this month in the shop's time zone, as UTC."""
+    local = now.astimezone(rules.SHOP_TIMEZONE).replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "week":
+        local -= timedelta(days=local.weekday())
+    elif period == "month":
+        local = local.replace(day=1)
+    return local.astimezone(UTC)
