@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -42,13 +43,39 @@ def _base_url(value: str) -> str:
     return value.rstrip("/")
 
 
+def _optional(accepts: Callable[[str], object], problem: str) -> AfterValidator:
+    """A setting that may be left empty; when set, ``accepts`` it or says ``problem``."""
+
+    def check(value: str) -> str:
+        if value and not accepts(value):
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+def _https(value: str) -> bool:
+    return value.startswith("https://")
+
+
+_stripped = AfterValidator(str.strip)
+_base_url_check = AfterValidator(_base_url)
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class TelegramSettings(_Section):
-    token: str = ""
-    api_base: str = PUBLIC_API_BASE
+    token: Annotated[
+        str,
+        _stripped,
+        _optional(
+            TOKEN_PATTERN.fullmatch,
+            "malformed bot token; @BotFather gives one like 123456789:AAH…",
+        ),
+    ] = ""
+    api_base: Annotated[str, _base_url_check] = PUBLIC_API_BASE
     admin_ids: tuple[int, ...] = ()
     polling_timeout: int = Field(default=30, ge=1, le=50)
     bot_username: str = ""
@@ -60,19 +87,6 @@ class TelegramSettings(_Section):
         if value and not USERNAME_PATTERN.fullmatch(value):
             raise ValueError("a Telegram username: 5-32 letters, digits or _, like ocop_shop_bot")
         return value
-
-    @field_validator("token")
-    @classmethod
-    def _check_token(cls, value: str) -> str:
-        value = value.strip()
-        if value and not TOKEN_PATTERN.fullmatch(value):
-            raise ValueError("malformed bot token; @BotFather gives one like 123456789:AAH…")
-        return value
-
-    @field_validator("api_base")
-    @classmethod
-    def _check_api_base(cls, value: str) -> str:
-        return _base_url(value)
 
     @field_validator("admin_ids")
     @classmethod
@@ -125,46 +139,26 @@ ZALO_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}:[A-Za-z0-9_-]{1,200}")
 class ZaloSettings(_Section):
     """The shop's Zalo bot, for producers' staff; nothing Zalo runs without a token."""
 
-    token: str = ""
-    api_base: str = ZALO_PUBLIC_API_BASE
+    token: Annotated[
+        str,
+        _stripped,
+        _optional(
+            ZALO_TOKEN_PATTERN.fullmatch,
+            "malformed Zalo bot token; Zalo Bot Manager gives one like 1234567890:AbC…",
+        ),
+    ] = ""
+    api_base: Annotated[str, _base_url_check] = ZALO_PUBLIC_API_BASE
     polling_timeout: int = Field(default=30, ge=1, le=60)
     monthly_quota: int = Field(default=3000, ge=1)
     # When this few messages are left this month, alerts are digested and admins told.
     quota_reserve: int = Field(default=300, ge=0)
     messages_per_second: float = Field(default=5.0, gt=0)
-    webhook_url: str = ""
-    webhook_secret: str = ""
+    webhook_url: Annotated[str, _optional(_https, "Zalo calls webhooks over https://")] = ""
+    webhook_secret: Annotated[
+        str, _optional(lambda value: 8 <= len(value) <= 256, "8 to 256 characters")
+    ] = ""
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
-
-    @field_validator("token")
-    @classmethod
-    def _check_token(cls, value: str) -> str:
-        value = value.strip()
-        if value and not ZALO_TOKEN_PATTERN.fullmatch(value):
-            raise ValueError(
-                "malformed Zalo bot token; Zalo Bot Manager gives one like 1234567890:AbC…"
-            )
-        return value
-
-    @field_validator("api_base")
-    @classmethod
-    def _check_api_base(cls, value: str) -> str:
-        return _base_url(value)
-
-    @field_validator("webhook_url")
-    @classmethod
-    def _check_webhook_url(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError("Zalo calls webhooks over https://")
-        return value
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _check_webhook_secret(cls, value: str) -> str:
-        if value and not 8 <= len(value) <= 256:
-            raise ValueError("8 to 256 characters")
-        return value
 
     @model_validator(mode="after")
     def _webhook_needs_a_secret(self) -> ZaloSettings:
@@ -178,27 +172,17 @@ WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 class WebhookSettings(_Section):
     # The public HTTPS address Telegram posts updates to (the reverse proxy in front).
-    url: str = ""
+    url: Annotated[
+        str, _optional(_https, "Telegram posts updates only to an https:// address")
+    ] = ""
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8081, ge=1, le=65535)
-    secret: str = ""
+    secret: Annotated[
+        str, _optional(WEBHOOK_SECRET_PATTERN.fullmatch, "1-256 characters of A-Z a-z 0-9 _ -")
+    ] = ""
     max_connections: int = Field(default=100, ge=1, le=100)
     # Seconds a stopping worker waits for the updates it is handling.
     shutdown_seconds: float = Field(default=20.0, gt=0)
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError("Telegram posts updates only to an https:// address")
-        return value
-
-    @field_validator("secret")
-    @classmethod
-    def _check_secret(cls, value: str) -> str:
-        if value and not WEBHOOK_SECRET_PATTERN.fullmatch(value):
-            raise ValueError("1-256 characters of A-Z a-z 0-9 _ -")
-        return value
 
     @property
     def path(self) -> str:
@@ -209,14 +193,13 @@ class WebhookSettings(_Section):
 
 class RedisSettings(_Section):
     # redis://host:6379/0 — set it (REDIS_URL) to run several workers; empty: one process.
-    url: str = ""
-
-    @field_validator("url")
-    @classmethod
-    def _check_url(cls, value: str) -> str:
-        if value and not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError("use redis://host:6379/0 (or rediss:// or unix://)")
-        return value
+    url: Annotated[
+        str,
+        _optional(
+            lambda value: value.startswith(("redis://", "rediss://", "unix://")),
+            "use redis://host:6379/0 (or rediss:// or unix://)",
+        ),
+    ] = ""
 
 
 class LogSettings(_Section):

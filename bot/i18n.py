@@ -11,8 +11,8 @@ from aiogram.utils.i18n import I18n, I18nMiddleware
 from catalog.language_cache import LanguageCache
 from catalog.services import users
 from catalog.uow import UnitOfWork
+from locales import LOCALES_DIR
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import ProgressBar, main
+from bot.cli import main
+from bot.cli.products import ProgressBar
 
 PRODUCT_COLUMNS = "sku, price, stock, name_vi, name_en, unit_vi, ocop_stars, active, photo"
 
