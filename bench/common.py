@@ -16,8 +16,7 @@ from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 
-from bot.emulator import ChatMessage
-from bot.emulator.models import Chat
+from emulators.telegram import Chat, ChatMessage
 from handlers.callbacks import NavCb, ProductAction, ProductCb, View
 
 Chooser = Callable[[str], bool]

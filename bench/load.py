@@ -25,8 +25,7 @@ from aiogram.types import Update
 from sqlalchemy import Engine, event
 
 from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
-from bot.emulator import ChatMessage, Emulator, Person
-from bot.emulator.models import Chat
+from emulators.telegram import Chat, ChatMessage, Emulator, Person
 from handlers.callbacks import CartCb, NavCb, ProductAction, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})

@@ -54,7 +54,6 @@ from bench.load import (
 from bench.synthetic import add_synthetic_products
 from bot.commands import register_commands
 from bot.config import Config, load_config
-from bot.emulator import Emulator, FloodLimits
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from catalog import migrate
@@ -63,6 +62,7 @@ from catalog.demo.seed import seed_demo_catalog
 from catalog.models import Product
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, FloodLimits
 from handlers.screens import PhotoCache
 
 TOKEN = "777001:bench-token_for-local-runs"

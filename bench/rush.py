@@ -33,7 +33,7 @@ from bench.rush_people import Rusher, replay
 from bench.rush_report import oversold, render, stock, summarise
 from bench.rush_setup import BotProcess, Database, machine, postgres_database
 from bench.rush_workers import Workers, redis_url
-from bot.emulator import Emulator, FloodLimits
+from emulators.telegram import Emulator, FloodLimits
 
 TOKEN = "777002:bench-rush_token-for-local-runs"
 

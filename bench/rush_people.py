@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
-from bot.emulator import ChatMessage, Emulator
-from bot.emulator.models import Event
+from emulators.telegram import ChatMessage, Emulator, Event
 from handlers.callbacks import (
     CartAction,
     CartCb,

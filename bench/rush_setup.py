@@ -19,11 +19,11 @@ from sqlalchemy import text
 
 from bench.run import UNPACED
 from bench.synthetic import add_synthetic_products
-from bot.emulator import Emulator
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator
 
 ROOT = Path(__file__).resolve().parent.parent
 

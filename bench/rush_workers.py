@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.rush_setup import BotProcess, Database, support_module
-from bot.emulator import Emulator
+from emulators.telegram import Emulator
 
 PUBLIC_URL = "https://shop.example.vn/telegram/webhook"
 # Connections per worker: 2 × pool_size each, under PostgreSQL's 100 for three workers.

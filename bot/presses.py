@@ -35,7 +35,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import CallbackQuery, InaccessibleMessage, TelegramObject, Update
 
-from bot.sending import KeepResponseTypes, SendingBudget, SendingBudgetMiddleware
+from bot.sending import KeepResponseTypes, SendingBudget
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -218,7 +218,7 @@ class ShopDispatcher(Dispatcher):
             KeepResponseTypes(),
             AnswerOnceMiddleware(self.presses),
             *others,
-            SendingBudgetMiddleware(self.budget),
+            self.budget.middleware,
         ):
             session.register(middleware)
 

@@ -2,7 +2,7 @@
 
 Telegram allows about 30 messages a second overall, about one a second to a private chat
 (short bursts pass) and 20 a minute to a group. Every request the bot makes goes through
-``SendingBudgetMiddleware``, which waits for a slot before a message goes out, so that a 429
+``SendingBudget.middleware``, which waits for a slot before a message goes out, so that a 429
 is rare instead of routine. How Telegram counts, and so how this counts:
 
 - a new message (sendMessage, sendPhoto, …) takes a slot of its chat and of the whole bot;
@@ -124,17 +124,12 @@ class SendingBudget:
                 await self.group_window(chat_id).acquire()
         await self._overall.acquire()
 
-
-class SendingBudgetMiddleware(BaseRequestMiddleware):
-    """Waits for the budget before each request that sends a message."""
-
-    def __init__(self, budget: SendingBudget) -> None:
-        self.budget = budget
-
-    async def __call__(
+    async def middleware(
         self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
     ) -> Response[Any]:
-        await self.budget.acquire(method)
+        """A request middleware of the bot's session: waits for a slot before each request
+        that sends a message."""
+        await self.acquire(method)
         return await make_request(bot, method)
 
 

@@ -1,25 +1,25 @@
 """Messages that must reach someone, written in the transaction that causes them.
 
-Senders deliver them (bot/outbox.py to Telegram, bot/zalo/sender.py to Zalo); this module only
-records what is to be said.
+Senders deliver them (bot/outbox/ to Telegram, bot/zalo/sender.py to Zalo, both through
+catalog/services/delivery.py); this module only records what is to be said. Each ``to_*``
+notes the write on the unit of work, which wakes the senders when it commits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import insert
 
-from catalog.models import OutboxMessage, OutboxStatus, ZaloOutboxMessage
+from catalog.models import OutboxMessage, ZaloOutboxMessage
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from catalog.uow import UnitOfWork
 
 
 class OutboxKind:
@@ -64,21 +64,44 @@ class OutboxSignal:
         self._event.clear()
 
 
-def to_producer(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
+def to_producer(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
     """To the producer's Telegram group and to its staff linked on Zalo."""
-    to_producer_group(session, kind, producer_id, **payload)
-    to_zalo_staff(session, kind, producer_id, **payload)
+    to_producer_group(uow, kind, producer_id, **payload)
+    to_zalo_staff(uow, kind, producer_id, **payload)
 
 
-def to_producer_group(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
+def to_producer_group(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
     """To the producer's Telegram group only (it waits while the producer has none)."""
-    session.add(OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+    _queue(uow, OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
 
 
-def alert_producers(session: Session, orders: Iterable[tuple[int, int]]) -> None:
+def to_zalo_staff(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
+    """To whoever is linked on Zalo for the producer when it is sent (maybe nobody)."""
+    _queue(uow, ZaloOutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+
+
+def to_zalo_user(uow: UnitOfWork, kind: str, zalo_id: str, **payload: Any) -> None:
+    _queue(uow, ZaloOutboxMessage(kind=kind, zalo_id=zalo_id, payload=payload))
+
+
+def to_user(uow: UnitOfWork, kind: str, user_id: int, **payload: Any) -> None:
+    _queue(uow, OutboxMessage(kind=kind, user_id=user_id, payload=payload))
+
+
+def to_admins(uow: UnitOfWork, event: str, **payload: Any) -> None:
+    _queue(uow, OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload}))
+
+
+def _queue(uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage) -> None:
+    uow.session.add(row)
+    uow.outbox_written()  # the senders are woken when the transaction commits
+
+
+def alert_producers(uow: UnitOfWork, session: Session, orders: Iterable[tuple[int, int]]) -> None:
     """An order alert for each new (order id, producer id) to the producer's Telegram group
-    and its Zalo staff, as ``to_producer`` does: one statement per channel. (Whoever commits
-    wakes the senders.)"""
+    and its Zalo staff, as ``to_producer`` does: one statement per channel, on the sync
+    ``session`` of a short write (``uow.short_write``), which wakes the senders once it
+    has committed."""
     rows = [
         {"kind": OutboxKind.order_alert, "producer_id": producer, "payload": {"order_id": order}}
         for order, producer in orders
@@ -86,49 +109,4 @@ def alert_producers(session: Session, orders: Iterable[tuple[int, int]]) -> None
     if rows:
         session.execute(insert(OutboxMessage), rows)
         session.execute(insert(ZaloOutboxMessage), rows)
-
-
-def to_zalo_staff(session: AsyncSession, kind: str, producer_id: int, **payload: Any) -> None:
-    """To whoever is linked on Zalo for the producer when it is sent (maybe nobody)."""
-    session.add(ZaloOutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
-
-
-def to_zalo_user(session: AsyncSession, kind: str, zalo_id: str, **payload: Any) -> None:
-    session.add(ZaloOutboxMessage(kind=kind, zalo_id=zalo_id, payload=payload))
-
-
-def to_user(session: AsyncSession, kind: str, user_id: int, **payload: Any) -> None:
-    session.add(OutboxMessage(kind=kind, user_id=user_id, payload=payload))
-
-
-def to_admins(session: AsyncSession, event: str, **payload: Any) -> None:
-    session.add(OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload}))
-
-
-async def claim_leased(
-    session: AsyncSession,
-    model: type[OutboxMessage] | type[ZaloOutboxMessage],
-    ids: list[int],
-    now: datetime,
-    lease_seconds: float,
-) -> list[Any]:
-    """Lease the due rows among ``ids`` for this sender; returns those it got, by id.
-
-    The lease doubles as a claim token: another process claiming the same rows writes its
-    own value, and only rows carrying ours are ours. A crash leaves the lease to run out, and
-    the rows are sent again then (never lost)."""
-    lease = now + timedelta(seconds=lease_seconds, microseconds=secrets.randbelow(1_000_000))
-    await session.execute(
-        update(model)
-        .where(
-            model.id.in_(ids),
-            model.status == OutboxStatus.pending,
-            model.next_attempt_at <= now,
-        )
-        .values(next_attempt_at=lease)
-    )
-    await session.commit()
-    claimed = await session.scalars(
-        select(model).where(model.id.in_(ids), model.next_attempt_at == lease).order_by(model.id)
-    )
-    return list(claimed)
+        uow.outbox_written()

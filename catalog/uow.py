@@ -79,9 +79,7 @@ class UnitOfWork:
     ) -> None:
         session, self._session = self.session, None
         self._read_only = False
-        self._changed_products = set()
-        self._outbox_written = False
-        self._catalog_changed = False
+        self._forget_notes()
         turn, self._turn = self._turn, None
         try:
             await session.rollback()
@@ -92,6 +90,9 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        self._tell_committed()
+
+    def _tell_committed(self) -> None:
         # Only what was committed reaches the cache; a rollback leaves it as it was.
         if self.catalog_cache is not None and self._catalog_changed:
             self.catalog_cache.invalidate()
@@ -99,6 +100,9 @@ class UnitOfWork:
             self.catalog_cache.products_changed(self._changed_products)
         if self.outbox_signal is not None and self._outbox_written:
             self.outbox_signal.notify()
+        self._forget_notes()
+
+    def _forget_notes(self) -> None:
         self._changed_products = set()
         self._outbox_written = False
         self._catalog_changed = False
@@ -115,21 +119,21 @@ class UnitOfWork:
         """Note products whose stock, price or visibility this transaction changes."""
         self._changed_products.update(product_ids)
 
-    def committed_elsewhere(self, *, products: Iterable[int] = (), outbox: bool = False) -> None:
-        """A short write committed changes the caches or the senders must hear of."""
-        changed = set(products)
-        if self.catalog_cache is not None and changed:
-            self.catalog_cache.products_changed(changed)
-        if self.outbox_signal is not None and outbox:
-            self.outbox_signal.notify()
-
     async def short_write(self, work: Callable[[Connection], T]) -> T:
-        """A write of a statement or two, as its own transaction (see catalog.db.short_write).
+        """A write of a few statements, as its own transaction (see catalog.db.short_write).
 
-        For writes that touch no cached catalog data and queue no messages."""
+        ``work`` may note what it changed (``products_changed``, ``outbox_written``) as in
+        the unit of work's own transaction: the caches and senders hear of it once committed.
+        """
         if self._session is not None:
             raise RuntimeError("a short write cannot run inside the unit of work's transaction")
-        return await short_write(self._session_factory, work)
+        try:
+            result = await short_write(self._session_factory, work)
+        except BaseException:
+            self._forget_notes()
+            raise
+        self._tell_committed()
+        return result
 
     async def flush(self) -> None:
         await self.session.flush()

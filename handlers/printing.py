@@ -12,6 +12,7 @@ from aiogram.utils.i18n import ngettext
 
 from catalog import rules
 from catalog.lookup import find_producer, find_product
+from catalog.paging import page_count
 from catalog.printing.labels import producer_label, producer_poster, product_label
 from catalog.printing.poster import PER_PAGE
 from catalog.printing.qr import label_png, label_svg
@@ -82,7 +83,7 @@ async def cmd_poster(
     username = await bot_username(bot)
     lang = language()
     pdf, count = await asyncio.to_thread(producer_poster, snapshot, producer, username, lang, _)
-    pages = max(1, -(-count // PER_PAGE))
+    pages = page_count(count, PER_PAGE)
     caption = ngettext(
         "Poster of {name}: {count} product, {pages} × A4. Print it for a stall, a shop or "
         "a fair: each code opens its product in the shop.",

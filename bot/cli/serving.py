@@ -7,9 +7,9 @@ import asyncio
 
 from bot.cli.common import Commands, add_command
 from bot.config import Config
-from bot.playground import run_playground
 from bot.runner import run_polling
 from bot.webhook import run_webhook
+from playground import run_playground
 
 
 def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:

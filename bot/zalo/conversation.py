@@ -85,8 +85,7 @@ class ZaloConversation:
     async def reply(self, chat_id: str, text: str) -> None:
         uow = self._uow()
         async with uow:
-            outbox.to_zalo_user(uow.session, OutboxKind.zalo_reply, chat_id, text=text)
-            uow.outbox_written()
+            outbox.to_zalo_user(uow, OutboxKind.zalo_reply, chat_id, text=text)
             await uow.commit()
 
     async def _answer(  # noqa: PLR0911 - one answer per command

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog import outbox
 from catalog.models import ZaloUsage, utcnow
 from catalog.outbox import AdminEvent
 from catalog.rules import SHOP_TIMEZONE as VIETNAM
+from catalog.uow import UnitOfWork
 
 
 def month_of(moment: datetime) -> str:
@@ -27,12 +28,13 @@ def next_month_start(moment: datetime) -> datetime:
 
 
 async def messages_left(
-    session_factory: async_sessionmaker[AsyncSession], quota: int, reserve: int, now: datetime
+    uow: UnitOfWork, quota: int, reserve: int, now: datetime
 ) -> tuple[int, bool]:
     """Messages left this month, and whether the admins were told just now that only the
     reserve is left (once a month, whichever process notices first)."""
     month = month_of(now)
-    async with session_factory() as session:
+    async with uow:
+        session = uow.session
         usage = await session.get(ZaloUsage, month)
         used = usage.messages if usage else 0
         left = quota - used
@@ -48,9 +50,9 @@ async def messages_left(
             )
             if marked.rowcount != 1:  # type: ignore[attr-defined]
                 return left, False
-        outbox.to_admins(session, AdminEvent.zalo_quota_near, used=used, quota=quota)
+        outbox.to_admins(uow, AdminEvent.zalo_quota_near, used=used, quota=quota)
         try:
-            await session.commit()
+            await uow.commit()
         except IntegrityError:  # another process warned first
             return left, False
         return left, True

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from catalog.paging import page_count
 from catalog.printing import BOLD_FONT, REGULAR_FONT
 from catalog.printing.qr import QUIET_ZONE, dark_runs, ellipsis, qr_matrix, wrap
 
@@ -55,7 +56,7 @@ class Poster:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-len(self.items) // PER_PAGE))
+        return page_count(len(self.items), PER_PAGE)
 
 
 def _draw_code(pdf: FPDF, url: str, x: float, y: float, side: float) -> None:

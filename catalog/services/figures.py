@@ -3,10 +3,8 @@ best sellers) per producer over a day, a week or a month of the shop's calendar.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 
@@ -14,7 +12,7 @@ from catalog import rules
 from catalog.errors import NotAllowed
 from catalog.models import Order, OrderLine, OrderStatus, Producer
 from catalog.services.inventory import Actor
-from catalog.services.orders import EVERYTHING, OrderPage, order_view
+from catalog.services.orders import OrderPage, order_page
 from catalog.text import Named
 from catalog.uow import UnitOfWork
 
@@ -40,18 +38,6 @@ class ProducerStats(Named):
 STAFF_PAGE_SIZE = 8
 
 
-async def order_page(
-    uow: UnitOfWork, where: Sequence[Any], order_by: Any, page: int, page_size: int
-) -> OrderPage:
-    """One page of the orders ``where`` selects; a page past the end shows the last one."""
-    count = await uow.session.scalar(select(func.count()).select_from(Order).where(*where))
-    pages = max(1, -(-(count or 0) // page_size))
-    page = min(max(page, 0), pages - 1)
-    query = select(Order).where(*where).options(*EVERYTHING).order_by(order_by)
-    orders = await uow.session.scalars(query.offset(page * page_size).limit(page_size))
-    return OrderPage(tuple(order_view(order) for order in orders), page, pages)
-
-
 async def staff_orders(
     uow: UnitOfWork, *, actor: Actor, status: OrderStatus | None, page: int = 0
 ) -> OrderPage:
@@ -64,7 +50,9 @@ async def staff_orders(
             where.append(Order.status == status)
         if not actor.is_admin:
             where.append(Order.producer_id == actor.producer_id)
-        return await order_page(uow, where, Order.id.desc(), page, STAFF_PAGE_SIZE)
+        return await order_page(
+            uow, where, [Order.id.desc()], page=page, page_size=STAFF_PAGE_SIZE
+        )
 
 
 async def stats(uow: UnitOfWork, *, actor: Actor, since: datetime) -> list[ProducerStats]:

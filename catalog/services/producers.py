@@ -15,6 +15,17 @@ class ProducerNotFound(ShopError):
         self.key = key
 
 
+async def release_group(uow: UnitOfWork, chat_id: int) -> int | None:
+    """The one place a producer loses its group (its alerts then wait for the next one), in
+    the caller's transaction; returns the producer it served, if any."""
+    return await uow.session.scalar(
+        update(Producer)
+        .where(Producer.group_chat_id == chat_id)
+        .values(group_chat_id=None)
+        .returning(Producer.id)
+    )
+
+
 async def link_group(
     uow: UnitOfWork, *, producer_code: str, chat_id: int, language: str = "vi"
 ) -> int:
@@ -27,11 +38,7 @@ async def link_group(
         if producer is None:
             raise ProducerNotFound(producer_code)
         # One group serves one producer: release it first (the column is unique).
-        await uow.session.execute(
-            update(Producer)
-            .where(Producer.group_chat_id == chat_id, Producer.id != producer.id)
-            .values(group_chat_id=None)
-        )
+        await release_group(uow, chat_id)
         producer.group_chat_id = chat_id
         producer.group_language = language
         await uow.commit()

@@ -14,12 +14,7 @@ from catalog import outbox
 from catalog.errors import ShopError
 from catalog.models import Producer, ZaloLinkCode, ZaloStaff, utcnow
 from catalog.outbox import AdminEvent
-from catalog.services.fulfilment import (
-    LinkCodeRefused,
-    LinkProblem,
-    check_link_code,
-    create_link_code,
-)
+from catalog.services.fulfilment import create_link_code, spend_link_code, valid_link_code
 from catalog.services.producers import ProducerNotFound
 from catalog.text import Named
 from catalog.uow import UnitOfWork
@@ -81,24 +76,14 @@ async def use_zalo_link_code(
 ) -> StaffMember:
     """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent."""
     now = now or utcnow()
-    normalized = code.strip().upper()
     async with uow:
-        link = check_link_code(
-            await uow.session.get(ZaloLinkCode, normalized) if normalized else None, now
-        )
+        link = await valid_link_code(uow, ZaloLinkCode, code, now)
         staff = await uow.session.get(ZaloStaff, zalo_id)
         if staff is None:
             linked = await uow.session.scalar(select(func.count()).select_from(ZaloStaff))
             if (linked or 0) >= MAX_LINKED_STAFF:
                 raise TooManyStaff
-        # Spent with a condition, so two people racing with one code cannot both win.
-        spent = await uow.session.execute(
-            update(ZaloLinkCode)
-            .where(ZaloLinkCode.code == normalized, ZaloLinkCode.used_at.is_(None))
-            .values(used_at=now, used_by=zalo_id)
-        )
-        if spent.rowcount != 1:  # type: ignore[attr-defined]
-            raise LinkCodeRefused(LinkProblem.used)
+        await spend_link_code(uow, link, now, used_by=zalo_id)
         if staff is None:
             staff = ZaloStaff(zalo_id=zalo_id, language=language)
             uow.session.add(staff)
@@ -109,13 +94,12 @@ async def use_zalo_link_code(
         producer = await uow.session.get(Producer, link.producer_id)
         assert producer is not None
         outbox.to_admins(
-            uow.session,
+            uow,
             AdminEvent.zalo_linked,
             producer_id=producer.id,
             name=display_name[:100],
             created_by=link.created_by,
         )
-        uow.outbox_written()
         await uow.session.flush()
         member = _member(staff, producer)
         await uow.commit()

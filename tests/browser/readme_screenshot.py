@@ -15,20 +15,13 @@ import tempfile
 from pathlib import Path
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PlaygroundProcess, api
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from page_actions import bot_says, check_out, press
+from playwright.sync_api import Page, expect, sync_playwright
 
 from catalog.money import format_vnd
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ("customer", "group", "admin")
-
-
-def press(chat: Locator, label: str) -> None:
-    chat.get_by_role("button", name=label, exact=True).last.click()
-
-
-def bot_says(chat: Locator, text: str) -> None:
-    expect(chat.locator(".msg.in .body").filter(has_text=text).last).to_be_visible()
 
 
 def order_by_bank_transfer(page: Page, customer_name: str) -> None:
@@ -41,19 +34,7 @@ def order_by_bank_transfer(page: Page, customer_name: str) -> None:
     press(customer, f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}")
     press(customer, "🛒 Thêm 1 vào giỏ")
     expect(customer.locator(".toast")).to_contain_text("Đã thêm vào giỏ")
-    press(customer, "🛒 Giỏ hàng")
-    press(customer, "✅ Đặt hàng")
-    press(customer, customer_name)
-    press(customer, "📱 Gửi số điện thoại của tôi")
-    press(customer, "Hà Nội")
-    composer.fill("Phường Hoàn Kiếm")
-    composer.press("Enter")
-    bot_says(customer, "Số nhà, ngõ, đường")
-    composer.fill("12 Hàng Gai")
-    composer.press("Enter")
-    press(customer, "⏭ Không ghi chú")
-    press(customer, "🏦 Chuyển khoản (VietQR)")
-    press(customer, "✅ Xác nhận đặt hàng")
+    check_out(customer, customer_name, "🏦 Chuyển khoản (VietQR)")
     bot_says(customer, "Chuyển khoản cho đơn")
     bot_says(group, "Bộ ấm chén hoa sen")
     # The producer reads the alert before accepting, as a person would: the customer's notice

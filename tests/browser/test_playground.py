@@ -7,25 +7,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from browser_support import PlaygroundProcess, api
+from page_actions import add_to_cart, bot_says, check_out, pane, press
 from playwright.sync_api import Locator, Page, expect
 
 from catalog.money import format_vnd
 
 Shot = Callable[[Page, str], None]
 PHONE = {"width": 390, "height": 844}
-
-
-def pane(page: Page, role: str) -> Locator:
-    return page.locator(f"#pane-{role}")
-
-
-def press(chat: Locator, label: str) -> None:
-    """Tap the newest button with exactly this label (inline or reply keyboard)."""
-    chat.get_by_role("button", name=label, exact=True).last.click()
-
-
-def bot_says(chat: Locator, text: str) -> None:
-    expect(chat.locator(".msg.in .body").filter(has_text=text).last).to_be_visible()
 
 
 def item(name: str, price: int, locale: str) -> str:
@@ -231,12 +219,7 @@ def test_at_phone_width_a_tab_counts_what_arrives_while_another_is_shown(
 
 def test_an_error_the_bot_gets_from_telegram_is_shown_in_the_chat(page: Page, shot: Shot) -> None:
     customer = pane(page, "customer")
-    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
-    composer = customer.locator(".composer .text")
-    composer.fill("tinh dau sa chanh")
-    composer.press("Enter")
-    press(customer, item("Tinh dầu sả chanh", 75_000, "vi"))
-    press(customer, "🛒 Thêm 1 vào giỏ")
+    add_to_cart(customer, "tinh dau sa chanh", item("Tinh dầu sả chanh", 75_000, "vi"))
     expect(customer.locator(".toast")).to_contain_text("Đã thêm vào giỏ")
     press(customer, "🛒 Giỏ hàng")
     bot_says(customer, "Tổng cộng: 75.000")
@@ -268,25 +251,8 @@ def test_the_page_follows_a_reset_of_the_shop(
 
 def order_the_lotus_tea_set(customer: Locator, customer_name: str) -> None:
     """The customer orders Quang Vinh's lotus tea set, cash on delivery."""
-    customer.get_by_role("button", name="BẮT ĐẦU · START").click()
-    composer = customer.locator(".composer .text")
-    composer.fill("am chen hoa sen")
-    composer.press("Enter")
-    press(customer, item("Bộ ấm chén hoa sen", 980_000, "vi"))
-    press(customer, "🛒 Thêm 1 vào giỏ")
-    press(customer, "🛒 Giỏ hàng")
-    press(customer, "✅ Đặt hàng")
-    press(customer, customer_name)
-    press(customer, "📱 Gửi số điện thoại của tôi")
-    press(customer, "Hà Nội")
-    composer.fill("Phường Hoàn Kiếm")
-    composer.press("Enter")
-    bot_says(customer, "Số nhà, ngõ, đường")
-    composer.fill("12 Hàng Gai")
-    composer.press("Enter")
-    press(customer, "⏭ Không ghi chú")
-    press(customer, "💵 Thanh toán khi nhận hàng (COD)")
-    press(customer, "✅ Xác nhận đặt hàng")
+    add_to_cart(customer, "am chen hoa sen", item("Bộ ấm chén hoa sen", 980_000, "vi"))
+    check_out(customer, customer_name, "💵 Thanh toán khi nhận hàng (COD)")
     bot_says(customer, "Đơn hàng đã được đặt")
 
 

@@ -12,11 +12,11 @@ import pytest_asyncio
 from support.botprocess import ADMIN_ID, TOKEN, BotProcess, Shop
 from support.journeys import StaffedGroup, staffed_groups
 
-from bot.emulator import Emulator, FloodLimits, Person
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, FloodLimits, Person
 
 UNPACED = """
 [sending]

@@ -6,8 +6,8 @@ import pytest
 from support.botprocess import BotProcess, Shop
 from support.journeys import answer_in_turn
 
-from bot.emulator import Emulator, Person
 from catalog.money import format_vnd
+from emulators.telegram import Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -7,9 +7,8 @@ import pytest
 from support.botprocess import BotProcess, Shop
 from support.journeys import answer_in_turn, greeted, open_checkout, search_and_add, start
 
-from bot.emulator import ChatMessage, Emulator, Person
-from bot.emulator.models import CallbackAnswer
 from catalog.money import format_vnd
+from emulators.telegram import CallbackAnswer, ChatMessage, Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

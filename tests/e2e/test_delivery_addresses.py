@@ -6,8 +6,8 @@ import pytest
 from support.botprocess import BotProcess, Shop
 from support.journeys import StaffedGroup, answer_in_turn, open_checkout, search_and_add, start
 
-from bot.emulator import ChatMessage, Emulator, Person
 from catalog.money import format_vnd
+from emulators.telegram import ChatMessage, Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -4,7 +4,7 @@ import pytest
 from support.botprocess import BotProcess
 from support.journeys import greeted, start
 
-from bot.emulator import Emulator
+from emulators.telegram import Emulator
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -8,8 +8,8 @@ import pytest_asyncio
 from support.botprocess import BotProcess, Shop
 from support.journeys import start
 
-from bot.emulator import Emulator
 from catalog import migrate
+from emulators.telegram import Emulator
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

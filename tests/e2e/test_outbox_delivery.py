@@ -8,7 +8,7 @@ from support import ordering
 from support.botprocess import BotProcess, Shop
 from support.journeys import StaffedGroup
 
-from bot.emulator import Emulator, FloodLimits, Group
+from emulators.telegram import Emulator, FloodLimits, Group
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -13,8 +13,8 @@ from support.journeys import (
     search_and_add,
 )
 
-from bot.emulator import Emulator, Group, Person
 from catalog.money import format_vnd
+from emulators.telegram import Emulator, Group, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

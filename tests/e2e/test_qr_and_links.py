@@ -10,10 +10,9 @@ from PIL import Image
 from support.botprocess import BotProcess, Shop
 from support.journeys import add_to_cart, greeted, open_checkout
 
-from bot.emulator import Emulator, Person
-from bot.emulator.models import ChatMessage
 from catalog.links import LinkSource, parse_payload, producer_link, product_link
 from catalog.money import format_vnd
+from emulators.telegram import ChatMessage, Emulator, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -12,8 +12,7 @@ from collections import Counter
 import pytest
 from support.botprocess import BotProcess, Shop
 
-from bot.emulator import ChatMessage, Emulator, FloodLimits, Person
-from bot.emulator.models import CallbackQueryRecord
+from emulators.telegram import CallbackQueryRecord, ChatMessage, Emulator, FloodLimits, Person
 from handlers.callbacks import NavCb, ProductAction, ProductCb
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -9,9 +9,9 @@ from PIL import Image
 from support.botprocess import BotProcess, Shop
 from support.journeys import add_to_cart, greeted, open_checkout, search_and_add, start
 
-from bot.emulator import Emulator
 from catalog.money import format_vnd
 from catalog.vietqr import parse_payload
+from emulators.telegram import Emulator
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

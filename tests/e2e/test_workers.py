@@ -25,12 +25,12 @@ from support.journeys import HANOI_DELIVERY_VI, answer_in_turn, open_checkout, s
 from support.postgres import _free_port
 
 from bot.election import KEY as SENDER_KEY
-from bot.emulator import ChatMessage, Emulator, Person
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.money import format_vnd
 from catalog.uow import UnitOfWork
+from emulators.telegram import ChatMessage, Emulator, Person
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"), pytest.mark.postgres]
 

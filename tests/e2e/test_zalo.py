@@ -14,13 +14,13 @@ from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 from support.ordering import place_orders
 from support.zalo import running_zalo
 
-from bot.emulator import Emulator, Person
-from bot.zalo_emulator import ZaloEmulator, ZaloPerson
 from catalog.db import create_engine, create_session_factory
 from catalog.models import Order, OrderStatus, Producer, Product
 from catalog.services import cart
 from catalog.services.orders import DeliveryDetails
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, Person
+from emulators.zalo import ZaloEmulator, ZaloPerson
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -8,7 +8,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.emulator import Emulator, FloodLimits
+from emulators.telegram import Emulator, FloodLimits
 
 TOKEN = "4242:TEST-emulator-token"
 

@@ -27,7 +27,7 @@ from aiogram.types import (
 from aiohttp import ClientSession
 from PIL import Image
 
-from bot.emulator import Emulator, FloodLimits
+from emulators.telegram import Emulator, FloodLimits
 
 TOKEN = "4242:TEST-emulator-token"
 

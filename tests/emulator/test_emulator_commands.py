@@ -13,7 +13,7 @@ from aiogram.types import (
     BotCommandScopeChatMember,
 )
 
-from bot.emulator import Emulator
+from emulators.telegram import Emulator
 
 START = [BotCommand(command="start", description="Menu chính")]
 

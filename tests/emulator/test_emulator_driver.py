@@ -16,7 +16,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.emulator import Emulator
+from emulators.telegram import Emulator, Person
 
 
 def shop_router() -> Router:
@@ -142,13 +142,19 @@ async def test_location_and_group_command(emu: Emulator) -> None:
     assert len(group.bot_messages) == 1
 
 
-async def test_pressing_a_missing_label_lists_what_is_visible(emu: Emulator, bot: Bot) -> None:
+async def shown_one_button(emu: Emulator, bot: Bot, text: str, label: str, data: str) -> Person:
+    """A person who started the bot and got ``text`` with one inline button."""
     an = emu.person()
     await an.send("/start")
-    keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text="Giỏ hàng", callback_data="cart")]]
+    button = InlineKeyboardButton(text=label, callback_data=data)
+    await bot.send_message(
+        an.id, text, reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
     )
-    await bot.send_message(an.id, "Menu", reply_markup=keyboard)
+    return an
+
+
+async def test_pressing_a_missing_label_lists_what_is_visible(emu: Emulator, bot: Bot) -> None:
+    an = await shown_one_button(emu, bot, "Menu", "Giỏ hàng", "cart")
 
     with pytest.raises(AssertionError, match=r"no button 'Cart' is visible.*\[\['Giỏ hàng'\]\]"):
         await an.press("Cart")
@@ -163,12 +169,7 @@ async def test_next_message_timeout_shows_the_transcript(emu: Emulator) -> None:
 
 
 async def test_unanswered_press_is_reported(emu: Emulator, bot: Bot) -> None:
-    an = emu.person()
-    await an.send("/start")
-    keyboard = InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text="Mua", callback_data="buy")]]
-    )
-    await bot.send_message(an.id, "Trà", reply_markup=keyboard)
+    an = await shown_one_button(emu, bot, "Trà", "Mua", "buy")
     await an.press("Mua")
 
     with pytest.raises(AssertionError, match="did not answer the press of 'buy'"):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.emulator.html import HtmlParseError, parse_html, utf16_len
+from emulators.telegram.html import HtmlParseError, parse_html, utf16_len
 
 
 def test_nested_tags_become_entities_with_utf16_offsets() -> None:

@@ -18,7 +18,7 @@ from aiogram.types import (
 )
 from PIL import Image
 
-from bot.emulator import Emulator, Person
+from emulators.telegram import Emulator, Person
 
 LINK = "https://t.me/ocop_shop_bot?start=pf_BATTRANG-01"
 

@@ -8,7 +8,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramConflictError
 from aiohttp import ClientSession, ClientTimeout
 
-from bot.emulator import Emulator
+from emulators.telegram import Emulator
 
 TOKEN = "4242:TEST-emulator-token"
 

@@ -12,7 +12,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
 from aiohttp import web
 
-from bot.emulator import Emulator
+from emulators.telegram import Emulator
 
 URL = "https://shop.example.vn/hook"
 

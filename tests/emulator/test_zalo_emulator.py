@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 
 from bot.zalo.client import ZaloClient, ZaloError
-from bot.zalo_emulator import ZaloEmulator
+from emulators.zalo import ZaloEmulator
 
 TOKEN = "1234567890:zalo-test-secret"
 

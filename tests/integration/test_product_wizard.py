@@ -20,13 +20,13 @@ from aiogram.types import BufferedInputFile, Chat, Message, Update, User
 from PIL import Image
 
 from bot.config import Config, DatabaseSettings, SendingSettings, ShopSettings, TelegramSettings
-from bot.emulator import Emulator, FloodLimits, Person
 from bot.presses import ShopDispatcher
 from bot.runner import serving
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, FloodLimits, Person
 
 TOKEN = "4244:TEST-product-wizard"
 

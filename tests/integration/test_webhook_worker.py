@@ -15,8 +15,8 @@ from aiogram.types import Message
 from aiohttp import web
 
 from bot.config import WebhookSettings
-from bot.emulator import Emulator, FloodLimits
 from bot.webhook import Worker
+from emulators.telegram import Emulator, FloodLimits
 
 TOKEN = "4243:TEST-webhook-worker"
 SETTINGS = WebhookSettings(

@@ -19,7 +19,6 @@ from bot.zalo.client import ZaloClient
 from bot.zalo.quota import month_of
 from bot.zalo.runner import SECRET_HEADER, WEBHOOK_PATH, ZaloChannel
 from bot.zalo.sender import ZaloSender
-from bot.zalo_emulator import ZaloEmulator, ZaloPerson
 from catalog.db import create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.errors import NotAllowed
@@ -40,6 +39,7 @@ from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
 from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.services.producers import link_group
 from catalog.uow import UnitOfWork
+from emulators.zalo import ZaloEmulator, ZaloPerson
 
 TOKEN = "1234567890:zalo-integration"
 DETAILS = DeliveryDetails("Khách Zalo", "+84912345678", "Hà Nội", "Phường Láng", "1 Láng")

@@ -26,18 +26,14 @@ from catalog import migrate
 pytestmark = pytest.mark.packaging
 
 ROOT = Path(__file__).parents[2]
-OUR_PACKAGES = ("bot", "handlers", "catalog", "locales")
+OUR_PACKAGES = ("bot", "handlers", "catalog", "locales", "emulators", "playground")
 
 WHERE_MODULES_COME_FROM = """
 import importlib, json, sys
 from importlib.resources import files
 
 found = {name: importlib.import_module(name).__file__ for name in sys.argv[1:]}
-try:  # the playground has its own package, or is bot.playground
-    playground = importlib.import_module("playground")
-except ModuleNotFoundError:
-    playground = importlib.import_module("bot.playground")
-page = files(playground).joinpath("static", "index.html")
+page = files("playground").joinpath("static", "index.html")
 print(json.dumps({
     "modules": found,
     "playground_page": str(page),

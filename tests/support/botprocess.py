@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.emulator import Emulator, Group, Person
+from emulators.telegram import Emulator, Group, Person
 
 TOKEN = "777000:E2E-token_for-tests"
 ADMIN_ID = 500001

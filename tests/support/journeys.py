@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 
-from bot.emulator import ChatMessage, Emulator, Group, Person
-from bot.emulator.driver import DEFAULT_TIMEOUT
+from emulators.telegram import ChatMessage, Emulator, Group, Person
+from emulators.telegram.observer import DEFAULT_TIMEOUT
 from support.botprocess import link_group_through_the_bot
 
 # The buttons of the shop's journeys, in each language.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 
-from bot.zalo_emulator import ZaloEmulator
+from emulators.zalo import ZaloEmulator
 
 
 @contextlib.asynccontextmanager

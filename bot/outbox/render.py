@@ -1,0 +1,229 @@
+"""Rendering claimed outbox rows into Telegram messages: pure functions of the rows, what
+they are about (catalog.services.recipients) and the groups' sending windows.
+
+Rendered outside any update, so each text is written with its recipient's locale set
+explicitly (lazy strings raise LookupError otherwise).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.outbox.pacing import as_digest
+from catalog.outbox import AdminEvent, OutboxKind
+from catalog.services.delivery import Claimed
+from catalog.services.orders import OrderView
+from catalog.services.recipients import ProducerCard, TelegramRecipients
+from handlers import notifications
+from handlers.format import esc
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outgoing:
+    """One message to send, and the outbox rows it settles."""
+
+    chat_id: int
+    text: str
+    rows: list[int]
+    keyboard: InlineKeyboardMarkup | None = None
+    alert_for: int | None = None  # the order whose alert this is
+    edit_alert: tuple[int, int, str] | None = None  # (chat, message, text) to update too
+
+
+@dataclass
+class Destination:
+    chat_id: int
+    is_group: bool
+    messages: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[int]:
+        return [row for message in self.messages for row in message.rows]
+
+
+@dataclass
+class Rendered:
+    destinations: list[Destination]
+    unrenderable: list[int]  # rows that raised while rendering: they fail, the rest go on
+
+
+@contextlib.contextmanager
+def locale(i18n: I18n, language: str) -> Iterator[None]:
+    with i18n.context(), i18n.use_locale(language):
+        yield
+
+
+def render(
+    rows: Sequence[Claimed],
+    about: TelegramRecipients,
+    i18n: I18n,
+    *,
+    group_remaining: Callable[[int], int],
+    now: datetime,
+) -> Rendered:
+    """The messages for ``rows``, by chat; a group's new-order alerts go as one digest when
+    there are more than its window (``group_remaining(chat)``) lets through."""
+    destinations: dict[int, Destination] = {}
+
+    def destination(chat_id: int, *, is_group: bool) -> Destination:
+        if chat_id not in destinations:
+            destinations[chat_id] = Destination(chat_id, is_group)
+        return destinations[chat_id]
+
+    group_alerts: dict[int, list[tuple[Claimed, OrderView]]] = defaultdict(list)
+    unrenderable: list[int] = []
+    for row in rows:
+        try:
+            routed = _route(row, about, i18n, now, group_alerts)
+        except Exception:
+            # One row that cannot be rendered must not hold up all the others.
+            log.exception("outbox row %s cannot be rendered", row.id)
+            unrenderable.append(row.id)
+            continue
+        if routed is not None:
+            is_group, message = routed
+            destination(message.chat_id, is_group=is_group).messages.append(message)
+    for chat_id, items in group_alerts.items():
+        language = about.producers[items[0][0].producer_id or -1].group_language
+        with locale(i18n, language):
+            destination(chat_id, is_group=True).messages.extend(
+                alert_messages(chat_id, items, group_remaining(chat_id))
+            )
+    return Rendered(list(destinations.values()), unrenderable)
+
+
+def _route(  # noqa: PLR0911 - one return per kind of row
+    row: Claimed,
+    about: TelegramRecipients,
+    i18n: I18n,
+    now: datetime,
+    group_alerts: dict[int, list[tuple[Claimed, OrderView]]],
+) -> tuple[bool, Outgoing] | None:
+    """One row's message and whether it goes to a group; None when it waits (or gathers
+    with the group's other new orders)."""
+    order = about.orders.get(row.payload.get("order_id", -1))
+    if row.kind == OutboxKind.admin_notice:
+        admin_id = row.user_id or 0
+        language = about.languages.get(admin_id, i18n.default_locale)
+        with locale(i18n, language):
+            text = admin_text(row.payload, about.producers, language)
+        return False, Outgoing(admin_id, text, [row.id])
+    if order is None:
+        return False, Outgoing(0, "", [row.id])  # the order is gone: nothing to say
+    if row.kind == OutboxKind.status_notice and row.user_id is not None:
+        with locale(i18n, about.languages.get(row.user_id, order.locale)):
+            text = notifications.status_notice_text(
+                order, type(order.status)(row.payload["status"]), row.payload["reason"]
+            )
+        return False, Outgoing(row.user_id, text, [row.id])
+    producer = about.producers.get(row.producer_id or -1)
+    if producer is None or producer.group_chat_id is None:
+        return None  # unlinked since it was claimed: it waits for the next group
+    alert = about.alerts.get(order.id)
+    with locale(i18n, producer.group_language):
+        if row.kind == OutboxKind.order_alert:
+            group_alerts[producer.group_chat_id].append((row, order))
+            return None
+        if row.kind == OutboxKind.order_cancelled:
+            text = notifications.customer_cancelled_text(order)
+            edit = (*alert, notifications.order_alert_text(order)) if alert else None
+            return True, Outgoing(producer.group_chat_id, text, [row.id], edit_alert=edit)
+        if row.kind == OutboxKind.status_changed:
+            return True, changed_on_zalo(row, order, producer, alert, now)
+    raise ValueError(f"no way to deliver a {row.kind!r} row")
+
+
+def changed_on_zalo(
+    row: Claimed,
+    order: OrderView,
+    producer: ProducerCard,
+    alert: tuple[int, int] | None,
+    now: datetime,
+) -> Outgoing:
+    """Staff moved the order along on Zalo: the group gets the card anew (its buttons as they
+    are now), and the old card loses its buttons, so nobody acts on it. In the group's
+    locale."""
+    assert producer.group_chat_id is not None
+    old_text = notifications.order_alert_text(order)
+    text = _("Changed on Zalo:") + "\n" + old_text + "\n" + notifications.status_footer(
+        order.status, str(row.payload.get("actor") or "?"), now,
+        str(row.payload.get("reason", "")),
+    )  # fmt: skip
+    return Outgoing(
+        producer.group_chat_id,
+        text,
+        [row.id],
+        keyboard=notifications.order_alert_kb(order),
+        alert_for=order.id,
+        edit_alert=(*alert, old_text) if alert else None,
+    )
+
+
+def alert_messages(
+    chat_id: int, items: list[tuple[Claimed, OrderView]], remaining: int
+) -> list[Outgoing]:
+    """A group's new orders: one alert each, or one digest (in parts when long) when they
+    are more than ``remaining`` lets through. In the group's locale."""
+    if as_digest(len(items), remaining):
+        views = [order for _, order in items]
+        parts = [Outgoing(chat_id, text, []) for text in notifications.digest_texts(views)]
+        # The rows are settled, and the buttons shown, with the last part.
+        parts[-1].rows = [row.id for row, _ in items]
+        parts[-1].keyboard = notifications.digest_kb(views)
+        return parts
+    return [
+        Outgoing(
+            chat_id,
+            notifications.order_alert_text(order),
+            [row.id],
+            keyboard=notifications.order_alert_kb(order),
+            alert_for=order.id,
+        )
+        for row, order in items
+    ]
+
+
+def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], language: str) -> str:
+    """A notice to an admin, in ``language`` (the locale the caller set)."""
+    producer = producers.get(payload.get("producer_id", -1))
+    name = esc(producer.name(language) if producer else "?")
+    event = payload.get("event")
+    if event == AdminEvent.group_linked:
+        return _("🔗 The group of {producer} is linked: their order alerts go there now.").format(
+            producer=name
+        )
+    if event == AdminEvent.group_lost:
+        return _(
+            "⚠️ The bot was removed from the group of {producer}. Their order alerts "
+            "wait until a group is linked again (/linkgroup)."
+        ).format(producer=name)
+    if event == AdminEvent.zalo_linked:
+        return _(
+            "🔗 {name} linked their Zalo account: the orders of {producer} go there too."
+        ).format(name=esc(str(payload.get("name", ""))), producer=name)
+    if event == AdminEvent.zalo_quota_near:
+        return _(
+            "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
+            "alerts to Zalo now go out as short digests; at the limit they wait for next "
+            "month. The Telegram groups are not affected."
+        ).format(used=payload.get("used", "?"), quota=payload.get("quota", "?"))
+    if event == AdminEvent.orders_waiting:
+        return _(
+            "⚠️ {producer} has new orders but no linked group: the alerts wait. "
+            "Link one with /linkgroup."
+        ).format(producer=name)
+    return _("⚠️ A message could not be delivered to {target}: {error}").format(
+        target=esc(str(payload.get("target", "?"))), error=esc(str(payload.get("error", "")))
+    )

@@ -1,0 +1,171 @@
+"""Moving an order along: who may, where it may go from where it is, and who is told."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import update
+
+from catalog import outbox, rules
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.models import Order, OrderStatus, OrderStatusChange, utcnow
+from catalog.outbox import OutboxKind
+from catalog.services.orders.stock import return_stock
+from catalog.services.orders.views import OrderView, load_order, order_view
+from catalog.uow import UnitOfWork
+
+
+class CancelReason(StrEnum):
+    """The short list a producer picks from when cancelling."""
+
+    out_of_stock = "out_of_stock"
+    cannot_deliver = "cannot_deliver"
+    customer_unreachable = "customer_unreachable"
+    customer_asked = "customer_asked"
+    other = "other"
+
+
+async def customer_order(uow: UnitOfWork, user_id: int, order_id: int) -> Order:
+    """One of the customer's own orders, in the caller's transaction; anyone else's is refused."""
+    order = await load_order(uow, order_id)
+    if order is None:
+        raise OrderNotFound(order_id)
+    if order.user_id != user_id:
+        raise NotAllowed
+    return order
+
+
+async def order_for_staff(
+    uow: UnitOfWork,
+    order_id: int,
+    chat_id: int | None,
+    is_admin: bool,
+    producer_id: int | None = None,
+) -> Order:
+    """The order, in the caller's transaction, if this member of staff may see or move it."""
+    order = await load_order(uow, order_id)
+    if order is None:
+        raise OrderNotFound(order_id)
+    # Only the producer's own group (or its staff on another channel, ``producer_id``),
+    # or an admin, may see or move the producer's orders.
+    in_group = chat_id is not None and order.producer.group_chat_id == chat_id
+    own_staff = producer_id is not None and order.producer_id == producer_id
+    if not (is_admin or in_group or own_staff):
+        raise NotAllowed
+    return order
+
+
+async def _move(
+    uow: UnitOfWork,
+    order: Order,
+    new_status: OrderStatus,
+    *,
+    actor_id: int | None,
+    reason: str,
+    zalo_actor: str | None = None,
+) -> None:
+    """The order leaves the status it was read with, recorded in its history; a cancelled
+    order's units go back on sale."""
+    current = order.status
+    if not rules.may_become(current, new_status):
+        raise InvalidTransition(current.value, new_status.value)
+    # Conditional on the status as read, so two people moving the order at the same moment
+    # cannot both win (the second is told where it is now).
+    moved = await uow.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == current)
+        .values(status=new_status, updated_at=utcnow())
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidTransition(current.value, new_status.value)
+    if new_status == OrderStatus.cancelled:
+        await return_stock(uow, order, actor_id)
+    uow.session.add(
+        OrderStatusChange(
+            order_id=order.id,
+            old_status=current,
+            new_status=new_status,
+            actor_id=actor_id,
+            zalo_actor=zalo_actor,
+            reason=reason,
+        )
+    )
+
+
+async def _committed_view(uow: UnitOfWork, order: Order) -> OrderView:
+    await uow.session.refresh(order)
+    view = order_view(order)
+    await uow.commit()
+    return view
+
+
+async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: int) -> OrderView:
+    """Cancel a customer's order while it is still new; its stock returns to the shelf."""
+    async with uow:
+        order = await customer_order(uow, user_id, order_id)
+        if order.status != OrderStatus.new:
+            # A customer may only take back an order nobody has accepted yet.
+            raise InvalidTransition(order.status.value, OrderStatus.cancelled.value)
+        await _move(uow, order, OrderStatus.cancelled, actor_id=user_id, reason="customer")
+        outbox.to_producer(uow, OutboxKind.order_cancelled, order.producer_id, order_id=order.id)
+        return await _committed_view(uow, order)
+
+
+async def change_order_status(
+    uow: UnitOfWork,
+    *,
+    order_id: int,
+    new_status: OrderStatus,
+    actor_id: int | None,
+    chat_id: int | None,
+    is_admin: bool = False,
+    reason: str = "",
+    producer_id: int | None = None,
+    zalo_actor: str | None = None,
+    actor_name: str = "",
+) -> OrderView:
+    """Move an order along (accept, ship, deliver, cancel); the customer is told, and so are
+    the producer's people on the other channel (Zalo staff for a Telegram press, and the
+    Telegram group and the other Zalo staff for a Zalo command, ``zalo_actor``)."""
+    async with uow:
+        order = await order_for_staff(uow, order_id, chat_id, is_admin, producer_id)
+        await _move(
+            uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor
+        )
+        outbox.to_user(
+            uow,
+            OutboxKind.status_notice,
+            order.user_id,
+            order_id=order.id,
+            status=new_status.value,
+            reason=reason,
+        )
+        told = {
+            "order_id": order.id,
+            "status": new_status.value,
+            "reason": reason,
+            "actor": actor_name[:100],
+            "zalo_actor": zalo_actor,
+        }
+        outbox.to_zalo_staff(uow, OutboxKind.status_changed, order.producer_id, **told)
+        # A Telegram group sees its own presses; one that is linked hears of Zalo's (one
+        # linked later needs no news of orders moved before it).
+        if zalo_actor is not None and order.producer.group_chat_id is not None:
+            outbox.to_producer_group(uow, OutboxKind.status_changed, order.producer_id, **told)
+        return await _committed_view(uow, order)
+
+
+async def remember_alert(uow: UnitOfWork, *, order_id: int, chat_id: int, message_id: int) -> None:
+    """Which group message shows this order, so status changes can edit it."""
+    async with uow:
+        await note_alert(uow, order_id, chat_id, message_id)
+        await uow.commit()
+
+
+async def note_alert(uow: UnitOfWork, order_id: int, chat_id: int, message_id: int) -> None:
+    """``remember_alert`` in the caller's transaction."""
+    await uow.session.execute(
+        update(Order)
+        .where(Order.id == order_id)
+        .values(alert_chat_id=chat_id, alert_message_id=message_id)
+    )

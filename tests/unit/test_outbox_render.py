@@ -1,0 +1,274 @@
+"""Outbox rows rendered into Telegram messages: pure functions, no database, in vi and en."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import build_i18n
+from bot.outbox.pacing import DIGEST_RESERVE
+from bot.outbox.render import admin_text, alert_messages, render
+from catalog.models import OrderStatus, PaymentMethod
+from catalog.outbox import AdminEvent, OutboxKind
+from catalog.services.delivery import Claimed
+from catalog.services.orders import DeliveryDetails, OrderLineView, OrderView
+from catalog.services.recipients import ProducerCard, TelegramRecipients
+from handlers import notifications
+
+NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
+GROUP = -1001
+PRODUCER = ProducerCard(7, "Gốm <Bát Tràng>", "Bat Trang <Pottery>", GROUP, "vi")
+
+
+def order(order_id: int, status: OrderStatus = OrderStatus.new, locale: str = "vi") -> OrderView:
+    return OrderView(
+        id=order_id,
+        number=f"DH{order_id:05d}",
+        checkout_id=1,
+        user_id=500,
+        producer_id=PRODUCER.id,
+        producer_name_vi=PRODUCER.name_vi,
+        producer_name_en=PRODUCER.name_en,
+        status=status,
+        payment_method=PaymentMethod.cod,
+        details=DeliveryDetails("An", "+84912345678", "Hà Nội", "Phường Láng", "1 Láng"),
+        total=150_000,
+        created_at=NOW,
+        lines=(OrderLineView("BT-1", "Bình gốm", "Vase", "chiếc", "piece", 150_000, 1),),
+        bank_bin=None,
+        bank_account=None,
+        bank_account_name=None,
+        locale=locale,
+    )
+
+
+def about(
+    *orders: OrderView, producer: ProducerCard = PRODUCER, **kw: object
+) -> TelegramRecipients:
+    fields: dict[str, object] = {
+        "orders": {o.id: o for o in orders},
+        "alerts": {},
+        "producers": {producer.id: producer},
+        "languages": {},
+    }
+    fields.update(kw)
+    return TelegramRecipients(**fields)  # type: ignore[arg-type]
+
+
+def alert_row(row_id: int, order_id: int) -> Claimed:
+    return Claimed(row_id, OutboxKind.order_alert, {"order_id": order_id}, PRODUCER.id)
+
+
+@pytest.fixture(scope="module")
+def i18n() -> I18n:
+    return build_i18n()
+
+
+def in_locale(i18n: I18n, language: str, make: object) -> str:
+    with i18n.context(), i18n.use_locale(language):
+        return make()  # type: ignore[operator,no-any-return]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_status_notice_goes_to_the_customer_in_their_language(i18n: I18n, language: str) -> None:
+    placed = order(1, OrderStatus.accepted, locale="vi")
+    row = Claimed(
+        3,
+        OutboxKind.status_notice,
+        {"order_id": 1, "status": "accepted", "reason": ""},
+        user_id=500,
+    )
+    rendered = render(
+        [row],
+        about(placed, languages={500: language}),
+        i18n,
+        group_remaining=lambda _c: 20,
+        now=NOW,
+    )
+    [destination] = rendered.destinations
+    [message] = destination.messages
+    expected = in_locale(
+        i18n, language, lambda: notifications.status_notice_text(placed, OrderStatus.accepted, "")
+    )
+    assert (destination.chat_id, destination.is_group) == (500, False)
+    assert (message.chat_id, message.text, message.rows) == (500, expected, [3])
+    assert placed.number in message.text
+    other = "en" if language == "vi" else "vi"
+    assert message.text != in_locale(
+        i18n, other, lambda: notifications.status_notice_text(placed, OrderStatus.accepted, "")
+    )
+
+
+def test_a_customer_without_a_language_reads_the_one_they_ordered_in(i18n: I18n) -> None:
+    placed = order(1, OrderStatus.shipped, locale="en")
+    row = Claimed(
+        3,
+        OutboxKind.status_notice,
+        {"order_id": 1, "status": "shipped", "reason": ""},
+        user_id=500,
+    )
+    [destination] = render(
+        [row], about(placed), i18n, group_remaining=lambda _c: 20, now=NOW
+    ).destinations
+    assert destination.messages[0].text == in_locale(
+        i18n, "en", lambda: notifications.status_notice_text(placed, OrderStatus.shipped, "")
+    )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_few_new_orders_go_to_the_group_one_alert_each_with_buttons(
+    i18n: I18n, language: str
+) -> None:
+    producer = replace(PRODUCER, group_language=language)
+    orders = [order(1), order(2)]
+    rows = [alert_row(10, 1), alert_row(11, 2)]
+    rendered = render(
+        rows, about(*orders, producer=producer), i18n, group_remaining=lambda _c: 20, now=NOW
+    )
+    [destination] = rendered.destinations
+    assert (destination.chat_id, destination.is_group) == (GROUP, True)
+    assert [(m.rows, m.alert_for) for m in destination.messages] == [([10], 1), ([11], 2)]
+    assert destination.messages[0].text == in_locale(
+        i18n, language, lambda: notifications.order_alert_text(orders[0])
+    )
+    assert destination.messages[0].keyboard is not None
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_more_new_orders_than_the_window_lets_through_go_as_one_digest(
+    i18n: I18n, language: str
+) -> None:
+    orders = [order(n) for n in range(1, 5)]
+    items = [(alert_row(10 + n, n), o) for n, o in enumerate(orders, 1)]
+    remaining = DIGEST_RESERVE + 3  # room for three alerts, and there are four
+    messages = in_locale(i18n, language, lambda: alert_messages(GROUP, items, remaining))
+    expected = in_locale(i18n, language, lambda: notifications.digest_texts(orders))
+    assert [m.text for m in messages] == expected
+    # Settled, with the buttons, by the last part only: a part that fails leaves all pending.
+    assert [m.rows for m in messages[:-1]] == [[]] * (len(messages) - 1)
+    assert messages[-1].rows == [11, 12, 13, 14]
+    assert messages[-1].keyboard is not None
+    assert all(m.alert_for is None for m in messages)
+    separate = in_locale(i18n, language, lambda: alert_messages(GROUP, items, remaining + 1))
+    assert [m.alert_for for m in separate] == [1, 2, 3, 4]
+
+
+def test_an_alert_for_a_producer_without_a_group_waits(i18n: I18n) -> None:
+    unlinked = replace(PRODUCER, group_chat_id=None)
+    rendered = render(
+        [alert_row(10, 1)],
+        about(order(1), producer=unlinked),
+        i18n,
+        group_remaining=lambda _c: 20,
+        now=NOW,
+    )
+    assert rendered.destinations == []
+    assert rendered.unrenderable == []
+
+
+def test_a_row_whose_order_is_gone_is_settled_with_nothing_to_say(i18n: I18n) -> None:
+    rendered = render([alert_row(10, 99)], about(), i18n, group_remaining=lambda _c: 20, now=NOW)
+    [destination] = rendered.destinations
+    assert [(m.chat_id, m.text, m.rows) for m in destination.messages] == [(0, "", [10])]
+
+
+def test_a_row_that_cannot_be_rendered_is_set_aside_and_the_others_go(i18n: I18n) -> None:
+    broken = Claimed(
+        10, OutboxKind.status_notice, {"order_id": 1, "status": "lost", "reason": ""}, user_id=500
+    )
+    unknown = Claimed(11, "carrier_pigeon", {"order_id": 1}, PRODUCER.id)
+    rendered = render(
+        [broken, unknown, alert_row(12, 1)],
+        about(order(1)),
+        i18n,
+        group_remaining=lambda _c: 20,
+        now=NOW,
+    )
+    assert rendered.unrenderable == [10, 11]
+    assert [m.rows for d in rendered.destinations for m in d.messages] == [[12]]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_cancellation_tells_the_group_and_takes_the_buttons_off_the_alert(
+    i18n: I18n, language: str
+) -> None:
+    producer = replace(PRODUCER, group_language=language)
+    cancelled = order(1, OrderStatus.cancelled)
+    row = Claimed(10, OutboxKind.order_cancelled, {"order_id": 1}, PRODUCER.id)
+    rendered = render(
+        [row],
+        about(cancelled, producer=producer, alerts={1: (GROUP, 77)}),
+        i18n,
+        group_remaining=lambda _c: 20,
+        now=NOW,
+    )
+    [message] = rendered.destinations[0].messages
+    assert message.text == in_locale(
+        i18n, language, lambda: notifications.customer_cancelled_text(cancelled)
+    )
+    assert message.edit_alert == (
+        GROUP,
+        77,
+        in_locale(i18n, language, lambda: notifications.order_alert_text(cancelled)),
+    )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_change_made_on_zalo_shows_the_group_the_card_anew(i18n: I18n, language: str) -> None:
+    producer = replace(PRODUCER, group_language=language)
+    accepted = order(1, OrderStatus.accepted)
+    payload = {"order_id": 1, "status": "accepted", "actor": "Lan", "reason": ""}
+    row = Claimed(10, OutboxKind.status_changed, payload, PRODUCER.id)
+    rendered = render(
+        [row],
+        about(accepted, producer=producer, alerts={1: (GROUP, 77)}),
+        i18n,
+        group_remaining=lambda _c: 20,
+        now=NOW,
+    )
+    [message] = rendered.destinations[0].messages
+    card = in_locale(i18n, language, lambda: notifications.order_alert_text(accepted))
+    footer = in_locale(
+        i18n, language, lambda: notifications.status_footer(OrderStatus.accepted, "Lan", NOW)
+    )
+    assert card in message.text
+    assert message.text.endswith(footer)
+    assert message.edit_alert == (GROUP, 77, card)
+    assert (message.alert_for, message.keyboard is not None) == (1, True)
+
+
+def test_admin_notices_name_the_producer_in_the_admins_language(i18n: I18n) -> None:
+    producers = {PRODUCER.id: PRODUCER}
+    payload = {"event": AdminEvent.group_lost, "producer_id": PRODUCER.id}
+    vi = in_locale(i18n, "vi", lambda: admin_text(payload, producers, "vi"))
+    en = in_locale(i18n, "en", lambda: admin_text(payload, producers, "en"))
+    assert "Gốm &lt;Bát Tràng&gt;" in vi
+    assert "Bat Trang &lt;Pottery&gt;" in en
+    assert "/linkgroup" in vi
+    assert vi != en.replace("Bat Trang &lt;Pottery&gt;", "Gốm &lt;Bát Tràng&gt;")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_each_admin_notice_differs_and_a_failure_names_its_target(
+    i18n: I18n, language: str
+) -> None:
+    producers = {PRODUCER.id: PRODUCER}
+    events = [
+        {"event": AdminEvent.group_linked, "producer_id": 7},
+        {"event": AdminEvent.group_lost, "producer_id": 7},
+        {"event": AdminEvent.zalo_linked, "producer_id": 7, "name": "<Lan>"},
+        {"event": AdminEvent.zalo_quota_near, "used": 2900, "quota": 3000},
+        {"event": AdminEvent.orders_waiting, "producer_id": 7},
+        {"event": AdminEvent.delivery_failed, "target": -42, "error": "chat <not> found"},
+    ]
+    texts = [
+        in_locale(i18n, language, lambda e=e: admin_text(e, producers, language)) for e in events
+    ]
+    assert len(set(texts)) == len(events)
+    assert "&lt;Lan&gt;" in texts[2]
+    assert "2900" in texts[3]
+    assert "-42" in texts[5]
+    assert "chat &lt;not&gt; found" in texts[5]
