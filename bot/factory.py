@@ -27,14 +27,25 @@ from catalog.addresses import PROVINCES
 from catalog.outbox import OutboxSignal
 from catalog.snapshot import CatalogCache
 from catalog.units import units
+from catalog.uow import UnitOfWork
 from handlers import create_routers
 from handlers.callbacks import is_navigation
 from handlers.screens import PhotoCache
+from handlers.settings import Settings
 
 
 async def load_wards() -> None:
     """The ward data and Hà Nội's index, before the first update rather than in a rush."""
     await asyncio.to_thread(lambda: units().prepare(PROVINCES[0]))
+
+
+def handler_settings(config: Config) -> Settings:
+    """What the handlers read of the configuration."""
+    return Settings(
+        admin_ids=frozenset(config.telegram.admin_ids),
+        media_dir=config.shop.media_dir,
+        low_stock_threshold=config.shop.low_stock_threshold,
+    )
 
 
 def build_bot(config: Config) -> Bot:
@@ -87,6 +98,7 @@ def build_dispatcher(
         # One update at a time per user and chat: two quick taps must not interleave.
         events_isolation=shared.isolation if shared else SimpleEventIsolation(),
         config=config,
+        settings=handler_settings(config),
         language_cache=language_cache,
         catalog_cache=catalog_cache,
         photos=PhotoCache(),
@@ -95,7 +107,7 @@ def build_dispatcher(
     if isinstance(storage, DatabaseStorage):
         dispatcher.update.outer_middleware(WriteStatesAfterUpdate(storage))
     dispatcher.update.outer_middleware(
-        UnitOfWorkMiddleware(session_factory, catalog_cache, outbox_signal)
+        UnitOfWorkMiddleware(lambda: UnitOfWork(session_factory, catalog_cache, outbox_signal))
     )
 
     # The sender lives as long as polling (or the webhook server) does; with several

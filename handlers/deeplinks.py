@@ -13,14 +13,14 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.markdown import html_decoration as hd
 
-from bot.config import Config
-from bot.i18n import N_, LanguageCache
-from bot.printing import find_producer, find_product
+from catalog.language_cache import LanguageCache
 from catalog.links import DeepLink, LinkSource, LinkTarget, parse_payload, product_link
+from catalog.lookup import find_producer, find_product
 from catalog.services import links as link_service
 from catalog.services.inventory import Actor
 from catalog.services.links import Visitor
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProducerView, ProductView
+from catalog.text import N_
 from catalog.uow import UnitOfWork
 from handlers import start
 from handlers.callbacks import ProductAction, ProductCb, View
@@ -29,6 +29,7 @@ from handlers.format import VIETNAM, esc, language, money
 from handlers.menu import main_menu_kb, private_router
 from handlers.product_card import product_caption, product_kb
 from handlers.screens import PhotoCache
+from handlers.settings import Settings
 
 # What a link's visitor is recorded with, besides their id: as Telegram names them.
 _VISITOR_FIELDS = {"first_name", "last_name", "username", "language_code"}
@@ -57,7 +58,7 @@ async def send_product_card(
     snapshot: CatalogSnapshot,
     product: ProductView,
     photos: PhotoCache,
-    config: Config,
+    settings: Settings,
 ) -> None:
     """The product's card as a new message; "Back" leads to its producer's shop."""
     caption = product_caption(snapshot, product, datetime.now(VIETNAM).date())
@@ -70,7 +71,7 @@ async def send_product_card(
             back_id=product.producer_id,
         ),
     )
-    path = str(config.shop.media_dir / product.photo) if product.photo else None
+    path = str(settings.media_dir / product.photo) if product.photo else None
     if path is not None and photos.exists(path):
         sent = await message.answer_photo(
             photos.input_for(path), caption=caption, reply_markup=keyboard
@@ -87,7 +88,7 @@ async def cmd_start_link(
     state: FSMContext,
     catalog_cache: CatalogCache,
     photos: PhotoCache,
-    config: Config,
+    settings: Settings,
     bot: Bot,
     i18n: I18n,
     language_cache: LanguageCache,
@@ -101,7 +102,7 @@ async def cmd_start_link(
     if link is None or target is None:
         # Mistyped, cut short or about something gone: the usual welcome, then the catalog.
         await start.cmd_start(
-            message, uow, state, config, catalog_cache, bot, i18n, language_cache
+            message, uow, state, settings, catalog_cache, bot, i18n, language_cache
         )
         await message.answer(
             _("This link does not lead to anything in the shop. Have a look at the catalog:")
@@ -135,7 +136,7 @@ async def cmd_start_link(
         )
         await message.answer(home_text(), reply_markup=home_kb())
     elif product is not None:
-        await send_product_card(message, snapshot, product, photos, config)
+        await send_product_card(message, snapshot, product, photos, settings)
     else:
         screen = list_screen(snapshot, View.producer, producer_id, 0)
         assert screen is not None

@@ -9,13 +9,13 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
-from bot.i18n import N_
 from catalog.addresses import format_address
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.money import format_vnd
 from catalog.phone import format_phone_display
 from catalog.rules import SHOP_TIMEZONE as VIETNAM
 from catalog.services.orders import DeliveryDetails
+from catalog.text import N_
 
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 

@@ -16,14 +16,14 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
-from bot.config import Config
-from bot.printing import find_product
 from catalog.links import LinkSource, product_link
+from catalog.lookup import find_product
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
 from handlers.deeplinks import bot_username
 from handlers.format import esc, language, money, shorten, stars
 from handlers.screens import PhotoCache
 from handlers.search import MAX_QUERY_LENGTH
+from handlers.settings import Settings
 
 # Telegram takes at most 50 results per answer; fewer make the first screen come sooner.
 PAGE_SIZE = 20
@@ -65,7 +65,7 @@ def _result(
     product: ProductView,
     username: str,
     photos: PhotoCache,
-    config: Config,
+    settings: Settings,
 ) -> InlineQueryResultUnion:
     lang = language()
     url = product_link(product.sku, LinkSource.share).url(username)
@@ -77,7 +77,7 @@ def _result(
     text = _text(snapshot, product, lang)
     # A photo Telegram already has (the card was shown since the bot started) goes as a
     # photo; the others as text, as there is no public address for Telegram to fetch from.
-    photo = photos.input_for(str(config.shop.media_dir / product.photo)) if product.photo else None
+    photo = photos.input_for(str(settings.media_dir / product.photo)) if product.photo else None
     if isinstance(photo, str):
         return InlineQueryResultCachedPhoto(
             id=str(product.id),
@@ -100,7 +100,7 @@ async def on_inline_query(
     query: InlineQuery,
     catalog_cache: CatalogCache,
     photos: PhotoCache,
-    config: Config,
+    settings: Settings,
     bot: Bot,
 ) -> None:
     snapshot = await catalog_cache.get()
@@ -109,7 +109,7 @@ async def on_inline_query(
     page = products[start : start + PAGE_SIZE]
     username = await bot_username(bot)
     await query.answer(
-        [_result(snapshot, product, username, photos, config) for product in page],
+        [_result(snapshot, product, username, photos, settings) for product in page],
         cache_time=CACHE_SECONDS,
         is_personal=True,
         next_offset=str(start + PAGE_SIZE) if start + PAGE_SIZE < len(products) else "",

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import LanguageCache
+from catalog.language_cache import LanguageCache
 from catalog.services import users
 from catalog.uow import UnitOfWork
 from handlers.callbacks import Language, LanguageCb

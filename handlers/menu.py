@@ -11,7 +11,7 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.i18n import N_
+from catalog.text import N_
 
 
 class Label:

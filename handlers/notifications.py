@@ -15,11 +15,11 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import N_
 from catalog import rules
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.services.fulfilment import CancelReason
 from catalog.services.orders import OrderView
+from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
 from handlers.format import (
     delivery_text,

@@ -14,6 +14,7 @@ from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.services import orders as order_service
 from catalog.services.orders import OrderPage, OrderView
 from catalog.uow import UnitOfWork
+from handlers.access import refuse
 from handlers.callbacks import OrderAction, OrderCb
 from handlers.format import (
     delivery_text,
@@ -124,7 +125,7 @@ async def on_order(query: CallbackQuery, callback_data: OrderCb, uow: UnitOfWork
         await query.answer(_("This order is no longer available."), show_alert=True)
         return
     except NotAllowed:
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
         return
     except InvalidTransition:
         order = await order_service.get_order(uow, user_id=user_id, order_id=callback_data.id)

@@ -10,54 +10,26 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.config import Config
-from bot.printing import (
-    find_producer,
-    find_product,
-    producer_label,
-    producer_poster,
-    product_label,
-)
 from catalog import rules
+from catalog.lookup import find_producer, find_product
 from catalog.paging import page_count
+from catalog.printing.labels import producer_label, producer_poster, product_label
 from catalog.printing.poster import PER_PAGE
 from catalog.printing.qr import label_png, label_svg
 from catalog.services.inventory import Actor
 from catalog.snapshot import CatalogCache
-from catalog.uow import UnitOfWork
-from handlers.access import actor_of
+from handlers.access import Acting, refuse
 from handlers.deeplinks import bot_username
 from handlers.format import esc, language
-
-
-async def _staff(message: Message, uow: UnitOfWork, config: Config) -> Actor | None:
-    actor = await actor_of(message, uow, config)
-    if not actor.is_staff:
-        await message.answer(_("That is not allowed."))
-        return None
-    return actor
-
-
-def _usage(usage: str, example: str) -> str:
-    return _("Usage: {usage}\nFor example: {example}").format(
-        usage=esc(usage), example=esc(example)
-    )
+from handlers.tools import usage
 
 
 async def cmd_qr(
-    message: Message,
-    command: CommandObject,
-    uow: UnitOfWork,
-    config: Config,
-    catalog_cache: CatalogCache,
-    bot: Bot,
+    message: Message, command: CommandObject, actor: Actor, catalog_cache: CatalogCache, bot: Bot
 ) -> None:
-    actor = await _staff(message, uow, config)
-    if actor is None:
-        return
     key = (command.args or "").strip()
     if not rules.is_sku(key):
-        await message.answer(_usage("/qr SKU | /qr PRODUCER_CODE", "/qr BABE-SA-10"))
+        await message.answer(usage("/qr SKU | /qr PRODUCER_CODE", "/qr BABE-SA-10"))
         return
     snapshot = await catalog_cache.get()
     lang = language()
@@ -76,7 +48,7 @@ async def cmd_qr(
         )
         return
     if not actor.may_manage(producer_id):
-        await message.answer(_("That is not allowed."))
+        await refuse(message)
         return
     png, svg = await asyncio.to_thread(lambda: (label_png(label), label_svg(label)))
     caption = _("QR code for {name}: {url}\nPNG to print as it is, SVG for any size.").format(
@@ -91,16 +63,8 @@ async def cmd_qr(
 
 
 async def cmd_poster(
-    message: Message,
-    command: CommandObject,
-    uow: UnitOfWork,
-    config: Config,
-    catalog_cache: CatalogCache,
-    bot: Bot,
+    message: Message, command: CommandObject, actor: Actor, catalog_cache: CatalogCache, bot: Bot
 ) -> None:
-    actor = await _staff(message, uow, config)
-    if actor is None:
-        return
     code = (command.args or "").strip()
     snapshot = await catalog_cache.get()
     if not code and actor.producer_id is not None and not actor.is_admin:
@@ -111,10 +75,10 @@ async def cmd_poster(
             await message.answer(_("No producer has the code {code}.").format(code=esc(code)))
             return
     else:
-        await message.answer(_usage("/poster PRODUCER_CODE", "/poster BABE"))
+        await message.answer(usage("/poster PRODUCER_CODE", "/poster BABE"))
         return
     if producer is None or not actor.may_manage(producer.id):
-        await message.answer(_("That is not allowed."))
+        await refuse(message)
         return
     username = await bot_username(bot)
     lang = language()
@@ -136,6 +100,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     # Files for printing, not something to post in a producer's group.
     router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_qr, Command("qr"))
-    router.message.register(cmd_poster, Command("poster"))
+    router.message.register(cmd_qr, Command("qr"), Acting())
+    router.message.register(cmd_poster, Command("poster"), Acting())
+    router.message.register(refuse, Command("qr", "poster"))
     return router

@@ -9,14 +9,15 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Config
 from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.services import cart as cart_service
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
 from catalog.uow import UnitOfWork
+from handlers.access import refuse
 from handlers.callbacks import CartAction, CartCb, NavCb, ProductAction, ProductCb
 from handlers.format import VIETNAM, esc, language, money, shorten, stars
 from handlers.screens import PhotoCache, show_photo, show_text
+from handlers.settings import Settings
 
 CAPTION_LIMIT = 1024
 
@@ -105,7 +106,7 @@ async def on_product(
     callback_data: ProductCb,
     catalog_cache: CatalogCache,
     photos: PhotoCache,
-    config: Config,
+    settings: Settings,
     uow: UnitOfWork,
 ) -> None:
     snapshot = await catalog_cache.get()
@@ -114,7 +115,7 @@ async def on_product(
         await query.answer(_("This product is no longer available."), show_alert=True)
         return
     if callback_data.qty < 1:
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
         return
     action = callback_data.action
     qty = min(callback_data.qty, max(product.stock, 1))
@@ -143,7 +144,7 @@ async def on_product(
         product,
         callback,
         photos,
-        config.shop.media_dir,
+        settings.media_dir,
         same_photo=action != ProductAction.show,
     )
 
@@ -164,7 +165,7 @@ async def _add_to_cart(
             text = _("Only {count} more can be added.").format(count=err.available)
         await query.answer(text, show_alert=True)
     except InvalidQuantity:
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
     else:
         await query.answer(
             _("Added to cart. You have {count} of this product in your cart.").format(

@@ -3,40 +3,51 @@ producer — then a summary to confirm."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
+from pathlib import Path
 from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import (
-    CallbackQuery,
-    InaccessibleMessage,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    Message,
-    ReplyKeyboardMarkup,
-)
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.config import Config
-from bot.i18n import N_
 from catalog import rules
 from catalog.errors import NotAllowed
 from catalog.services import inventory
-from catalog.services.inventory import InvalidValue, ProductDraft
+from catalog.services.inventory import Actor, InvalidValue, ProductDraft
 from catalog.snapshot import CatalogCache
-from catalog.text import clean_line
+from catalog.text import N_, clean_line
 from catalog.uow import UnitOfWork
-from handlers.access import actor_of
+from handlers.access import Acting, Who, not_allowed, refuse
 from handlers.callbacks import WizardAction, WizardCb
-from handlers.format import esc, language, money
-from handlers.menu import Label, LabelPressed, main_menu_kb
+from handlers.format import esc
+from handlers.menu import LabelPressed, main_menu_kb
+from handlers.settings import Settings
 from handlers.states import AddProduct
+from handlers.wizard_questions import (
+    CANCEL,
+    NO_PHOTO,
+    ask,
+    ask_category,
+    ask_confirm,
+    ask_producer,
+    question,
+)
 
-CANCEL = Label("✖️", N_("Stop adding"))
-NO_PHOTO = Label("⏭", N_("No photo"))
+# What the wizard asks, as ProductDraft names it; the photo comes on its own.
+_DRAFT_FIELDS = (
+    "name_vi",
+    "name_en",
+    "price",
+    "unit_vi",
+    "unit_en",
+    "stock",
+    "category_id",
+    "producer_id",
+)
 MAX_NAME = rules.MAX_NAME_LENGTH
 MAX_UNIT = rules.MAX_UNIT_LENGTH
 
@@ -64,55 +75,19 @@ _NUMBER_STEPS = {
 }
 
 
-def _kb(*extra: KeyboardButton) -> ReplyKeyboardMarkup:
-    rows = [[button] for button in extra]
-    return ReplyKeyboardMarkup(keyboard=[*rows, [CANCEL.button()]], resize_keyboard=True)
-
-
-def _question(state: str | None) -> str:
-    questions = {
-        AddProduct.photo.state: _("📷 Send a photo of the product (or press “No photo”)."),
-        AddProduct.name_vi.state: _("The product's name in Vietnamese?"),
-        AddProduct.name_en.state: _("The product's name in English?"),
-        AddProduct.price.state: _("The price in đồng, for one unit? For example: 180000"),
-        AddProduct.unit_vi.state: _("The unit in Vietnamese? For example: hộp 20 túi lọc"),
-        AddProduct.unit_en.state: _("The unit in English? For example: box of 20 tea bags"),
-        AddProduct.stock.state: _("How many are in stock?"),
-    }
-    return questions.get(state or "", "")
-
-
-async def _ask(message: Message, state: FSMContext, step: Any) -> None:
-    await state.set_state(step)
-    extra = [NO_PHOTO.button()] if step == AddProduct.photo else []
-    await message.answer(_question(step.state), reply_markup=_kb(*extra))
-
-
-async def cmd_product(
-    message: Message, state: FSMContext, uow: UnitOfWork, config: Config
-) -> None:
-    actor = await actor_of(message, uow, config)
-    if not actor.is_staff:
-        await message.answer(_("That is not allowed."))
-        return
+async def cmd_product(message: Message, state: FSMContext, actor: Actor) -> None:
     await state.set_data({"producer_id": actor.producer_id} if not actor.is_admin else {})
-    await _ask(message, state, AddProduct.photo)
+    await ask(message, state, AddProduct.photo)
 
 
-async def process_photo(message: Message, state: FSMContext, bot: Bot, config: Config) -> None:
-    photo = None
-    if message.photo:
-        name = f"products/upload-{secrets.token_hex(6)}.jpg"
-        target = config.shop.media_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        await bot.download(message.photo[-1], destination=target)
-        photo = name
-    await state.update_data(photo=photo)
-    await _ask(message, state, AddProduct.name_vi)
+async def process_photo(message: Message, state: FSMContext) -> None:
+    # Telegram keeps the photo: it is saved only when the product is added.
+    await state.update_data(photo=message.photo[-1].file_id if message.photo else None)
+    await ask(message, state, AddProduct.name_vi)
 
 
 async def process_text_step(
-    message: Message, state: FSMContext, catalog_cache: CatalogCache, config: Config
+    message: Message, state: FSMContext, catalog_cache: CatalogCache
 ) -> None:
     current = await state.get_state()
     text = clean_line(message.text or "")
@@ -138,132 +113,91 @@ async def process_text_step(
         await state.update_data({key: number})
     following = _TEXT_STEPS.index(step) + 1
     if following < len(_TEXT_STEPS):
-        await _ask(message, state, _TEXT_STEPS[following])
+        await ask(message, state, _TEXT_STEPS[following])
         return
-    await _ask_category(message, state, catalog_cache)
+    await ask_category(message, state, catalog_cache)
 
 
-async def _ask_category(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
-    await state.set_state(AddProduct.category)
-    lang = language()
-    builder = InlineKeyboardBuilder()
-    for category in (await catalog_cache.get()).categories.values():
-        builder.button(
-            text=category.name(lang),
-            callback_data=WizardCb(action=WizardAction.category, value=category.id),
-        )
-    builder.adjust(1)
-    await message.answer(_("Which category?"), reply_markup=builder.as_markup())
+def _shown(query: CallbackQuery) -> dict[str, Message] | bool:
+    """Passes the question or summary whose button was pressed on as ``shown``, while
+    Telegram still lets the bot edit it."""
+    return {"shown": query.message} if isinstance(query.message, Message) else False
 
 
-async def _ask_producer(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
-    await state.set_state(AddProduct.producer)
-    lang = language()
-    builder = InlineKeyboardBuilder()
-    for producer in (await catalog_cache.get()).producer_list(lang, include_empty=True):
-        builder.button(
-            text=producer.name(lang),
-            callback_data=WizardCb(action=WizardAction.producer, value=producer.id),
-        )
-    builder.adjust(1)
-    await message.answer(_("Which producer makes it?"), reply_markup=builder.as_markup())
+async def _close(query: CallbackQuery, shown: Message) -> None:
+    await query.answer()
+    await shown.edit_reply_markup(reply_markup=None)
 
 
-def _summary(
-    data: dict[str, Any], category: str, producer: str
-) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [
-        _("🆕 <b>New product</b>"),
-        f"🇻🇳 {esc(data['name_vi'])}",
-        f"🇬🇧 {esc(data['name_en'])}",
-        f"💰 {money(data['price'])} / {esc(data['unit_vi'])} ({esc(data['unit_en'])})",
-        _("📦 Stock: {count}").format(count=data["stock"]),
-        f"🗂 {esc(category)}",
-        f"🏡 {esc(producer)}",
-        _("📷 Photo: {answer}").format(answer=_("yes") if data.get("photo") else _("no")),
-    ]
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("✅ Add it"), callback_data=WizardCb(action=WizardAction.confirm))
-    builder.button(text=_("✖️ Cancel"), callback_data=WizardCb(action=WizardAction.cancel))
-    return "\n".join(lines), builder.as_markup()
-
-
-async def _ask_confirm(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
-    await state.set_state(AddProduct.confirm)
-    data = await state.get_data()
-    snapshot = await catalog_cache.get()
-    lang = language()
-    category = snapshot.categories.get(data["category_id"])
-    producer = snapshot.producers.get(data["producer_id"])
-    text, keyboard = _summary(
-        data, category.name(lang) if category else "?", producer.name(lang) if producer else "?"
-    )
-    await message.answer(text, reply_markup=keyboard)
-
-
-async def on_wizard_button(
+async def on_choice(
     query: CallbackQuery,
     callback_data: WizardCb,
+    shown: Message,
     state: FSMContext,
-    uow: UnitOfWork,
-    config: Config,
     catalog_cache: CatalogCache,
 ) -> None:
-    message = query.message
-    current = await state.get_state()
-    expected = {
-        WizardAction.category: AddProduct.category.state,
-        WizardAction.producer: AddProduct.producer.state,
-        WizardAction.confirm: AddProduct.confirm.state,
-        WizardAction.cancel: AddProduct.confirm.state,
-    }[callback_data.action]
-    if message is None or isinstance(message, InaccessibleMessage) or current != expected:
-        await query.answer(
-            _("This menu has expired. Send /start for a fresh one."), show_alert=True
-        )
-        return
-    await query.answer()
-    await message.edit_reply_markup(reply_markup=None)
-    data = await state.get_data()
+    """A category chosen, then (for an admin) the producer; a manager's is their own."""
+    await _close(query, shown)
     if callback_data.action == WizardAction.category:
         await state.update_data(category_id=callback_data.value)
-        if data.get("producer_id"):
-            await _ask_confirm(message, state, catalog_cache)
-        else:
-            await _ask_producer(message, state, catalog_cache)
-    elif callback_data.action == WizardAction.producer:
-        await state.update_data(producer_id=callback_data.value)
-        await _ask_confirm(message, state, catalog_cache)
-    elif callback_data.action == WizardAction.cancel:
-        await _leave(message, state, _("Nothing was added."))
     else:
-        await _create(query, message, state, uow, config, data)
+        await state.update_data(producer_id=callback_data.value)
+    if (await state.get_data()).get("producer_id"):
+        await ask_confirm(shown, state, catalog_cache)
+    else:
+        await ask_producer(shown, state, catalog_cache)
+
+
+async def on_cancel_button(query: CallbackQuery, shown: Message, state: FSMContext) -> None:
+    await _close(query, shown)
+    await _leave(shown, state, _("Nothing was added."))
+
+
+async def on_confirm(
+    query: CallbackQuery,
+    shown: Message,
+    state: FSMContext,
+    uow: UnitOfWork,
+    actor: Actor,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    await _close(query, shown)
+    data = await state.get_data()
+    await _create(shown, state, uow, actor, data, await _save_photo(bot, settings, data))
+
+
+async def on_expired(query: CallbackQuery) -> None:
+    """A button of an earlier step or an earlier wizard."""
+    await query.answer(_("This menu has expired. Send /start for a fresh one."), show_alert=True)
+
+
+async def _save_photo(bot: Bot, settings: Settings, data: dict[str, Any]) -> Path | None:
+    """The photo the admin sent, saved below the media folder; None without one."""
+    if not data.get("photo"):
+        return None
+    target = settings.media_dir / f"products/upload-{secrets.token_hex(6)}.jpg"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    await bot.download(data["photo"], destination=target)
+    return target
 
 
 async def _create(
-    query: CallbackQuery,
     message: Message,
     state: FSMContext,
     uow: UnitOfWork,
-    config: Config,
+    actor: Actor,
     data: dict[str, Any],
+    photo: Path | None,
 ) -> None:
-    actor = await actor_of(query, uow, config)
-    draft = ProductDraft(
-        name_vi=data["name_vi"],
-        name_en=data["name_en"],
-        price=data["price"],
-        unit_vi=data["unit_vi"],
-        unit_en=data["unit_en"],
-        stock=data["stock"],
-        category_id=data["category_id"],
-        producer_id=data["producer_id"],
-        photo=data.get("photo"),
-    )
+    answers = {field: data[field] for field in _DRAFT_FIELDS}
+    draft = ProductDraft(**answers, photo=f"products/{photo.name}" if photo else None)
     try:
         sku = await inventory.create_product(uow, actor=actor, draft=draft)
     except (NotAllowed, InvalidValue):
-        await _leave(message, state, _("That is not allowed."))
+        if photo is not None:
+            await asyncio.to_thread(photo.unlink, missing_ok=True)
+        await _leave(message, state, not_allowed())
         return
     await _leave(
         message,
@@ -275,8 +209,7 @@ async def _create(
 
 
 async def _leave(message: Message, state: FSMContext, text: str) -> None:
-    await state.set_state(None)
-    await state.set_data({})
+    await state.clear()
     await message.answer(text, reply_markup=main_menu_kb())
 
 
@@ -287,27 +220,45 @@ async def on_cancel(message: Message, state: FSMContext) -> None:
 async def on_unexpected(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
     current = await state.get_state()
     if current == AddProduct.photo.state:
-        await message.answer(_question(current))
+        await message.answer(question(current))
         return
     await message.answer(_("Please answer with the buttons below."))
     if current == AddProduct.category.state:
-        await _ask_category(message, state, catalog_cache)
+        await ask_category(message, state, catalog_cache)
     elif current == AddProduct.producer.state:
-        await _ask_producer(message, state, catalog_cache)
+        await ask_producer(message, state, catalog_cache)
     elif current == AddProduct.confirm.state:
-        await _ask_confirm(message, state, catalog_cache)
+        await ask_confirm(message, state, catalog_cache)
     else:
-        await message.answer(_question(current))
+        await message.answer(question(current))
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_product, Command("product"))
+    router.message.register(cmd_product, Command("product"), Acting())
+    router.message.register(refuse, Command("product"))
     router.message.register(on_cancel, LabelPressed(CANCEL))
     router.message.register(process_photo, AddProduct.photo, F.photo)
     router.message.register(process_photo, AddProduct.photo, LabelPressed(NO_PHOTO))
     router.message.register(process_text_step, StateFilter(*_TEXT_STEPS), F.text)
     router.message.register(on_unexpected, StateFilter(AddProduct))
-    router.callback_query.register(on_wizard_button, WizardCb.filter())
+    steps = (
+        (on_choice, WizardAction.category, AddProduct.category),
+        (on_choice, WizardAction.producer, AddProduct.producer),
+        (on_cancel_button, WizardAction.cancel, AddProduct.confirm),
+    )
+    for handler, action, step in steps:
+        router.callback_query.register(
+            handler, WizardCb.filter(F.action == action), StateFilter(step), _shown
+        )
+    # Whoever confirms is looked up then: they may have lost their role since /product.
+    router.callback_query.register(
+        on_confirm,
+        WizardCb.filter(F.action == WizardAction.confirm),
+        StateFilter(AddProduct.confirm),
+        _shown,
+        Acting(Who.anyone),
+    )
+    router.callback_query.register(on_expired, WizardCb.filter())
     return router

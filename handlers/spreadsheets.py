@@ -11,9 +11,8 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.config import Config
-from bot.i18n import N_
 from catalog.services import catalog_io
+from catalog.services.inventory import Actor
 from catalog.spreadsheet import (
     MAX_FILE_BYTES,
     ImportProblem,
@@ -22,9 +21,12 @@ from catalog.spreadsheet import (
     SpreadsheetRejected,
     write_catalog,
 )
+from catalog.text import N_
 from catalog.uow import UnitOfWork
-from handlers.access import actor_of
+from handlers.access import Acting, refuse
 from handlers.format import esc
+from handlers.settings import Settings
+from handlers.tools import usage
 
 FORMATS = (".csv", ".xlsx")
 SHOWN_PROBLEMS = 25
@@ -73,19 +75,11 @@ def problem_line(error: RowError) -> str:
 
 
 async def cmd_export(
-    message: Message, command: CommandObject, uow: UnitOfWork, config: Config
+    message: Message, command: CommandObject, uow: UnitOfWork, actor: Actor
 ) -> None:
-    actor = await actor_of(message, uow, config)
-    if not actor.is_staff:
-        await message.answer(_("That is not allowed."))
-        return
     kind = (command.args or "xlsx").strip().lower().lstrip(".")
     if f".{kind}" not in FORMATS:
-        await message.answer(
-            _("Usage: {usage}\nFor example: {example}").format(
-                usage="/export [xlsx|csv]", example="/export csv"
-            )
-        )
+        await message.answer(usage("/export [xlsx|csv]", "/export csv"))
         return
     rows = await catalog_io.export_catalog(
         uow, only_producer_id=None if actor.is_admin else actor.producer_id
@@ -99,13 +93,11 @@ async def cmd_export(
     )
 
 
-async def on_document(message: Message, uow: UnitOfWork, config: Config, bot: Bot) -> None:
+async def on_document(
+    message: Message, uow: UnitOfWork, actor: Actor, settings: Settings, bot: Bot
+) -> None:
     document = message.document
     assert document is not None
-    actor = await actor_of(message, uow, config)
-    if not actor.is_staff:
-        await message.answer(_("That is not allowed."))
-        return
     name = document.file_name or "file"
     if PurePosixPath(name.lower()).suffix not in FORMATS:
         await message.answer(_("Send the catalog as a .csv or .xlsx file."))
@@ -121,7 +113,7 @@ async def on_document(message: Message, uow: UnitOfWork, config: Config, bot: Bo
             buffer.getvalue(),
             name,
             actor_id=actor.user_id,
-            media_dir=config.shop.media_dir,
+            media_dir=settings.media_dir,
             only_producer_id=None if actor.is_admin else actor.producer_id,
         )
     except SpreadsheetRejected as err:
@@ -147,6 +139,8 @@ async def on_document(message: Message, uow: UnitOfWork, config: Config, bot: Bo
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(cmd_export, Command("export"))
-    router.message.register(on_document, F.document, StateFilter(None))
+    router.message.register(cmd_export, Command("export"), Acting())
+    router.message.register(refuse, Command("export"))
+    router.message.register(on_document, F.document, StateFilter(None), Acting())
+    router.message.register(refuse, F.document, StateFilter(None))
     return router

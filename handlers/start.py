@@ -10,15 +10,15 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.markdown import html_decoration as hd
 
-from bot.commands import show_staff_commands
-from bot.config import Config
-from bot.i18n import LanguageCache
+from catalog.language_cache import LanguageCache
 from catalog.services import users
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 from handlers.access import actor_of
+from handlers.commands import show_staff_commands
 from handlers.format import language
 from handlers.menu import MenuItem, main_menu_kb, menu_button
+from handlers.settings import Settings
 from handlers.tools import STAFF, Role, role_of, staff_note, tools_text
 
 
@@ -40,10 +40,11 @@ def help_text() -> str:
 
 
 async def _staff_role(
-    message: Message, uow: UnitOfWork, config: Config, catalog_cache: CatalogCache
+    message: Message, uow: UnitOfWork, settings: Settings, catalog_cache: CatalogCache
 ) -> tuple[Role, str | None]:
     """The sender's role here and, for a manager, the name of their producer."""
-    actor = await actor_of(message, uow, config)
+    assert message.from_user is not None
+    actor = await actor_of(uow, settings, message.from_user)
     role = role_of(actor)
     if role != Role.manager or actor.producer_id is None:
         return role, None
@@ -55,7 +56,7 @@ async def cmd_start(
     message: Message,
     uow: UnitOfWork,
     state: FSMContext,
-    config: Config,
+    settings: Settings,
     catalog_cache: CatalogCache,
     bot: Bot,
     i18n: I18n,
@@ -85,7 +86,7 @@ async def cmd_start(
         "certified under the One Commune, One Product programme.\n"
         "Choose from the menu below."
     ).format(name=hd.quote(fresh.first_name))
-    role, producer = await _staff_role(message, uow, config, catalog_cache)
+    role, producer = await _staff_role(message, uow, settings, catalog_cache)
     if role in STAFF:
         text += "\n\n" + staff_note(role, producer)
     await message.answer(text, reply_markup=main_menu_kb())
@@ -95,10 +96,10 @@ async def cmd_start(
 
 
 async def cmd_help(
-    message: Message, uow: UnitOfWork, config: Config, catalog_cache: CatalogCache
+    message: Message, uow: UnitOfWork, settings: Settings, catalog_cache: CatalogCache
 ) -> None:
     text = help_text()
-    role, _producer = await _staff_role(message, uow, config, catalog_cache)
+    role, _producer = await _staff_role(message, uow, settings, catalog_cache)
     if role in STAFF:
         text += "\n\n" + tools_text(role)
     await message.answer(text, reply_markup=main_menu_kb())

@@ -1,12 +1,13 @@
-"""The staff's tools as people read them: /admin's list and what /start says to staff.
-The list itself (and Telegram's command menu built from it) is in ``bot.commands``."""
+"""The staff's tools as people read them: /admin's list, what /start says to staff, and the
+usage line a command answers wrong syntax with. The list itself (and Telegram's command menu
+built from it) is in ``handlers.commands``."""
 
 from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.commands import ADMIN_TOOL, STAFF, Role, tools_for
 from catalog.services.inventory import Actor
+from handlers.commands import ADMIN_TOOL, STAFF, Role, tools_for
 from handlers.format import esc
 
 
@@ -39,4 +40,11 @@ def staff_note(role: Role, producer: str | None = None) -> str:
         who = _("🛠 You manage {producer} in the shop.").format(producer=esc(producer or ""))
     return "\n".join(
         (who, _("Your tools: {commands}.").format(commands=names), _("/admin explains each."))
+    )
+
+
+def usage(usage: str, example: str) -> str:
+    """What a staff command answers wrong syntax with: how to write it, and an example."""
+    return _("Usage: {usage}\nFor example: {example}").format(
+        usage=esc(usage), example=esc(example)
     )

@@ -7,29 +7,18 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from catalog.outbox import OutboxSignal
-from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        catalog_cache: CatalogCache | None = None,
-        outbox_signal: OutboxSignal | None = None,
-    ) -> None:
-        self.session_factory = session_factory
-        self.catalog_cache = catalog_cache
-        self.outbox_signal = outbox_signal
+    """Hands each update ``uow``, made by ``new_uow``."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        data["uow"] = UnitOfWork(self.session_factory, self.catalog_cache, self.outbox_signal)
+    def __init__(self, new_uow: Callable[[], UnitOfWork]) -> None:
+        self.new_uow = new_uow
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["uow"] = self.new_uow()
         return await handler(event, data)

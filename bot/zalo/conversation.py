@@ -28,16 +28,13 @@ from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
 from catalog.uow import UnitOfWork
 from handlers.format import status_label
+from handlers.group_orders import TEXT_STEPS
 from handlers.notifications import status_footer
 
 log = logging.getLogger(__name__)
 
-STEPS = {
-    Verb.accept: OrderStatus.accepted,
-    Verb.ship: OrderStatus.shipped,
-    Verb.deliver: OrderStatus.delivered,
-    Verb.cancel: OrderStatus.cancelled,
-}
+# The same text forms as the order steps typed in a Telegram group.
+STEPS = {Verb(name): status for name, status in TEXT_STEPS.items()}
 ORDERS_SHOWN = 15
 # How long a handled message id is remembered (Zalo repeats a message within minutes).
 REMEMBER_MESSAGES = timedelta(days=7)

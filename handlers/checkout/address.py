@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from catalog import addresses
 from catalog.addresses import PROVINCES, AddressProblem, InvalidAddress, format_address
 from catalog.phone import format_phone_display
+from handlers.access import refuse
 from handlers.callbacks import CheckoutCb, WardCb
 from handlers.checkout import ward as ward_step
 from handlers.checkout.draft import CheckoutDraft, change_draft, load_draft
@@ -102,7 +103,7 @@ async def on_province(
     query: CallbackQuery, callback_data: CheckoutCb, message: Message, state: FSMContext
 ) -> None:
     if not 0 <= callback_data.value < len(PROVINCES):
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
         return
     await query.answer()
     province = PROVINCES[callback_data.value]

@@ -6,9 +6,9 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.i18n import N_
 from catalog.addresses import PROVINCES
 from catalog.paging import clamp_page, page_count
+from catalog.text import N_
 from handlers.callbacks import CheckoutAction, CheckoutCb
 from handlers.menu import Label
 from handlers.screens import page_row

@@ -10,6 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from catalog.models import PaymentMethod
 from catalog.uow import UnitOfWork
+from handlers.access import refuse
 from handlers.callbacks import CheckoutAction, CheckoutCb
 from handlers.checkout.draft import CheckoutDraft, change_draft, load_draft
 from handlers.checkout.keyboards import SKIP_NOTE, payment_kb, reply_kb, step
@@ -65,7 +66,7 @@ async def on_payment(
     draft = await load_draft(state)
     bank = callback_data.action == CheckoutAction.bank
     if bank and not draft.bank_ok:
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
         return
     await query.answer()
     method = PaymentMethod.bank_transfer if bank else PaymentMethod.cod

@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog.addresses import format_address
 from catalog.units import WardChoice, WardMatch, loaded_units, short_name, units
+from handlers.access import refuse
 from handlers.callbacks import WardAction, WardCb
 from handlers.checkout.draft import change_draft, load_draft, save_draft
 from handlers.format import esc, shorten
@@ -149,7 +150,7 @@ async def choose_ward(
         ward, province = draft.ward_offer[callback_data.index]
         shown = "✅ {address}"
     else:
-        await query.answer(_("That is not allowed."), show_alert=True)
+        await refuse(query)
         return False
     await query.answer()
     await change_draft(state, ward=ward, province=province, ward_offer=(), ward_typed=None)

@@ -1,0 +1,136 @@
+"""Admins and producer managers: the shop's orders (``/orders``, a page at a time) and its
+figures (``/stats``); a manager sees their own producer's."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from catalog.models import OrderStatus, utcnow
+from catalog.services import figures
+from catalog.services.inventory import Actor
+from catalog.services.orders import OrderPage
+from catalog.uow import UnitOfWork
+from handlers import deeplinks
+from handlers.access import Acting, refuse
+from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
+from handlers.format import esc, language, money, status_label, when
+from handlers.tools import usage
+
+PERIODS = ("today", "week", "month")
+
+
+def staff_orders_screen(
+    page: OrderPage, status: str, admin: bool
+) -> tuple[str, InlineKeyboardMarkup]:
+    lang = language()
+    builder = InlineKeyboardBuilder()
+    header = _("📋 <b>Orders</b> (page {page}/{pages})").format(
+        page=page.page + 1, pages=page.pages
+    )
+    lines = [header]
+    if not page.orders:
+        lines.append(_("No orders."))
+    for order in page.orders:
+        lines.append(
+            f"{order.number} · {when(order.created_at)} · {esc(order.producer_name(lang))} · "
+            f"{money(order.total)} · {status_label(order.status)}"
+        )
+        if admin:
+            builder.button(
+                text=order.number, callback_data=StaffCb(action=StaffAction.show, id=order.id)
+            )
+    builder.adjust(4)
+    nav = []
+    if page.page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text="◀️", callback_data=StaffOrdersCb(status=status, page=page.page - 1).pack()
+            )
+        )
+    if page.page < page.pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                text="▶️", callback_data=StaffOrdersCb(status=status, page=page.page + 1).pack()
+            )
+        )
+    builder.row(*nav)
+    return "\n".join(lines), builder.as_markup()
+
+
+async def cmd_staff_orders(
+    message: Message, command: CommandObject, uow: UnitOfWork, actor: Actor
+) -> None:
+    argument = (command.args or "").strip().lower()
+    if argument and argument not in set(OrderStatus):
+        await message.answer(
+            usage("/orders [new|accepted|shipped|delivered|cancelled]", "/orders new")
+        )
+        return
+    status = OrderStatus(argument) if argument else None
+    page = await figures.staff_orders(uow, actor=actor, status=status)
+    text, keyboard = staff_orders_screen(page, argument, actor.is_admin)
+    await message.answer(text, reply_markup=keyboard)
+
+
+async def on_staff_orders_page(
+    query: CallbackQuery, callback_data: StaffOrdersCb, uow: UnitOfWork, actor: Actor
+) -> None:
+    if callback_data.status and callback_data.status not in set(OrderStatus):
+        await refuse(query)
+        return
+    status = OrderStatus(callback_data.status) if callback_data.status else None
+    page = await figures.staff_orders(uow, actor=actor, status=status, page=callback_data.page)
+    text, keyboard = staff_orders_screen(page, callback_data.status, actor.is_admin)
+    await query.answer()
+    if query.message is not None and hasattr(query.message, "edit_text"):
+        await query.message.edit_text(text, reply_markup=keyboard)
+
+
+async def cmd_stats(
+    message: Message, command: CommandObject, uow: UnitOfWork, actor: Actor
+) -> None:
+    period = (command.args or "today").strip().lower()
+    if period not in PERIODS:
+        await message.answer(usage("/stats [today|week|month]", "/stats week"))
+        return
+    since = figures.period_start(period, utcnow())
+    totals = await figures.stats(uow, actor=actor, since=since)
+    lang = language()
+    titles = {"today": _("today"), "week": _("this week"), "month": _("this month")}
+    lines = [_("📊 <b>Figures for {period}</b>").format(period=titles[period])]
+    if not totals:
+        lines.append(_("No orders yet."))
+    for row in totals:
+        lines.append("")
+        lines.append(f"🏡 <b>{esc(row.name(lang))}</b>")
+        lines.append(
+            ngettext(
+                "{orders} order ({cancelled} cancelled), revenue {revenue}",
+                "{orders} orders ({cancelled} cancelled), revenue {revenue}",
+                row.orders,
+            ).format(orders=row.orders, cancelled=row.cancelled, revenue=money(row.revenue))
+        )
+        if row.best_sellers:
+            best = ", ".join(f"{esc(b.name(lang))} × {b.units}" for b in row.best_sellers)
+            lines.append(_("Best sellers: {list}").format(list=best))
+    lines += await deeplinks.source_lines(uow, actor, since)
+    await message.answer("\n".join(lines))
+
+
+def create_router() -> Router:
+    """Registered before the customers' ``/orders``: staff get the shop's orders from it."""
+    router = Router(name=__name__)
+    # In a private chat only; anyone else's /orders goes on to the customers' router.
+    router.message.register(
+        cmd_staff_orders, F.chat.type == "private", Command("orders"), Acting()
+    )
+    router.message.register(cmd_stats, Command("stats"), Acting(admins_in_groups=True))
+    router.message.register(refuse, Command("stats"))
+    router.callback_query.register(on_staff_orders_page, StaffOrdersCb.filter(), Acting())
+    router.callback_query.register(refuse, StaffOrdersCb.filter())
+    return router

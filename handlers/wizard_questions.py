@@ -1,0 +1,103 @@
+"""The product wizard's questions: each step's question and keyboard, and the summary of the
+new product to confirm (the steps themselves are in handlers.product_wizard)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from catalog.snapshot import CatalogCache
+from catalog.text import N_
+from handlers.callbacks import WizardAction, WizardCb
+from handlers.format import esc, language, money
+from handlers.menu import Label
+from handlers.states import AddProduct
+
+CANCEL = Label("✖️", N_("Stop adding"))
+NO_PHOTO = Label("⏭", N_("No photo"))
+
+
+def _kb(*extra: KeyboardButton) -> ReplyKeyboardMarkup:
+    rows = [[button] for button in extra]
+    return ReplyKeyboardMarkup(keyboard=[*rows, [CANCEL.button()]], resize_keyboard=True)
+
+
+def question(state: str | None) -> str:
+    questions = {
+        AddProduct.photo.state: _("📷 Send a photo of the product (or press “No photo”)."),
+        AddProduct.name_vi.state: _("The product's name in Vietnamese?"),
+        AddProduct.name_en.state: _("The product's name in English?"),
+        AddProduct.price.state: _("The price in đồng, for one unit? For example: 180000"),
+        AddProduct.unit_vi.state: _("The unit in Vietnamese? For example: hộp 20 túi lọc"),
+        AddProduct.unit_en.state: _("The unit in English? For example: box of 20 tea bags"),
+        AddProduct.stock.state: _("How many are in stock?"),
+    }
+    return questions.get(state or "", "")
+
+
+async def ask(message: Message, state: FSMContext, step: Any) -> None:
+    await state.set_state(step)
+    extra = [NO_PHOTO.button()] if step == AddProduct.photo else []
+    await message.answer(question(step.state), reply_markup=_kb(*extra))
+
+
+async def ask_category(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
+    await state.set_state(AddProduct.category)
+    lang = language()
+    builder = InlineKeyboardBuilder()
+    for category in (await catalog_cache.get()).categories.values():
+        builder.button(
+            text=category.name(lang),
+            callback_data=WizardCb(action=WizardAction.category, value=category.id),
+        )
+    builder.adjust(1)
+    await message.answer(_("Which category?"), reply_markup=builder.as_markup())
+
+
+async def ask_producer(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
+    await state.set_state(AddProduct.producer)
+    lang = language()
+    builder = InlineKeyboardBuilder()
+    for producer in (await catalog_cache.get()).producer_list(lang, include_empty=True):
+        builder.button(
+            text=producer.name(lang),
+            callback_data=WizardCb(action=WizardAction.producer, value=producer.id),
+        )
+    builder.adjust(1)
+    await message.answer(_("Which producer makes it?"), reply_markup=builder.as_markup())
+
+
+def _summary(
+    data: dict[str, Any], category: str, producer: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [
+        _("🆕 <b>New product</b>"),
+        f"🇻🇳 {esc(data['name_vi'])}",
+        f"🇬🇧 {esc(data['name_en'])}",
+        f"💰 {money(data['price'])} / {esc(data['unit_vi'])} ({esc(data['unit_en'])})",
+        _("📦 Stock: {count}").format(count=data["stock"]),
+        f"🗂 {esc(category)}",
+        f"🏡 {esc(producer)}",
+        _("📷 Photo: {answer}").format(answer=_("yes") if data.get("photo") else _("no")),
+    ]
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Add it"), callback_data=WizardCb(action=WizardAction.confirm))
+    builder.button(text=_("✖️ Cancel"), callback_data=WizardCb(action=WizardAction.cancel))
+    return "\n".join(lines), builder.as_markup()
+
+
+async def ask_confirm(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
+    await state.set_state(AddProduct.confirm)
+    data = await state.get_data()
+    snapshot = await catalog_cache.get()
+    lang = language()
+    category = snapshot.categories.get(data["category_id"])
+    producer = snapshot.producers.get(data["producer_id"])
+    text, keyboard = _summary(
+        data, category.name(lang) if category else "?", producer.name(lang) if producer else "?"
+    )
+    await message.answer(text, reply_markup=keyboard)

@@ -1,0 +1,143 @@
+"""The product wizard's photo: saved with the product, and never for a product not added.
+
+The bot runs in this process against the Bot API emulator, as in production; the emulator's
+people cannot send photos, so the admin's photo message is handed to the dispatcher here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.types import BufferedInputFile, Chat, Message, Update, User
+from PIL import Image
+
+from bot.config import Config, DatabaseSettings, SendingSettings, ShopSettings, TelegramSettings
+from bot.presses import ShopDispatcher
+from bot.runner import serving
+from catalog import migrate
+from catalog.db import create_engine, create_session_factory
+from catalog.demo.seed import seed_demo_catalog
+from catalog.uow import UnitOfWork
+from emulators.telegram import Emulator, FloodLimits, Person
+
+TOKEN = "4244:TEST-product-wizard"
+
+
+@dataclass
+class Shop:
+    emulator: Emulator
+    bot: Bot
+    dispatcher: ShopDispatcher
+    admin: Person
+    database: Path
+    media: Path
+
+    def files(self) -> set[Path]:
+        return {path for path in self.media.rglob("*") if path.is_file()}
+
+    async def send_photo(self) -> None:
+        """The admin sends a photo (one the bot has uploaded, so Telegram has it)."""
+        picture = io.BytesIO()
+        Image.new("RGB", (64, 48), "teal").save(picture, format="JPEG")
+        sent = await self.bot.send_photo(
+            self.admin.id, BufferedInputFile(picture.getvalue(), filename="binh.jpg")
+        )
+        assert sent.photo
+        self.admin.mark_action(self.emulator.chat(self.admin.id))
+        user = User(id=self.admin.id, is_bot=False, first_name="Admin", language_code="en")
+        message = Message(
+            message_id=sent.message_id + 1,
+            date=int(time.time()),
+            chat=Chat(id=self.admin.id, type="private"),
+            from_user=user,
+            photo=sent.photo,
+        )
+        await self.dispatcher.feed_update(self.bot, Update(update_id=1, message=message))
+
+
+@pytest.fixture
+async def shop(tmp_path: Path) -> AsyncIterator[Shop]:
+    database, media = tmp_path / "shop.db", tmp_path / "media"
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    await migrate.upgrade(engine)
+    await seed_demo_catalog(UnitOfWork(create_session_factory(engine)), media)
+    await engine.dispose()
+    emulator = Emulator(flood=FloodLimits.off())
+    emulator.add_bot(TOKEN)
+    await emulator.start()
+    admin = emulator.person("Admin", language_code="en")
+    config = Config(
+        telegram=TelegramSettings(
+            token=TOKEN, api_base=emulator.base_url, admin_ids=(admin.id,), polling_timeout=1
+        ),
+        database=DatabaseSettings(url=f"sqlite+aiosqlite:///{database}"),
+        shop=ShopSettings(media_dir=media),
+        sending=SendingSettings(
+            group_messages_per_minute=100_000,
+            chat_messages_per_second=1000,
+            chat_burst=1000,
+            messages_per_second=100_000,
+        ),
+    )
+    try:
+        async with serving(config) as (bot, dispatcher):
+            polling = asyncio.create_task(
+                dispatcher.start_polling(bot, polling_timeout=1, handle_signals=False)
+            )
+            try:
+                yield Shop(emulator, bot, dispatcher, admin, database, media)
+            finally:
+                await dispatcher.stop_polling()
+                await polling
+                await bot.session.close()
+    finally:
+        await emulator.stop()
+
+
+async def start_wizard_with_photo(shop: Shop) -> None:
+    await shop.admin.send("/start")
+    await shop.admin.next_message()
+    await shop.admin.send("/product")
+    assert (await shop.admin.next_message()).text.startswith("📷 Send a photo")
+    await shop.send_photo()
+    assert (await shop.admin.next_message()).text == "The product's name in Vietnamese?"
+
+
+async def test_a_cancelled_wizard_leaves_no_photo_behind(shop: Shop) -> None:
+    before = shop.files()
+    await start_wizard_with_photo(shop)
+    await shop.admin.send("Bình gốm men lam")
+    await shop.admin.next_message()
+    await shop.admin.press("✖️ Stop adding")
+    assert (await shop.admin.next_message()).text == "Nothing was added."
+    assert shop.files() == before
+
+
+async def test_the_photo_is_saved_when_the_product_is_added(shop: Shop) -> None:
+    before = shop.files()
+    await start_wizard_with_photo(shop)
+    for answer in ("Bình gốm men lam", "Blue glaze vase", "450000", "chiếc", "piece", "7"):
+        await shop.admin.send(answer)
+        await shop.admin.next_message()
+    await shop.admin.press("Handicrafts")
+    await shop.admin.wait_for(lambda m: "Which producer" in m.text)
+    await shop.admin.press("Quang Vinh Ceramics")
+    summary = await shop.admin.wait_for(lambda m: "New product" in m.text)
+    assert "📷 Photo: yes" in summary.text
+    assert shop.files() == before
+    await shop.admin.press("✅ Add it")
+    done = await shop.admin.wait_for(lambda m: m.text.startswith("✅ Added"))
+    sku = done.text.split("SKU ")[1].split(".")[0]
+    [saved] = shop.files() - before
+    with sqlite3.connect(shop.database) as db:
+        [(photo,)] = db.execute("SELECT photo FROM products WHERE sku = ?", (sku,)).fetchall()
+    assert saved == shop.media / photo
+    assert saved.read_bytes()[:2] == b"\xff\xd8"  # a JPEG
