@@ -176,6 +176,9 @@ async def _save_photo(bot: Bot, settings: Settings, data: dict[str, Any]) -> Pat
     """The photo the admin sent, saved below the media folder; None without one."""
     if not data.get("photo"):
         return None
+    if "/" in data["photo"]:  # a wizard begun before photos waited for the confirmation
+        saved = settings.media_dir / data["photo"]
+        return saved if saved.is_file() else None
     target = settings.media_dir / f"products/upload-{secrets.token_hex(6)}.jpg"
     target.parent.mkdir(parents=True, exist_ok=True)
     await bot.download(data["photo"], destination=target)
