@@ -15,6 +15,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.worker import Worker
 from bot.zalo import texts
 from bot.zalo.client import IncomingText
 from bot.zalo.commands import ORDER_VERBS, Command, Verb, parse
@@ -26,7 +27,6 @@ from catalog.services import fulfilment, zalo_staff
 from catalog.services.fulfilment import CancelReason, LinkCodeRefused, LinkProblem
 from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
-from catalog.uow import UnitOfWork
 from handlers.format import status_label
 from handlers.notifications import status_footer
 
@@ -43,20 +43,15 @@ ORDERS_SHOWN = 15
 REMEMBER_MESSAGES = timedelta(days=7)
 
 
-class ZaloConversation:
+class ZaloConversation(Worker):
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
         i18n: I18n,
         signal: OutboxSignal,
     ) -> None:
-        self.session_factory = session_factory
-        self.i18n = i18n
-        self.signal = signal
+        super().__init__(session_factory, i18n, signal)
         self._handled = 0
-
-    def _uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, outbox_signal=self.signal)
 
     async def first_time(self, message_id: str) -> bool:
         """Record the message; False when it was handled before (getUpdates has no offset)."""
