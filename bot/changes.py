@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import LanguageCache
+from bot.tasks import cancel_and_wait
 from catalog.outbox import OutboxSignal
 from catalog.services import users
 from catalog.snapshot import CatalogCache
@@ -102,9 +103,7 @@ class ChangeFeed:
         if self._sending:
             await asyncio.gather(*self._sending, return_exceptions=True)
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
 
     async def _listen(self) -> None:

@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.outbox import OutboxSender
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,7 @@ class OutboxElection:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
             self._task = None
         if self.leading:
             await self._step_down()

@@ -32,11 +32,11 @@ from bot.outbox.pacing import wait_for_slot
 from bot.outbox.render import Destination, Outgoing, render
 from bot.outbox.rounds import Rounds, settle_all
 from bot.sending import SendingBudget
+from bot.worker import Worker
 from catalog.models import OutboxMessage, utcnow
 from catalog.outbox import OutboxSignal
 from catalog.services import delivery, fulfilment
 from catalog.services.recipients import telegram_recipients
-from catalog.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class DeliveryStopped(Exception):
     """A destination must not be tried again in this round."""
 
 
-class OutboxSender:
+class OutboxSender(Worker):
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
@@ -55,18 +55,12 @@ class OutboxSender:
         signal: OutboxSignal,
         budget: SendingBudget,
     ) -> None:
-        self.session_factory = session_factory
-        self.i18n = i18n
+        super().__init__(session_factory, i18n, signal)
         self.admin_ids = tuple(admin_ids)
         self.settings = settings
-        self.signal = signal
         # Shared with every other request the bot makes (bot.sending).
         self.budget = budget
         self._rounds = Rounds("outbox-sender", signal, settings.poll_seconds)
-
-    def _uow(self) -> UnitOfWork:
-        # One per step: destinations are delivered side by side, each in its own transactions.
-        return UnitOfWork(self.session_factory, outbox_signal=self.signal)
 
     # -- lifecycle --------------------------------------------------------------------------
 

@@ -4,10 +4,10 @@ then a wait for a commit's signal (or the poll interval); stopped between rounds
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
+from bot.tasks import cancel_and_wait
 from catalog.outbox import OutboxSignal
 
 log = logging.getLogger(__name__)
@@ -41,9 +41,7 @@ class Rounds:
         try:
             await asyncio.wait_for(asyncio.shield(self._task), timeout=5)
         except TimeoutError:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait(self._task)
         self._task = None
 
     async def _run(self, round_: Callable[[], Awaitable[int]]) -> None:

@@ -9,24 +9,22 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.worker import Worker
 from bot.zalo import texts
 from bot.zalo.client import IncomingText
 from bot.zalo.commands import ORDER_VERBS, Command, Verb, parse
 from catalog import outbox
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.models import OrderStatus, ZaloInbound, utcnow
-from catalog.outbox import OutboxKind, OutboxSignal
+from catalog.outbox import OutboxKind
 from catalog.services import fulfilment, zalo_staff
 from catalog.services.fulfilment import CancelReason, LinkCodeRefused, LinkProblem
 from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
-from catalog.uow import UnitOfWork
 from handlers.format import status_label
 from handlers.group_orders import TEXT_STEPS
 from handlers.notifications import status_footer
@@ -40,20 +38,8 @@ ORDERS_SHOWN = 15
 REMEMBER_MESSAGES = timedelta(days=7)
 
 
-class ZaloConversation:
-    def __init__(
-        self,
-        session_factory: async_sessionmaker[AsyncSession],
-        i18n: I18n,
-        signal: OutboxSignal,
-    ) -> None:
-        self.session_factory = session_factory
-        self.i18n = i18n
-        self.signal = signal
-        self._handled = 0
-
-    def _uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, outbox_signal=self.signal)
+class ZaloConversation(Worker):
+    _handled = 0  # messages recorded by this process; each instance counts its own
 
     async def first_time(self, message_id: str) -> bool:
         """Record the message; False when it was handled before (getUpdates has no offset)."""

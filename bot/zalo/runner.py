@@ -8,7 +8,6 @@ confirm), which ZaloConversation recognises by its message id.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -18,6 +17,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
+from bot.tasks import cancel_and_wait
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError, parse_update, sleep_backoff
 from bot.zalo.conversation import ZaloConversation
 from bot.zalo.sender import ZaloSender
@@ -64,9 +64,7 @@ class ZaloChannel:
 
     async def stop(self) -> None:
         if self._polling is not None:
-            self._polling.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._polling
+            await cancel_and_wait(self._polling)
             self._polling = None
         if self._site is not None:
             await self._site.cleanup()

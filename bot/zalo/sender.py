@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxSettings, ZaloSettings
 from bot.outbox.rounds import Rounds, settle_all
+from bot.worker import Worker
 from bot.zalo import quota, texts
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError
 from catalog.models import OrderStatus, ZaloOutboxMessage, utcnow
@@ -31,7 +32,6 @@ from catalog.services import delivery, zalo_staff
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import zalo_recipients
-from catalog.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class Outgoing:
     start: int = 0  # parts already sent before a crash or a retry
 
 
-class ZaloSender:
+class ZaloSender(Worker):
     def __init__(
         self,
         client: ZaloClient,
@@ -55,17 +55,12 @@ class ZaloSender:
         outbox_settings: OutboxSettings,
         signal: OutboxSignal,
     ) -> None:
+        super().__init__(session_factory, i18n, signal)
         self.client = client
-        self.session_factory = session_factory
-        self.i18n = i18n
         self.settings = settings
         self.outbox_settings = outbox_settings
-        self.signal = signal
         self._pace = AsyncLimiter(1, 1 / settings.messages_per_second)
         self._rounds = Rounds("zalo-sender", signal, outbox_settings.poll_seconds)
-
-    def _uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, outbox_signal=self.signal)
 
     # -- lifecycle --------------------------------------------------------------------------
 

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
-from catalog.demo.data import CATEGORIES, PRODUCERS, PRODUCTS, DemoProduct
+from catalog.demo.data import (
+    CATEGORIES,
+    PRODUCERS,
+    PRODUCTS,
+    DemoCategory,
+    DemoProducer,
+    DemoProduct,
+)
 from catalog.demo.images import render_product_image
 from catalog.models import Category, Producer, ProducerKind, Product
 from catalog.text import nfc, search_text
 from catalog.uow import UnitOfWork
+
+D = TypeVar("D")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,40 +61,10 @@ async def seed_demo_catalog(
             return SeedReport(0, 0, 0, skipped=True)
         producers = {p.code: p for p in await uow.session.scalars(select(Producer))}
         categories = {c.code: c for c in await uow.session.scalars(select(Category))}
-        new_producers = new_categories = 0
-        for demo_producer in PRODUCERS:
-            if demo_producer.code in producers:
-                continue
-            producer = Producer(
-                code=demo_producer.code,
-                name_vi=nfc(demo_producer.name_vi),
-                name_en=demo_producer.name_en,
-                kind=ProducerKind(demo_producer.kind),
-                ward=nfc(demo_producer.ward),
-                province=nfc(demo_producer.province),
-                street=nfc(demo_producer.street),
-                description_vi=nfc(demo_producer.description_vi),
-                description_en=demo_producer.description_en,
-                phone=demo_producer.phone,
-                bank_bin=demo_producer.bank_bin,
-                bank_account=demo_producer.bank_account,
-                bank_account_name=demo_producer.bank_account_name,
-            )
-            uow.session.add(producer)
-            producers[producer.code] = producer
-            new_producers += 1
-        for demo_category in CATEGORIES:
-            if demo_category.code in categories:
-                continue
-            category = Category(
-                code=demo_category.code,
-                name_vi=nfc(demo_category.name_vi),
-                name_en=demo_category.name_en,
-                position=demo_category.position,
-            )
-            uow.session.add(category)
-            categories[category.code] = category
-            new_categories += 1
+        new_producers = _add_missing(uow, PRODUCERS, producers, lambda d: d.code, _producer)
+        producers.update((producer.code, producer) for producer in new_producers)
+        new_categories = _add_missing(uow, CATEGORIES, categories, lambda d: d.code, _category)
+        categories.update((category.code, category) for category in new_categories)
         await uow.flush()
 
         existing = set(
@@ -90,32 +72,79 @@ async def seed_demo_catalog(
                 select(Product.sku).where(Product.sku.in_([p.sku for p in PRODUCTS]))
             )
         )
-        new_products = 0
-        for demo in PRODUCTS:
-            if demo.sku in existing:
-                continue
-            producer = producers[demo.producer]
-            uow.session.add(
-                Product(
-                    sku=demo.sku,
-                    producer_id=producer.id,
-                    category_id=categories[demo.category].id,
-                    name_vi=nfc(demo.name_vi),
-                    name_en=demo.name_en,
-                    description_vi=nfc(demo.description_vi),
-                    description_en=demo.description_en,
-                    unit_vi=nfc(demo.unit_vi),
-                    unit_en=demo.unit_en,
-                    price=demo.price,
-                    stock=demo.stock,
-                    ocop_stars=demo.stars,
-                    ocop_year=demo.year,
-                    photo=photo_path(demo.sku),
-                    search_text=search_text(
-                        demo.name_vi, demo.name_en, demo.sku, producer.name_vi, producer.ward
-                    ),
-                )
-            )
-            new_products += 1
+        new_products = _add_missing(
+            uow,
+            PRODUCTS,
+            existing,
+            lambda d: d.sku,
+            lambda d: _product(d, producers[d.producer], categories[d.category]),
+        )
         await uow.commit()
-        return SeedReport(new_producers, new_categories, new_products)
+        return SeedReport(len(new_producers), len(new_categories), len(new_products))
+
+
+def _add_missing(
+    uow: UnitOfWork,
+    demos: Iterable[D],
+    present: Container[str],
+    code: Callable[[D], str],
+    build: Callable[[D], R],
+) -> list[R]:
+    """Add a row for each demo item whose code is not ``present`` yet, in order; the rows added."""
+    added = []
+    for demo in demos:
+        if code(demo) in present:
+            continue
+        row = build(demo)
+        uow.session.add(row)
+        added.append(row)
+    return added
+
+
+def _producer(demo: DemoProducer) -> Producer:
+    return Producer(
+        code=demo.code,
+        name_vi=nfc(demo.name_vi),
+        name_en=demo.name_en,
+        kind=ProducerKind(demo.kind),
+        ward=nfc(demo.ward),
+        province=nfc(demo.province),
+        street=nfc(demo.street),
+        description_vi=nfc(demo.description_vi),
+        description_en=demo.description_en,
+        phone=demo.phone,
+        bank_bin=demo.bank_bin,
+        bank_account=demo.bank_account,
+        bank_account_name=demo.bank_account_name,
+    )
+
+
+def _category(demo: DemoCategory) -> Category:
+    return Category(
+        code=demo.code,
+        name_vi=nfc(demo.name_vi),
+        name_en=demo.name_en,
+        position=demo.position,
+    )
+
+
+def _product(demo: DemoProduct, producer: Producer, category: Category) -> Product:
+    return Product(
+        sku=demo.sku,
+        producer_id=producer.id,
+        category_id=category.id,
+        name_vi=nfc(demo.name_vi),
+        name_en=demo.name_en,
+        description_vi=nfc(demo.description_vi),
+        description_en=demo.description_en,
+        unit_vi=nfc(demo.unit_vi),
+        unit_en=demo.unit_en,
+        price=demo.price,
+        stock=demo.stock,
+        ocop_stars=demo.stars,
+        ocop_year=demo.year,
+        photo=photo_path(demo.sku),
+        search_text=search_text(
+            demo.name_vi, demo.name_en, demo.sku, producer.name_vi, producer.ward
+        ),
+    )

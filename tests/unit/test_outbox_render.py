@@ -10,7 +10,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import build_i18n
 from bot.outbox.pacing import DIGEST_RESERVE
-from bot.outbox.render import admin_text, alert_messages, render
+from bot.outbox.render import Rendered, admin_text, alert_messages, render
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
@@ -58,6 +58,11 @@ def about(
     return TelegramRecipients(**fields)  # type: ignore[arg-type]
 
 
+def render_with_room(rows: list[Claimed], recipients: TelegramRecipients, i18n: I18n) -> Rendered:
+    """``render`` at NOW, every group still allowed 20 messages this minute."""
+    return render(rows, recipients, i18n, group_remaining=lambda _c: 20, now=NOW)
+
+
 def alert_row(row_id: int, order_id: int) -> Claimed:
     return Claimed(row_id, OutboxKind.order_alert, {"order_id": order_id}, PRODUCER.id)
 
@@ -81,13 +86,7 @@ def test_a_status_notice_goes_to_the_customer_in_their_language(i18n: I18n, lang
         {"order_id": 1, "status": "accepted", "reason": ""},
         user_id=500,
     )
-    rendered = render(
-        [row],
-        about(placed, languages={500: language}),
-        i18n,
-        group_remaining=lambda _c: 20,
-        now=NOW,
-    )
+    rendered = render_with_room([row], about(placed, languages={500: language}), i18n)
     [destination] = rendered.destinations
     [message] = destination.messages
     expected = in_locale(
@@ -110,9 +109,7 @@ def test_a_customer_without_a_language_reads_the_one_they_ordered_in(i18n: I18n)
         {"order_id": 1, "status": "shipped", "reason": ""},
         user_id=500,
     )
-    [destination] = render(
-        [row], about(placed), i18n, group_remaining=lambda _c: 20, now=NOW
-    ).destinations
+    [destination] = render_with_room([row], about(placed), i18n).destinations
     assert destination.messages[0].text == in_locale(
         i18n, "en", lambda: notifications.status_notice_text(placed, OrderStatus.shipped, "")
     )
@@ -125,9 +122,7 @@ def test_few_new_orders_go_to_the_group_one_alert_each_with_buttons(
     producer = replace(PRODUCER, group_language=language)
     orders = [order(1), order(2)]
     rows = [alert_row(10, 1), alert_row(11, 2)]
-    rendered = render(
-        rows, about(*orders, producer=producer), i18n, group_remaining=lambda _c: 20, now=NOW
-    )
+    rendered = render_with_room(rows, about(*orders, producer=producer), i18n)
     [destination] = rendered.destinations
     assert (destination.chat_id, destination.is_group) == (GROUP, True)
     assert [(m.rows, m.alert_for) for m in destination.messages] == [([10], 1), ([11], 2)]
@@ -158,19 +153,13 @@ def test_more_new_orders_than_the_window_lets_through_go_as_one_digest(
 
 def test_an_alert_for_a_producer_without_a_group_waits(i18n: I18n) -> None:
     unlinked = replace(PRODUCER, group_chat_id=None)
-    rendered = render(
-        [alert_row(10, 1)],
-        about(order(1), producer=unlinked),
-        i18n,
-        group_remaining=lambda _c: 20,
-        now=NOW,
-    )
+    rendered = render_with_room([alert_row(10, 1)], about(order(1), producer=unlinked), i18n)
     assert rendered.destinations == []
     assert rendered.unrenderable == []
 
 
 def test_a_row_whose_order_is_gone_is_settled_with_nothing_to_say(i18n: I18n) -> None:
-    rendered = render([alert_row(10, 99)], about(), i18n, group_remaining=lambda _c: 20, now=NOW)
+    rendered = render_with_room([alert_row(10, 99)], about(), i18n)
     [destination] = rendered.destinations
     assert [(m.chat_id, m.text, m.rows) for m in destination.messages] == [(0, "", [10])]
 
@@ -180,13 +169,7 @@ def test_a_row_that_cannot_be_rendered_is_set_aside_and_the_others_go(i18n: I18n
         10, OutboxKind.status_notice, {"order_id": 1, "status": "lost", "reason": ""}, user_id=500
     )
     unknown = Claimed(11, "carrier_pigeon", {"order_id": 1}, PRODUCER.id)
-    rendered = render(
-        [broken, unknown, alert_row(12, 1)],
-        about(order(1)),
-        i18n,
-        group_remaining=lambda _c: 20,
-        now=NOW,
-    )
+    rendered = render_with_room([broken, unknown, alert_row(12, 1)], about(order(1)), i18n)
     assert rendered.unrenderable == [10, 11]
     assert [m.rows for d in rendered.destinations for m in d.messages] == [[12]]
 
@@ -198,12 +181,8 @@ def test_a_cancellation_tells_the_group_and_takes_the_buttons_off_the_alert(
     producer = replace(PRODUCER, group_language=language)
     cancelled = order(1, OrderStatus.cancelled)
     row = Claimed(10, OutboxKind.order_cancelled, {"order_id": 1}, PRODUCER.id)
-    rendered = render(
-        [row],
-        about(cancelled, producer=producer, alerts={1: (GROUP, 77)}),
-        i18n,
-        group_remaining=lambda _c: 20,
-        now=NOW,
+    rendered = render_with_room(
+        [row], about(cancelled, producer=producer, alerts={1: (GROUP, 77)}), i18n
     )
     [message] = rendered.destinations[0].messages
     assert message.text == in_locale(
@@ -222,12 +201,8 @@ def test_a_change_made_on_zalo_shows_the_group_the_card_anew(i18n: I18n, languag
     accepted = order(1, OrderStatus.accepted)
     payload = {"order_id": 1, "status": "accepted", "actor": "Lan", "reason": ""}
     row = Claimed(10, OutboxKind.status_changed, payload, PRODUCER.id)
-    rendered = render(
-        [row],
-        about(accepted, producer=producer, alerts={1: (GROUP, 77)}),
-        i18n,
-        group_remaining=lambda _c: 20,
-        now=NOW,
+    rendered = render_with_room(
+        [row], about(accepted, producer=producer, alerts={1: (GROUP, 77)}), i18n
     )
     [message] = rendered.destinations[0].messages
     card = in_locale(i18n, language, lambda: notifications.order_alert_text(accepted))
