@@ -14,11 +14,13 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class UnitOfWorkMiddleware(BaseMiddleware):
-    """Hands each update ``uow``, made by ``new_uow``."""
+    """Hands each update ``uow``, made by ``new_uow``. The senders are woken for what the
+    update queued once its handler has returned, so its own reply goes first."""
 
     def __init__(self, new_uow: Callable[[], UnitOfWork]) -> None:
         self.new_uow = new_uow
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        data["uow"] = self.new_uow()
-        return await handler(event, data)
+        uow = data["uow"] = self.new_uow()
+        with uow.senders_woken_after():
+            return await handler(event, data)
