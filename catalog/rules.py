@@ -169,3 +169,8 @@ def next_step(status: OrderStatus) -> OrderStatus | None:
 
 def may_cancel(status: OrderStatus) -> bool:
     return OrderStatus.cancelled in ORDER_STEPS[status]
+
+
+def customer_may_cancel(status: OrderStatus) -> bool:
+    """A customer may take back only an order nobody has accepted yet."""
+    return status == OrderStatus.new

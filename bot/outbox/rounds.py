@@ -12,6 +12,7 @@ from catalog.outbox import OutboxSignal
 
 log = logging.getLogger(__name__)
 
+
 class Rounds:
     def __init__(self, name: str, signal: OutboxSignal, poll_seconds: float) -> None:
         self.name = name
