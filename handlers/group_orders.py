@@ -13,9 +13,9 @@ from aiogram.utils.i18n import gettext as _
 from catalog import rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.models import OrderStatus, utcnow
-from catalog.services import fulfilment
-from catalog.services.fulfilment import CancelReason, LinkedProducer
-from catalog.services.orders import OrderView
+from catalog.services import orders
+from catalog.services.fulfilment import LinkedProducer
+from catalog.services.orders import CancelReason, OrderView
 from catalog.uow import UnitOfWork
 from handlers.access import is_admin, not_allowed, refuse
 from handlers.callbacks import StaffAction, StaffCb
@@ -50,7 +50,7 @@ TEXT_STEPS = {
 async def cmd_group_orders(
     message: Message, uow: UnitOfWork, group: LinkedProducer | None
 ) -> None:
-    page = await fulfilment.open_orders_for_chat(uow, chat_id=message.chat.id)
+    page = await orders.open_orders_for_chat(uow, chat_id=message.chat.id)
     if not page.orders:
         if group is None:
             text = _("This group is not linked to any producer.")
@@ -96,7 +96,7 @@ async def _show_page(
     if chat_id is None:
         await refuse(query)
         return
-    page = await fulfilment.open_orders_for_chat(uow, chat_id=chat_id, page=callback_data.page)
+    page = await orders.open_orders_for_chat(uow, chat_id=chat_id, page=callback_data.page)
     await query.answer()
     await message.edit_reply_markup(
         reply_markup=orders_list_kb(page.orders, page.page, page.pages)
@@ -114,12 +114,12 @@ async def _apply(
     action = callback_data.action
     try:
         if action not in _STEPS:
-            return await fulfilment.get_order_for_staff(
+            return await orders.get_order_for_staff(
                 uow, order_id=callback_data.id, chat_id=chat_id, is_admin=admin
             )
         if action == StaffAction.cancel_with and callback_data.reason not in set(CancelReason):
             raise NotAllowed
-        return await fulfilment.change_order_status(
+        return await orders.change_order_status(
             uow,
             order_id=callback_data.id,
             new_status=_STEPS[action],
@@ -170,7 +170,7 @@ async def _show_result(
         # From a digest or the /orders list: the card comes as a message of its own.
         sent = await message.answer(text, reply_markup=order_alert_kb(order))
         if chat_id is not None:
-            await fulfilment.remember_alert(
+            await orders.remember_alert(
                 uow, order_id=order.id, chat_id=chat_id, message_id=sent.message_id
             )
         return
@@ -199,7 +199,7 @@ async def cmd_order_step(
     user = message.from_user
     assert user is not None
     try:
-        order = await fulfilment.change_order_status(
+        order = await orders.change_order_status(
             uow,
             order_id=order_id,
             new_status=TEXT_STEPS[name],

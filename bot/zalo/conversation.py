@@ -21,8 +21,9 @@ from catalog import outbox
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.models import OrderStatus, ZaloInbound, utcnow
 from catalog.outbox import OutboxKind
-from catalog.services import fulfilment, zalo_staff
-from catalog.services.fulfilment import CancelReason, LinkCodeRefused, LinkProblem
+from catalog.services import orders, zalo_staff
+from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
+from catalog.services.orders import CancelReason
 from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
 from handlers.format import status_label
@@ -90,7 +91,7 @@ class ZaloConversation(Worker):
         if command.verb in ORDER_VERBS:
             return await self._step(message, staff, command)
         if command.verb == Verb.orders:
-            page = await fulfilment.open_orders_for_producer(
+            page = await orders.open_orders_for_producer(
                 self._uow(), producer_id=staff.producer_id, page_size=ORDERS_SHOWN
             )
             return texts.open_orders_text(page.orders, page.pages)
@@ -145,7 +146,7 @@ class ZaloConversation(Worker):
         if verb == Verb.cancel:
             reason = command.rest.strip()[:200] or CancelReason.other.value
         try:
-            order = await fulfilment.change_order_status(
+            order = await orders.change_order_status(
                 self._uow(),
                 order_id=command.order_id,
                 new_status=STEPS[verb],
