@@ -16,7 +16,6 @@ from support.zalo import running_zalo
 from bot.config import Config, OutboxSettings, ZaloSettings
 from bot.i18n import build_i18n
 from bot.zalo.client import ZaloClient
-from bot.zalo.quota import month_of
 from bot.zalo.runner import SECRET_HEADER, WEBHOOK_PATH, ZaloChannel
 from bot.zalo.sender import ZaloSender
 from catalog.db import create_session_factory
@@ -38,6 +37,7 @@ from catalog.services import cart, orders, zalo_staff
 from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
 from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.services.producers import link_group
+from catalog.services.zalo_usage import month_of
 from catalog.uow import UnitOfWork
 from emulators.zalo import ZaloEmulator, ZaloPerson
 
