@@ -3,12 +3,12 @@ the wake-up is held while the handler runs, and given when it returns or raises.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.signals import woken
 
 from bot.middlewares.database import UnitOfWorkMiddleware
 from catalog import outbox
@@ -30,17 +30,6 @@ def signal() -> OutboxSignal:
 def middleware(engine: AsyncEngine, signal: OutboxSignal) -> UnitOfWorkMiddleware:
     factory = create_session_factory(engine)
     return UnitOfWorkMiddleware(lambda: UnitOfWork(factory, outbox_signal=signal))
-
-
-async def woken(signal: OutboxSignal) -> bool:
-    """Whether the signal was notified (and clears it)."""
-    waiting = asyncio.create_task(signal.wait(5))
-    try:
-        await asyncio.wait_for(asyncio.shield(waiting), 0.2)
-    except TimeoutError:
-        waiting.cancel()
-        return False
-    return True
 
 
 async def queue_and_commit(uow: UnitOfWork) -> None:
