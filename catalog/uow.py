@@ -124,7 +124,8 @@ class UnitOfWork:
         self._catalog_changed = True
 
     def outbox_written(self) -> None:
-        """Note that this transaction queued messages: the sender is woken on commit."""
+        """Note that this transaction queued messages: the sender is woken on commit (or,
+        inside ``senders_woken_after``, when that block is left)."""
         self._outbox_written = True
 
     def products_changed(self, product_ids: Iterable[int]) -> None:
