@@ -27,7 +27,7 @@ from handlers.format import esc
 from handlers.menu import LabelPressed, main_menu_kb
 from handlers.settings import Settings
 from handlers.states import AddProduct
-from handlers.wizard_answers import answers, begin, drop_answers, save_answers
+from handlers.wizard_answers import DRAFT_FIELDS, answers, begin, drop_answers, save_answers
 from handlers.wizard_questions import (
     CANCEL,
     NO_PHOTO,
@@ -38,17 +38,6 @@ from handlers.wizard_questions import (
     question,
 )
 
-# What the wizard asks, as ProductDraft names it; the photo comes on its own.
-_DRAFT_FIELDS = (
-    "name_vi",
-    "name_en",
-    "price",
-    "unit_vi",
-    "unit_en",
-    "stock",
-    "category_id",
-    "producer_id",
-)
 MAX_NAME = rules.MAX_NAME_LENGTH
 MAX_UNIT = rules.MAX_UNIT_LENGTH
 
@@ -194,7 +183,7 @@ async def _create(
     data: dict[str, Any],
     photo: Path | None,
 ) -> None:
-    answers = {field: data[field] for field in _DRAFT_FIELDS}
+    answers = {field: data[field] for field in DRAFT_FIELDS}
     draft = ProductDraft(**answers, photo=f"products/{photo.name}" if photo else None)
     try:
         sku = await inventory.create_product(uow, actor=actor, draft=draft)

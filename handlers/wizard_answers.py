@@ -8,9 +8,8 @@ from typing import Any
 from aiogram.fsm.context import FSMContext
 
 KEY = "wizard"
-# A wizard begun before its answers had their own key kept them at the top level.
-_OLD_KEYS = (
-    "photo",
+# What the wizard asks, as ProductDraft names it; the photo comes on its own.
+DRAFT_FIELDS = (
     "name_vi",
     "name_en",
     "price",
@@ -20,6 +19,8 @@ _OLD_KEYS = (
     "category_id",
     "producer_id",
 )
+# A wizard begun before its answers had their own key kept them at the top level.
+_OLD_KEYS = ("photo", *DRAFT_FIELDS)
 
 
 async def answers(state: FSMContext) -> dict[str, Any]:
