@@ -21,7 +21,7 @@ from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who, refuse
 from handlers.callbacks import LinkProducerCb, ZaloLinkCb
 from handlers.format import esc, language, shorten
-from handlers.screens import paginate, show_text
+from handlers.screens import page_row, paginate, show_text
 
 
 async def producers_kb(
@@ -41,16 +41,7 @@ async def producers_kb(
                 callback_data=callback(producer_id=producer.id).pack(),
             )
         )
-    nav = []
-    if chunk.page > 0:
-        nav.append(
-            InlineKeyboardButton(text="◀️", callback_data=callback(page=chunk.page - 1).pack())
-        )
-    if chunk.page < chunk.pages - 1:
-        nav.append(
-            InlineKeyboardButton(text="▶️", callback_data=callback(page=chunk.page + 1).pack())
-        )
-    builder.row(*nav)
+    builder.row(*page_row(chunk.page, chunk.pages, callback))
     return builder.as_markup()
 
 

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.markdown import html_decoration as hd
 
+from catalog import rules
 from catalog.language_cache import LanguageCache
 from catalog.links import DeepLink, LinkSource, LinkTarget, parse_payload, product_link
 from catalog.lookup import find_producer, find_product
@@ -25,7 +26,7 @@ from catalog.uow import UnitOfWork
 from handlers import start
 from handlers.callbacks import ProductAction, ProductCb, View
 from handlers.catalog import home_kb, home_text, list_screen
-from handlers.format import VIETNAM, esc, language, money
+from handlers.format import esc, language, money
 from handlers.menu import main_menu_kb, private_router
 from handlers.product_card import product_caption, product_kb
 from handlers.screens import PhotoCache
@@ -61,7 +62,7 @@ async def send_product_card(
     settings: Settings,
 ) -> None:
     """The product's card as a new message; "Back" leads to its producer's shop."""
-    caption = product_caption(snapshot, product, datetime.now(VIETNAM).date())
+    caption = product_caption(snapshot, product, rules.shop_now().date())
     keyboard = product_kb(
         product,
         ProductCb(

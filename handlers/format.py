@@ -9,11 +9,11 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
+from catalog import rules
 from catalog.addresses import format_address
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.money import format_vnd
 from catalog.phone import format_phone_display
-from catalog.rules import SHOP_TIMEZONE as VIETNAM
 from catalog.services.orders import DeliveryDetails
 from catalog.text import N_
 
@@ -59,7 +59,9 @@ def stars(count: int) -> str:
 
 def when(moment: datetime) -> str:
     return format_datetime(
-        moment.astimezone(VIETNAM), "dd/MM/yyyy HH:mm", locale=_BABEL_LOCALES[language()]
+        moment.astimezone(rules.SHOP_TIMEZONE),
+        "dd/MM/yyyy HH:mm",
+        locale=_BABEL_LOCALES[language()],
     )
 
 

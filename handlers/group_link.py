@@ -8,10 +8,9 @@ import logging
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
 from aiogram.filters import CommandObject
-from aiogram.types import CallbackQuery, ChatMemberUpdated, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog.services import fulfilment
 from catalog.services.fulfilment import LinkCodeRefused, LinkedProducer, LinkProblem
@@ -19,7 +18,8 @@ from catalog.uow import UnitOfWork
 from handlers.access import is_admin
 from handlers.callbacks import GroupLanguageCb, Language
 from handlers.format import esc
-from handlers.language import AUTONYMS
+from handlers.language import language_kb
+from handlers.screens import chat_message
 from handlers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -92,22 +92,20 @@ async def cmd_unlink(message: Message, uow: UnitOfWork, bot: Bot, settings: Sett
 
 
 async def cmd_group_language(message: Message) -> None:
-    builder = InlineKeyboardBuilder()
-    for code, label in AUTONYMS.items():
-        builder.button(text=label, callback_data=GroupLanguageCb(code=code))
     await message.answer(
-        _("Language of this group's order alerts:"), reply_markup=builder.as_markup()
+        _("Language of this group's order alerts:"), reply_markup=language_kb(GroupLanguageCb)
     )
 
 
 async def on_group_language(
     query: CallbackQuery, callback_data: GroupLanguageCb, uow: UnitOfWork, i18n: I18n
 ) -> None:
-    if query.message is None or isinstance(query.message, InaccessibleMessage):
+    message = chat_message(query)
+    if message is None:
         await query.answer()
         return
     changed = await fulfilment.set_group_language(
-        uow, chat_id=query.message.chat.id, language=callback_data.code.value
+        uow, chat_id=message.chat.id, language=callback_data.code.value
     )
     with i18n.use_locale(callback_data.code.value):
         if not changed:
@@ -119,7 +117,7 @@ async def on_group_language(
             else _("Order alerts here are now in Vietnamese.")
         )
         await query.answer(text)
-        await query.message.edit_text(text)
+        await message.edit_text(text)
 
 
 async def on_bot_added(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from aiogram.filters import CommandObject
-from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from catalog import rules
@@ -15,7 +15,7 @@ from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.models import OrderStatus, utcnow
 from catalog.services import orders
 from catalog.services.fulfilment import LinkedProducer
-from catalog.services.orders import CancelReason, OrderView
+from catalog.services.orders import CancelReason, OrderPage, OrderView
 from catalog.uow import UnitOfWork
 from handlers.access import is_admin, not_allowed, refuse
 from handlers.callbacks import StaffAction, StaffCb
@@ -27,6 +27,7 @@ from handlers.notifications import (
     orders_list_kb,
     status_footer,
 )
+from handlers.screens import chat_message
 from handlers.settings import Settings
 from handlers.tools import usage
 
@@ -47,16 +48,22 @@ TEXT_STEPS = {
 }
 
 
+async def _open_orders(uow: UnitOfWork, group: LinkedProducer | None, page: int = 0) -> OrderPage:
+    """The open orders of the group's producer (none where no producer has linked it)."""
+    if group is None:
+        return OrderPage((), 0, 1)
+    return await orders.open_orders_for_producer(uow, producer_id=group.id, page=page)
+
+
 async def cmd_group_orders(
     message: Message, uow: UnitOfWork, group: LinkedProducer | None
 ) -> None:
-    page = await orders.open_orders_for_chat(uow, chat_id=message.chat.id)
+    if group is None:
+        await message.answer(_("This group is not linked to any producer."))
+        return
+    page = await _open_orders(uow, group)
     if not page.orders:
-        if group is None:
-            text = _("This group is not linked to any producer.")
-        else:
-            text = _("No open orders. 🎉")
-        await message.answer(text)
+        await message.answer(_("No open orders. 🎉"))
         return
     await message.answer(
         _("📋 <b>Open orders</b> (page {page}/{pages})").format(
@@ -71,15 +78,16 @@ async def on_staff_button(
     callback_data: StaffCb,
     uow: UnitOfWork,
     settings: Settings,
+    group: LinkedProducer | None,
 ) -> None:
-    message = query.message
-    if message is None or isinstance(message, InaccessibleMessage):
+    message = chat_message(query)
+    if message is None:
         await query.answer()
         return
     # Presses count only from the producer's own group, or from an admin anywhere.
     chat_id = message.chat.id if message.chat.type in ("group", "supergroup") else None
     if callback_data.action == StaffAction.page:
-        await _show_page(query, message, callback_data, uow, chat_id)
+        await _show_page(query, message, callback_data, uow, chat_id, group)
         return
     order = await _apply(query, callback_data, uow, chat_id, is_admin(settings, query.from_user))
     if order is not None:
@@ -92,11 +100,12 @@ async def _show_page(
     callback_data: StaffCb,
     uow: UnitOfWork,
     chat_id: int | None,
+    group: LinkedProducer | None,
 ) -> None:
     if chat_id is None:
         await refuse(query)
         return
-    page = await orders.open_orders_for_chat(uow, chat_id=chat_id, page=callback_data.page)
+    page = await _open_orders(uow, group, callback_data.page)
     await query.answer()
     await message.edit_reply_markup(
         reply_markup=orders_list_kb(page.orders, page.page, page.pages)

@@ -16,6 +16,7 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import gettext as _
 
+from catalog import rules
 from catalog.links import LinkSource, product_link
 from catalog.lookup import find_product
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
@@ -45,7 +46,8 @@ def matching(snapshot: CatalogSnapshot, text: str, lang: str) -> list[ProductVie
 
 
 def _offset(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) <= 6 else 0
+    offset = rules.parse_whole(raw, grouped=False) if len(raw) <= 6 else None
+    return offset or 0
 
 
 def _text(snapshot: CatalogSnapshot, product: ProductView, lang: str) -> str:

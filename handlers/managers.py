@@ -9,6 +9,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from catalog import rules
 from catalog.services import roles
 from catalog.services.inventory import Actor
 from catalog.services.producers import ProducerNotFound
@@ -44,10 +45,11 @@ async def cmd_managers(
         lines.append(wrong)
         await message.answer("\n".join(lines))
         return
-    if parts[0] == "add" and len(parts) == 3 and parts[1].isdigit():
+    user_id = _user_id(parts[1]) if len(parts) > 1 else None
+    if parts[0] == "add" and len(parts) == 3 and user_id is not None:
         try:
             name = await roles.add_manager(
-                uow, actor=actor, user_id=int(parts[1]), producer_code=parts[2]
+                uow, actor=actor, user_id=user_id, producer_code=parts[2]
             )
         except ProducerNotFound:
             await message.answer(_("No producer has the code {code}.").format(code=esc(parts[2])))
@@ -55,17 +57,23 @@ async def cmd_managers(
         await message.answer(
             _("✅ User {user} now manages {producer}.").format(user=parts[1], producer=esc(name))
         )
-        await _update_menu(bot, i18n, settings, int(parts[1]), Role.manager)
-    elif parts[0] == "remove" and len(parts) == 2 and parts[1].isdigit():
-        removed = await roles.remove_manager(uow, actor=actor, user_id=int(parts[1]))
+        await _update_menu(bot, i18n, settings, user_id, Role.manager)
+    elif parts[0] == "remove" and len(parts) == 2 and user_id is not None:
+        removed = await roles.remove_manager(uow, actor=actor, user_id=user_id)
         await message.answer(
             _("✅ User {user} no longer manages a producer.").format(user=parts[1])
             if removed
             else _("User {user} was not a manager.").format(user=parts[1])
         )
-        await _update_menu(bot, i18n, settings, int(parts[1]), Role.customer)
+        await _update_menu(bot, i18n, settings, user_id, Role.customer)
     else:
         await message.answer(wrong)
+
+
+def _user_id(text: str) -> int | None:
+    """A Telegram user id as typed: plain digits (not "²", nor more digits than any id has)."""
+    number = rules.parse_whole(text, grouped=False)
+    return number if number is not None and number < rules.TOO_LARGE else None
 
 
 async def _update_menu(bot: Bot, i18n: I18n, settings: Settings, user_id: int, role: Role) -> None:

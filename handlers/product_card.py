@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from catalog import rules
 from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.services import cart as cart_service
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
 from catalog.uow import UnitOfWork
 from handlers.access import refuse
 from handlers.callbacks import CartAction, CartCb, NavCb, ProductAction, ProductCb
-from handlers.format import VIETNAM, esc, language, money, shorten, stars
+from handlers.format import esc, language, money, shorten, stars
 from handlers.screens import PhotoCache, show_photo, show_text
 from handlers.settings import Settings
 
@@ -92,7 +93,7 @@ async def _show_product(
     *,
     same_photo: bool,
 ) -> None:
-    caption = product_caption(snapshot, product, datetime.now(VIETNAM).date())
+    caption = product_caption(snapshot, product, rules.shop_now().date())
     keyboard = product_kb(product, callback)
     path = media_dir / product.photo if product.photo else None
     if path is not None and photos.exists(str(path)):

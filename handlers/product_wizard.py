@@ -27,6 +27,7 @@ from handlers.format import esc
 from handlers.menu import LabelPressed, main_menu_kb
 from handlers.settings import Settings
 from handlers.states import AddProduct
+from handlers.wizard_answers import DRAFT_FIELDS, answers, begin, drop_answers, save_answers
 from handlers.wizard_questions import (
     CANCEL,
     NO_PHOTO,
@@ -37,17 +38,6 @@ from handlers.wizard_questions import (
     question,
 )
 
-# What the wizard asks, as ProductDraft names it; the photo comes on its own.
-_DRAFT_FIELDS = (
-    "name_vi",
-    "name_en",
-    "price",
-    "unit_vi",
-    "unit_en",
-    "stock",
-    "category_id",
-    "producer_id",
-)
 MAX_NAME = rules.MAX_NAME_LENGTH
 MAX_UNIT = rules.MAX_UNIT_LENGTH
 
@@ -76,13 +66,13 @@ _NUMBER_STEPS = {
 
 
 async def cmd_product(message: Message, state: FSMContext, actor: Actor) -> None:
-    await state.set_data({"producer_id": actor.producer_id} if not actor.is_admin else {})
+    await begin(state, **({"producer_id": actor.producer_id} if not actor.is_admin else {}))
     await ask(message, state, AddProduct.photo)
 
 
 async def process_photo(message: Message, state: FSMContext) -> None:
     # Telegram keeps the photo: it is saved only when the product is added.
-    await state.update_data(photo=message.photo[-1].file_id if message.photo else None)
+    await save_answers(state, photo=message.photo[-1].file_id if message.photo else None)
     await ask(message, state, AddProduct.name_vi)
 
 
@@ -103,14 +93,14 @@ async def process_text_step(
             AddProduct.unit_vi: "unit_vi",
             AddProduct.unit_en: "unit_en",
         }
-        await state.update_data({keys[step]: text})
+        await save_answers(state, **{keys[step]: text})
     else:
         key, read, refusal = _NUMBER_STEPS[step]
         number = read(text)
         if number is None:
             await message.answer(_(refusal))
             return
-        await state.update_data({key: number})
+        await save_answers(state, **{key: number})
     following = _TEXT_STEPS.index(step) + 1
     if following < len(_TEXT_STEPS):
         await ask(message, state, _TEXT_STEPS[following])
@@ -139,10 +129,10 @@ async def on_choice(
     """A category chosen, then (for an admin) the producer; a manager's is their own."""
     await _close(query, shown)
     if callback_data.action == WizardAction.category:
-        await state.update_data(category_id=callback_data.value)
+        await save_answers(state, category_id=callback_data.value)
     else:
-        await state.update_data(producer_id=callback_data.value)
-    if (await state.get_data()).get("producer_id"):
+        await save_answers(state, producer_id=callback_data.value)
+    if (await answers(state)).get("producer_id"):
         await ask_confirm(shown, state, catalog_cache)
     else:
         await ask_producer(shown, state, catalog_cache)
@@ -163,7 +153,7 @@ async def on_confirm(
     bot: Bot,
 ) -> None:
     await _close(query, shown)
-    data = await state.get_data()
+    data = await answers(state)
     await _create(shown, state, uow, actor, data, await _save_photo(bot, settings, data))
 
 
@@ -193,15 +183,17 @@ async def _create(
     data: dict[str, Any],
     photo: Path | None,
 ) -> None:
-    answers = {field: data[field] for field in _DRAFT_FIELDS}
+    answers = {field: data[field] for field in DRAFT_FIELDS}
     draft = ProductDraft(**answers, photo=f"products/{photo.name}" if photo else None)
     try:
         sku = await inventory.create_product(uow, actor=actor, draft=draft)
     except (NotAllowed, InvalidValue):
-        if photo is not None:
-            await asyncio.to_thread(photo.unlink, missing_ok=True)
+        await _drop_photo(photo)
         await _leave(message, state, not_allowed())
         return
+    except BaseException:
+        await _drop_photo(photo)  # no product, so no photo, whatever went wrong
+        raise
     await _leave(
         message,
         state,
@@ -211,8 +203,13 @@ async def _create(
     )
 
 
+async def _drop_photo(photo: Path | None) -> None:
+    if photo is not None:
+        await asyncio.to_thread(photo.unlink, missing_ok=True)
+
+
 async def _leave(message: Message, state: FSMContext, text: str) -> None:
-    await state.clear()
+    await drop_answers(state)
     await message.answer(text, reply_markup=main_menu_kb())
 
 

@@ -1,7 +1,7 @@
 """Admins and producer managers: a product's stock, price, visibility and history; low stock.
 
-Every command has a text form (a future Zalo channel has no buttons) and answers wrong
-syntax with a usage line and an example.
+Every command is plain text, needing no buttons (as on Zalo, bot.zalo, where staff have
+none), and answers wrong syntax with a usage line and an example.
 """
 
 from __future__ import annotations
@@ -126,10 +126,13 @@ async def cmd_lowstock(
     message: Message, command: CommandObject, uow: UnitOfWork, actor: Actor, settings: Settings
 ) -> None:
     argument = (command.args or "").strip()
-    if argument and not (argument.isdigit() and len(argument) <= 7):
-        await message.answer(usage("/lowstock [N]", "/lowstock 5"))
-        return
-    threshold = int(argument) if argument else settings.low_stock_threshold
+    threshold = settings.low_stock_threshold
+    if argument:
+        number = rules.parse_whole(argument, grouped=False) if len(argument) <= 7 else None
+        if number is None:
+            await message.answer(usage("/lowstock [N]", "/lowstock 5"))
+            return
+        threshold = number
     lines = await inventory.low_stock(uow, actor=actor, threshold=threshold)
     lang = language()
     if not lines:

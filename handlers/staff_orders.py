@@ -3,9 +3,11 @@ figures (``/stats``); a manager sees their own producer's."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -19,6 +21,7 @@ from handlers import deeplinks
 from handlers.access import Acting, refuse
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
 from handlers.format import esc, language, money, status_label, when
+from handlers.screens import page_row
 from handlers.tools import usage
 
 PERIODS = ("today", "week", "month")
@@ -45,20 +48,7 @@ def staff_orders_screen(
                 text=order.number, callback_data=StaffCb(action=StaffAction.show, id=order.id)
             )
     builder.adjust(4)
-    nav = []
-    if page.page > 0:
-        nav.append(
-            InlineKeyboardButton(
-                text="◀️", callback_data=StaffOrdersCb(status=status, page=page.page - 1).pack()
-            )
-        )
-    if page.page < page.pages - 1:
-        nav.append(
-            InlineKeyboardButton(
-                text="▶️", callback_data=StaffOrdersCb(status=status, page=page.page + 1).pack()
-            )
-        )
-    builder.row(*nav)
+    builder.row(*page_row(page.page, page.pages, partial(StaffOrdersCb, status=status)))
     return "\n".join(lines), builder.as_markup()
 
 

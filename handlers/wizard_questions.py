@@ -16,6 +16,7 @@ from handlers.callbacks import WizardAction, WizardCb
 from handlers.format import esc, language, money
 from handlers.menu import Label
 from handlers.states import AddProduct
+from handlers.wizard_answers import answers
 
 CANCEL = Label("✖️", N_("Stop adding"))
 NO_PHOTO = Label("⏭", N_("No photo"))
@@ -92,7 +93,7 @@ def _summary(
 
 async def ask_confirm(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
     await state.set_state(AddProduct.confirm)
-    data = await state.get_data()
+    data = await answers(state)
     snapshot = await catalog_cache.get()
     lang = language()
     category = snapshot.categories.get(data["category_id"])

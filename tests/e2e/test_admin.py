@@ -54,6 +54,15 @@ async def test_admin_binds_managers(
     assert await ask(admin, "/managers add 5 NOPE") == "No producer has the code NOPE."
 
 
+async def test_numbers_in_commands_are_plain_digits(admin: Person) -> None:
+    # "²" is a digit to str.isdigit but no number: the usage line, as for any other mistake.
+    assert (await ask(admin, "/lowstock ²")).startswith("Usage: /lowstock [N]")
+    assert (await ask(admin, "/managers add ² BABE")).startswith("Usage: /managers")
+    assert (await ask(admin, "/managers remove ²")).startswith("Usage: /managers")
+    # More digits than any user id has.
+    assert (await ask(admin, f"/managers add {'9' * 19} BABE")).startswith("Usage: /managers")
+
+
 def menu(emulator: Emulator, scope: dict[str, object], language: str) -> dict[str, str]:
     """Telegram's command menu for a scope and language: command -> description."""
     commands = emulator.commands(scope, language)

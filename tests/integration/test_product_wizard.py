@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -25,8 +26,9 @@ from bot.runner import serving
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
+from catalog.services import inventory
 from catalog.uow import UnitOfWork
-from emulators.telegram import Emulator, FloodLimits, Person
+from emulators.telegram import ChatMessage, Emulator, FloodLimits, Person
 
 TOKEN = "4244:TEST-product-wizard"
 
@@ -111,6 +113,17 @@ async def start_wizard_with_photo(shop: Shop) -> None:
     assert (await shop.admin.next_message()).text == "The product's name in Vietnamese?"
 
 
+async def answer_every_step(shop: Shop) -> ChatMessage:
+    """Answer the wizard's questions after the photo, up to its summary."""
+    for answer in ("Bình gốm men lam", "Blue glaze vase", "450000", "chiếc", "piece", "7"):
+        await shop.admin.send(answer)
+        await shop.admin.next_message()
+    await shop.admin.press("Handicrafts")
+    await shop.admin.wait_for(lambda m: "Which producer" in m.text)
+    await shop.admin.press("Quang Vinh Ceramics")
+    return await shop.admin.wait_for(lambda m: "New product" in m.text)
+
+
 async def test_a_cancelled_wizard_leaves_no_photo_behind(shop: Shop) -> None:
     before = shop.files()
     await start_wizard_with_photo(shop)
@@ -124,13 +137,7 @@ async def test_a_cancelled_wizard_leaves_no_photo_behind(shop: Shop) -> None:
 async def test_the_photo_is_saved_when_the_product_is_added(shop: Shop) -> None:
     before = shop.files()
     await start_wizard_with_photo(shop)
-    for answer in ("Bình gốm men lam", "Blue glaze vase", "450000", "chiếc", "piece", "7"):
-        await shop.admin.send(answer)
-        await shop.admin.next_message()
-    await shop.admin.press("Handicrafts")
-    await shop.admin.wait_for(lambda m: "Which producer" in m.text)
-    await shop.admin.press("Quang Vinh Ceramics")
-    summary = await shop.admin.wait_for(lambda m: "New product" in m.text)
+    summary = await answer_every_step(shop)
     assert "📷 Photo: yes" in summary.text
     assert shop.files() == before
     await shop.admin.press("✅ Add it")
@@ -141,3 +148,59 @@ async def test_the_photo_is_saved_when_the_product_is_added(shop: Shop) -> None:
         [(photo,)] = db.execute("SELECT photo FROM products WHERE sku = ?", (sku,)).fetchall()
     assert saved == shop.media / photo
     assert saved.read_bytes()[:2] == b"\xff\xd8"  # a JPEG
+
+
+class FailureLogged(logging.Handler):
+    """Set once the bot logs a failed update: its handler has finished by then."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.event = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info:
+            self.event.set()
+
+
+async def test_a_photo_downloaded_for_a_product_that_failed_is_removed(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("the database went away")
+
+    before = shop.files()
+    await start_wizard_with_photo(shop)
+    await answer_every_step(shop)
+    monkeypatch.setattr(inventory, "create_product", broken)
+    failure = FailureLogged()
+    logging.getLogger().addHandler(failure)
+    try:
+        await shop.admin.press("✅ Add it")
+        async with asyncio.timeout(5):
+            await failure.event.wait()
+    finally:
+        logging.getLogger().removeHandler(failure)
+    assert shop.files() == before
+
+
+async def test_a_search_still_turns_its_pages_after_the_wizard(shop: Shop) -> None:
+    # The wizard keeps its answers apart: starting or leaving it does not wipe the search.
+    await shop.admin.send("/start")
+    await shop.admin.next_message()
+    await shop.admin.send("bat trang")
+    results = await shop.admin.next_message()
+    assert results.text.startswith("🔎 Results for “bat trang”: 11")
+    await shop.admin.send("/product")
+    await shop.admin.next_message()
+    await shop.admin.press("⏭ No photo")
+    await shop.admin.next_message()
+    await shop.admin.send("Bình gốm men lam")
+    await shop.admin.next_message()
+    await shop.admin.press("✖️ Stop adding")
+    assert (await shop.admin.next_message()).text == "Nothing was added."
+
+    await shop.admin.press("▶️")
+    again = await shop.admin.wait_for(
+        lambda m: m.message_id == results.message_id and ["◀️", "Page 2/2"] in shop.admin.buttons(m)
+    )
+    assert again.text.startswith("🔎 Results for “bat trang”: 11")
