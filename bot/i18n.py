@@ -13,7 +13,6 @@ from catalog.services import users
 from catalog.uow import UnitOfWork
 from locales import LOCALES_DIR
 
-LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
 
 
@@ -26,17 +25,10 @@ def build_i18n(default_locale: str = DEFAULT_LANGUAGE, path: Path = LOCALES_DIR)
         i18n = I18n(path=path, default_locale=default_locale, domain="messages")
     except RuntimeError as err:
         raise TranslationsMissing(str(err)) from None
-    missing = [language for language in LANGUAGES if language not in i18n.available_locales]
+    missing = [language for language in users.LANGUAGES if language not in i18n.available_locales]
     if missing:
         raise TranslationsMissing(f"no compiled catalog for {', '.join(missing)} in {path}")
     return i18n
-
-
-def telegram_language(user: User | None, default: str = DEFAULT_LANGUAGE) -> str:
-    """Telegram's language_code when we speak it (``vi``, ``en-GB`` → ``en``), else the default."""
-    code = (user.language_code or "") if user else ""
-    base = code.split("-")[0].lower()
-    return base if base in LANGUAGES else default
 
 
 class UserLanguageMiddleware(I18nMiddleware):
@@ -54,4 +46,4 @@ class UserLanguageMiddleware(I18nMiddleware):
         uow: UnitOfWork | None = data.get("uow")
         if chosen is None and uow is not None:
             chosen = self.cache.remember(user.id, await users.known_user(uow, user.id))
-        return chosen or telegram_language(user, self.i18n.default_locale)
+        return users.preferred_language(chosen, user.language_code, self.i18n.default_locale)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import CallbackQuery, InaccessibleMessage, TelegramObject, Update
 
+from bot.middlewares import Handler
 from bot.sending import KeepResponseTypes, SendingBudget
 
 if TYPE_CHECKING:
@@ -176,12 +177,7 @@ class SkipSupersededScreens(BaseMiddleware):
     def __init__(self, keeper: PressKeeper) -> None:
         self.keeper = keeper
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         press = _CURRENT.get()
         if press is None:
             return await handler(event, data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from copy import deepcopy
 from typing import Any
@@ -15,6 +15,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy import Connection, delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.middlewares import Handler
 from catalog.db import READ_ONLY, short_write, upsert
 from catalog.models import ConversationState, utcnow
 
@@ -129,12 +130,7 @@ class WriteStatesAfterUpdate(BaseMiddleware):
     def __init__(self, storage: DatabaseStorage) -> None:
         self.storage = storage
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         unwritten: dict[str, Entry] = {}
         token = _UNWRITTEN.set(unwritten)
         try:

@@ -20,12 +20,16 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-MAX_PAYLOAD = 64
+from catalog import rules
+
 PAYLOAD_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,61}")
-# Keys are SKUs ([A-Za-z0-9._-], up to 32) or producer codes (up to 12).
-_KEY = re.compile(r"[A-Za-z0-9._-]{1,32}")
+
+
+def _is_key(text: str) -> bool:
+    """What a link may open: a product's SKU or a producer's code."""
+    return rules.is_sku(text) or rules.is_producer_code(text)
 
 
 class LinkTarget(StrEnum):
@@ -60,7 +64,7 @@ class DeepLink:
     source: LinkSource
 
     def __post_init__(self) -> None:
-        if not _KEY.fullmatch(self.key):
+        if not _is_key(self.key):
             raise ValueError(f"not a SKU or producer code: {self.key!r}")
 
     @property
@@ -109,6 +113,6 @@ def parse_payload(payload: str | None) -> DeepLink | None:
         key = body
     else:
         return None
-    if not _KEY.fullmatch(key):
+    if not _is_key(key):
         return None
     return DeepLink(target, key, source)

@@ -169,3 +169,17 @@ def next_step(status: OrderStatus) -> OrderStatus | None:
 
 def may_cancel(status: OrderStatus) -> bool:
     return OrderStatus.cancelled in ORDER_STEPS[status]
+
+
+def customer_may_cancel(status: OrderStatus) -> bool:
+    """A customer may take back only an order nobody has accepted yet."""
+    return status == OrderStatus.new
+
+
+# A producer's code (the start of its SKUs, the key of its shop's links): capitals and digits,
+# so every producer code is also a valid SKU.
+PRODUCER_CODE: Final = re.compile(r"[A-Z0-9]{2,12}")
+
+
+def is_producer_code(text: str) -> bool:
+    return PRODUCER_CODE.fullmatch(text) is not None

@@ -29,7 +29,6 @@ from catalog.spreadsheet_rows import (
 )
 from catalog.text import fold
 
-_PRODUCER_CODE: Final = re.compile(r"[A-Z0-9]{2,12}")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PATH_PARTS: Final = re.compile(r"[\\/]")
 _TRUE: Final = frozenset({"true", "1", "yes", "co"})
@@ -209,7 +208,7 @@ class _RowCheck:
 
     def _producer_code(self) -> str:
         code = clean_text(self._cell("producer_code")).upper()
-        if code and not _PRODUCER_CODE.fullmatch(code):
+        if code and not rules.is_producer_code(code):
             self.fail("producer_code", Problem.bad_producer_code, code)
         return code
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
@@ -41,6 +41,8 @@ class UnitOfWork:
         self._outbox_written = False
         self._catalog_changed = False
         self._read_only = False
+        self._holding_wakeup = False
+        self._wakeup_held = False
         self._turn: AbstractAsyncContextManager[None] | None = None
 
     @property
@@ -92,9 +94,25 @@ class UnitOfWork:
             self.catalog_cache.invalidate()
         elif self.catalog_cache is not None and self._changed_products:
             self.catalog_cache.products_changed(self._changed_products)
-        if self.outbox_signal is not None and self._outbox_written:
+        if self._outbox_written and self._holding_wakeup:
+            self._wakeup_held = True
+        elif self.outbox_signal is not None and self._outbox_written:
             self.outbox_signal.notify()
         self._forget_notes()
+
+    @contextmanager
+    def senders_woken_after(self) -> Iterator[None]:
+        """Commits inside the block wake the senders only when it is left (even by an
+        exception): whoever pressed sees their own screen change before anyone else is
+        told — here and, through the shared signal, on every other worker."""
+        self._holding_wakeup = True
+        try:
+            yield
+        finally:
+            self._holding_wakeup = False
+            held, self._wakeup_held = self._wakeup_held, False
+            if held and self.outbox_signal is not None:
+                self.outbox_signal.notify()
 
     def _forget_notes(self) -> None:
         self._changed_products = set()
@@ -106,7 +124,8 @@ class UnitOfWork:
         self._catalog_changed = True
 
     def outbox_written(self) -> None:
-        """Note that this transaction queued messages: the sender is woken on commit."""
+        """Note that this transaction queued messages: the sender is woken on commit (or,
+        inside ``senders_woken_after``, when that block is left)."""
         self._outbox_written = True
 
     def products_changed(self, product_ids: Iterable[int]) -> None:

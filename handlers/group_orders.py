@@ -13,9 +13,9 @@ from aiogram.utils.i18n import gettext as _
 from catalog import rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
 from catalog.models import OrderStatus, utcnow
-from catalog.services import fulfilment
-from catalog.services.fulfilment import CancelReason, LinkedProducer
-from catalog.services.orders import OrderPage, OrderView
+from catalog.services import orders
+from catalog.services.fulfilment import LinkedProducer
+from catalog.services.orders import CancelReason, OrderPage, OrderView
 from catalog.uow import UnitOfWork
 from handlers.access import is_admin, not_allowed, refuse
 from handlers.callbacks import StaffAction, StaffCb
@@ -52,7 +52,7 @@ async def _open_orders(uow: UnitOfWork, group: LinkedProducer | None, page: int 
     """The open orders of the group's producer (none where no producer has linked it)."""
     if group is None:
         return OrderPage((), 0, 1)
-    return await fulfilment.open_orders_for_producer(uow, producer_id=group.id, page=page)
+    return await orders.open_orders_for_producer(uow, producer_id=group.id, page=page)
 
 
 async def cmd_group_orders(
@@ -123,12 +123,12 @@ async def _apply(
     action = callback_data.action
     try:
         if action not in _STEPS:
-            return await fulfilment.get_order_for_staff(
+            return await orders.get_order_for_staff(
                 uow, order_id=callback_data.id, chat_id=chat_id, is_admin=admin
             )
         if action == StaffAction.cancel_with and callback_data.reason not in set(CancelReason):
             raise NotAllowed
-        return await fulfilment.change_order_status(
+        return await orders.change_order_status(
             uow,
             order_id=callback_data.id,
             new_status=_STEPS[action],
@@ -179,7 +179,7 @@ async def _show_result(
         # From a digest or the /orders list: the card comes as a message of its own.
         sent = await message.answer(text, reply_markup=order_alert_kb(order))
         if chat_id is not None:
-            await fulfilment.remember_alert(
+            await orders.remember_alert(
                 uow, order_id=order.id, chat_id=chat_id, message_id=sent.message_id
             )
         return
@@ -208,7 +208,7 @@ async def cmd_order_step(
     user = message.from_user
     assert user is not None
     try:
-        order = await fulfilment.change_order_status(
+        order = await orders.change_order_status(
             uow,
             order_id=order_id,
             new_status=TEXT_STEPS[name],

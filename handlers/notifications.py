@@ -17,8 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog import rules
 from catalog.models import OrderStatus, PaymentMethod
-from catalog.services.fulfilment import CancelReason
-from catalog.services.orders import OrderView
+from catalog.services.orders import CancelReason, OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
 from handlers.format import (

@@ -9,7 +9,6 @@ from bot.cli.common import Commands, add_command
 from bot.config import Config
 from bot.runner import run_polling
 from bot.webhook import run_webhook
-from playground import run_playground
 
 
 def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -77,10 +76,16 @@ def _start(config: Config, args: argparse.Namespace) -> int:
         "(set BOT_TOKEN to run the bot on Telegram instead)",
         flush=True,
     )
-    asyncio.run(run_playground(config, host="127.0.0.1", port=args.port))
-    return 0
+    return _serve_playground(config, "127.0.0.1", args.port)
 
 
 def _playground(config: Config, args: argparse.Namespace) -> int:
-    asyncio.run(run_playground(config, host=args.host, port=args.port))
+    return _serve_playground(config, args.host, args.port)
+
+
+def _serve_playground(config: Config, host: str, port: int) -> int:
+    # Imported here: the playground brings both emulators, which `run` has no use for.
+    from playground import run_playground  # noqa: PLC0415
+
+    asyncio.run(run_playground(config, host=host, port=port))
     return 0

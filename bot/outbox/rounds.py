@@ -12,11 +12,6 @@ from catalog.outbox import OutboxSignal
 
 log = logging.getLogger(__name__)
 
-# After a commit's signal: the update that made it finishes its own reply first (who pressed
-# sees their screen change before anyone else is told), and rows committed at the same
-# moment go out in one round.
-SETTLE_SECONDS = 0.1
-
 
 class Rounds:
     def __init__(self, name: str, signal: OutboxSignal, poll_seconds: float) -> None:
@@ -54,7 +49,6 @@ class Rounds:
                 settled = 0
             if not settled and not self._stopping:
                 await self.signal.wait(self.poll_seconds)
-                await asyncio.sleep(SETTLE_SECONDS)
 
 
 async def settle_all(name: str, deliveries: Iterable[Awaitable[int]]) -> int:

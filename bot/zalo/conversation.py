@@ -7,11 +7,8 @@ go through the Zalo outbox like every other message, so they are counted and pac
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from aiogram.utils.i18n import gettext as _
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from bot.worker import Worker
 from bot.zalo import texts
@@ -19,10 +16,11 @@ from bot.zalo.client import IncomingText
 from bot.zalo.commands import ORDER_VERBS, Command, Verb, parse
 from catalog import outbox
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
-from catalog.models import OrderStatus, ZaloInbound, utcnow
+from catalog.models import OrderStatus, utcnow
 from catalog.outbox import OutboxKind
-from catalog.services import fulfilment, zalo_staff
-from catalog.services.fulfilment import CancelReason, LinkCodeRefused, LinkProblem
+from catalog.services import orders, zalo_staff, zalo_usage
+from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
+from catalog.services.orders import CancelReason
 from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
 from handlers.format import status_label
@@ -34,30 +32,20 @@ log = logging.getLogger(__name__)
 # The same text forms as the order steps typed in a Telegram group.
 STEPS = {Verb(name): status for name, status in TEXT_STEPS.items()}
 ORDERS_SHOWN = 15
-# How long a handled message id is remembered (Zalo repeats a message within minutes).
-REMEMBER_MESSAGES = timedelta(days=7)
 
 
 class ZaloConversation(Worker):
     _handled = 0  # messages recorded by this process; each instance counts its own
 
     async def first_time(self, message_id: str) -> bool:
-        """Record the message; False when it was handled before (getUpdates has no offset)."""
-        async with self.session_factory() as session:
-            session.add(ZaloInbound(message_id=message_id))
-            try:
-                await session.commit()
-            except IntegrityError:
-                return False
+        """Record the message; False when it was handled before (getUpdates has no offset).
+        Every 500th message recorded, the old ones are forgotten."""
+        recorded = await zalo_usage.first_time(
+            self._uow(), message_id, forget_old=self._handled % 500 == 0
+        )
+        if recorded:
             self._handled += 1
-            if self._handled % 500 == 1:
-                await session.execute(
-                    delete(ZaloInbound).where(
-                        ZaloInbound.received_at < utcnow() - REMEMBER_MESSAGES
-                    )
-                )
-                await session.commit()
-        return True
+        return recorded
 
     async def handle(self, message: IncomingText) -> None:
         if not message.user_id or not await self.first_time(message.message_id):
@@ -90,7 +78,7 @@ class ZaloConversation(Worker):
         if command.verb in ORDER_VERBS:
             return await self._step(message, staff, command)
         if command.verb == Verb.orders:
-            page = await fulfilment.open_orders_for_producer(
+            page = await orders.open_orders_for_producer(
                 self._uow(), producer_id=staff.producer_id, page_size=ORDERS_SHOWN
             )
             return texts.open_orders_text(page.orders, page.pages)
@@ -145,7 +133,7 @@ class ZaloConversation(Worker):
         if verb == Verb.cancel:
             reason = command.rest.strip()[:200] or CancelReason.other.value
         try:
-            order = await fulfilment.change_order_status(
+            order = await orders.change_order_status(
                 self._uow(),
                 order_id=command.order_id,
                 new_status=STEPS[verb],

@@ -18,17 +18,16 @@ from dataclasses import dataclass
 
 from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxSettings, ZaloSettings
 from bot.outbox.rounds import Rounds, settle_all
 from bot.worker import Worker
-from bot.zalo import quota, texts
+from bot.zalo import texts
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError
 from catalog.models import OrderStatus, ZaloOutboxMessage, utcnow
 from catalog.outbox import OutboxKind, OutboxSignal
-from catalog.services import delivery, zalo_staff
+from catalog.services import delivery, zalo_staff, zalo_usage
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import zalo_recipients
@@ -83,7 +82,7 @@ class ZaloSender(Worker):
         )
         if not rows:
             return 0
-        left, _warned = await quota.messages_left(
+        left, _warned = await zalo_usage.messages_left(
             self._uow(), self.settings.monthly_quota, self.settings.quota_reserve, now
         )
         if left <= 0:
@@ -92,7 +91,7 @@ class ZaloSender(Worker):
                 self._uow(),
                 ZaloOutboxMessage,
                 [row.id for row in rows],
-                quota.next_month_start(now),
+                zalo_usage.next_month_start(now),
             )
             return 0
         messages = await self._render(rows, digest=left <= self.settings.quota_reserve)
@@ -177,19 +176,8 @@ class ZaloSender(Worker):
         return settled
 
     async def _part_sent(self, message: Outgoing, parts_sent: int) -> None:
-        for attempt in range(2):
-            uow = self._uow()
-            async with uow:
-                if len(message.rows) == 1:
-                    await delivery.note_parts_sent(uow, message.rows[0].id, parts_sent)
-                await quota.count_sent(uow.session)
-                try:
-                    await uow.commit()
-                    return
-                except IntegrityError:
-                    # Another process counted the month's first message at the same moment.
-                    if attempt:
-                        raise
+        row_id = message.rows[0].id if len(message.rows) == 1 else None
+        await zalo_usage.part_sent(self._uow(), row_id, parts_sent)
 
     async def _mark_sent(self, rows: list[Claimed]) -> None:
         await delivery.mark_sent(self._uow(), ZaloOutboxMessage, [row.id for row in rows])

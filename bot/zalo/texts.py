@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from aiogram.utils.i18n import gettext as _
 
 from bot.zalo.client import MAX_TEXT
+from catalog import rules
 from catalog.models import OrderStatus
 from catalog.services.orders import OrderView
 from handlers import notifications
@@ -59,18 +60,24 @@ def split_message(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [f"({number}/{len(parts)}) {part}" for number, part in enumerate(parts, 1)]
 
 
+def _step_hint(step: OrderStatus, number: str) -> str:
+    """How staff take an order to ``step``, in the words the Zalo commands read."""
+    if step == OrderStatus.accepted:
+        return _("To accept: nhan {number}").format(number=number)
+    if step == OrderStatus.shipped:
+        return _("When it leaves: giao {number}").format(number=number)
+    return _("When it has arrived: xong {number}").format(number=number)
+
+
 def commands_hint(order: OrderView) -> str:
     """The commands that move this order along from where it is."""
-    number = order.number
-    if order.status == OrderStatus.new:
-        return _("To accept: nhan {number} · to cancel: huy {number} REASON").format(number=number)
-    if order.status == OrderStatus.accepted:
-        return _("When it leaves: giao {number} · to cancel: huy {number} REASON").format(
-            number=number
-        )
-    if order.status == OrderStatus.shipped:
-        return _("When it has arrived: xong {number}").format(number=number)
-    return ""
+    hints = []
+    step = rules.next_step(order.status)
+    if step is not None:
+        hints.append(_step_hint(step, order.number))
+    if rules.may_cancel(order.status):
+        hints.append(_("to cancel: huy {number} REASON").format(number=order.number))
+    return " · ".join(hints)
 
 
 def alert_text(order: OrderView, footer: str = "") -> str:

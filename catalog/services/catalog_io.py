@@ -28,8 +28,6 @@ from sqlalchemy import select
 from catalog.facts import facts_of
 from catalog.models import Category, Producer, Product, utcnow
 from catalog.services.catalog_photos import (
-    PHOTO_FOLDER,
-    PhotoCopy,
     copy_photos_beside,
     discard,
     install,
@@ -37,7 +35,6 @@ from catalog.services.catalog_photos import (
     stage_photos,
 )
 from catalog.services.catalog_writer import (
-    NEW_PRODUCER_PROVINCE,
     Progress,
     Shop,
     Writer,
@@ -56,10 +53,7 @@ from catalog.spreadsheet_rows import error_order
 from catalog.uow import UnitOfWork
 
 __all__ = [
-    "NEW_PRODUCER_PROVINCE",
-    "PHOTO_FOLDER",
     "ImportReport",
-    "PhotoCopy",
     "copy_photos_beside",
     "export_catalog",
     "import_catalog",

@@ -1,7 +1,6 @@
 """Producers' groups: single-use link codes, linking, unlinking and following a group.
 
-Moving orders along is in catalog/services/orders/; the names producers' handlers use from it
-are re-exported here."""
+Moving orders along is in catalog/services/orders/."""
 
 from __future__ import annotations
 
@@ -24,16 +23,6 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import AdminEvent
-from catalog.services.orders import (  # re-exported: the producers' side of an order
-    GROUP_PAGE_SIZE,
-    OPEN_STATUSES,
-    CancelReason,
-    change_order_status,
-    get_order_for_staff,
-    open_orders_for_chat,
-    open_orders_for_producer,
-    remember_alert,
-)
 from catalog.services.producers import ProducerNotFound, release_group
 from catalog.text import Named
 from catalog.uow import UnitOfWork
@@ -249,25 +238,17 @@ async def set_group_language(uow: UnitOfWork, *, chat_id: int, language: str) ->
 
 
 __all__ = [
-    "GROUP_PAGE_SIZE",
     "LINK_CODE_ALPHABET",
     "LINK_CODE_LENGTH",
     "LINK_CODE_LIFETIME",
-    "OPEN_STATUSES",
-    "CancelReason",
     "GroupLink",
     "LinkCodeRefused",
     "LinkProblem",
     "LinkedProducer",
-    "change_order_status",
     "check_link_code",
     "create_link_code",
     "follow_group_migration",
-    "get_order_for_staff",
-    "open_orders_for_chat",
-    "open_orders_for_producer",
     "producer_for_chat",
-    "remember_alert",
     "set_group_language",
     "unlink_group",
     "use_link_code",

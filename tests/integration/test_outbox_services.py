@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from support.signals import woken
 
 from catalog import outbox
 from catalog.db import create_session_factory
@@ -44,17 +45,6 @@ def new_uow(engine: AsyncEngine, signal: OutboxSignal) -> NewUow:
     """A fresh unit of work for each step, as the senders make them."""
     factory = create_session_factory(engine)
     return lambda: UnitOfWork(factory, outbox_signal=signal)
-
-
-async def woken(signal: OutboxSignal) -> bool:
-    """Whether the signal was notified (and clears it)."""
-    waiting = asyncio.create_task(signal.wait(5))
-    try:
-        await asyncio.wait_for(asyncio.shield(waiting), 0.2)
-    except TimeoutError:
-        waiting.cancel()
-        return False
-    return True
 
 
 async def add_producer(uow: UnitOfWork, code: str, group: int | None = None) -> int:

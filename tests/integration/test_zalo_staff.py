@@ -16,7 +16,6 @@ from support.zalo import running_zalo
 from bot.config import Config, OutboxSettings, ZaloSettings
 from bot.i18n import build_i18n
 from bot.zalo.client import ZaloClient
-from bot.zalo.quota import month_of
 from bot.zalo.runner import SECRET_HEADER, WEBHOOK_PATH, ZaloChannel
 from bot.zalo.sender import ZaloSender
 from catalog.db import create_session_factory
@@ -34,10 +33,11 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
-from catalog.services import cart, fulfilment, orders, zalo_staff
+from catalog.services import cart, orders, zalo_staff
 from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
 from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.services.producers import link_group
+from catalog.services.zalo_usage import month_of
 from catalog.uow import UnitOfWork
 from emulators.zalo import ZaloEmulator, ZaloPerson
 
@@ -80,7 +80,7 @@ async def accept_on_zalo(
     uow: UnitOfWork, staff: zalo_staff.StaffMember, order_id: int, actor_name: str = ""
 ) -> OrderView:
     """What ``nhan DH…`` from a staff member on Zalo does."""
-    return await fulfilment.change_order_status(
+    return await orders.change_order_status(
         uow,
         order_id=order_id,
         new_status=OrderStatus.accepted,
@@ -158,7 +158,7 @@ async def test_staff_move_only_their_producers_orders_and_both_channels_hear(
     assert (OutboxKind.status_changed, None, "z-hoa") in telegram
     assert zalo == [(OutboxKind.status_changed, "Hoa")]
     # A press in the Telegram group tells only Zalo, not the group itself again.
-    await fulfilment.change_order_status(
+    await orders.change_order_status(
         uow,
         order_id=order,
         new_status=OrderStatus.shipped,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from catalog.services.fulfilment import CancelReason
+from catalog.services.orders import CancelReason
 from handlers.callbacks import (
     CartAction,
     CartCb,

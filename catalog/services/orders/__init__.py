@@ -3,9 +3,6 @@ reading them. The modules below hold each concern; callers use the names listed 
 
 from catalog.services.orders.placing import place_order
 from catalog.services.orders.queries import (
-    GROUP_PAGE_SIZE,
-    OPEN_STATUSES,
-    ORDERS_PAGE_SIZE,
     find_checkout,
     get_order,
     get_order_for_staff,
@@ -21,23 +18,16 @@ from catalog.services.orders.status import (
     change_order_status,
     remember_alert,
 )
-from catalog.services.orders.stock import return_stock
 from catalog.services.orders.views import (
-    EVERYTHING,
     DeliveryDetails,
     OrderLineView,
     OrderPage,
     OrderView,
     PlacedCheckout,
     order_page,
-    order_view,
 )
 
 __all__ = [
-    "EVERYTHING",
-    "GROUP_PAGE_SIZE",
-    "OPEN_STATUSES",
-    "ORDERS_PAGE_SIZE",
     "CancelReason",
     "DeliveryDetails",
     "OrderLineView",
@@ -53,10 +43,8 @@ __all__ = [
     "open_orders_for_chat",
     "open_orders_for_producer",
     "order_page",
-    "order_view",
     "place_order",
     "producer_bank_details",
     "remember_alert",
-    "return_stock",
     "saved_details",
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from catalog.models import Order, OrderStatus, Producer, User
+from catalog import rules
+from catalog.models import Order, Producer, User
 from catalog.services.orders.placing import existing_checkout
 from catalog.services.orders.status import customer_order, order_for_staff
 from catalog.services.orders.views import (
@@ -20,7 +21,8 @@ from catalog.uow import UnitOfWork
 
 ORDERS_PAGE_SIZE = 5
 GROUP_PAGE_SIZE = 8
-OPEN_STATUSES = (OrderStatus.new, OrderStatus.accepted, OrderStatus.shipped)
+# Orders that may still move: staff see them as open.
+OPEN_STATUSES = tuple(status for status, steps in rules.ORDER_STEPS.items() if steps)
 
 
 async def find_checkout(uow: UnitOfWork, *, user_id: int, key: str) -> PlacedCheckout | None:

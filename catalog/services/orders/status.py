@@ -103,8 +103,7 @@ async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: i
     """Cancel a customer's order while it is still new; its stock returns to the shelf."""
     async with uow:
         order = await customer_order(uow, user_id, order_id)
-        if order.status != OrderStatus.new:
-            # A customer may only take back an order nobody has accepted yet.
+        if not rules.customer_may_cancel(order.status):
             raise InvalidTransition(order.status.value, OrderStatus.cancelled.value)
         await _move(uow, order, OrderStatus.cancelled, actor_id=user_id, reason="customer")
         outbox.to_producer(uow, OutboxKind.order_cancelled, order.producer_id, order_id=order.id)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
+from catalog import rules
 from catalog.models import Order, OrderLine, OrderStatus, PaymentMethod, User
 from catalog.paging import clamp_page, page_count
 from catalog.services.cart import CartLineView
@@ -67,7 +68,7 @@ class OrderView:
 
     @property
     def customer_may_cancel(self) -> bool:
-        return self.status == OrderStatus.new
+        return rules.customer_may_cancel(self.status)
 
 
 @dataclass(frozen=True, slots=True)

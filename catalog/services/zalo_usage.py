@@ -1,19 +1,23 @@
-"""Zalo's monthly message quota (3,000 on the free plan), counted in the database so that
-every process (and a restart) sees the same figure. Months are Vietnam's."""
+"""The Zalo bot's bookkeeping: the month's message quota (3,000 on the free plan), counted in
+the database so that every process (and a restart) sees the same figure, and the messages
+already handled (Zalo's getUpdates has no offset and repeats them). Months are Vietnam's."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog import outbox
-from catalog.models import ZaloUsage, utcnow
+from catalog.models import ZaloInbound, ZaloUsage, utcnow
 from catalog.outbox import AdminEvent
 from catalog.rules import SHOP_TIMEZONE as VIETNAM
+from catalog.services import delivery
 from catalog.uow import UnitOfWork
+
+# How long a handled message id is remembered (Zalo repeats a message within minutes).
+REMEMBER_MESSAGES = timedelta(days=7)
 
 
 def month_of(moment: datetime) -> str:
@@ -58,11 +62,45 @@ async def messages_left(
         return left, True
 
 
-async def count_sent(session: AsyncSession) -> None:
-    """One more message this month (in the caller's transaction)."""
+async def part_sent(uow: UnitOfWork, row_id: int | None, parts_sent: int) -> None:
+    """One more message counted this month; with ``row_id``, that row's message has had
+    ``parts_sent`` of its parts sent (a retry goes on from there)."""
+    for attempt in range(2):
+        async with uow:
+            if row_id is not None:
+                await delivery.note_parts_sent(uow, row_id, parts_sent)
+            await _count_sent(uow)
+            try:
+                await uow.commit()
+                return
+            except IntegrityError:
+                # Another process counted the month's first message at the same moment.
+                if attempt:
+                    raise
+
+
+async def _count_sent(uow: UnitOfWork) -> None:
     month = month_of(utcnow())
-    counted = await session.execute(
+    counted = await uow.session.execute(
         update(ZaloUsage).where(ZaloUsage.month == month).values(messages=ZaloUsage.messages + 1)
     )
     if not counted.rowcount:  # type: ignore[attr-defined]
-        session.add(ZaloUsage(month=month, messages=1))
+        uow.session.add(ZaloUsage(month=month, messages=1))
+
+
+async def first_time(uow: UnitOfWork, message_id: str, *, forget_old: bool = False) -> bool:
+    """Record a message received; False when it was handled before. With ``forget_old``,
+    message ids older than ``REMEMBER_MESSAGES`` are dropped too."""
+    async with uow:
+        uow.session.add(ZaloInbound(message_id=message_id))
+        try:
+            await uow.commit()
+        except IntegrityError:
+            return False
+    if forget_old:
+        async with uow:
+            await uow.session.execute(
+                delete(ZaloInbound).where(ZaloInbound.received_at < utcnow() - REMEMBER_MESSAGES)
+            )
+            await uow.commit()
+    return True
