@@ -24,14 +24,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aiogram import BaseMiddleware, Dispatcher
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
 )
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import CallbackQuery, InaccessibleMessage, TelegramObject, Update
 
@@ -152,6 +152,12 @@ class PressKeeper:
         task.add_done_callback(self._late.discard)
 
 
+def _result(answered: bool) -> Response[Any]:
+    """What answerCallbackQuery returns. aiogram types a request middleware's result as a
+    Response, but its sessions pass the bare result along the chain."""
+    return cast(Response[Any], answered)
+
+
 class AnswerOnceMiddleware(BaseRequestMiddleware):
     """Answers a press before the first message sent for it; never answers one twice."""
 
@@ -163,8 +169,14 @@ class AnswerOnceMiddleware(BaseRequestMiddleware):
     ) -> Response[Any]:
         if isinstance(method, AnswerCallbackQuery):
             if not self.keeper.claim(method.callback_query_id):
-                return Response[bool](ok=True, result=True)
-            return await make_request(bot, method)
+                return _result(True)
+            try:
+                return await make_request(bot, method)
+            except TelegramBadRequest as err:
+                # Too late (Telegram keeps a press ~15 s), or answered by another worker that
+                # got the same update again: the spinner has stopped; the handler goes on.
+                log.warning("could not answer a button press: %s", err.message)
+                return _result(False)
         press = _CURRENT.get()
         if press is not None and not press.answered and not isinstance(method, GetUpdates):
             await self.keeper.answer(bot, press)
