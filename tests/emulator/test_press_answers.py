@@ -7,42 +7,36 @@ several webhook workers, by another worker that was given the same update again.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.presses import AnswerOnceMiddleware, PressKeeper
-from emulators.telegram import Emulator, FloodLimits
-
-TOKEN = "4243:TEST-press-answers"
+from emulators.telegram import Emulator
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[Emulator]:
-    emulator = Emulator(flood=FloodLimits.off())
-    emulator.add_bot(TOKEN)
-    await emulator.start()
-    try:
-        yield emulator
-    finally:
-        await emulator.stop()
-
-
-def worker_bot(emu: Emulator) -> Bot:
+def worker_bot(emu: Emulator, bot_factory: Callable[[str], Bot]) -> Callable[[], Bot]:
     """A bot as one worker runs it: its own press keeper on its session."""
-    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url)))
-    bot.session.middleware(AnswerOnceMiddleware(PressKeeper()))
-    return bot
+
+    def make() -> Bot:
+        assert emu.base_url is not None
+        bot = bot_factory(emu.base_url)
+        bot.session.middleware(AnswerOnceMiddleware(PressKeeper()))
+        return bot
+
+    return make
 
 
 async def test_a_press_answered_by_another_worker_is_a_warning_and_the_handler_goes_on(
-    emu: Emulator, caplog: pytest.LogCaptureFixture
+    emu: Emulator,
+    worker_bot: Callable[[], Bot],
+    bot_closer: Callable[[Bot], Awaitable[None]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    one, two = worker_bot(emu), worker_bot(emu)
+    one, two = worker_bot(), worker_bot()
     try:
         buyer = emu.person()
         await buyer.send("/start")
@@ -69,4 +63,4 @@ async def test_a_press_answered_by_another_worker_is_a_warning_and_the_handler_g
         assert len(emu.api_errors()) == 1  # Telegram (the emulator) did refuse the second
     finally:
         for bot in (one, two):
-            await bot.session.close()
+            await bot_closer(bot)
