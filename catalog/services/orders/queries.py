@@ -61,17 +61,6 @@ async def get_order_for_staff(
         return order_view(await order_for_staff(uow, order_id, chat_id, is_admin, producer_id))
 
 
-async def open_orders_for_chat(uow: UnitOfWork, *, chat_id: int, page: int = 0) -> OrderPage:
-    """The linked producer's orders that still need doing, oldest first."""
-    async with uow.reading():
-        producer_id = await uow.session.scalar(
-            select(Producer.id).where(Producer.group_chat_id == chat_id)
-        )
-    if producer_id is None:
-        return OrderPage((), 0, 1)
-    return await open_orders_for_producer(uow, producer_id=producer_id, page=page)
-
-
 async def open_orders_for_producer(
     uow: UnitOfWork, *, producer_id: int, page: int = 0, page_size: int = GROUP_PAGE_SIZE
 ) -> OrderPage:
