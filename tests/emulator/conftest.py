@@ -1,4 +1,5 @@
-"""An emulator started on loopback, and an aiogram Bot talking to it."""
+"""Emulators started on loopback: Telegram's with an aiogram Bot talking to it, and the
+payment providers' with a stand-in for the shop's receiver."""
 
 from collections.abc import AsyncIterator, Callable
 
@@ -7,7 +8,9 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from support.payment_receiver import Receiver
 
+from emulators.payments import PaymentsEmulator
 from emulators.telegram import Emulator, FloodLimits
 
 TOKEN = "4242:TEST-emulator-token"
@@ -50,3 +53,21 @@ async def bot(emu: Emulator) -> AsyncIterator[Bot]:
     tg = make_bot(emu.base_url)
     yield tg
     await close_bot(tg)
+
+
+@pytest.fixture
+async def payments() -> AsyncIterator[PaymentsEmulator]:
+    """SePay, Casso and payOS on loopback, accepting loopback webhook URLs."""
+    emulator = PaymentsEmulator(allow_private_webhooks=True, response_timeout=2.0)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    """The shop's side: records the notifications and answers as told."""
+    shop = Receiver()
+    await shop.start()
+    yield shop
+    await shop.stop()
