@@ -28,6 +28,7 @@ from typing import Any, Literal
 from emulators.payments.bank import BANKS, Account, BankTransaction, fold
 from emulators.payments.clock import VIETNAM, EmulatedClock, bank_time
 from emulators.payments.delivery import SCHEDULE, Delivery, WebhookQueue
+from emulators.payments.urls import check_webhook_url
 from emulators.payments.vietqr import vietqr_payload
 
 Status = Literal["PENDING", "PROCESSING", "PAID", "UNDERPAID", "CANCELLED", "EXPIRED", "FAILED"]
@@ -207,6 +208,8 @@ class PayOS:
     ) -> PayOSMerchant:
         if any(m.client_id == client_id or m.account is account for m in self.merchants):
             raise ValueError("that client id or account already has a payOS merchant")
+        if webhook_url:  # as if confirmed already
+            check_webhook_url(webhook_url, allow_private=self.allow_private_webhooks)
         merchant = PayOSMerchant(
             client_id, api_key, checksum_key, account, name or account.holder,
             linked_through_payos, webhook_url,

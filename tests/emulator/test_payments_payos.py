@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from support.payment_receiver import Receiver
 
-from emulators.payments import Mangle, PaymentsEmulator, PayOSMerchant
+from emulators.payments import Mangle, PaymentsEmulator, PayOSMerchant, WebhookUrlRefused
 from emulators.payments.bank import Account
 
 CLIENT, API_KEY = "1d2c3b4a-client", "9f8e7d6c-api-key"
@@ -257,6 +257,11 @@ async def test_confirm_webhook_refuses_private_addresses(account: Account) -> No
             strict, "POST", "/confirm-webhook", {"webhookUrl": "http://127.0.0.1:1/x"}
         )
         assert (answer["code"], answer["desc"]) == ("20", "Webhook url invalid")
+        with pytest.raises(WebhookUrlRefused):
+            strict.payos.add_merchant(
+                strict.open_account("970422", "0333444555", "Lụa", "lua"), "c2", "k2", "s2",
+                webhook_url="http://127.0.0.1:1/x",
+            )  # fmt: skip
 
 
 async def test_transfers_pay_a_link_in_parts_and_each_is_notified(
