@@ -64,6 +64,7 @@ class SePayTransactionsApi:
         self.per_second = per_second
         self.requests: list[tuple[str, int]] = []  # (query string, status) of every call
         self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
+        self.monotonic = time.monotonic  # the rate limit's clock (a test may hold it still)
 
     async def list_transactions(self, request: web.Request) -> web.Response:
         try:
@@ -86,7 +87,7 @@ class SePayTransactionsApi:
     def _limit(self, address: str) -> None:
         if self.per_second is None:
             return
-        now, recent = time.monotonic(), self._recent[address]
+        now, recent = self.monotonic(), self._recent[address]
         while recent and now - recent[0] >= 1.0:
             recent.popleft()
         if len(recent) >= self.per_second:
