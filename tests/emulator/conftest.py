@@ -58,7 +58,7 @@ async def bot(emu: Emulator) -> AsyncIterator[Bot]:
 @pytest.fixture
 async def payments() -> AsyncIterator[PaymentsEmulator]:
     """SePay, Casso and payOS on loopback, accepting loopback webhook URLs."""
-    emulator = PaymentsEmulator(allow_private_webhooks=True, response_timeout=2.0)
+    emulator = PaymentsEmulator(allow_private_webhooks=True, response_timeout=10.0)
     await emulator.start()
     yield emulator
     await emulator.stop()
