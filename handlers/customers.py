@@ -10,13 +10,14 @@ typed at the main menu and anything not understood.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot, Router
+from aiogram import BaseMiddleware, Bot, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import CommandObject, CommandStart, Filter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import I18n
 
 from catalog.language_cache import LanguageCache
@@ -57,27 +58,17 @@ def message_event(message: Message) -> Event:
 
 
 class Visiting:
-    """Builds the storefront's visit from what the dispatcher injects into a handler."""
+    """Builds the storefront's visit from what the dispatcher hands an update's handlers."""
 
-    def __init__(
-        self,
-        uow: UnitOfWork,
-        state: FSMContext,
-        catalog_cache: CatalogCache,
-        settings: Settings,
-        photos: PhotoCache,
-        bot: Bot,
-        i18n: I18n,
-        language_cache: LanguageCache,
-    ) -> None:
-        self.uow = uow
-        self.state = state
-        self.catalog_cache = catalog_cache
-        self.settings = settings
-        self.photos = photos
-        self.bot = bot
-        self.i18n = i18n
-        self.language_cache = language_cache
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.uow: UnitOfWork = data["uow"]
+        self.state: FSMContext = data["state"]
+        self.catalog_cache: CatalogCache = data["catalog_cache"]
+        self.settings: Settings = data["settings"]
+        self.photos: PhotoCache = data["photos"]
+        self.bot: Bot = data["bot"]
+        self.i18n: I18n = data["i18n"]
+        self.language_cache: LanguageCache = data["language_cache"]
 
     def visit(self, user: User, query: CallbackQuery | None = None) -> Visit:
         out = TelegramOutput(self.bot, user.id, self.photos, self.settings.media_dir, query)
@@ -96,6 +87,19 @@ class Visiting:
         )
 
 
+class VisitingMiddleware(BaseMiddleware):
+    """Hands the storefront's handlers ``visiting``, built from what the dispatcher injects."""
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        data["visiting"] = Visiting(data)
+        return await handler(event, data)
+
+
 class StorefrontPress(Filter):
     """A press of one of the storefront's buttons; the handler receives it as ``press``."""
 
@@ -106,78 +110,37 @@ class StorefrontPress(Filter):
         return {"press": Press(action, on_screen=chat_message(query) is not None)}
 
 
-async def on_start(
-    message: Message,
-    command: CommandObject,
-    uow: UnitOfWork,
-    state: FSMContext,
-    catalog_cache: CatalogCache,
-    settings: Settings,
-    photos: PhotoCache,
-    bot: Bot,
-    i18n: I18n,
-    language_cache: LanguageCache,
-) -> None:
-    if message.from_user is None:
-        return
-    visiting = Visiting(uow, state, catalog_cache, settings, photos, bot, i18n, language_cache)
-    await conversation.first(visiting.visit(message.from_user), Start(command.args))
+async def on_start(message: Message, command: CommandObject, visiting: Visiting) -> None:
+    if message.from_user is not None:
+        await conversation.first(visiting.visit(message.from_user), Start(command.args))
 
 
-async def on_message(
-    message: Message,
-    uow: UnitOfWork,
-    state: FSMContext,
-    catalog_cache: CatalogCache,
-    settings: Settings,
-    photos: PhotoCache,
-    bot: Bot,
-    i18n: I18n,
-    language_cache: LanguageCache,
-) -> None:
+async def on_message(message: Message, visiting: Visiting) -> None:
     if message.from_user is None:
         raise SkipHandler
-    visiting = Visiting(uow, state, catalog_cache, settings, photos, bot, i18n, language_cache)
     if not await conversation.first(visiting.visit(message.from_user), message_event(message)):
         # Not the storefront's (a staff command, a spreadsheet, a wizard's photo…).
         raise SkipHandler
 
 
-async def on_press(
-    query: CallbackQuery,
-    press: Press,
-    uow: UnitOfWork,
-    state: FSMContext,
-    catalog_cache: CatalogCache,
-    settings: Settings,
-    photos: PhotoCache,
-    bot: Bot,
-    i18n: I18n,
-    language_cache: LanguageCache,
-) -> None:
-    visiting = Visiting(uow, state, catalog_cache, settings, photos, bot, i18n, language_cache)
+async def on_press(query: CallbackQuery, press: Press, visiting: Visiting) -> None:
     await conversation.on_press(visiting.visit(query.from_user, query), press)
 
 
-async def on_answer(
-    message: Message,
-    uow: UnitOfWork,
-    state: FSMContext,
-    catalog_cache: CatalogCache,
-    settings: Settings,
-    photos: PhotoCache,
-    bot: Bot,
-    i18n: I18n,
-    language_cache: LanguageCache,
-) -> None:
-    if message.from_user is None:
-        return
-    visiting = Visiting(uow, state, catalog_cache, settings, photos, bot, i18n, language_cache)
-    await conversation.rest(visiting.visit(message.from_user), message_event(message))
+async def on_answer(message: Message, visiting: Visiting) -> None:
+    if message.from_user is not None:
+        await conversation.rest(visiting.visit(message.from_user), message_event(message))
+
+
+def _router(name: str) -> Router:
+    router = private_router(name)
+    router.message.middleware(VisitingMiddleware())
+    router.callback_query.middleware(VisitingMiddleware())
+    return router
 
 
 def create_router() -> Router:
-    router = private_router(__name__)
+    router = _router(__name__)
     router.message.register(on_start, CommandStart())
     router.message.register(on_message)
     router.callback_query.register(on_press, StorefrontPress())
@@ -185,6 +148,6 @@ def create_router() -> Router:
 
 
 def create_answers_router() -> Router:
-    router = private_router(f"{__name__}.answers")
+    router = _router(f"{__name__}.answers")
     router.message.register(on_answer)
     return router
