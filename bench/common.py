@@ -14,15 +14,13 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aiogram.filters.callback_data import CallbackData
-
 from emulators.telegram import Chat, ChatMessage
-from handlers.callbacks import NavCb, ProductAction, ProductCb, View
+from storefront.actions import Action, Browse, OpenProduct, ProductAction, View
 
 Chooser = Callable[[str], bool]
 
 
-def unpack(factory: type[CallbackData], data: str) -> Any:
+def unpack(factory: type[Action], data: str) -> Any:
     """The button's data as ``factory``, or None when it is some other kind of button."""
     try:
         return factory.unpack(data)
@@ -37,11 +35,11 @@ def callback_data(message: ChatMessage) -> list[str]:
 
 
 def nav(view: View) -> Chooser:
-    return lambda data: (cb := unpack(NavCb, data)) is not None and cb.view == view
+    return lambda data: (cb := unpack(Browse, data)) is not None and cb.view == view
 
 
 def product(action: ProductAction) -> Chooser:
-    return lambda data: (cb := unpack(ProductCb, data)) is not None and cb.action == action
+    return lambda data: (cb := unpack(OpenProduct, data)) is not None and cb.action == action
 
 
 def menu_text(chat: Chat, row: int, column: int) -> str | None:

@@ -26,7 +26,7 @@ from sqlalchemy import Engine, event
 
 from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
 from emulators.telegram import Chat, ChatMessage, Emulator, Person
-from handlers.callbacks import CartCb, NavCb, ProductAction, View
+from storefront.actions import Browse, ChangeCart, ProductAction, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})
 TAP_TIMEOUT = 15.0
@@ -215,11 +215,11 @@ class Customer:
 
 
 def any_nav() -> Chooser:
-    return lambda data: unpack(NavCb, data) is not None
+    return lambda data: unpack(Browse, data) is not None
 
 
 def cart_button() -> Chooser:
-    return lambda data: unpack(CartCb, data) is not None
+    return lambda data: unpack(ChangeCart, data) is not None
 
 
 @dataclass(frozen=True, slots=True)

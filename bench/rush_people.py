@@ -16,11 +16,11 @@ from typing import Literal
 
 from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
 from emulators.telegram import ChatMessage, Emulator, Event
-from handlers.callbacks import (
+from storefront.actions import (
     CartAction,
-    CartCb,
+    ChangeCart,
+    Checkout,
     CheckoutAction,
-    CheckoutCb,
     ProductAction,
     View,
 )
@@ -42,11 +42,11 @@ class Tap:
 
 
 def cart(action: CartAction) -> Chooser:
-    return lambda data: (cb := unpack(CartCb, data)) is not None and cb.action == action
+    return lambda data: (cb := unpack(ChangeCart, data)) is not None and cb.action == action
 
 
 def checkout(action: CheckoutAction) -> Chooser:
-    return lambda data: (cb := unpack(CheckoutCb, data)) is not None and cb.action == action
+    return lambda data: (cb := unpack(Checkout, data)) is not None and cb.action == action
 
 
 def _shows(choose: Chooser) -> Callable[[Event], bool]:

@@ -29,9 +29,9 @@ from catalog.snapshot import CatalogCache
 from catalog.units import units
 from catalog.uow import UnitOfWork
 from handlers import create_routers
-from handlers.callbacks import is_navigation
 from handlers.screens import PhotoCache
 from handlers.settings import Settings
+from storefront.actions import is_navigation
 
 
 async def load_wards() -> None:

@@ -1,4 +1,5 @@
-"""Telegram events in, service calls out: one router per conversation area."""
+"""Telegram events in, service calls out: the storefront's adapter (customers) and one router
+per area of the staff's tools."""
 
 from __future__ import annotations
 
@@ -6,22 +7,16 @@ from aiogram import Router
 
 from handlers import (
     admin,
-    cart,
-    catalog,
-    checkout,
-    deeplinks,
+    customers,
     fallback,
     inline,
-    language,
     managers,
-    orders,
     printing,
     producer,
     product_wizard,
     spreadsheets,
     staff,
     staff_orders,
-    start,
     zalo_staff,
 )
 
@@ -29,22 +24,15 @@ from handlers import (
 def create_routers() -> list[Router]:
     """Fresh routers, in the order they must be tried."""
     return [
-        # Commands and main-menu buttons work in every state, so they come before the
-        # conversation steps that take free text.
         # Group chats first: their /orders and /language mean the producer's, not a customer's.
         producer.create_router(),
-        # A /start with a payload (a QR code, a shared link) before the plain /start; its
-        # share button before the catalog's product buttons.
-        deeplinks.create_router(),
         # Inline queries, and swallowing what people send through them before free text.
         inline.create_router(),
-        start.create_router(),
-        language.create_router(),
-        catalog.create_router(),
-        cart.create_router(),
-        # Staff get the shop's orders from /orders; everyone else their own.
+        # Staff get the shop's orders from /orders; everyone else their own (the storefront).
         staff_orders.create_router(),
-        orders.create_router(),
+        # The storefront's commands, menu and buttons work in every state, so they come
+        # before the staff's tools and the conversation steps that take free text.
+        customers.create_router(),
         staff.create_router(),
         managers.create_router(),
         printing.create_router(),
@@ -52,7 +40,8 @@ def create_routers() -> list[Router]:
         spreadsheets.create_router(),
         admin.create_router(),
         zalo_staff.create_router(),
-        checkout.create_router(),
+        # The checkout's answers, a search typed at the main menu, anything not understood.
+        customers.create_answers_router(),
         # Last: it answers whatever the routers above did not take.
         fallback.create_router(),
     ]

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from catalog.paging import paginate
 from catalog.services import fulfilment
 from catalog.services.fulfilment import LINK_CODE_LIFETIME
 from catalog.services.inventory import Actor
@@ -20,8 +21,8 @@ from catalog.snapshot import CatalogCache, CatalogSnapshot
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who, refuse
 from handlers.callbacks import LinkProducerCb, ZaloLinkCb
-from handlers.format import esc, language, shorten
-from handlers.screens import page_row, paginate, show_text
+from handlers.screens import page_row, show_text
+from storefront.format import esc, language, shorten
 
 
 async def producers_kb(

@@ -4,36 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
 )
-from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message
+from aiogram.types import CallbackQuery, ErrorEvent
 from aiogram.utils.i18n import gettext as _
 
-from catalog.snapshot import CatalogCache
-from handlers.menu import main_menu_kb
-from handlers.search import process_search_query
+from storefront.conversation import expired
 
 log = logging.getLogger(__name__)
-
-
-async def on_free_text(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
-    """Text typed at the main menu is taken as a search: the quickest way to a product."""
-    await process_search_query(message, state, catalog_cache)
-
-
-async def on_unknown_message(message: Message) -> None:
-    if message.text and message.text.startswith("/"):
-        text = _("I don't know that command. Use the menu below, or /help.")
-    else:
-        text = _("I didn't understand that. Use the menu below, or /help.")
-    await message.answer(text, reply_markup=main_menu_kb())
 
 
 async def on_error(event: ErrorEvent) -> None:
@@ -60,15 +43,11 @@ async def on_error(event: ErrorEvent) -> None:
 
 async def on_stale_button(query: CallbackQuery) -> None:
     # An unanswered button press leaves the user's spinner turning.
-    await query.answer(_("This menu has expired. Send /start for a fresh one."), show_alert=True)
+    await query.answer(expired(), show_alert=True)
 
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(
-        on_free_text, F.chat.type == "private", StateFilter(None), F.text, ~F.text.startswith("/")
-    )
-    router.message.register(on_unknown_message, F.chat.type == "private")
     router.callback_query.register(on_stale_button)
     router.errors.register(on_error)
     return router

@@ -16,11 +16,12 @@ from catalog.services import fulfilment
 from catalog.services.fulfilment import LinkCodeRefused, LinkedProducer, LinkProblem
 from catalog.uow import UnitOfWork
 from handlers.access import is_admin
-from handlers.callbacks import GroupLanguageCb, Language
-from handlers.format import esc
+from handlers.callbacks import GroupLanguageCb
 from handlers.language import language_kb
 from handlers.screens import chat_message
 from handlers.settings import Settings
+from storefront.actions import Language
+from storefront.format import esc
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,6 @@ from catalog.services.orders import CancelReason, OrderPage, OrderView
 from catalog.uow import UnitOfWork
 from handlers.access import is_admin, not_allowed, refuse
 from handlers.callbacks import StaffAction, StaffCb
-from handlers.format import status_label
 from handlers.notifications import (
     cancel_reasons_kb,
     order_alert_kb,
@@ -30,6 +29,7 @@ from handlers.notifications import (
 from handlers.screens import chat_message
 from handlers.settings import Settings
 from handlers.tools import usage
+from storefront.format import status_label
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from catalog import rules
 from catalog.links import LinkSource, product_link
 from catalog.lookup import find_product
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
-from handlers.deeplinks import bot_username
-from handlers.format import esc, language, money, shorten, stars
+from handlers.links import bot_username
 from handlers.screens import PhotoCache
-from handlers.search import MAX_QUERY_LENGTH
 from handlers.settings import Settings
+from storefront.format import esc, language, money, shorten, stars
+from storefront.search import MAX_QUERY_LENGTH
 
 # Telegram takes at most 50 results per answer; fewer make the first screen come sooner.
 PAGE_SIZE = 20

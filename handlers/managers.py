@@ -16,9 +16,9 @@ from catalog.services.producers import ProducerNotFound
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who, refuse
 from handlers.commands import Role, show_staff_commands
-from handlers.format import esc
 from handlers.settings import Settings
 from handlers.tools import role_of, tools_text, usage
+from storefront.format import esc
 
 
 async def cmd_managers(

@@ -20,7 +20,8 @@ from catalog.models import OrderStatus, PaymentMethod
 from catalog.services.orders import CancelReason, OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
-from handlers.format import (
+from handlers.screens import page_row
+from storefront.format import (
     delivery_text,
     esc,
     language,
@@ -31,7 +32,6 @@ from handlers.format import (
     when,
     when_zoned,
 )
-from handlers.screens import page_row
 
 TEXT_LIMIT = 4096
 MAX_ALERT_LINES = 25

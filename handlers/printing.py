@@ -19,9 +19,9 @@ from catalog.printing.qr import label_png, label_svg
 from catalog.services.inventory import Actor
 from catalog.snapshot import CatalogCache
 from handlers.access import Acting, refuse
-from handlers.deeplinks import bot_username
-from handlers.format import esc, language
+from handlers.links import bot_username
 from handlers.tools import usage
+from storefront.format import esc, language
 
 
 async def cmd_qr(

@@ -23,8 +23,8 @@ from catalog.text import N_, clean_line
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who, not_allowed, refuse
 from handlers.callbacks import WizardAction, WizardCb
-from handlers.format import esc
-from handlers.menu import LabelPressed, main_menu_kb
+from handlers.menu import LabelPressed
+from handlers.output import main_menu_kb
 from handlers.settings import Settings
 from handlers.states import AddProduct
 from handlers.wizard_answers import DRAFT_FIELDS, answers, begin, drop_answers, save_answers
@@ -37,6 +37,7 @@ from handlers.wizard_questions import (
     ask_producer,
     question,
 )
+from storefront.format import esc
 
 MAX_NAME = rules.MAX_NAME_LENGTH
 MAX_UNIT = rules.MAX_UNIT_LENGTH

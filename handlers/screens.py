@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Filter
@@ -19,28 +18,10 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     Message,
 )
-from aiogram.utils.i18n import gettext as _
 
-from catalog.paging import clamp_page, page_count
+from storefront.paging import page_marks
 
 log = logging.getLogger(__name__)
-
-PAGE_SIZE = 8
-T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    items: list[T]
-    page: int
-    pages: int
-
-
-def paginate(items: list[T], page: int, size: int = PAGE_SIZE) -> Page[T]:
-    """One page of a list; an out-of-range page number (a stale button) is clamped."""
-    pages = page_count(len(items), size)
-    page = clamp_page(page, pages)
-    return Page(items[page * size : (page + 1) * size], page, pages)
 
 
 def page_row(
@@ -52,17 +33,13 @@ def page_row(
     forward: str = "▶️",
     counter: bool = False,
 ) -> list[InlineKeyboardButton]:
-    """The buttons to the previous and next page (none at either end), each pressing
-    ``to(page=number)``; ``counter`` adds "Page 2/5" between them when there are several."""
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton(text=back, callback_data=to(page=page - 1).pack()))
-    if counter and pages > 1:
-        text = _("Page {page}/{pages}").format(page=page + 1, pages=pages)
-        row.append(InlineKeyboardButton(text=text, callback_data=to(page=page).pack()))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton(text=forward, callback_data=to(page=page + 1).pack()))
-    return row
+    """The buttons to the previous and next page of a staff list (storefront.paging says
+    which), each pressing ``to(page=number)``."""
+    marks = page_marks(page, pages, back=back, forward=forward, counter=counter)
+    return [
+        InlineKeyboardButton(text=label, callback_data=to(page=number).pack())
+        for label, number in marks
+    ]
 
 
 def chat_message(query: CallbackQuery) -> Message | None:

@@ -24,9 +24,9 @@ from catalog.spreadsheet import (
 from catalog.text import N_
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, refuse
-from handlers.format import esc
 from handlers.settings import Settings
 from handlers.tools import usage
+from storefront.format import esc
 
 FORMATS = (".csv", ".xlsx")
 SHOWN_PROBLEMS = 25

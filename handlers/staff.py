@@ -24,9 +24,9 @@ from catalog.services.inventory import (
 )
 from catalog.uow import UnitOfWork
 from handlers.access import Acting, refuse
-from handlers.format import esc, language, money, when
 from handlers.settings import Settings
 from handlers.tools import usage
+from storefront.format import esc, language, money, when
 
 COMMANDS = ("stock", "price", "hide", "show", "lowstock", "history")
 

@@ -3,6 +3,7 @@ figures (``/stats``); a manager sees their own producer's."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 
 from aiogram import F, Router
@@ -12,17 +13,19 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from catalog.links import LinkSource
 from catalog.models import OrderStatus, utcnow
 from catalog.services import figures
+from catalog.services import links as link_service
 from catalog.services.inventory import Actor
 from catalog.services.orders import OrderPage
+from catalog.text import N_
 from catalog.uow import UnitOfWork
-from handlers import deeplinks
 from handlers.access import Acting, refuse
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
-from handlers.format import esc, language, money, status_label, when
 from handlers.screens import page_row
 from handlers.tools import usage
+from storefront.format import esc, language, money, status_label, when
 
 PERIODS = ("today", "week", "month")
 
@@ -108,8 +111,34 @@ async def cmd_stats(
         if row.best_sellers:
             best = ", ".join(f"{esc(b.name(lang))} × {b.units}" for b in row.best_sellers)
             lines.append(_("Best sellers: {list}").format(list=best))
-    lines += await deeplinks.source_lines(uow, actor, since)
+    lines += await source_lines(uow, actor, since)
     await message.answer("\n".join(lines))
+
+
+_SOURCE_LABELS = {
+    LinkSource.product: N_("Product codes"),
+    LinkSource.producer: N_("Producer codes and links"),
+    LinkSource.poster: N_("Posters"),
+    LinkSource.share: N_("Shared by customers"),
+}
+
+
+async def source_lines(uow: UnitOfWork, actor: Actor, since: datetime) -> list[str]:
+    """``/stats``: orders, revenue and links opened per source (nothing when all are zero)."""
+    figures = await link_service.stats_by_source(uow, actor=actor, since=since)
+    if not any(row.source is not None for row in figures):
+        return []
+    lines = ["", _("🔗 <b>Orders by source</b>")]
+    for row in figures:
+        label = _(_SOURCE_LABELS[row.source]) if row.source else _("No link")
+        orders = ngettext("{count} order", "{count} orders", row.orders).format(count=row.orders)
+        line = f"• {label}: {orders}, {money(row.revenue)}"
+        if row.source is not None:
+            line += " · " + ngettext(
+                "opened {count} time", "opened {count} times", row.visits
+            ).format(count=row.visits)
+        lines.append(line)
+    return lines
 
 
 def create_router() -> Router:

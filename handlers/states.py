@@ -1,22 +1,7 @@
-"""Conversation states (kept in the database, so a restart does not lose a customer's place)."""
+"""Conversation states of the staff's tools (kept in the database, so a restart does not lose
+a manager's place). The customers' are in storefront/states.py."""
 
 from aiogram.fsm.state import State, StatesGroup
-
-
-class Search(StatesGroup):
-    query = State()
-
-
-class Checkout(StatesGroup):
-    saved = State()
-    name = State()
-    phone = State()
-    province = State()
-    ward = State()
-    street = State()
-    note = State()
-    payment = State()
-    review = State()
 
 
 class AddProduct(StatesGroup):

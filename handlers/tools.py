@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 
 from catalog.services.inventory import Actor
 from handlers.commands import ADMIN_TOOL, STAFF, Role, tools_for
-from handlers.format import esc
+from storefront.format import esc
 
 
 def role_of(actor: Actor) -> Role:

@@ -13,10 +13,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from catalog.snapshot import CatalogCache
 from catalog.text import N_
 from handlers.callbacks import WizardAction, WizardCb
-from handlers.format import esc, language, money
-from handlers.menu import Label
+from handlers.menu import label_button
 from handlers.states import AddProduct
 from handlers.wizard_answers import answers
+from storefront.format import esc, language, money
+from storefront.menu import Label
 
 CANCEL = Label("✖️", N_("Stop adding"))
 NO_PHOTO = Label("⏭", N_("No photo"))
@@ -24,7 +25,7 @@ NO_PHOTO = Label("⏭", N_("No photo"))
 
 def _kb(*extra: KeyboardButton) -> ReplyKeyboardMarkup:
     rows = [[button] for button in extra]
-    return ReplyKeyboardMarkup(keyboard=[*rows, [CANCEL.button()]], resize_keyboard=True)
+    return ReplyKeyboardMarkup(keyboard=[*rows, [label_button(CANCEL)]], resize_keyboard=True)
 
 
 def question(state: str | None) -> str:
@@ -42,7 +43,7 @@ def question(state: str | None) -> str:
 
 async def ask(message: Message, state: FSMContext, step: Any) -> None:
     await state.set_state(step)
-    extra = [NO_PHOTO.button()] if step == AddProduct.photo else []
+    extra = [label_button(NO_PHOTO)] if step == AddProduct.photo else []
     await message.answer(question(step.state), reply_markup=_kb(*extra))
 
 

@@ -20,8 +20,8 @@ from catalog.uow import UnitOfWork
 from handlers.access import Acting, Who, refuse
 from handlers.admin import CodeSteps, code_text
 from handlers.callbacks import ZaloLinkCb
-from handlers.format import esc, language
 from handlers.tools import usage
+from storefront.format import esc, language
 
 
 async def _create_zalo_code(uow: UnitOfWork, producer_id: int, created_by: int) -> str:

@@ -25,7 +25,7 @@ from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import ProducerCard, TelegramRecipients
 from handlers import notifications
-from handlers.format import esc
+from storefront.format import esc
 
 log = logging.getLogger(__name__)
 

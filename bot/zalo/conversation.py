@@ -23,9 +23,9 @@ from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
 from catalog.services.orders import CancelReason
 from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
-from handlers.format import status_label
 from handlers.group_orders import TEXT_STEPS
 from handlers.notifications import status_footer
+from storefront.format import status_label
 
 log = logging.getLogger(__name__)
 

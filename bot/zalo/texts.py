@@ -17,7 +17,7 @@ from catalog import rules
 from catalog.models import OrderStatus
 from catalog.services.orders import OrderView
 from handlers import notifications
-from handlers.format import money, status_label
+from storefront.format import money, status_label
 
 _TAG = re.compile(r"<[^>]+>")
 # Room for the "(2/3) " in front of each part of a long message.

@@ -13,7 +13,7 @@ import pytest
 from support.botprocess import BotProcess, Shop
 
 from emulators.telegram import CallbackQueryRecord, ChatMessage, Emulator, FloodLimits, Person
-from handlers.callbacks import NavCb, ProductAction, ProductCb
+from storefront.actions import Browse, OpenProduct, ProductAction
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -50,9 +50,9 @@ def callback_data(message: ChatMessage) -> list[str]:
     ]
 
 
-def unpack_product(data: str) -> ProductCb | None:
+def unpack_product(data: str) -> OpenProduct | None:
     try:
-        return ProductCb.unpack(data)
+        return OpenProduct.unpack(data)
     except (TypeError, ValueError):
         return None
 
@@ -95,7 +95,7 @@ class Tapper:
         await self.person.next_message(timeout=WAIT)
         home = await self.open_catalog()
         # Rapid taps on the catalog's first screen: each one a newer screen than the last.
-        lists = [d for d in callback_data(home) if NavCb.unpack(d).view.value != "qp"]
+        lists = [d for d in callback_data(home) if Browse.unpack(d).view.value != "qp"]
         for _ in range(12):
             self.press(home, self.rng.choice(lists))
         await self.settle()
@@ -124,7 +124,7 @@ class Tapper:
 
     async def reach_card(self) -> ChatMessage:
         home = await self.open_catalog()
-        self.press(home, NavCb(view="cs").pack())  # type: ignore[arg-type]
+        self.press(home, Browse(view="cs").pack())  # type: ignore[arg-type]
         categories = await self.person.wait_for(
             lambda m: m.message_id == home.message_id, timeout=WAIT
         )

@@ -26,7 +26,7 @@ from catalog import migrate
 pytestmark = pytest.mark.packaging
 
 ROOT = Path(__file__).parents[2]
-OUR_PACKAGES = ("bot", "handlers", "catalog", "locales", "emulators", "playground")
+OUR_PACKAGES = ("bot", "handlers", "storefront", "catalog", "locales", "emulators", "playground")
 
 WHERE_MODULES_COME_FROM = """
 import importlib, json, sys

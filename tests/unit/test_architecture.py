@@ -1,6 +1,7 @@
 """Dependencies point one way: the shop must not depend on Telegram (a second channel reuses
-catalog/ unchanged), and the handlers neither on the database library nor on the program
-that wires them (what they need is injected)."""
+catalog/ unchanged), the customer's conversation (storefront/) on no channel, and the
+handlers neither on the database library nor on the program that wires them (what they need
+is injected)."""
 
 import ast
 from collections.abc import Iterator
@@ -9,7 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).parents[2]
 CATALOG = ROOT / "catalog"
 HANDLERS = ROOT / "handlers"
+STOREFRONT = ROOT / "storefront"
 BOT = ROOT / "bot"
+# Channel SDKs and channel code: the storefront is written once for all of them.
+CHANNELS = {"aiogram", "bot", "handlers"}
 # The offline tools: the Bot API and Zalo emulators, and the playground that runs them.
 OFFLINE = {"emulators", "playground"}
 
@@ -63,6 +67,14 @@ def test_catalog_imports_neither_aiogram_nor_the_bot_nor_the_handlers() -> None:
     assert offenders(CATALOG, {"aiogram", "bot", "handlers"}) == {}
 
 
+def test_the_storefront_imports_no_channel_and_no_database_library() -> None:
+    assert offenders(STOREFRONT, CHANNELS | {"sqlalchemy"}) == {}
+
+
+def test_the_shop_below_the_storefront_never_imports_it() -> None:
+    assert offenders(CATALOG, {"storefront"}) == {}
+
+
 def test_handlers_import_neither_sqlalchemy_nor_the_bot() -> None:
     assert offenders(HANDLERS, {"sqlalchemy", "bot"}) == {}
 
@@ -71,6 +83,7 @@ def test_the_shop_never_loads_the_offline_tools() -> None:
     # `ocop-bot run` must not load the playground or the emulators; only the command line
     # may, inside the command that starts the playground.
     assert offenders(CATALOG, OFFLINE) == {}
+    assert offenders(STOREFRONT, OFFLINE) == {}
     assert offenders(HANDLERS, OFFLINE) == {}
     assert offenders(BOT, OFFLINE, lazily_allowed_in="cli") == {}
 

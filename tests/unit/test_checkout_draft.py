@@ -7,7 +7,7 @@ import pytest
 from catalog.models import PaymentMethod
 from catalog.paging import clamp_page, page_count
 from catalog.services.orders import DeliveryDetails
-from handlers.checkout.draft import CheckoutDraft
+from storefront.checkout.draft import CheckoutDraft
 
 
 def test_a_draft_comes_back_the_same_from_json() -> None:

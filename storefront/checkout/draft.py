@@ -1,4 +1,4 @@
-"""The checkout's draft: what the customer has answered so far, kept in the FSM data.
+"""The checkout's draft: what the customer has answered so far, kept in the conversation data.
 
 One typed value under one key (``data["checkout"]``), so other conversations (the search)
 keep their own data beside it, and every step reads and writes named, checked fields.
@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from aiogram.fsm.context import FSMContext
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from catalog.models import PaymentMethod
 from catalog.services.orders import DeliveryDetails
+from storefront.visit import ConversationState
 
 KEY = "checkout"
 _DETAILS = {field.name for field in fields(DeliveryDetails)}
@@ -57,22 +57,22 @@ class CheckoutDraft(BaseModel):
         return CheckoutDraft.model_validate(self.model_dump() | changes)
 
 
-async def load_draft(state: FSMContext) -> CheckoutDraft:
+async def load_draft(state: ConversationState) -> CheckoutDraft:
     data = await state.get_data()
     # A checkout begun before the draft had its own key kept its fields at the top level.
     return CheckoutDraft.model_validate(data.get(KEY, data))
 
 
-async def save_draft(state: FSMContext, draft: CheckoutDraft) -> CheckoutDraft:
+async def save_draft(state: ConversationState, draft: CheckoutDraft) -> CheckoutDraft:
     await state.update_data({KEY: draft.model_dump(mode="json")})
     return draft
 
 
-async def change_draft(state: FSMContext, **changes: Any) -> CheckoutDraft:
+async def change_draft(state: ConversationState, **changes: Any) -> CheckoutDraft:
     return await save_draft(state, (await load_draft(state)).replace(**changes))
 
 
-async def drop_draft(state: FSMContext) -> None:
+async def drop_draft(state: ConversationState) -> None:
     """Leave the checkout: its state and draft go, the other conversations' data stays."""
     data = await state.get_data()
     for key in (KEY, "name", *CheckoutDraft.model_fields):

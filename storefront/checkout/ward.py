@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import asyncio
 
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
-
 from catalog.addresses import format_address
 from catalog.units import WardChoice, WardMatch, loaded_units, short_name, units
-from handlers.access import refuse
-from handlers.callbacks import WardAction, WardCb
-from handlers.checkout.draft import change_draft, load_draft, save_draft
-from handlers.format import esc, shorten
-from handlers.states import Checkout
+from locales.translation import gettext as _
+from storefront.actions import PickWard, WardAction
+from storefront.card import not_allowed
+from storefront.checkout.draft import change_draft, load_draft, save_draft
+from storefront.format import esc, shorten
+from storefront.screens import Choice, Row, Screen
+from storefront.states import Checkout
+from storefront.visit import Visit
 
 BUTTON_TEXT = 60
 KEPT_IN_BUTTON = 30
@@ -36,21 +34,23 @@ def choice_label(choice: WardChoice, province: str) -> str:
     return shorten(label, BUTTON_TEXT)
 
 
-def offer_kb(
+def offer_choices(
     offer_id: int, offered: list[WardChoice], typed: str, province: str
-) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for index, choice in enumerate(offered):
-        builder.button(
-            text=choice_label(choice, province),
-            callback_data=WardCb(action=WardAction.pick, offer=offer_id, index=index),
+) -> tuple[Row, ...]:
+    picks = [
+        (
+            Choice(
+                choice_label(choice, province),
+                PickWard(action=WardAction.pick, offer=offer_id, index=index),
+            ),
         )
-    builder.button(
-        text=_("✍️ Keep “{typed}”").format(typed=shorten(typed, KEPT_IN_BUTTON)),
-        callback_data=WardCb(action=WardAction.keep, offer=offer_id),
+        for index, choice in enumerate(offered)
+    ]
+    keep = Choice(
+        _("✍️ Keep “{typed}”").format(typed=shorten(typed, KEPT_IN_BUTTON)),
+        PickWard(action=WardAction.keep, offer=offer_id),
     )
-    builder.adjust(1)
-    return builder.as_markup()
+    return (*picks, (keep,))
 
 
 def offer_text(match: WardMatch, typed: str, province: str) -> str:
@@ -103,8 +103,9 @@ def prepare(province: str) -> None:
     asyncio.get_running_loop().run_in_executor(None, lambda: units().prepare(province))
 
 
-async def offer_wards(message: Message, state: FSMContext, typed: str) -> bool:
+async def offer_wards(visit: Visit, typed: str) -> bool:
     """True when ``typed`` names a unit of the province (now the ward), else ask which one."""
+    state = visit.state
     draft = await load_draft(state)
     match = units().match(draft.province, typed)
     if match.exact is not None:
@@ -119,27 +120,24 @@ async def offer_wards(message: Message, state: FSMContext, typed: str) -> bool:
             ward_typed=typed,
         ),
     )
-    await message.answer(
-        offer_text(match, typed, draft.province),
-        reply_markup=offer_kb(draft.ward_offer_id, offered, typed, draft.province),
-    )
+    choices = offer_choices(draft.ward_offer_id, offered, typed, draft.province)
+    await visit.out.send(Screen(offer_text(match, typed, draft.province), choices))
     return False
 
 
-async def choose_ward(
-    query: CallbackQuery, callback_data: WardCb, state: FSMContext, message: Message
-) -> bool:
+async def choose_ward(visit: Visit, callback_data: PickWard) -> bool:
     """A button of the offer: True when the ward (and perhaps the province) is now set."""
+    state = visit.state
     draft = await load_draft(state)
     typed = draft.ward_typed
     current = (
-        await state.get_state() == Checkout.ward.state
+        await state.get_state() == Checkout.ward
         and callback_data.offer == draft.ward_offer_id
         and typed is not None
     )
     if not current:
-        await query.answer(
-            _("This menu has expired. Send /start for a fresh one."), show_alert=True
+        await visit.out.answer(
+            _("This menu has expired. Send /start for a fresh one."), alert=True
         )
         return False
     assert typed is not None
@@ -150,9 +148,9 @@ async def choose_ward(
         ward, province = draft.ward_offer[callback_data.index]
         shown = "✅ {address}"
     else:
-        await refuse(query)
+        await visit.out.answer(not_allowed(), alert=True)
         return False
-    await query.answer()
+    await visit.out.answer()
     await change_draft(state, ward=ward, province=province, ward_offer=(), ward_typed=None)
-    await message.edit_text(shown.format(address=esc(format_address("", ward, province))))
+    await visit.out.close(shown.format(address=esc(format_address("", ward, province))))
     return True

@@ -1,12 +1,11 @@
-"""Rendering values for people: money, dates, stars, statuses — in the reader's language."""
+"""Rendering values for people: money, dates, stars, statuses — in the reader's language,
+for every channel (``language`` is the one being written in, see ``locales.translation``)."""
 
 from __future__ import annotations
 
 import html
 from datetime import datetime
 
-from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 from babel.dates import format_datetime
 
 from catalog import rules
@@ -16,6 +15,8 @@ from catalog.money import format_vnd
 from catalog.phone import format_phone_display
 from catalog.services.orders import DeliveryDetails
 from catalog.text import N_
+from locales.translation import gettext as _
+from locales.translation import language
 
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
@@ -37,11 +38,6 @@ _PAYMENTS = {
     PaymentMethod.cod: N_("Cash on delivery"),
     PaymentMethod.bank_transfer: N_("Bank transfer (VietQR)"),
 }
-
-
-def language() -> str:
-    """The language of the update being handled (set by the locale middleware)."""
-    return I18n.get_current(no_error=False).current_locale
 
 
 def esc(text: str) -> str:

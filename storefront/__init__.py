@@ -1,0 +1,8 @@
+"""The customer's conversation, written once for every channel.
+
+What a customer sees (screens.py) and what follows what (conversation.py): browsing the
+catalog, searching, the product card, the cart, the checkout, their orders, their language,
+the greeting and a link's landing. A channel (Telegram in handlers/, Messenger in
+bot/messenger/) turns its platform's events into the events of visit.py and draws the
+screens the best way its platform allows; nothing here imports a channel.
+"""

@@ -1,0 +1,50 @@
+"""The checkout's summary before the order is placed, and the ways out of the checkout."""
+
+from __future__ import annotations
+
+from catalog.services import cart as cart_service
+from locales.translation import gettext as _
+from storefront.checkout.draft import CheckoutDraft, drop_draft, save_draft
+from storefront.checkout.keys import review_choices
+from storefront.format import delivery_text, esc, language, money, payment_label
+from storefront.menu import MAIN_MENU
+from storefront.screens import Screen
+from storefront.visit import Visit
+
+
+async def ask_review(visit: Visit, draft: CheckoutDraft) -> None:
+    """Show the order as it will be placed, and save ``draft`` with the cart it showed:
+    placing the order refuses a cart that changed since (the customer sees it again)."""
+    cart = await cart_service.get_cart(visit.uow, user_id=visit.user_id)
+    draft = await save_draft(visit.state, draft.replace(reviewed=cart.fingerprint))
+    assert draft.payment is not None, "the review comes after the payment step"
+    lang = language()
+    lines = [_("🧾 <b>Your order</b>")]
+    for group in cart.groups:
+        lines.append("")
+        for line in group.lines:
+            lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
+        lines.append(_("Subtotal: {amount}").format(amount=money(group.subtotal)))
+    lines += [
+        "",
+        _("<b>Total: {amount}</b>").format(amount=money(cart.total)),
+        "",
+        delivery_text(draft.details()),
+        f"💳 {payment_label(draft.payment)}",
+    ]
+    await visit.out.send(Screen("\n".join(lines), review_choices(draft.token)))
+
+
+async def leave(visit: Visit, text: str) -> None:
+    await drop_draft(visit.state)
+    await visit.out.send(Screen(text, keyboard=MAIN_MENU))
+
+
+async def on_cancel_text(visit: Visit) -> None:
+    await leave(visit, _("Checkout cancelled. Your cart is kept."))
+
+
+async def on_cancel_button(visit: Visit) -> None:
+    await visit.out.answer()
+    await visit.out.close()
+    await leave(visit, _("Checkout cancelled. Your cart is kept."))
