@@ -1,4 +1,5 @@
-"""An emulator started on loopback, and an aiogram Bot talking to it."""
+"""The emulators started on loopback: Telegram with an aiogram Bot talking to it, and
+Messenger with a stand-in for the shop's webhook."""
 
 from collections.abc import AsyncIterator, Callable
 
@@ -7,7 +8,9 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from support.messenger import APP_SECRET, VERIFY_TOKEN, ImageServer, ShopWebhook
 
+from emulators.messenger import Limits, MessengerEmulator
 from emulators.telegram import Emulator, FloodLimits
 
 TOKEN = "4242:TEST-emulator-token"
@@ -50,3 +53,38 @@ async def bot(emu: Emulator) -> AsyncIterator[Bot]:
     tg = make_bot(emu.base_url)
     yield tg
     await close_bot(tg)
+
+
+@pytest.fixture
+async def meta() -> AsyncIterator[MessengerEmulator]:
+    """The Messenger emulator with one Page, its Send API rate limit off."""
+    emulator = MessengerEmulator(app_secret=APP_SECRET, limits=Limits(send_per_second=None))
+    emulator.add_page("OCOP Shop", page_id="101010101010101", username="ocopshop")
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+async def shop() -> AsyncIterator[ShopWebhook]:
+    webhook = ShopWebhook()
+    await webhook.start()
+    yield webhook
+    await webhook.stop()
+
+
+@pytest.fixture
+async def hooked(meta: MessengerEmulator, shop: ShopWebhook) -> MessengerEmulator:
+    """The emulator with the shop's webhook verified and the Page subscribed to it."""
+    meta.webhook.retry_delays = (0.05,)
+    await meta.webhook.subscribe(shop.url, VERIFY_TOKEN)
+    meta.subscribe_page()
+    return meta
+
+
+@pytest.fixture
+async def images() -> AsyncIterator[ImageServer]:
+    server = ImageServer()
+    await server.start()
+    yield server
+    await server.stop()
