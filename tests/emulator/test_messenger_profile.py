@@ -7,6 +7,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from support.messenger import ImageServer, error_of, graph, png, send
 
 from emulators.messenger import Limits, MessengerEmulator
@@ -218,3 +219,36 @@ async def test_message_attachments_keeps_an_image_for_reuse(
         meta, "POST", path, json={"message": {"attachment": not_reusable}}
     )
     assert (status, error_of(answer)) == (400, (100, None))
+
+
+async def test_the_graph_api_can_be_served_under_a_prefix_of_another_server() -> None:
+    meta = MessengerEmulator()
+    page = meta.add_page("OCOP Shop")
+    app = web.Application()
+    meta.add_routes(app, prefix="/messenger")
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    await meta.start(serve=False)
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}/messenger/v25.0"
+    try:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{base}/me", params={"access_token": page.token}) as reply:
+                assert await reply.json() == {"id": page.id, "name": "OCOP Shop"}
+            async with session.get(f"{base}/me", params={"access_token": "wrong"}) as reply:
+                assert error_of(await reply.json()) == (190, None)
+    finally:
+        await meta.stop()
+        await runner.cleanup()
+
+
+async def test_reset_forgets_people_and_counts_but_keeps_pages(meta: MessengerEmulator) -> None:
+    lan = meta.person("Lan")
+    await lan.send("chào")
+    await send(meta, {"recipient": {"id": "1"}, "messaging_type": "RESPONSE",
+                      "message": {"text": "x"}})  # fmt: skip
+    meta.reset()
+    assert meta.page.users == {}
+    assert meta.errors == []
+    assert meta.stats.errors_by_code() == {}
+    assert meta.page_for_token(meta.page.token) is meta.page
