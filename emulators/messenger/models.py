@@ -21,9 +21,16 @@ class Clock:
 
     def __init__(self) -> None:
         self.offset = 0.0
+        self._frozen: float | None = None
 
     def now(self) -> float:
-        return time.time() + self.offset
+        base = self._frozen if self._frozen is not None else time.time()
+        return base + self.offset
+
+    def freeze(self) -> None:
+        """Stop real time from passing (only ``advance`` moves the clock), for tests that
+        count calls within a second on a slow machine."""
+        self._frozen = time.time()
 
     def ms(self) -> int:
         return int(self.now() * 1000)
