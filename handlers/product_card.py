@@ -16,7 +16,7 @@ from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
 from catalog.uow import UnitOfWork
 from handlers.access import refuse
 from handlers.callbacks import CartAction, CartCb, NavCb, ProductAction, ProductCb
-from handlers.format import esc, language, money, shorten, stars
+from handlers.format import esc, language, money, rating_lines, shorten
 from handlers.screens import PhotoCache, show_photo, show_text
 from handlers.settings import Settings
 
@@ -29,13 +29,9 @@ def product_caption(snapshot: CatalogSnapshot, product: ProductView, today: date
     lines = [
         f"<b>{esc(product.name(lang))}</b>",
         f"💰 {money(product.price)} / {esc(product.unit(lang))}",
-        _("{stars} OCOP {count} stars, {year}").format(
-            stars=stars(product.ocop_stars), count=product.ocop_stars, year=product.ocop_year
-        ),
+        *rating_lines(product.ocop_stars, product.ocop_granted, today),
+        f"🏡 {esc(producer.name(lang))} — {esc(producer.place)}",
     ]
-    if product.certificate_lapsed(today):
-        lines.append(_("⚠️ Certificate lapsed: OCOP ratings are valid for 36 months"))
-    lines.append(f"🏡 {esc(producer.name(lang))} — {esc(producer.place)}")
     if product.in_stock:
         stock = _("✅ In stock: {count}").format(count=product.stock)
     else:
