@@ -34,7 +34,6 @@ from handlers.wizard_questions import (
     NO_PHOTO,
     ask,
     ask_category,
-    ask_confirm,
     ask_next_choice,
     ask_producer,
     ask_stars,
@@ -269,7 +268,7 @@ async def on_unexpected(message: Message, state: FSMContext, catalog_cache: Cata
     elif current == AddProduct.producer.state:
         await ask_producer(message, state, catalog_cache)
     elif current == AddProduct.confirm.state:
-        await ask_confirm(message, state, catalog_cache)
+        await ask_next_choice(message, state, catalog_cache)  # the summary, once rated
     else:
         await message.answer(question(current))
 

@@ -228,6 +228,10 @@ async def test_a_wizard_begun_before_it_asked_for_the_rating_asks_for_it_before_
     await shop.admin.wait_for(lambda m: "Which category" in m.text)
     await shop.admin.press("Handicrafts")
     await shop.admin.wait_for(lambda m: "How many OCOP stars" in m.text)
+    # One that had reached its summary: a word typed there asks for the rating too.
+    await shop.dispatcher.storage.set_state(key, AddProduct.confirm)
+    await shop.admin.send("?")
+    await shop.admin.wait_for(lambda m: "How many OCOP stars" in m.text)
     await shop.admin.press("⭐⭐⭐ 3")
     await shop.admin.wait_for(lambda m: "certificate granted" in m.text)
     year = rules.shop_now().year
