@@ -12,7 +12,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
@@ -56,11 +55,6 @@ class ProducerView(Named, Described):
         return format_address("", self.ward, self.province)
 
 
-# A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
-# once three whole calendar years have passed since the year it was granted.
-CERTIFICATE_YEARS = 3
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProductView(ProductFacts):
     id: int
@@ -73,9 +67,6 @@ class ProductView(ProductFacts):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
-
-    def certificate_lapsed(self, today: date) -> bool:
-        return today.year - self.ocop_year > CERTIFICATE_YEARS
 
 
 # A view holds the product row's columns of the same names.

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.models.base import Base, enum_column, utcnow
@@ -87,7 +97,8 @@ class Product(Base):
     price: Mapped[int] = mapped_column(BigInteger)
     stock: Mapped[int] = mapped_column(Integer, default=0)
     ocop_stars: Mapped[int] = mapped_column(Integer)
-    ocop_year: Mapped[int] = mapped_column(Integer)
+    # The day the certificate was granted; a rating known only by its year has 1 January.
+    ocop_granted: Mapped[date] = mapped_column(Date)
     # A path relative to the media directory; the Telegram file id is cached after a first send.
     photo: Mapped[str | None] = mapped_column(String(255))
     photo_file_id: Mapped[str | None] = mapped_column(String(255))

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import signal
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 import pytest_asyncio
@@ -180,7 +181,7 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
                         price=250_000 + n,
                         stock=10,
                         ocop_stars=4,
-                        ocop_year=2024,
+                        ocop_granted=date(2024, 1, 1),
                     )
                 )
             await uow.commit()
