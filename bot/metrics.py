@@ -17,14 +17,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-)
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.exposition import choose_encoder
 
 from catalog import events
 from catalog.events import ShopEvent
@@ -230,6 +224,8 @@ def is_on() -> bool:
     return _enabled
 
 
-def exposition() -> tuple[bytes, str]:
-    """The body of ``GET /metrics`` and its content type (Prometheus' text format)."""
-    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+def exposition(accept: str = "") -> tuple[bytes, str]:
+    """The body of ``GET /metrics`` and its content type: the format the scraper's
+    ``Accept`` asks for (OpenMetrics), Prometheus' classic text otherwise."""
+    encode, content_type = choose_encoder(accept)
+    return encode(REGISTRY), content_type

@@ -19,8 +19,8 @@ READY_PATH = "/health/ready"
 METRICS_PATH = "/metrics"
 
 
-async def serve_metrics(_request: web.Request) -> web.Response:
-    body, content_type = metrics.exposition()
+async def serve_metrics(request: web.Request) -> web.Response:
+    body, content_type = metrics.exposition(request.headers.get("Accept", ""))
     return web.Response(body=body, headers={"Content-Type": content_type})
 
 
