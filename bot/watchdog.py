@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
@@ -97,7 +98,7 @@ class Watchdog:
                 waiting is not None
                 and waiting.oldest_seconds >= self.settings.outbox_stuck_seconds
             ):
-                minutes = int(waiting.oldest_seconds // 60)
+                minutes = math.ceil(waiting.oldest_seconds / 60)
                 seen.append(
                     (Cause.outbox_stuck, queue, {"count": waiting.waiting, "minutes": minutes})
                 )

@@ -4,8 +4,8 @@ check judges and the watch on the outbox warns the admins about.
 A queue is one kind of recipient: producers' groups, customers and admins (the Telegram
 outbox), Zalo staff (the Zalo outbox); Messenger's joins with its own outbox. Counted are
 the messages a sender is to deliver now or soon: pending, not waiting for a group to be
-linked (the admins were told), not parked for longer than ``PARKED`` (Zalo's month
-spent: the admins were told too).
+linked (the admins were told), not for a producer with nobody on Zalo, not parked for
+longer than ``PARKED`` (Zalo's month spent: the admins were told too).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 
-from catalog.models import OutboxMessage, OutboxStatus, Producer, ZaloOutboxMessage
+from catalog.models import OutboxMessage, OutboxStatus, Producer, ZaloOutboxMessage, ZaloStaff
 from catalog.outbox import OutboxKind
 from catalog.uow import UnitOfWork
 
@@ -51,6 +51,12 @@ async def outbox_backlog(uow: UnitOfWork, now: datetime) -> dict[str, Backlog]:
     zalo = select(func.count(), func.min(ZaloOutboxMessage.created_at)).where(
         ZaloOutboxMessage.status == OutboxStatus.pending,
         ZaloOutboxMessage.next_attempt_at <= soon,
+        # A producer's row is for its staff on Zalo: with nobody linked there is nobody to
+        # wait for (a shop without Zalo writes them all the same).
+        or_(
+            ZaloOutboxMessage.zalo_id.is_not(None),
+            exists().where(ZaloStaff.producer_id == ZaloOutboxMessage.producer_id),
+        ),
     )
     found: dict[str, Backlog] = {}
     async with uow.reading():

@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from catalog import outbox
 from catalog.db import create_session_factory
-from catalog.models import OutboxMessage, OutboxStatus, Producer, ProducerKind, utcnow
+from catalog.models import (
+    OutboxMessage,
+    OutboxStatus,
+    Producer,
+    ProducerKind,
+    ZaloStaff,
+    utcnow,
+)
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services import warnings
 from catalog.services.backlog import outbox_backlog
@@ -106,8 +113,10 @@ async def test_the_backlog_counts_what_a_sender_is_to_deliver_by_queue(
         waiting = Producer(code="WAITING", name_vi="B", name_en="B", **place)
         uow.session.add_all([linked, waiting])
         await uow.session.flush()
+        uow.session.add(ZaloStaff(zalo_id="z1", producer_id=linked.id))
         outbox.to_producer(uow, OutboxKind.order_alert, linked.id, order_id=1)
-        outbox.to_producer_group(uow, OutboxKind.order_alert, waiting.id, order_id=2)
+        # No group yet: waits for one (the admins were told); nobody on Zalo: nobody waits.
+        outbox.to_producer(uow, OutboxKind.order_alert, waiting.id, order_id=2)
         outbox.to_user(uow, OutboxKind.status_notice, 42, order_id=1)
         outbox.to_user(uow, OutboxKind.status_notice, 43, order_id=1)
         outbox.to_user(uow, OutboxKind.status_notice, 44, order_id=1)
@@ -128,7 +137,6 @@ async def test_the_backlog_counts_what_a_sender_is_to_deliver_by_queue(
         await uow.commit()
     later = utcnow() + timedelta(minutes=11)
     backlog = await outbox_backlog(fresh(engine), later)
-    # The alert for the producer without a group waits for one (the admins were told).
     assert {queue: b.waiting for queue, b in backlog.items()} == {
         "groups": 1,
         "customers": 1,

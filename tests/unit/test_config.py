@@ -125,7 +125,7 @@ def test_webhook_mode_needs_a_public_url_and_a_secret(tmp_path: Path) -> None:
 
 
 def test_operating_settings_come_from_the_file_and_the_environment(tmp_path: Path) -> None:
-    path = write(tmp_path, '[metrics]\nport = 9101\n[health]\noutbox_stuck_seconds = 30\n')
+    path = write(tmp_path, "[metrics]\nport = 9101\n[health]\noutbox_stuck_seconds = 30\n")
     config = load_config(path, environ={"LOG_FORMAT": "JSON", "METRICS_PORT": "9200"})
     assert config.log.format == "json"
     assert config.metrics.port == 9200
