@@ -65,9 +65,11 @@ class ScheduledBackups:
     async def _run(self) -> None:
         while True:
             await asyncio.sleep(self.due_in())
-            await self.take()
+            if not await self.take():
+                # Not again at once: at the schedule's pace (the newest backup is older now).
+                await asyncio.sleep(min(self.every.total_seconds(), 3600))
 
-    async def take(self) -> None:
+    async def take(self) -> bool:
         """One backup now, and the old ones pruned; a failure is told to the admins."""
         directory = self.settings.directory
         try:
@@ -79,9 +81,8 @@ class ScheduledBackups:
             log.error("scheduled backup failed: %s", err)
             metrics.backup_taken(ok=False)
             await warnings.warn(self._uow(), Cause.backup_failed, error=str(err)[:200])
-            # Not again at once: the schedule's next turn (the newest backup is older now).
-            await asyncio.sleep(min(self.every.total_seconds(), 3600))
-            return
+            return False
         log.info("backup taken: %s (%d orders)", backup.path, backup.orders)
         metrics.backup_taken(ok=True)
         await warnings.clear(self._uow(), Cause.backup_failed)
+        return True
