@@ -31,7 +31,11 @@ class Cause(enum.StrEnum):
     zalo_unreachable = "zalo_unreachable"  # subject: the staff member's Zalo id
     zalo_quota = "zalo_quota"  # the month's Zalo messages are nearly spent
     redis_lost = "redis_lost"  # subject: the worker
-    payment_signature = "payment_signature"  # subject: the payment provider
+    # subject: the provider (sepay, casso, payos). A receiver calls, per notification,
+    # ``warn(uow, Cause.payment_signature, provider)`` when its signature check fails and
+    # ``clear(uow, Cause.payment_signature, provider)`` when one passes (both cheap when
+    # nothing changes: told once, resolved once).
+    payment_signature = "payment_signature"
     backup_failed = "backup_failed"  # a scheduled backup failed
 
 
