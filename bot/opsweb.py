@@ -25,9 +25,12 @@ async def serve_metrics(request: web.Request) -> web.Response:
 
 
 def add_routes(
-    app: web.Application, readiness: Readiness, stopping: Callable[[], bool] = lambda: False
+    app: web.Application,
+    readiness: Readiness | None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> None:
-    """The health routes, and ``/metrics`` while metrics are counted."""
+    """The health routes (``/health/ready`` with a readiness to ask), and ``/metrics``
+    while metrics are counted."""
 
     async def health(_request: web.Request) -> web.Response:
         if stopping():
@@ -37,11 +40,13 @@ def add_routes(
     async def ready(_request: web.Request) -> web.Response:
         if stopping():
             return web.json_response({"ready": False, "stopping": True}, status=503)
+        assert readiness is not None
         is_ready, body = await readiness.check()
         return web.json_response(body, status=200 if is_ready else 503)
 
     app.router.add_get(HEALTH_PATH, health)
-    app.router.add_get(READY_PATH, ready)
+    if readiness is not None:
+        app.router.add_get(READY_PATH, ready)
     if metrics.is_on():
         app.router.add_get(METRICS_PATH, serve_metrics)
 

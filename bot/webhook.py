@@ -22,6 +22,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.config import Config, WebhookSettings
+from bot.health import Readiness
 from bot.opsweb import add_routes
 from bot.presses import ShopDispatcher
 from bot.runner import serving
@@ -32,7 +33,13 @@ log = logging.getLogger(__name__)
 class Worker:
     """The aiohttp application of one worker, counting the updates it is handling."""
 
-    def __init__(self, bot: Bot, dispatcher: ShopDispatcher, settings: WebhookSettings) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        dispatcher: ShopDispatcher,
+        settings: WebhookSettings,
+        readiness: Readiness | None = None,
+    ) -> None:
         self.bot = bot
         self.dispatcher = dispatcher
         self.settings = settings
@@ -47,8 +54,7 @@ class Worker:
         SimpleRequestHandler(
             dispatcher, bot, handle_in_background=False, secret_token=settings.secret
         ).register(self.app, path=settings.path)
-        assert dispatcher.readiness is not None
-        add_routes(self.app, dispatcher.readiness, stopping=lambda: self.stopping)
+        add_routes(self.app, readiness, stopping=lambda: self.stopping)
         self.app.on_startup.append(self._set_webhook)
 
     @web.middleware
@@ -93,7 +99,7 @@ async def run_webhook(config: Config, *, port: int | None = None) -> None:
         settings = settings.model_copy(update={"listen_port": port})
     name = f"{socket.gethostname()}:{settings.listen_port}"
     async with serving(config, worker=name) as (bot, dispatcher):
-        worker = Worker(bot, dispatcher, settings)
+        worker = Worker(bot, dispatcher, settings, dispatcher.readiness)
         runner = web.AppRunner(worker.app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, settings.listen_host, settings.listen_port)
