@@ -39,7 +39,9 @@ class AdminEvent:
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
-    zalo_quota_near = "zalo_quota_near"  # this month's Zalo messages are nearly spent
+    # A warning raised, repeated or resolved (catalog.services.warnings): its cause says
+    # what; the zalo quota's and an unreachable group's are warnings too.
+    warning = "warning"
 
 
 class OutboxSignal:

@@ -17,9 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog import events
 from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
 from catalog.db import READ_ONLY
+from catalog.events import ShopEvent
 from catalog.facts import ProductFacts
 from catalog.models import Category, Producer, Product
 from catalog.text import Described, Named, fold
@@ -271,6 +273,7 @@ class CatalogCache:
                 self._full_reload, self._stale = False, set()
                 self._snapshot = await self._load_all()
                 self._loaded_at = time.monotonic()
+                events.tell(ShopEvent.catalog_loaded)
             elif self._expired():
                 # Another process (a sale, an import from the command line) may have changed
                 # the catalog: products or producers added mean a full reload, otherwise only
@@ -278,12 +281,15 @@ class CatalogCache:
                 if await self._shape_changed(self._snapshot):
                     self._stale = set()
                     self._snapshot = await self._load_all()
+                    events.tell(ShopEvent.catalog_loaded)
                 else:
                     await self._refresh_volatile(self._snapshot)
+                    events.tell(ShopEvent.catalog_refreshed)
                 self._loaded_at = time.monotonic()
             if self._stale:
                 stale, self._stale = self._stale, set()
                 await self._reload(self._snapshot, stale)
+                events.tell(ShopEvent.catalog_refreshed)
             return self._snapshot
 
     def _expired(self) -> bool:

@@ -27,14 +27,17 @@ from aiogram.exceptions import (
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import OutboxSettings
 from bot.outbox.pacing import wait_for_slot
 from bot.outbox.render import Destination, Outgoing, render
 from bot.outbox.rounds import Rounds, settle_all
 from bot.sending import SendingBudget
 from bot.worker import Worker
+from catalog import logcontext
 from catalog.models import OutboxMessage, utcnow
 from catalog.outbox import OutboxSignal
+from catalog.rules import format_order_number
 from catalog.services import delivery, fulfilment
 from catalog.services.recipients import telegram_recipients
 
@@ -100,17 +103,25 @@ class OutboxSender(Worker):
             "outbox", (self._deliver(bot, destination) for destination in rendered.destinations)
         )
 
+    def _queue(self, destination: Destination) -> str:
+        if destination.is_group:
+            return "groups"
+        return "admins" if destination.chat_id in self.admin_ids else "customers"
+
     async def _deliver(self, bot: Bot, destination: Destination) -> int:
         settled = 0
-        for message in destination.messages:
-            if message.chat_id == 0:  # nothing to say (no admins, or the order is gone)
-                await delivery.mark_sent(self._uow(), OutboxMessage, message.rows)
-            else:
-                try:
-                    await self._send(bot, destination, message)
-                except DeliveryStopped:
-                    return settled
-            settled += len(message.rows)
+        with logcontext.about(channel="telegram", chat=destination.chat_id):
+            for message in destination.messages:
+                if message.chat_id == 0:  # nothing to say (no admins, or the order is gone)
+                    await delivery.mark_sent(self._uow(), OutboxMessage, message.rows)
+                else:
+                    if message.alert_for is not None:
+                        logcontext.note(order=format_order_number(message.alert_for))
+                    try:
+                        await self._send(bot, destination, message)
+                    except DeliveryStopped:
+                        return settled
+                settled += len(message.rows)
         return settled
 
     async def _send(self, bot: Bot, destination: Destination, message: Outgoing) -> None:
@@ -134,6 +145,7 @@ class OutboxSender(Worker):
         except (TelegramNetworkError, TelegramServerError, TimeoutError) as err:
             log.warning("chat %s: %s; retrying later", destination.chat_id, err)
             await delivery.retry_later(self._uow(), OutboxMessage, destination.rows, str(err))
+            metrics.outbox_settled(self._queue(destination), "retried", len(destination.rows))
             raise DeliveryStopped from err
         except TelegramMigrateToChat as err:
             # The group became a supergroup with a new id: follow it and send again later.
@@ -150,6 +162,7 @@ class OutboxSender(Worker):
         if message.alert_for is not None:
             alert = (message.alert_for, sent.chat.id, sent.message_id)
         await delivery.mark_sent(self._uow(), OutboxMessage, message.rows, alert=alert)
+        metrics.outbox_settled(self._queue(destination), "sent", len(message.rows))
         if message.edit_alert is not None:
             chat_id, message_id, text = message.edit_alert
             with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
@@ -160,19 +173,27 @@ class OutboxSender(Worker):
     async def _postpone(self, destination: Destination, seconds: float) -> None:
         until = utcnow() + timedelta(seconds=seconds)
         await delivery.postpone(self._uow(), OutboxMessage, destination.rows, until)
+        metrics.outbox_settled(self._queue(destination), "postponed", len(destination.rows))
 
     async def _give_up(
         self, message: Outgoing, destination: Destination, err: TelegramAPIError
     ) -> None:
         log.error("chat %s: %s; not retrying", message.chat_id, err.message)
+        gone = isinstance(err, TelegramForbiddenError) or "chat not found" in err.message
+        group_gone = destination.is_group and gone
         is_admin_notice = message.chat_id in self.admin_ids and not destination.is_group
-        # A customer who blocked the bot is their choice, not something admins must fix.
+        # A customer who blocked the bot is their choice, not something admins must fix; a
+        # group out of reach is a warning of its own (below).
         blocked_customer = not destination.is_group and isinstance(err, TelegramForbiddenError)
-        tell = None if is_admin_notice or blocked_customer else (message.chat_id, err.message)
+        quiet = is_admin_notice or blocked_customer or group_gone
+        tell = None if quiet else (message.chat_id, err.message)
         await delivery.fail(
             self._uow(), OutboxMessage, message.rows, err.message, tell_admins=tell
         )
-        gone = isinstance(err, TelegramForbiddenError) or "chat not found" in err.message
-        if destination.is_group and gone:
-            # Removed from the group, or the group is gone: unlink it, so alerts wait.
-            await fulfilment.unlink_group(self._uow(), chat_id=message.chat_id)
+        metrics.outbox_settled(self._queue(destination), "failed", len(message.rows))
+        if group_gone:
+            # Removed from the group, or the group is gone: unlink it, so alerts wait, and
+            # warn the admins.
+            await fulfilment.unlink_group(
+                self._uow(), chat_id=message.chat_id, unreachable=err.message
+            )

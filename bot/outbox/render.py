@@ -20,6 +20,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.outbox.pacing import as_digest
+from bot.outbox.warnings import warning_text
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
@@ -204,21 +205,12 @@ def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], lang
         return _("🔗 The group of {producer} is linked: their order alerts go there now.").format(
             producer=name
         )
-    if event == AdminEvent.group_lost:
-        return _(
-            "⚠️ The bot was removed from the group of {producer}. Their order alerts "
-            "wait until a group is linked again (/linkgroup)."
-        ).format(producer=name)
+    if event == AdminEvent.warning:
+        return warning_text(payload, name)
     if event == AdminEvent.zalo_linked:
         return _(
             "🔗 {name} linked their Zalo account: the orders of {producer} go there too."
         ).format(name=esc(str(payload.get("name", ""))), producer=name)
-    if event == AdminEvent.zalo_quota_near:
-        return _(
-            "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
-            "alerts to Zalo now go out as short digests; at the limit they wait for next "
-            "month. The Telegram groups are not affected."
-        ).format(used=payload.get("used", "?"), quota=payload.get("quota", "?"))
     if event == AdminEvent.orders_waiting:
         return _(
             "⚠️ {producer} has new orders but no linked group: the alerts wait. "

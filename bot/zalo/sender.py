@@ -20,11 +20,13 @@ from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import OutboxSettings, ZaloSettings
 from bot.outbox.rounds import Rounds, settle_all
 from bot.worker import Worker
 from bot.zalo import texts
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError
+from catalog import logcontext
 from catalog.models import OrderStatus, ZaloOutboxMessage, utcnow
 from catalog.outbox import OutboxKind, OutboxSignal
 from catalog.services import delivery, zalo_staff, zalo_usage
@@ -82,7 +84,7 @@ class ZaloSender(Worker):
         )
         if not rows:
             return 0
-        left, _warned = await zalo_usage.messages_left(
+        left = await zalo_usage.messages_left(
             self._uow(), self.settings.monthly_quota, self.settings.quota_reserve, now
         )
         if left <= 0:
@@ -93,6 +95,7 @@ class ZaloSender(Worker):
                 [row.id for row in rows],
                 zalo_usage.next_month_start(now),
             )
+            metrics.outbox_settled("zalo", "postponed", len(rows))
             return 0
         messages = await self._render(rows, digest=left <= self.settings.quota_reserve)
         by_chat: dict[str, list[Outgoing]] = defaultdict(list)
@@ -155,6 +158,10 @@ class ZaloSender(Worker):
     # -- sending ----------------------------------------------------------------------------
 
     async def _deliver(self, chat_id: str, queue: list[Outgoing]) -> int:
+        with logcontext.about(channel="zalo", person=chat_id, chat=chat_id):
+            return await self._deliver_in_turn(chat_id, queue)
+
+    async def _deliver_in_turn(self, chat_id: str, queue: list[Outgoing]) -> int:
         settled = 0
         for position, message in enumerate(queue):
             for number in range(message.start, len(message.parts)):
@@ -181,18 +188,25 @@ class ZaloSender(Worker):
 
     async def _mark_sent(self, rows: list[Claimed]) -> None:
         await delivery.mark_sent(self._uow(), ZaloOutboxMessage, [row.id for row in rows])
+        metrics.outbox_settled("zalo", "sent", len(rows))
 
     async def _retry_later(self, rows: list[Claimed], error: str) -> None:
         log.warning("zalo: %s; retrying later", error)
         await delivery.retry_later(self._uow(), ZaloOutboxMessage, [row.id for row in rows], error)
+        metrics.outbox_settled("zalo", "retried", len(rows))
 
     async def _give_up(self, chat_id: str, message: Outgoing, err: ZaloError) -> None:
         log.error("zalo chat %s: %s; not retrying", chat_id, err)
+        gone = err.code == 403 or "chat not found" in err.description
         tell = None
-        if any(row.kind != OutboxKind.zalo_reply for row in message.rows):
+        if not gone and any(row.kind != OutboxKind.zalo_reply for row in message.rows):
             tell = (f"Zalo {chat_id}", err.description)
         rows = [row.id for row in message.rows]
         await delivery.fail(self._uow(), ZaloOutboxMessage, rows, str(err), tell_admins=tell)
-        if err.code == 403 or "chat not found" in err.description:
-            # The person left the chat or blocked the bot: stop sending them orders.
-            await zalo_staff.unlink_zalo(self._uow(), zalo_id=chat_id)
+        metrics.outbox_settled("zalo", "failed", len(rows))
+        if gone:
+            # The person left the chat or blocked the bot: stop sending them orders, and
+            # warn the admins.
+            await zalo_staff.unlink_zalo(
+                self._uow(), zalo_id=chat_id, unreachable=err.description or str(err.code)
+            )

@@ -3,7 +3,7 @@
 ``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
 ``products`` (producers, categories, products, their managers and audit trail), ``orders``
 (carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state) and
-``messages`` (outboxes, link codes, Zalo).
+``messages`` (outboxes, link codes, Zalo) and ``operations`` (warnings to the admins).
 """
 
 from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
@@ -18,6 +18,7 @@ from catalog.models.messages import (
     ZaloStaff,
     ZaloUsage,
 )
+from catalog.models.operations import AdminWarning
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
 from catalog.models.people import ConversationState, LinkVisit, User
 from catalog.models.products import (
@@ -32,6 +33,7 @@ from catalog.models.products import (
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AdminWarning",
     "Base",
     "Cart",
     "CartLine",

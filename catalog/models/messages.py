@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.models.base import Base, enum_column, utcnow
@@ -113,8 +113,6 @@ class ZaloUsage(Base):
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12"
     messages: Mapped[int] = mapped_column(default=0)
-    # Admins were told this month that the quota is nearly spent.
-    warned: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ZaloInbound(Base):

@@ -23,7 +23,9 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import AdminEvent
+from catalog.services import warnings
 from catalog.services.producers import ProducerNotFound, release_group
+from catalog.services.warnings import Cause
 from catalog.text import Named
 from catalog.uow import UnitOfWork
 
@@ -154,6 +156,10 @@ async def use_link_code(
             )
             .values(next_attempt_at=now)
         )
+        # Told as "linked" just below, not as a warning resolved.
+        await warnings.resolve_warning(
+            uow, Cause.group_unreachable, str(producer.id), now=now, quietly=True
+        )
         outbox.to_admins(
             uow,
             AdminEvent.group_linked,
@@ -172,13 +178,23 @@ async def use_link_code(
         return result
 
 
-async def unlink_group(uow: UnitOfWork, *, chat_id: int, bot_removed: bool = False) -> int | None:
+async def unlink_group(
+    uow: UnitOfWork, *, chat_id: int, bot_removed: bool = False, unreachable: str = ""
+) -> int | None:
     """Release the group (its alerts wait for the next one); returns the producer it served,
-    if any. Admins hear if the bot was removed from it."""
+    if any. Admins are warned when the bot was removed from it, or Telegram refuses to reach
+    it (``unreachable``: what Telegram said)."""
     async with uow:
         producer_id = await release_group(uow, chat_id)
-        if producer_id is not None and bot_removed:
-            outbox.to_admins(uow, AdminEvent.group_lost, producer_id=producer_id, chat_id=chat_id)
+        if producer_id is not None and (bot_removed or unreachable):
+            await warnings.raise_warning(
+                uow,
+                Cause.group_unreachable,
+                str(producer_id),
+                producer_id=producer_id,
+                chat_id=chat_id,
+                error=unreachable[:200],
+            )
         await uow.commit()
         return producer_id
 

@@ -75,14 +75,24 @@ async def telegram_recipients(
                 select(Producer).where(Producer.id.in_(producer_ids))
             )
         }
-        languages = {
-            user_id: preferred_language(chosen, telegram, default_language)
-            for user_id, chosen, telegram in await uow.session.execute(
-                select(User.id, User.language, User.telegram_language).where(User.id.in_(people))
-            )
-            if chosen or telegram
-        }
+        languages = await _languages(uow, people, default_language)
         return TelegramRecipients(await _orders(uow, order_ids), alerts, producers, languages)
+
+
+async def _languages(uow: UnitOfWork, people: set[int], default: str) -> dict[int, str]:
+    return {
+        user_id: preferred_language(chosen, telegram, default)
+        for user_id, chosen, telegram in await uow.session.execute(
+            select(User.id, User.language, User.telegram_language).where(User.id.in_(people))
+        )
+        if chosen or telegram
+    }
+
+
+async def languages_of(uow: UnitOfWork, people: Iterable[int], default: str) -> dict[int, str]:
+    """The language each of ``people`` reads, for those who chose or have one."""
+    async with uow.reading():
+        return await _languages(uow, set(people), default)
 
 
 async def zalo_recipients(uow: UnitOfWork, rows: Sequence[Claimed]) -> ZaloRecipients:

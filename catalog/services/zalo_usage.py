@@ -9,11 +9,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
-from catalog import outbox
 from catalog.models import ZaloInbound, ZaloUsage, utcnow
-from catalog.outbox import AdminEvent
 from catalog.rules import SHOP_TIMEZONE as VIETNAM
-from catalog.services import delivery
+from catalog.services import delivery, warnings
+from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
 # How long a handled message id is remembered (Zalo repeats a message within minutes).
@@ -31,35 +30,22 @@ def next_month_start(moment: datetime) -> datetime:
     return (first + timedelta(days=32)).replace(day=1)
 
 
-async def messages_left(
-    uow: UnitOfWork, quota: int, reserve: int, now: datetime
-) -> tuple[int, bool]:
-    """Messages left this month, and whether the admins were told just now that only the
-    reserve is left (once a month, whichever process notices first)."""
-    month = month_of(now)
+async def messages_left(uow: UnitOfWork, quota: int, reserve: int, now: datetime) -> int:
+    """Messages left this month. The admins are warned once when only the reserve is left
+    (whichever process notices first), and told when a new month brings the quota back."""
     async with uow:
-        session = uow.session
-        usage = await session.get(ZaloUsage, month)
+        usage = await uow.session.get(ZaloUsage, month_of(now))
         used = usage.messages if usage else 0
         left = quota - used
-        if left > reserve or (usage is not None and usage.warned):
-            return left, False
-        if usage is None:
-            session.add(ZaloUsage(month=month, messages=0, warned=True))
-        else:
-            marked = await session.execute(
-                update(ZaloUsage)
-                .where(ZaloUsage.month == month, ZaloUsage.warned.is_(False))
-                .values(warned=True)
+        if left <= reserve:
+            told = await warnings.raise_warning(
+                uow, Cause.zalo_quota, now=now, used=used, quota=quota
             )
-            if marked.rowcount != 1:  # type: ignore[attr-defined]
-                return left, False
-        outbox.to_admins(uow, AdminEvent.zalo_quota_near, used=used, quota=quota)
-        try:
+        else:
+            told = await warnings.resolve_warning(uow, Cause.zalo_quota, now=now)
+        if told is not None:
             await uow.commit()
-        except IntegrityError:  # another process warned first
-            return left, False
-        return left, True
+        return left
 
 
 async def part_sent(uow: UnitOfWork, row_id: int | None, parts_sent: int) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from emulators.telegram.events import Event
 from emulators.telegram.messages import ChatMessage
-from emulators.telegram.models import Chat
+from emulators.telegram.models import ApiError, Chat
 
 if TYPE_CHECKING:
     from emulators.telegram.person import Person
@@ -42,6 +42,13 @@ class Group:
         self.emulator.set_bot_membership(self.chat, by.user, "kicked")
         by.mark_action(self.chat)
         await asyncio.sleep(0)
+
+    def fail_sends(self, code: int = 502, description: str = "Bad Gateway") -> None:
+        """Until ``restore_sends``, every message the bot sends here fails with ``code``."""
+        self.chat.outage = ApiError(code, description)
+
+    def restore_sends(self) -> None:
+        self.chat.outage = None
 
     @property
     def messages(self) -> list[ChatMessage]:

@@ -118,6 +118,9 @@ class Chat:
     reply_keyboard_message_id: int | None = None
     flood_429s: int = 0
     chat_action: str | None = None
+    # A test's outage: messages sent to this chat fail with this error meanwhile (Telegram
+    # answers 5xx at times, "Bad Gateway" when it restarts).
+    outage: ApiError | None = None
 
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}

@@ -12,6 +12,7 @@ from aiogram.exceptions import (
     TelegramConflictError,
     TelegramForbiddenError,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
@@ -182,6 +183,21 @@ async def test_blocked_person_and_kicked_group_are_forbidden(emu: Emulator, bot:
         if u.my_chat_member
     ]
     assert statuses == [(an.id, "kicked"), (group.id, "member"), (group.id, "kicked")]
+
+
+async def test_a_groups_outage_fails_its_messages_until_it_ends(emu: Emulator, bot: Bot) -> None:
+    an = emu.person()
+    await an.send("/start")
+    group = emu.group("Tổ gốm")
+    await group.add_bot(by=an)
+    group.fail_sends()
+    with pytest.raises(TelegramServerError, match="Bad Gateway"):
+        await bot.send_message(group.id, "đơn mới")
+    await bot.send_message(an.id, "vẫn gửi được")  # other chats are not affected
+    group.restore_sends()
+    await bot.send_message(group.id, "đơn mới")
+    assert [m.text for m in group.bot_messages] == ["đơn mới"]
+    assert [e.error_code for e in group.api_errors] == [502]
 
 
 async def test_contact_buttons_are_refused_in_groups(emu: Emulator, bot: Bot) -> None:

@@ -27,6 +27,7 @@ from catalog.models import (
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
 from catalog.services import delivery, fulfilment
 from catalog.services.delivery import Table
+from catalog.services.warnings import Cause, State
 from catalog.uow import UnitOfWork
 
 LEASE = 60.0
@@ -240,7 +241,7 @@ async def test_a_notice_for_the_admins_becomes_one_row_per_admin(
 ) -> None:
     uow = new_uow()
     async with uow:
-        outbox.to_admins(uow, AdminEvent.group_lost, producer_id=7)
+        outbox.to_admins(uow, AdminEvent.group_linked, producer_id=7)
         await uow.commit()
     await delivery.fan_out_admin_notices(new_uow(), [11, 12])
     rows = await rows_of(new_uow(), OutboxMessage)
@@ -298,8 +299,10 @@ async def test_unlinking_a_group_lets_its_alerts_wait_and_tells_admins_if_the_bo
     async with uow.reading():
         groups = list(await uow.session.scalars(select(Producer.group_chat_id)))
     assert groups == [None, None]
-    notices = [row.payload for row in await rows_of(new_uow(), OutboxMessage)]
-    assert notices == [{"event": AdminEvent.group_lost, "producer_id": removed, "chat_id": -602}]
+    [notice] = [row.payload for row in await rows_of(new_uow(), OutboxMessage)]
+    assert notice["event"] == AdminEvent.warning
+    assert (notice["cause"], notice["state"]) == (Cause.group_unreachable, State.raised)
+    assert (notice["producer_id"], notice["chat_id"], notice["error"]) == (removed, -602, "")
     async with uow:
         outbox.to_producer_group(uow, OutboxKind.order_alert, kept, order_id=1)
         await uow.commit()

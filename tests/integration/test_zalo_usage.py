@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from catalog.models import ZaloInbound, ZaloUsage, utcnow
+from catalog.models import OutboxMessage, ZaloInbound, ZaloUsage, utcnow
+from catalog.outbox import OutboxKind
 from catalog.services import zalo_usage
+from catalog.services.warnings import Cause, State
 from catalog.uow import UnitOfWork
 
 
@@ -41,3 +43,28 @@ async def test_each_part_sent_counts_one_message_of_the_month(uow: UnitOfWork) -
         usage = await uow.session.get(ZaloUsage, zalo_usage.month_of(utcnow()))
         assert usage is not None
         assert usage.messages == 3
+
+
+async def quota_notices(uow: UnitOfWork) -> list[str]:
+    async with uow.reading():
+        payloads = await uow.session.scalars(
+            select(OutboxMessage.payload).where(OutboxMessage.kind == OutboxKind.admin_notice)
+        )
+        return [p["state"] for p in payloads if p.get("cause") == Cause.zalo_quota]
+
+
+async def test_admins_hear_once_that_the_quota_nears_its_end_and_once_that_a_month_renews_it(
+    uow: UnitOfWork,
+) -> None:
+    now = datetime(2026, 12, 20, 5, tzinfo=UTC)
+    async with uow:
+        uow.session.add(ZaloUsage(month=zalo_usage.month_of(now), messages=2750))
+        await uow.commit()
+    assert await zalo_usage.messages_left(uow, 3000, 300, now) == 250
+    # Every round of the sender sees it again, for days: the admins heard it once.
+    assert await zalo_usage.messages_left(uow, 3000, 300, now + timedelta(days=3)) == 250
+    assert await quota_notices(uow) == [State.raised]
+    next_month = zalo_usage.next_month_start(now)
+    assert await zalo_usage.messages_left(uow, 3000, 300, next_month) == 3000
+    assert await zalo_usage.messages_left(uow, 3000, 300, next_month) == 3000
+    assert await quota_notices(uow) == [State.raised, State.resolved]

@@ -16,6 +16,7 @@ from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
 from catalog.services.orders import DeliveryDetails, OrderLineView, OrderView
 from catalog.services.recipients import ProducerCard, TelegramRecipients
+from catalog.services.warnings import Cause, State, Telling
 from handlers import notifications
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
@@ -215,9 +216,20 @@ def test_a_change_made_on_zalo_shows_the_group_the_card_anew(i18n: I18n, languag
     assert (message.alert_for, message.keyboard is not None) == (1, True)
 
 
+def group_lost(producer_id: int) -> dict[str, object]:
+    """The warning's payload when the bot was removed from a producer's group."""
+    detail = {"producer_id": producer_id, "chat_id": GROUP, "error": ""}
+    return Telling(Cause.group_unreachable, str(producer_id), State.raised, NOW, detail).payload()
+
+
+def quota_near(used: int, quota: int) -> dict[str, object]:
+    detail = {"used": used, "quota": quota}
+    return Telling(Cause.zalo_quota, "", State.raised, NOW, detail).payload()
+
+
 def test_admin_notices_name_the_producer_in_the_admins_language(i18n: I18n) -> None:
     producers = {PRODUCER.id: PRODUCER}
-    payload = {"event": AdminEvent.group_lost, "producer_id": PRODUCER.id}
+    payload = {"event": AdminEvent.warning, **group_lost(PRODUCER.id)}
     vi = in_locale(i18n, "vi", lambda: admin_text(payload, producers, "vi"))
     en = in_locale(i18n, "en", lambda: admin_text(payload, producers, "en"))
     assert "Gốm &lt;Bát Tràng&gt;" in vi
@@ -233,9 +245,9 @@ def test_each_admin_notice_differs_and_a_failure_names_its_target(
     producers = {PRODUCER.id: PRODUCER}
     events = [
         {"event": AdminEvent.group_linked, "producer_id": 7},
-        {"event": AdminEvent.group_lost, "producer_id": 7},
+        {"event": AdminEvent.warning, **group_lost(7)},
         {"event": AdminEvent.zalo_linked, "producer_id": 7, "name": "<Lan>"},
-        {"event": AdminEvent.zalo_quota_near, "used": 2900, "quota": 3000},
+        {"event": AdminEvent.warning, **quota_near(2900, 3000)},
         {"event": AdminEvent.orders_waiting, "producer_id": 7},
         {"event": AdminEvent.delivery_failed, "target": -42, "error": "chat <not> found"},
     ]

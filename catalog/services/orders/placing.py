@@ -8,8 +8,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from catalog import outbox
+from catalog import logcontext, outbox
 from catalog.errors import CartChanged, EmptyCart, ItemsUnavailable, NotAllowed, Shortage
+from catalog.events import ShopEvent
 from catalog.models import (
     Cart,
     CartLine,
@@ -88,6 +89,7 @@ async def place_order(
         if existing is None:
             raise
         return existing
+    logcontext.note(order=",".join(view.number for view in placed.orders))
     return placed
 
 
@@ -189,6 +191,7 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
         session.execute(update(User).where(User.id == user_id).values(**details_columns(details)))
         session.flush()
         uow.products_changed(line.product_id for line in cart.lines)
+        uow.happened(ShopEvent.order_placed, len(views))
         return PlacedCheckout(checkout.id, tuple(views), created=True)
 
 

@@ -6,8 +6,9 @@ from enum import StrEnum
 
 from sqlalchemy import update
 
-from catalog import outbox, rules
+from catalog import logcontext, outbox, rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.events import ShopEvent
 from catalog.models import Order, OrderStatus, OrderStatusChange, utcnow
 from catalog.outbox import OutboxKind
 from catalog.services.orders.stock import return_stock
@@ -67,6 +68,7 @@ async def _move(
     """The order leaves the status it was read with, recorded in its history; a cancelled
     order's units go back on sale."""
     current = order.status
+    logcontext.note(order=rules.format_order_number(order.id))
     if not rules.may_become(current, new_status):
         raise InvalidTransition(current.value, new_status.value)
     # Conditional on the status as read, so two people moving the order at the same moment
@@ -80,6 +82,7 @@ async def _move(
         raise InvalidTransition(current.value, new_status.value)
     if new_status == OrderStatus.cancelled:
         await return_stock(uow, order, actor_id)
+        uow.happened(ShopEvent.order_cancelled)
     uow.session.add(
         OrderStatusChange(
             order_id=order.id,

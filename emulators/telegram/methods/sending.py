@@ -65,6 +65,8 @@ def _keep_reply_keyboard(chat: Chat, message: ChatMessage) -> None:
 
 
 def _bot_sends(call: Call, chat: Chat, message: ChatMessage) -> Any:
+    if chat.outage is not None:
+        raise chat.outage
     _flood_check(call, chat)
     message.message_id = chat.take_message_id()
     chat.chat_action = None
