@@ -44,6 +44,23 @@ def stock_allowed(new: int, old: int = 0) -> bool:
     return 0 <= new <= max(MAX_STOCK, old)
 
 
+# --- carts and orders ------------------------------------------------------------------------
+
+# How many different products one cart, and so one checkout, may hold. Every screen that lists
+# a cart's or an order's lines must stay within one message (Telegram: 4,096 characters) and
+# one keyboard (100 buttons). With 20 lines, names shortened to LINE_NAME_LENGTH, the review
+# (every line, a subtotal per producer and the delivery details, which the checkout itself
+# bounds to about 1,100 characters) stays under 3,600 characters, the placed-order message
+# under 2,000, and each producer's alert shows every line of its order. A basket of OCOP goods
+# holds a handful of products; 20 still lets a shop buy a whole range of gifts at once.
+MAX_CART_LINES: Final = 20
+# The cart's lines on one page of its screen: each has a stepper (a name row and three
+# buttons), so a page is 20 buttons, and a phone shows a page without scrolling far.
+CART_PAGE_SIZE: Final = 5
+# A product's or producer's name where many lines are listed (cart, review, orders, alerts).
+LINE_NAME_LENGTH: Final = 60
+
+
 # --- names and codes -------------------------------------------------------------------------
 
 # Column widths (catalog.models): PostgreSQL refuses longer text.
