@@ -89,6 +89,7 @@ class CartAction(StrEnum):
 class CartCb(CallbackData, prefix="c"):
     action: CartAction
     id: int = 0
+    page: int = 0  # the page of the cart the button is on
 
 
 class CheckoutAction(StrEnum):

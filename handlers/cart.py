@@ -2,81 +2,99 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog.errors import OutOfStock, ProductUnavailable
 from catalog.services import cart as cart_service
-from catalog.services.cart import CartView
+from catalog.services.cart import CartPage, CartView, cart_page
 from catalog.snapshot import CatalogCache, CatalogSnapshot
 from catalog.uow import UnitOfWork
 from handlers.callbacks import CartAction, CartCb, NavCb, View
 from handlers.checkout import start_checkout
-from handlers.format import esc, language, money, shorten
+from handlers.format import fit_text, language, line_name, money, shorten
 from handlers.menu import MenuItem, menu_command, private_router
-from handlers.screens import show_text
+from handlers.screens import page_row, show_text
 
 
-def cart_text(cart: CartView, snapshot: CatalogSnapshot) -> str:
+def cart_text(page: CartPage, snapshot: CatalogSnapshot) -> str:
+    """The page's lines under their producers; the total is always the whole cart's."""
     lang = language()
+    cart = page.cart
     if cart.is_empty:
         return _("🛒 Your cart is empty. Open the catalog to find something you like.")
-    lines = [_("🛒 <b>Your cart</b>")]
-    for group in cart.groups:
-        producer = snapshot.producers.get(group.producer_id)
+    head = [_("🛒 <b>Your cart</b>")]
+    if page.pages > 1:
+        head.append(
+            ngettext(
+                "{count} product · page {page}/{pages}",
+                "{count} products · page {page}/{pages}",
+                len(cart.lines),
+            ).format(count=len(cart.lines), page=page.page + 1, pages=page.pages)
+        )
+    lines: list[str] = []
+    for shown in page.groups:
+        producer = snapshot.producers.get(shown.group.producer_id)
         lines.append("")
         if producer is not None:
-            lines.append(f"🏡 <b>{esc(producer.name(lang))}</b>")
-        for line in group.lines:
-            lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
+            lines.append(f"🏡 <b>{line_name(producer.name(lang))}</b>")
+        for line in shown.lines:
+            lines.append(
+                f"• {line_name(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
+            )
             if not line.active:
                 lines.append(_("  ⛔ no longer sold"))
             elif line.quantity > line.stock:
                 lines.append(_("  ⚠️ only {count} left").format(count=line.stock))
-        lines.append(_("Subtotal: {amount}").format(amount=money(group.subtotal)))
-    lines.append("")
-    lines.append(_("<b>Total: {amount}</b>").format(amount=money(cart.total)))
+        lines.append(_("Subtotal: {amount}").format(amount=money(shown.group.subtotal)))
+    tail = ["", _("<b>Total: {amount}</b>").format(amount=money(cart.total))]
     if len(cart.groups) > 1:
-        lines.append(
+        tail.append(
             _("Each producer ships their part separately: you will get one order per producer.")
         )
-    return "\n".join(lines)
+    return fit_text(head, lines, tail)
 
 
-def cart_kb(cart: CartView) -> InlineKeyboardMarkup:
+def cart_kb(page: CartPage) -> InlineKeyboardMarkup:
+    """A stepper for each line of the page, the pages, and the ways on (at most 27 buttons)."""
     lang = language()
     builder = InlineKeyboardBuilder()
-    for line in cart.lines:
+
+    def cb(action: CartAction, product_id: int = 0, number: int = page.page) -> str:
+        return CartCb(action=action, id=product_id, page=number).pack()
+
+    for line in page.lines:
         # The name on a row of its own: beside three buttons it is squeezed onto three lines
         # on a phone.
         builder.row(
             InlineKeyboardButton(
                 text=f"{shorten(line.name(lang), 40)} × {line.quantity}",
-                callback_data=CartCb(action=CartAction.show).pack(),
+                callback_data=cb(CartAction.show),
             )
         )
         builder.row(
-            InlineKeyboardButton(
-                text="➖", callback_data=CartCb(action=CartAction.less, id=line.product_id).pack()
-            ),
-            InlineKeyboardButton(
-                text="➕", callback_data=CartCb(action=CartAction.more, id=line.product_id).pack()
-            ),
-            InlineKeyboardButton(
-                text="🗑", callback_data=CartCb(action=CartAction.remove, id=line.product_id).pack()
-            ),
+            InlineKeyboardButton(text="➖", callback_data=cb(CartAction.less, line.product_id)),
+            InlineKeyboardButton(text="➕", callback_data=cb(CartAction.more, line.product_id)),
+            InlineKeyboardButton(text="🗑", callback_data=cb(CartAction.remove, line.product_id)),
         )
-    if not cart.is_empty:
+    builder.row(
+        *page_row(
+            page.page,
+            page.pages,
+            partial(CartCb, action=CartAction.show),
+            counter=True,
+        )
+    )
+    if not page.cart.is_empty:
         builder.row(
-            InlineKeyboardButton(
-                text=_("🧹 Empty the cart"), callback_data=CartCb(action=CartAction.clear).pack()
-            ),
-            InlineKeyboardButton(
-                text=_("✅ Checkout"), callback_data=CartCb(action=CartAction.checkout).pack()
-            ),
+            InlineKeyboardButton(text=_("🧹 Empty the cart"), callback_data=cb(CartAction.clear)),
+            InlineKeyboardButton(text=_("✅ Checkout"), callback_data=cb(CartAction.checkout)),
         )
     builder.row(
         InlineKeyboardButton(text=_("🛍 Catalog"), callback_data=NavCb(view=View.home).pack())
@@ -84,12 +102,20 @@ def cart_kb(cart: CartView) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def cart_screen(
+    cart: CartView, snapshot: CatalogSnapshot, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
+    shown = cart_page(cart, page)
+    return cart_text(shown, snapshot), cart_kb(shown)
+
+
 async def cmd_cart(
     message: Message, uow: UnitOfWork, catalog_cache: CatalogCache, state: FSMContext
 ) -> None:
     await state.set_state(None)
     cart = await cart_service.get_cart(uow, user_id=message.chat.id)
-    await message.answer(cart_text(cart, await catalog_cache.get()), reply_markup=cart_kb(cart))
+    text, keyboard = cart_screen(cart, await catalog_cache.get())
+    await message.answer(text, reply_markup=keyboard)
 
 
 async def on_cart(
@@ -123,7 +149,7 @@ async def on_cart(
             return
         await query.answer()
     cart = await cart_service.get_cart(uow, user_id=user_id)
-    await show_text(query, cart_text(cart, await catalog_cache.get()), cart_kb(cart))
+    await show_text(query, *cart_screen(cart, await catalog_cache.get(), callback_data.page))
 
 
 def create_router() -> Router:

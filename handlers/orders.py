@@ -18,8 +18,9 @@ from handlers.access import refuse
 from handlers.callbacks import OrderAction, OrderCb
 from handlers.format import (
     delivery_text,
-    esc,
+    fit_text,
     language,
+    line_name,
     money,
     payment_label,
     status_label,
@@ -57,22 +58,24 @@ def orders_screen(page: OrderPage) -> tuple[str, InlineKeyboardMarkup]:
 
 def order_text(order: OrderView) -> str:
     lang = language()
-    lines = [
+    head = [
         _("📦 <b>Order {number}</b>").format(number=order.number),
         f"🕒 {when_zoned(order.created_at)}",
-        f"🏡 {esc(order.producer_name(lang))}",
+        f"🏡 {line_name(order.producer_name(lang))}",
         _("Status: {status}").format(status=status_label(order.status)),
         "",
     ]
-    for line in order.lines:
-        lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
-    lines += [
+    lines = [
+        f"• {line_name(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
+        for line in order.lines
+    ]
+    tail = [
         _("<b>Total: {amount}</b>").format(amount=money(order.total)),
         f"💳 {payment_label(order.payment_method)}",
         "",
         delivery_text(order.details),
     ]
-    return "\n".join(lines)
+    return fit_text(head, lines, tail)
 
 
 def order_kb(order: OrderView, page: int, *, confirm_cancel: bool = False) -> InlineKeyboardMarkup:

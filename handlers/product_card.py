@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog import rules
-from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
+from catalog.errors import CartFull, InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.services import cart as cart_service
 from catalog.snapshot import CatalogCache, CatalogSnapshot, ProductView
 from catalog.uow import UnitOfWork
@@ -150,6 +150,13 @@ async def on_product(
     )
 
 
+def cart_full_text(err: CartFull) -> str:
+    return _(
+        "Your cart already holds {limit} different products, the most one order can take. "
+        "Order these first, or take something out of the cart to make room."
+    ).format(limit=err.limit)
+
+
 async def _add_to_cart(
     query: CallbackQuery, uow: UnitOfWork, product: ProductView, qty: int
 ) -> None:
@@ -165,6 +172,8 @@ async def _add_to_cart(
         else:
             text = _("Only {count} more can be added.").format(count=err.available)
         await query.answer(text, show_alert=True)
+    except CartFull as err:
+        await query.answer(cart_full_text(err), show_alert=True)
     except InvalidQuantity:
         await refuse(query)
     else:

@@ -20,6 +20,7 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
+from catalog import rules
 from catalog.phone import is_dialable
 from catalog.services import cart as cart_service
 from catalog.services import orders as order_service
@@ -49,7 +50,12 @@ from handlers.checkout.recipient import (
     process_name,
     process_phone,
 )
-from handlers.checkout.review import ask_review, on_cancel_button, on_cancel_text
+from handlers.checkout.review import (
+    ask_review,
+    on_cancel_button,
+    on_cancel_text,
+    too_many_products,
+)
 from handlers.menu import LabelPressed, private_router
 from handlers.screens import OnChatMessage, chat_message
 from handlers.states import Checkout
@@ -74,6 +80,9 @@ async def start_checkout(query: CallbackQuery, uow: UnitOfWork, state: FSMContex
     cart = await cart_service.get_cart(uow, user_id=query.from_user.id)
     if cart.is_empty or message is None:
         await query.answer(_("Your cart is empty."), show_alert=True)
+        return
+    if len(cart.lines) > rules.MAX_CART_LINES:
+        await query.answer(too_many_products(rules.MAX_CART_LINES), show_alert=True)
         return
     if any(not line.active or line.quantity > line.stock for line in cart.lines):
         await query.answer(

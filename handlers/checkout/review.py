@@ -10,7 +10,7 @@ from catalog.services import cart as cart_service
 from catalog.uow import UnitOfWork
 from handlers.checkout.draft import CheckoutDraft, drop_draft, save_draft
 from handlers.checkout.keyboards import review_kb
-from handlers.format import delivery_text, esc, language, money, payment_label
+from handlers.format import delivery_text, fit_text, language, line_name, money, payment_label
 from handlers.menu import main_menu_kb
 
 
@@ -23,20 +23,31 @@ async def ask_review(
     draft = await save_draft(state, draft.replace(reviewed=cart.fingerprint))
     assert draft.payment is not None, "the review comes after the payment step"
     lang = language()
-    lines = [_("🧾 <b>Your order</b>")]
+    lines = []
     for group in cart.groups:
         lines.append("")
         for line in group.lines:
-            lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
+            lines.append(
+                f"• {line_name(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
+            )
         lines.append(_("Subtotal: {amount}").format(amount=money(group.subtotal)))
-    lines += [
+    tail = [
         "",
         _("<b>Total: {amount}</b>").format(amount=money(cart.total)),
         "",
         delivery_text(draft.details()),
         f"💳 {payment_label(draft.payment)}",
     ]
-    await message.answer("\n".join(lines), reply_markup=review_kb(draft.token))
+    text = fit_text([_("🧾 <b>Your order</b>")], lines, tail)
+    await message.answer(text, reply_markup=review_kb(draft.token))
+
+
+def too_many_products(limit: int) -> str:
+    """A cart filled before orders had a size: it cannot be ordered as it stands."""
+    return _(
+        "One order can hold at most {limit} different products: please take some out of "
+        "the cart, and order them next time."
+    ).format(limit=limit)
 
 
 async def leave(message: Message, state: FSMContext, text: str) -> None:
