@@ -214,11 +214,8 @@ async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity:
                 CartLine.cart_id == cart_id, CartLine.product_id == product_id
             )
         )
-        if (
-            current is None
-            and connection.scalar(select(func.count()).select_from(CartLine).where(in_cart))
-            >= rules.MAX_CART_LINES
-        ):
+        lines = connection.scalar(select(func.count()).select_from(CartLine).where(in_cart))
+        if current is None and (lines or 0) >= rules.MAX_CART_LINES:
             return CartFull(rules.MAX_CART_LINES)
         return OutOfStock(product_id, available=max(product.stock - (current or 0), 0))
 
