@@ -61,6 +61,19 @@ CART_PAGE_SIZE: Final = 5
 LINE_NAME_LENGTH: Final = 60
 
 
+# --- photos ----------------------------------------------------------------------------------
+
+# What Telegram's sendPhoto takes (Bot API): "at most 10 MB in size", "width and height must
+# not exceed 10000 in total", "width and height ratio must be at most 20". A product photo
+# outside them is fitted when it is stored (catalog.photos): a phone's 8000×6000 picture
+# would otherwise be refused on every view of its card.
+MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+MAX_PHOTO_SIDES: Final = 10_000
+MAX_PHOTO_RATIO: Final = 20
+# The longest side of a fitted photo: Telegram keeps and shows none larger.
+FITTED_PHOTO_SIDE: Final = 2560
+
+
 # --- names and codes -------------------------------------------------------------------------
 
 # Column widths (catalog.models): PostgreSQL refuses longer text.

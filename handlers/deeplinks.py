@@ -29,7 +29,7 @@ from handlers.catalog import home_kb, home_text, list_screen
 from handlers.format import esc, language, money
 from handlers.menu import main_menu_kb, private_router
 from handlers.product_card import product_caption, product_kb
-from handlers.screens import PhotoCache
+from handlers.screens import PhotoCache, send_card
 from handlers.settings import Settings
 
 # What a link's visitor is recorded with, besides their id: as Telegram names them.
@@ -73,13 +73,8 @@ async def send_product_card(
         ),
     )
     path = str(settings.media_dir / product.photo) if product.photo else None
-    if path is not None and photos.exists(path):
-        sent = await message.answer_photo(
-            photos.input_for(path), caption=caption, reply_markup=keyboard
-        )
-        photos.remember(path, sent)
-    else:
-        await message.answer(caption, reply_markup=keyboard)
+    assert message.bot is not None
+    await send_card(message.bot, message.chat.id, photos, path, caption, keyboard)
 
 
 async def cmd_start_link(
