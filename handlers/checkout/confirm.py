@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from catalog import rules
-from catalog.errors import CartChanged, EmptyCart, ItemsUnavailable, NotAllowed
+from catalog.errors import CartChanged, CartFull, EmptyCart, ItemsUnavailable, NotAllowed
 from catalog.models import PaymentMethod
 from catalog.services import links as link_service
 from catalog.services import orders as order_service
@@ -19,10 +19,11 @@ from catalog.services.orders import OrderView, PlacedCheckout
 from catalog.uow import UnitOfWork
 from catalog.vietqr import build_payload, render_qr_png
 from handlers.callbacks import CheckoutCb
-from handlers.checkout.draft import load_draft
-from handlers.checkout.review import ask_review, leave
-from handlers.format import esc, language, money
-from handlers.screens import chat_message
+from handlers.checkout.draft import CheckoutDraft, drop_draft, load_draft, save_draft
+from handlers.checkout.review import ask_review, leave, too_many_products
+from handlers.format import esc, fit_text, language, line_name, money
+from handlers.menu import main_menu_kb
+from handlers.screens import chat_message, remove_buttons
 from handlers.states import Checkout
 
 
@@ -46,6 +47,8 @@ async def on_confirm(
                 _("This summary is out of date. Open the cart to order."), show_alert=True
             )
         return
+    # The review is still current until the customer has been told everything, so this
+    # also finishes what a worker that died half-way left: the key finds its orders again.
     try:
         placed = await order_service.place_order(
             uow,
@@ -63,16 +66,37 @@ async def on_confirm(
     except ItemsUnavailable as err:
         await _tell_shortages(query, message, state, err)
         return
+    except CartFull as err:
+        await query.answer(too_many_products(err.limit), show_alert=True)
+        return
     except (EmptyCart, NotAllowed):
         await query.answer(_("Your cart is empty."), show_alert=True)
         await state.set_state(None)
         return
     await query.answer(_("Thank you! Your order is placed."))
     if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
-        await leave(message, state, placed_text(placed))
-        if placed.orders and placed.orders[0].payment_method == PaymentMethod.bank_transfer:
-            await send_transfer_codes(bot, message.chat.id, placed.orders)
+        await remove_buttons(message)
+    await _tell_placed(bot, user_id, state, draft, placed)
+
+
+async def _tell_placed(
+    bot: Bot, chat_id: int, state: FSMContext, draft: CheckoutDraft, placed: PlacedCheckout
+) -> None:
+    """The order numbers, then each order's VietQR code for a bank transfer; each noted in
+    the draft once sent, and the checkout left when all is said."""
+    if not draft.told:
+        await bot.send_message(chat_id, placed_text(placed), reply_markup=main_menu_kb())
+        draft = await save_draft(state, draft.replace(told=True))
+    for order in placed.orders:
+        if (
+            order.payment_method == PaymentMethod.bank_transfer
+            and order.id not in draft.codes_sent
+        ):
+            await send_transfer_code(bot, chat_id, order)
+            draft = await save_draft(
+                state, draft.replace(codes_sent=(*draft.codes_sent, order.id))
+            )
+    await drop_draft(state)
 
 
 async def _review_again(
@@ -84,7 +108,7 @@ async def _review_again(
     )
     if message is not None:
         draft = (await load_draft(state)).replace(token=secrets.token_hex(8))
-        await message.edit_reply_markup(reply_markup=None)
+        await remove_buttons(message)
         await ask_review(message, state, draft, uow)
 
 
@@ -111,53 +135,54 @@ async def _tell_shortages(
         else:
             lines.append(_("• {name}: sold out").format(name=esc(shortage.name(lang))))
     if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
+        await remove_buttons(message)
         await leave(message, state, "\n".join(lines))
 
 
 def placed_text(placed: PlacedCheckout) -> str:
     lang = language()
-    lines = [_("✅ <b>Thank you! Your order is placed.</b>")]
-    for order in placed.orders:
-        lines.append(f"📦 {order.number} — {esc(order.producer_name(lang))}: {money(order.total)}")
+    orders = [
+        f"📦 {order.number} — {line_name(order.producer_name(lang))}: {money(order.total)}"
+        for order in placed.orders
+    ]
+    tail = []
     if len(placed.orders) > 1:
-        lines.append(_("<b>Total: {amount}</b>").format(amount=money(placed.total)))
-    lines.append("")
-    lines.append(_("Each producer will confirm their order here. Follow it in “My orders”."))
-    return "\n".join(lines)
+        tail.append(_("<b>Total: {amount}</b>").format(amount=money(placed.total)))
+    tail.append("")
+    tail.append(_("Each producer will confirm their order here. Follow it in “My orders”."))
+    return fit_text([_("✅ <b>Thank you! Your order is placed.</b>")], orders, tail)
 
 
 def transfer_purpose(order: OrderView) -> str:
     return rules.transfer_content(order.number)
 
 
-async def send_transfer_codes(bot: Bot, chat_id: int, orders: tuple[OrderView, ...]) -> None:
-    """One VietQR code per producer: each is paid to its own account."""
-    for order in orders:
-        if not (order.bank_bin and order.bank_account):
-            continue
-        payload = build_payload(
-            bank_bin=order.bank_bin,
-            account=order.bank_account,
-            amount=order.total,
-            purpose=transfer_purpose(order),
-        )
-        caption = _(
-            "🏦 <b>Bank transfer for {number}</b>\n"
-            "Scan with your banking app, or transfer by hand:\n"
-            "Amount: <b>{amount}</b>\n"
-            "Account: {account} ({holder}), bank code {bin}\n"
-            "Content: <code>{purpose}</code>"
-        ).format(
-            number=order.number,
-            amount=money(order.total),
-            account=esc(order.bank_account),
-            holder=esc(order.bank_account_name or ""),
-            bin=order.bank_bin,
-            purpose=transfer_purpose(order),
-        )
-        await bot.send_photo(
-            chat_id,
-            BufferedInputFile(render_qr_png(payload), filename=f"vietqr-{order.number}.png"),
-            caption=caption,
-        )
+async def send_transfer_code(bot: Bot, chat_id: int, order: OrderView) -> None:
+    """The order's VietQR code: each producer is paid to its own account."""
+    if not (order.bank_bin and order.bank_account):
+        return
+    payload = build_payload(
+        bank_bin=order.bank_bin,
+        account=order.bank_account,
+        amount=order.total,
+        purpose=transfer_purpose(order),
+    )
+    caption = _(
+        "🏦 <b>Bank transfer for {number}</b>\n"
+        "Scan with your banking app, or transfer by hand:\n"
+        "Amount: <b>{amount}</b>\n"
+        "Account: {account} ({holder}), bank code {bin}\n"
+        "Content: <code>{purpose}</code>"
+    ).format(
+        number=order.number,
+        amount=money(order.total),
+        account=esc(order.bank_account),
+        holder=esc(order.bank_account_name or ""),
+        bin=order.bank_bin,
+        purpose=transfer_purpose(order),
+    )
+    await bot.send_photo(
+        chat_id,
+        BufferedInputFile(render_qr_png(payload), filename=f"vietqr-{order.number}.png"),
+        caption=caption,
+    )
