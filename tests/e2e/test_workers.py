@@ -353,10 +353,11 @@ async def test_worker_stock_set_on_one_worker_shows_on_the_cards_of_the_others(
 
 
 async def test_worker_killed_after_confirming_leaves_the_rest_to_the_next_worker(
-    emulator: Emulator, workers: Workers
+    emulator: Emulator, workers: Workers, admin: Person
 ) -> None:
     """The worker placing the order dies once it has taken the review's buttons off;
     Telegram posts the press again, and the next worker tells the customer the rest."""
+    await set_stock(admin, OIL[0], 100)
     person = emulator.person("Tâm", language_code="vi")
     await add_oil(person, "vi")
     await open_checkout(person, "vi", wait=WAIT)
