@@ -40,6 +40,14 @@ class InvalidQuantity(ShopError):
         self.quantity = quantity
 
 
+class CartFull(ShopError):
+    """The cart holds ``limit`` different products already, the most one order may hold."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
 class EmptyCart(ShopError):
     """There is nothing to order."""
 

@@ -45,6 +45,36 @@ def stock_allowed(new: int, old: int = 0) -> bool:
     return 0 <= new <= max(MAX_STOCK, old)
 
 
+# --- carts and orders ------------------------------------------------------------------------
+
+# How many different products one cart, and so one checkout, may hold. Every screen that lists
+# a cart's or an order's lines must stay within one message (Telegram: 4,096 characters) and
+# one keyboard (100 buttons). With 20 lines, names shortened to LINE_NAME_LENGTH, the review
+# (every line, a subtotal per producer and the delivery details, which the checkout itself
+# bounds to about 1,100 characters) stays under 3,600 characters, the placed-order message
+# under 2,000, and each producer's alert shows every line of its order. A basket of OCOP goods
+# holds a handful of products; 20 still lets a shop buy a whole range of gifts at once.
+MAX_CART_LINES: Final = 20
+# The cart's lines on one page of its screen: each has a stepper (a name row and three
+# buttons), so a page is 20 buttons, and a phone shows a page without scrolling far.
+CART_PAGE_SIZE: Final = 5
+# A product's or producer's name where many lines are listed (cart, review, orders, alerts).
+LINE_NAME_LENGTH: Final = 60
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+# What Telegram's sendPhoto takes (Bot API): "at most 10 MB in size", "width and height must
+# not exceed 10000 in total", "width and height ratio must be at most 20". A product photo
+# outside them is fitted when it is stored (catalog.photos): a phone's 8000×6000 picture
+# would otherwise be refused on every view of its card.
+MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+MAX_PHOTO_SIDES: Final = 10_000
+MAX_PHOTO_RATIO: Final = 20
+# The longest side of a fitted photo: Telegram keeps and shows none larger.
+FITTED_PHOTO_SIDE: Final = 2560
+
+
 # --- names and codes -------------------------------------------------------------------------
 
 # Column widths (catalog.models): PostgreSQL refuses longer text.

@@ -20,21 +20,24 @@ from catalog.models import OrderStatus, PaymentMethod
 from catalog.services.orders import CancelReason, OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
-from handlers.screens import page_row
+from handlers.screens import TEXT_LIMIT, page_row
 from storefront.format import (
     delivery_text,
     esc,
+    fit_text,
     language,
+    line_name,
     money,
     payment_label,
-    shorten,
     status_label,
     when,
     when_zoned,
 )
 
-TEXT_LIMIT = 4096
 MAX_ALERT_LINES = 25
+# What may follow an alert's text in the same message: who moved the order and when, the
+# reason of a cancel (200 characters at most), "Changed on Zalo:".
+FOOTER_ROOM = 512
 
 CANCEL_REASONS = {
     CancelReason.out_of_stock: N_("Out of stock"),
@@ -55,7 +58,7 @@ def reason_label(reason: str) -> str:
 def order_alert_text(order: OrderView) -> str:
     """The full order, for the producer who fulfils it."""
     lang = language()
-    lines = [
+    head = [
         _("🛎 <b>Order {number}</b> · {when}").format(
             number=order.number, when=when_zoned(order.created_at)
         ),
@@ -64,8 +67,8 @@ def order_alert_text(order: OrderView) -> str:
     # Within Telegram's 4,096 characters whatever the order: long names are shortened and a
     # very long order shows its first lines (the total is always the whole order's).
     shown = order.lines[:MAX_ALERT_LINES]
-    lines += [
-        f"• {esc(shorten(line.name(lang), 60))} × {line.quantity} — {money(line.line_total)}"
+    lines = [
+        f"• {line_name(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
         for line in shown
     ]
     if len(order.lines) > len(shown):
@@ -75,18 +78,18 @@ def order_alert_text(order: OrderView) -> str:
                 count=hidden
             )
         )
-    lines.append(_("<b>Total: {amount}</b>").format(amount=money(order.total)))
-    lines.append(f"💳 {payment_label(order.payment_method)}")
+    tail = [_("<b>Total: {amount}</b>").format(amount=money(order.total))]
+    tail.append(f"💳 {payment_label(order.payment_method)}")
     if order.payment_method == PaymentMethod.bank_transfer:
-        lines.append(
+        tail.append(
             _(
                 "The customer pays by bank transfer with the content “{content}”: "
                 "check it has arrived before shipping."
             ).format(content=rules.transfer_content(order.number))
         )
-    lines += ["", delivery_text(order.details), ""]
-    lines.append(_("Status: {status}").format(status=status_label(order.status)))
-    return "\n".join(lines)
+    tail += ["", delivery_text(order.details), ""]
+    tail.append(_("Status: {status}").format(status=status_label(order.status)))
+    return fit_text(head, lines, tail, limit=TEXT_LIMIT - FOOTER_ROOM)
 
 
 def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str = "") -> str:

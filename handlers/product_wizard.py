@@ -4,6 +4,7 @@ the day they were granted, category, producer — then a summary to confirm."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from catalog import rules
 from catalog.errors import NotAllowed
+from catalog.photos import NotAPhoto, fit_in_place
 from catalog.services import inventory
 from catalog.services.inventory import Actor, InvalidValue, ProductDraft
 from catalog.snapshot import CatalogCache
@@ -40,6 +42,8 @@ from handlers.wizard_questions import (
     question,
 )
 from storefront.format import esc
+
+log = logging.getLogger(__name__)
 
 MAX_NAME = rules.MAX_NAME_LENGTH
 MAX_UNIT = rules.MAX_UNIT_LENGTH
@@ -210,6 +214,12 @@ async def _save_photo(bot: Bot, settings: Settings, data: dict[str, Any]) -> Pat
     target = settings.media_dir / f"products/upload-{secrets.token_hex(6)}.jpg"
     target.parent.mkdir(parents=True, exist_ok=True)
     await bot.download(data["photo"], destination=target)
+    try:
+        await asyncio.to_thread(fit_in_place, target)
+    except NotAPhoto:
+        log.warning("the wizard's photo %s is no picture: the product goes without", target)
+        await _drop_photo(target)
+        return None
     return target
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from catalog import rules
-from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
+from catalog.errors import CartFull, InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.links import LinkSource, product_link
 from catalog.services import cart as cart_service
 from catalog.snapshot import CatalogSnapshot, ProductView
@@ -142,6 +142,13 @@ async def _draw(
     await visit.out.show(screen)
 
 
+def cart_full_text(err: CartFull) -> str:
+    return _(
+        "Your cart already holds {limit} different products, the most one order can take. "
+        "Order these first, or take something out of the cart to make room."
+    ).format(limit=err.limit)
+
+
 async def _add_to_cart(visit: Visit, product: ProductView, qty: int) -> None:
     try:
         in_cart = await cart_service.add_to_cart(
@@ -155,6 +162,8 @@ async def _add_to_cart(visit: Visit, product: ProductView, qty: int) -> None:
         else:
             text = _("Only {count} more can be added.").format(count=err.available)
         await visit.out.answer(text, alert=True)
+    except CartFull as err:
+        await visit.out.answer(cart_full_text(err), alert=True)
     except InvalidQuantity:
         await visit.out.answer(not_allowed(), alert=True)
     else:

@@ -86,6 +86,10 @@ class Output(Protocol):
     """How the conversation answers. Where the person pressed a button, ``show`` replaces
     the screen it was on when the channel can (otherwise it sends a new one)."""
 
+    # The longest text one message of the channel holds, counted as shown
+    # (format.visible_length): long lists are fitted to it (format.fit_text).
+    text_limit: int
+
     async def send(self, screen: Screen) -> None: ...
 
     async def show(self, screen: Screen) -> None: ...

@@ -20,6 +20,7 @@ from catalog.demo.data import (
 )
 from catalog.demo.images import render_product_image
 from catalog.models import Category, Producer, ProducerKind, Product
+from catalog.photos import fit_in_place
 from catalog.text import nfc, search_text
 from catalog.uow import UnitOfWork
 
@@ -48,6 +49,7 @@ def write_demo_images(media_dir: Path, products: tuple[DemoProduct, ...] = PRODU
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(render_product_image(product))
+        fit_in_place(target)
         written += 1
     return written
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from emulators.telegram import commands
@@ -37,6 +38,9 @@ class EmulatorState(Changes):
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.events: list[Event] = []
         self.calls: list[ApiCall] = []
+        # Called with each request carried out, before its answer leaves: a test may act at
+        # that very moment (kill the bot process that made it, say).
+        self.call_hooks: list[Callable[[ApiCall], None]] = []
         self._user_ids = itertools.count(100001)
         self._group_ids = itertools.count(4000000001)
         self._seq = itertools.count(1)

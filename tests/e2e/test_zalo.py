@@ -15,6 +15,7 @@ from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 from support.ordering import place_orders
 from support.zalo import running_zalo
 
+from catalog import rules
 from catalog.db import create_engine, create_session_factory
 from catalog.models import Order, OrderStatus, Producer, Product
 from catalog.services import cart
@@ -186,7 +187,9 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
                 )
             await uow.commit()
         customer = 70_001
-        for n in range(24):
+        # As many lines as one order may hold (rules.MAX_CART_LINES), the last one added
+        # by place_order.
+        for n in range(rules.MAX_CART_LINES - 1):
             async with UnitOfWork(factory) as uow:
                 product_id = await uow.session.scalar(
                     Product.__table__.select()
@@ -201,7 +204,7 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
         DETAILS,
         recipient_name="Công ty TNHH Thương mại và Dịch vụ Quà tặng Doanh nghiệp " * 3,
         street="Tầng 12, Tòa nhà Văn phòng Hồ Gươm, số 40 Phố Cát Linh, ngõ 15 ngách 7 " * 3,
-        note="Gọi trước khi giao. " * 24,
+        note="Gọi trước khi giao. " * 45,
     )
     order = await place_order(shop, customer, "BABE-LONG-24", details)
     number = f"DH{order:05d}"
@@ -216,7 +219,7 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
     assert all(len(part) <= 2000 for part in parts)
     whole = "\n".join(part.split(") ", 1)[1] for part in parts)
     assert len(whole) >= 3000
-    assert whole.count("Tinh bột nghệ nếp đỏ") == 25
+    assert whole.count("Tinh bột nghệ nếp đỏ") == rules.MAX_CART_LINES
     assert "Gọi trước khi giao." in whole
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from support import ordering
-from support.catalog_rows import catalog_row
+from support.catalog_rows import catalog_row, tiny_png
 
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
@@ -49,7 +49,7 @@ from catalog.text import fold
 from catalog.uow import UnitOfWork
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(64))
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+PNG = tiny_png()
 
 
 @pytest.fixture

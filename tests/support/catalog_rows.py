@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from datetime import date
+
+from PIL import Image
 
 from catalog.spreadsheet import CatalogRow
 
@@ -51,3 +54,10 @@ def catalog_row(line: int = 2, **overrides: object) -> CatalogRow:
     }
     fields.update(overrides)
     return CatalogRow(**fields)  # type: ignore[arg-type]
+
+
+def tiny_png() -> bytes:
+    """A picture of 4 × 3 pixels, as a PNG file."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "olive").save(buffer, format="PNG")
+    return buffer.getvalue()

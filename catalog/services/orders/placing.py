@@ -8,8 +8,8 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from catalog import logcontext, outbox
-from catalog.errors import CartChanged, EmptyCart, ItemsUnavailable, NotAllowed, Shortage
+from catalog import logcontext, outbox, rules
+from catalog.errors import CartChanged, CartFull, EmptyCart, ItemsUnavailable, NotAllowed, Shortage
 from catalog.events import ShopEvent
 from catalog.models import (
     Cart,
@@ -73,7 +73,8 @@ async def place_order(
     Prices and stock are read again here; each product's stock is taken with one conditional
     UPDATE, so concurrent checkouts can never sell more than there is. With ``reviewed`` (the
     fingerprint of the cart the customer confirmed), a cart or price that differs in this
-    very transaction raises CartChanged. The key makes a repeated confirmation return the
+    very transaction raises CartChanged; a cart of more than ``rules.MAX_CART_LINES``
+    products raises CartFull. The key makes a repeated confirmation return the
     orders it already placed. ``source``: the kind of deep link the customer came through
     (``catalog.services.links.order_source``).
     """
@@ -104,6 +105,9 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
         cart = cart_view(session.execute(cart_query(user_id)).all())
         if cart.is_empty:
             raise EmptyCart
+        if len(cart.lines) > rules.MAX_CART_LINES:
+            # A cart filled before the cap was one: it is not taken as one order.
+            raise CartFull(rules.MAX_CART_LINES)
         checkout = Checkout(user_id=user_id, idempotency_key=order.key)
         session.add(checkout)
         session.flush()
