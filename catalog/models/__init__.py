@@ -16,6 +16,7 @@ from catalog.models.messages import (
     ZaloLinkCode,
     ZaloOutboxMessage,
     ZaloStaff,
+    ZaloStranger,
     ZaloUsage,
 )
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
@@ -59,6 +60,7 @@ __all__ = [
     "ZaloLinkCode",
     "ZaloOutboxMessage",
     "ZaloStaff",
+    "ZaloStranger",
     "ZaloUsage",
     "utcnow",
 ]
