@@ -19,13 +19,15 @@ from catalog.services.orders import CancelReason, OrderPage, OrderView
 from catalog.uow import UnitOfWork
 from handlers.access import is_admin, not_allowed, refuse
 from handlers.callbacks import StaffAction, StaffCb
-from handlers.format import status_label
+from handlers.format import esc, shorten
 from handlers.notifications import (
+    STEP_BUTTONS,
     cancel_reasons_kb,
     order_alert_kb,
     order_alert_text,
     orders_list_kb,
     status_footer,
+    step_refused,
 )
 from handlers.screens import chat_message
 from handlers.settings import Settings
@@ -147,7 +149,7 @@ async def _apply(
         )
         await refuse(query)
     except InvalidTransition as err:
-        await query.answer(_already_done(err), show_alert=True)
+        await query.answer(shorten(_refused(err, callback_data.id), 200), show_alert=True)
     return None
 
 
@@ -162,7 +164,8 @@ async def _show_result(
     action = callback_data.action
     if action == StaffAction.cancel:
         if not rules.may_cancel(order.status):
-            await query.answer(_("This order can no longer be cancelled."), show_alert=True)
+            refused = InvalidTransition(order.status.value, OrderStatus.cancelled.value)
+            await query.answer(shorten(_refused(refused, order.id), 200), show_alert=True)
             return
         await query.answer()
         await message.edit_reply_markup(reply_markup=cancel_reasons_kb(order.id))
@@ -223,7 +226,7 @@ async def cmd_order_step(
         await message.reply(not_allowed())
         return
     except InvalidTransition as err:
-        await message.reply(_already_done(err))
+        await message.reply(esc(_refused(err, order_id)))
         return
     text = (
         order_alert_text(order)
@@ -233,7 +236,22 @@ async def cmd_order_step(
     await message.reply(text, reply_markup=order_alert_kb(order))
 
 
-def _already_done(err: InvalidTransition) -> str:
-    return _("Already done: this order is {status} now.").format(
-        status=status_label(OrderStatus(err.current))
+# The command that takes an order to each step, for the answer that says which comes first.
+STEP_COMMANDS = {status: name for name, status in TEXT_STEPS.items()}
+
+
+def _refused(err: InvalidTransition, order_id: int) -> str:
+    """Plain text (a press's answer is not HTML): what holds, and how to take the step that
+    comes first in a group."""
+    number = rules.format_order_number(order_id)
+    text, first = step_refused(err, number)
+    if first is None:
+        return text
+    label, _action = STEP_BUTTONS[first]
+    return (
+        text
+        + " "
+        + _("Send /{command} {number} or press {button}.").format(
+            command=STEP_COMMANDS[first], number=number, button=_(label)
+        )
     )

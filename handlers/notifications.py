@@ -16,6 +16,7 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog import rules
+from catalog.errors import InvalidTransition
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.services.orders import CancelReason, OrderView
 from catalog.text import N_
@@ -98,21 +99,20 @@ def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str
     return text
 
 
+# The button that takes an order to each step forward.
+STEP_BUTTONS = {
+    OrderStatus.accepted: (N_("✅ Accept"), StaffAction.accept),
+    OrderStatus.shipped: (N_("🚚 Shipped"), StaffAction.ship),
+    OrderStatus.delivered: (N_("📬 Delivered"), StaffAction.deliver),
+}
+
+
 def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     step = rules.next_step(order.status)
-    if step == OrderStatus.accepted:
-        builder.button(
-            text=_("✅ Accept"), callback_data=StaffCb(action=StaffAction.accept, id=order.id)
-        )
-    elif step == OrderStatus.shipped:
-        builder.button(
-            text=_("🚚 Shipped"), callback_data=StaffCb(action=StaffAction.ship, id=order.id)
-        )
-    elif step == OrderStatus.delivered:
-        builder.button(
-            text=_("📬 Delivered"), callback_data=StaffCb(action=StaffAction.deliver, id=order.id)
-        )
+    if step is not None:
+        label, action = STEP_BUTTONS[step]
+        builder.button(text=_(label), callback_data=StaffCb(action=action, id=order.id))
     if rules.may_cancel(order.status):
         builder.button(
             text=_("✖️ Cancel"), callback_data=StaffCb(action=StaffAction.cancel, id=order.id)
@@ -121,6 +121,32 @@ def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
         return None
     builder.adjust(2)
     return builder.as_markup()
+
+
+def step_refused(err: InvalidTransition, number: str) -> tuple[str, OrderStatus | None]:
+    """What holds when a step on order ``number`` was refused, as the shop's rules answer it
+    (``rules.refused_step``): done already (by whom, when known), which step comes first, or
+    that the order went another way. Plain text, for every channel; the step to take first
+    comes back too, for the channel to say how it is taken there."""
+    current, wanted = OrderStatus(err.current), OrderStatus(err.wanted)
+    refusal, first = rules.refused_step(current, wanted)
+    status = status_label(current)
+    if err.by_customer:
+        status = _("{status}, by the customer").format(status=status)
+    elif err.by:
+        status = _("{status}, by {name}").format(status=status, name=shorten(err.by, 40))
+    if refusal == rules.Refusal.first and first is not None:
+        text = _("Not yet: order {number} is {status}; it must be {step} first.").format(
+            number=number, status=status, step=status_label(first)
+        )
+        return text, first
+    if refusal == rules.Refusal.done:
+        return _("Already done: order {number} is {status}.").format(
+            number=number, status=status
+        ), None
+    return _("Order {number} can no longer become {wanted}: it is {status}.").format(
+        number=number, wanted=status_label(wanted), status=status
+    ), None
 
 
 def cancel_reasons_kb(order_id: int) -> InlineKeyboardMarkup:

@@ -14,16 +14,15 @@ from bot.worker import Worker
 from bot.zalo import texts
 from bot.zalo.client import IncomingText
 from bot.zalo.commands import ORDER_VERBS, Command, Verb, parse
-from catalog import outbox
+from catalog import outbox, rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
-from catalog.models import OrderStatus, utcnow
+from catalog.models import utcnow
 from catalog.outbox import OutboxKind
 from catalog.services import orders, zalo_staff, zalo_usage
 from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
 from catalog.services.orders import CancelReason
 from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
-from handlers.format import status_label
 from handlers.group_orders import TEXT_STEPS
 from handlers.notifications import status_footer
 
@@ -150,9 +149,7 @@ class ZaloConversation(Worker):
                 producer=staff.name(staff.language)
             )
         except InvalidTransition as err:
-            return _("Already done: this order is {status} now.").format(
-                status=status_label(OrderStatus(err.current))
-            )
+            return texts.step_refused_text(err, rules.format_order_number(command.order_id))
         return texts.alert_text(
             order, texts.plain(status_footer(order.status, staff.display_name, utcnow(), reason))
         )

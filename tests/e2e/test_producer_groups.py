@@ -171,16 +171,30 @@ async def test_every_button_has_a_text_command_too(
 
     await staff.send("/accept", chat=group)
     assert (await staff.next_message(chat=group)).text.startswith("Cách dùng: /accept ORDER")
+    # Delivered before anyone accepted it: refused, saying which step comes first.
+    await staff.send(f"/deliver {number}", chat=group)
+    assert (await staff.next_message(chat=group)).text == (
+        f"Chưa được: đơn {number} đang ở trạng thái 🆕 Mới; cần chuyển sang 👍 Đã xác nhận "
+        f"trước. Gửi /accept {number} hoặc bấm ✅ Nhận đơn."
+    )
     await staff.send(f"/accept {number.lower()}", chat=group)
     accepted = await staff.next_message(chat=group)
     assert "Đã xác nhận bởi Bé" in accepted.text
     await buyer.wait_for(lambda m: "đã nhận đơn" in m.text and number in m.text)
+    # The first card's button, pressed late: it says who did it.
+    await staff.press("✅ Nhận đơn", chat=group)
+    assert (await staff.wait_callback_answer()).text == (
+        f"Đã xử lý rồi: đơn {number} đang ở trạng thái 👍 Đã xác nhận, bởi Bé."
+    )
     await staff.send(f"/cancel {order_id} Khách đổi ý <gấp>", chat=group)
     cancelled = await staff.next_message(chat=group)
     assert "Lý do: Khách đổi ý <gấp>" in cancelled.text
     await buyer.wait_for(lambda m: "Lý do: Khách đổi ý <gấp>" in m.text)
     await staff.send(f"/ship {number}", chat=group)
-    assert (await staff.next_message(chat=group)).text.startswith("Đã xử lý rồi")
+    assert (await staff.next_message(chat=group)).text == (
+        f"Đơn {number} không thể chuyển sang 🚚 Đang giao nữa: đơn đang ở trạng thái "
+        "✖️ Đã hủy, bởi Bé."
+    )
     other = emulator.group("Nhóm lạ")
     await other.add_bot(by=staff)
     await staff.wait_for(lambda m: "/linkgroup" in m.text, chat=other)

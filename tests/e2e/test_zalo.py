@@ -105,6 +105,14 @@ async def test_zalo_alert_reaches_staff_and_nhan_accepts_it_telling_the_telegram
     assert "&amp;" not in alert.text
     assert f"nhan {number}" in alert.text  # the command to act on it, in Vietnamese
 
+    # Delivered before anyone accepted it: refused, saying to accept it first (not that a
+    # colleague has handled it).
+    await staff.send(f"xong {number}")
+    refused = await staff.wait_for(lambda m: "Chưa được" in m.text, timeout=10)
+    assert refused.text == (
+        f"Chưa được: đơn {number} đang ở trạng thái 🆕 Mới; cần chuyển sang 👍 Đã xác nhận "
+        f"trước.\nNhận đơn: nhan {number}"
+    )
     await staff.send(f"Nhận {number.lower()}")
     done = await staff.wait_for(lambda m: "Hoa Gốm" in m.text and number in m.text, timeout=10)
     assert "Đã xác nhận bởi Hoa Gốm" in done.text
