@@ -152,7 +152,10 @@ class OutboxSender(Worker):
         await delivery.mark_sent(self._uow(), OutboxMessage, message.rows, alert=alert)
         if message.edit_alert is not None:
             chat_id, message_id, text = message.edit_alert
-            with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
+            # The card may be gone, or its group upgraded meanwhile: the news went out anyway.
+            with contextlib.suppress(
+                TelegramBadRequest, TelegramForbiddenError, TelegramMigrateToChat
+            ):
                 await bot.edit_message_text(
                     text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
                 )

@@ -132,6 +132,10 @@ def _route(  # noqa: PLR0911 - one return per kind of row
     if producer is None or producer.group_chat_id is None:
         return None  # unlinked since it was claimed: it waits for the next group
     alert = about.alerts.get(order.id)
+    if alert is not None and alert[0] != producer.group_chat_id:
+        # The card is in another chat (the group before it became a supergroup, whose message
+        # ids mean other messages in the supergroup): it is left as it is.
+        alert = None
     with locale(i18n, producer.group_language):
         if row.kind == OutboxKind.order_alert:
             group_alerts[producer.group_chat_id].append((row, order))

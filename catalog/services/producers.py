@@ -21,7 +21,7 @@ async def release_group(uow: UnitOfWork, chat_id: int) -> int | None:
     return await uow.session.scalar(
         update(Producer)
         .where(Producer.group_chat_id == chat_id)
-        .values(group_chat_id=None)
+        .values(group_chat_id=None, former_group_chat_id=None)
         .returning(Producer.id)
     )
 
@@ -40,6 +40,7 @@ async def link_group(
         # One group serves one producer: release it first (the column is unique).
         await release_group(uow, chat_id)
         producer.group_chat_id = chat_id
+        producer.former_group_chat_id = None
         producer.group_language = language
         await uow.commit()
         return producer.id
