@@ -36,6 +36,7 @@ class OutboxKind:
 class AdminEvent:
     group_linked = "group_linked"
     group_lost = "group_lost"  # the bot was removed from a producer's group
+    group_muted = "group_muted"  # a producer's group took away the bot's right to post
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account

@@ -2,9 +2,12 @@
 
 Rows are claimed with a lease (so a crash means "sent again later", never "lost"), sent within
 Telegram's limits, and marked sent. A 429 is honoured with its retry_after; network errors and
-5xx back off; a 403 or "chat not found" stops retrying and tells the admins (a group the bot
-was removed from is unlinked). The rows' bookkeeping is catalog.services.delivery; the texts
-are bot.outbox.render; when to send, bot.outbox.pacing.
+5xx back off. A group that will not take the bot's messages loses none: removed from it (or
+the group gone), the group is unlinked and its alerts wait for the next one; without the right
+to post there, its alerts are tried again now and then until it may; the admins are told once.
+To a person, a 403 or "chat not found" stops retrying (and tells the admins, unless the person
+blocked the bot). The rows' bookkeeping is catalog.services.delivery; the texts are
+bot.outbox.render; when to send, bot.outbox.pacing.
 """
 
 from __future__ import annotations
@@ -41,8 +44,26 @@ from catalog.services.recipients import telegram_recipients
 log = logging.getLogger(__name__)
 
 
+# How Telegram answers a bot that is still in a group but may not post there.
+NO_RIGHT_TO_POST = (
+    "not enough rights", "have no rights", "need administrator rights", "CHAT_WRITE_FORBIDDEN",
+    "CHAT_RESTRICTED",
+)  # fmt: skip
+
+
 class DeliveryStopped(Exception):
     """A destination must not be tried again in this round."""
+
+
+def bot_is_out(err: TelegramAPIError) -> bool:
+    """The bot was removed from the chat, or the chat is gone."""
+    return isinstance(err, TelegramForbiddenError) or "chat not found" in err.message
+
+
+def may_not_post(err: TelegramAPIError) -> bool:
+    return isinstance(err, TelegramBadRequest) and any(
+        words.casefold() in err.message.casefold() for words in NO_RIGHT_TO_POST
+    )
 
 
 class OutboxSender(Worker):
@@ -144,12 +165,19 @@ class OutboxSender(Worker):
             await self._postpone(destination, 0)
             raise DeliveryStopped from err
         except TelegramAPIError as err:
+            if destination.is_group and (bot_is_out(err) or may_not_post(err)):
+                await self._hold(destination, err)
+                raise DeliveryStopped from err
             await self._give_up(message, destination, err)
             return
         alert = None
         if message.alert_for is not None:
             alert = (message.alert_for, sent.chat.id, sent.message_id)
         await delivery.mark_sent(self._uow(), OutboxMessage, message.rows, alert=alert)
+        if destination.admins_told_it_waits:
+            # It may post again: another time it cannot, the admins hear of it again.
+            destination.admins_told_it_waits = False
+            await fulfilment.group_posts_again(self._uow(), chat_id=destination.chat_id)
         if message.edit_alert is not None:
             chat_id, message_id, text = message.edit_alert
             # The card may be gone, or its group upgraded meanwhile: the news went out anyway.
@@ -164,6 +192,18 @@ class OutboxSender(Worker):
         until = utcnow() + timedelta(seconds=seconds)
         await delivery.postpone(self._uow(), OutboxMessage, destination.rows, until)
 
+    async def _hold(self, destination: Destination, err: TelegramAPIError) -> None:
+        """The group will not take the bot's messages: nothing is failed, its alerts wait
+        (for the next group when the bot is out, else for the right to post)."""
+        chat_id = destination.chat_id
+        if bot_is_out(err):
+            log.warning("group %s: %s; its alerts wait for a group", chat_id, err.message)
+            await fulfilment.unlink_group(self._uow(), chat_id=chat_id, bot_removed=True)
+            return
+        log.warning("group %s: %s; its alerts wait until the bot may post", chat_id, err.message)
+        await delivery.retry_later(self._uow(), OutboxMessage, destination.rows, err.message)
+        await fulfilment.group_refuses_posts(self._uow(), chat_id=chat_id, error=err.message)
+
     async def _give_up(
         self, message: Outgoing, destination: Destination, err: TelegramAPIError
     ) -> None:
@@ -175,7 +215,3 @@ class OutboxSender(Worker):
         await delivery.fail(
             self._uow(), OutboxMessage, message.rows, err.message, tell_admins=tell
         )
-        gone = isinstance(err, TelegramForbiddenError) or "chat not found" in err.message
-        if destination.is_group and gone:
-            # Removed from the group, or the group is gone: unlink it, so alerts wait.
-            await fulfilment.unlink_group(self._uow(), chat_id=message.chat_id)

@@ -24,6 +24,7 @@ from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import ProducerCard, TelegramRecipients
+from catalog.text import N_
 from handlers import notifications
 from handlers.format import esc
 
@@ -47,6 +48,9 @@ class Destination:
     chat_id: int
     is_group: bool
     messages: list[Outgoing] = field(default_factory=list)
+    # A group whose producer's admins were told its alerts wait: a message getting through
+    # ends that.
+    admins_told_it_waits: bool = False
 
     @property
     def rows(self) -> list[int]:
@@ -101,6 +105,11 @@ def render(
             destination(chat_id, is_group=True).messages.extend(
                 alert_messages(chat_id, items, group_remaining(chat_id))
             )
+    for producer in about.producers.values():
+        if producer.group_chat_id in destinations:
+            destinations[
+                producer.group_chat_id
+            ].admins_told_it_waits = producer.admins_told_it_waits
     return Rendered(list(destinations.values()), unrenderable)
 
 
@@ -199,35 +208,45 @@ def alert_messages(
     ]
 
 
+# What admins are told, by event; every text takes the fields ``admin_text`` fills in.
+ADMIN_TEXTS = {
+    AdminEvent.group_linked: N_(
+        "🔗 The group of {producer} is linked: their order alerts go there now."
+    ),
+    AdminEvent.group_lost: N_(
+        "⚠️ The bot was removed from the group of {producer}. Their order alerts "
+        "wait until a group is linked again (/linkgroup)."
+    ),
+    AdminEvent.group_muted: N_(
+        "⚠️ The bot may not post in the group of {producer} ({error}). Their order alerts "
+        "wait and go out once it may: let members send messages there, or make the bot an "
+        "administrator; or link another group (/linkgroup)."
+    ),
+    AdminEvent.zalo_linked: N_(
+        "🔗 {name} linked their Zalo account: the orders of {producer} go there too."
+    ),
+    AdminEvent.zalo_quota_near: N_(
+        "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
+        "alerts to Zalo now go out as short digests; at the limit they wait for next "
+        "month. The Telegram groups are not affected."
+    ),
+    AdminEvent.orders_waiting: N_(
+        "⚠️ {producer} has new orders but no linked group: the alerts wait. "
+        "Link one with /linkgroup."
+    ),
+    AdminEvent.delivery_failed: N_("⚠️ A message could not be delivered to {target}: {error}"),
+}
+
+
 def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], language: str) -> str:
     """A notice to an admin, in ``language`` (the locale the caller set)."""
     producer = producers.get(payload.get("producer_id", -1))
-    name = esc(producer.name(language) if producer else "?")
-    event = payload.get("event")
-    if event == AdminEvent.group_linked:
-        return _("🔗 The group of {producer} is linked: their order alerts go there now.").format(
-            producer=name
-        )
-    if event == AdminEvent.group_lost:
-        return _(
-            "⚠️ The bot was removed from the group of {producer}. Their order alerts "
-            "wait until a group is linked again (/linkgroup)."
-        ).format(producer=name)
-    if event == AdminEvent.zalo_linked:
-        return _(
-            "🔗 {name} linked their Zalo account: the orders of {producer} go there too."
-        ).format(name=esc(str(payload.get("name", ""))), producer=name)
-    if event == AdminEvent.zalo_quota_near:
-        return _(
-            "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
-            "alerts to Zalo now go out as short digests; at the limit they wait for next "
-            "month. The Telegram groups are not affected."
-        ).format(used=payload.get("used", "?"), quota=payload.get("quota", "?"))
-    if event == AdminEvent.orders_waiting:
-        return _(
-            "⚠️ {producer} has new orders but no linked group: the alerts wait. "
-            "Link one with /linkgroup."
-        ).format(producer=name)
-    return _("⚠️ A message could not be delivered to {target}: {error}").format(
-        target=esc(str(payload.get("target", "?"))), error=esc(str(payload.get("error", "")))
+    template = ADMIN_TEXTS.get(str(payload.get("event")), ADMIN_TEXTS[AdminEvent.delivery_failed])
+    return _(template).format(
+        producer=esc(producer.name(language) if producer else "?"),
+        name=esc(str(payload.get("name", ""))),
+        target=esc(str(payload.get("target", "?"))),
+        error=esc(str(payload.get("error", ""))),
+        used=payload.get("used", "?"),
+        quota=payload.get("quota", "?"),
     )

@@ -176,13 +176,55 @@ async def use_link_code(
 
 async def unlink_group(uow: UnitOfWork, *, chat_id: int, bot_removed: bool = False) -> int | None:
     """Release the group (its alerts wait for the next one); returns the producer it served,
-    if any. Admins hear if the bot was removed from it."""
+    if any. Admins hear (once while its alerts wait) if the bot was removed from it, or the
+    group is gone."""
     async with uow:
         producer_id = await release_group(uow, chat_id)
         if producer_id is not None and bot_removed:
-            outbox.to_admins(uow, AdminEvent.group_lost, producer_id=producer_id, chat_id=chat_id)
+            await _tell_admins_once(uow, producer_id, AdminEvent.group_lost, chat_id=chat_id)
         await uow.commit()
         return producer_id
+
+
+async def group_refuses_posts(uow: UnitOfWork, *, chat_id: int, error: str) -> int | None:
+    """The group took away the bot's right to post: its producer's alerts wait (the sender
+    tries again now and then), and the admins are told once. Returns the producer."""
+    async with uow:
+        producer_id = await uow.session.scalar(
+            select(Producer.id).where(Producer.group_chat_id == chat_id)
+        )
+        if producer_id is not None:
+            await _tell_admins_once(
+                uow, producer_id, AdminEvent.group_muted, chat_id=chat_id, error=error[:200]
+            )
+        await uow.commit()
+        return producer_id
+
+
+async def group_posts_again(uow: UnitOfWork, *, chat_id: int) -> None:
+    """A message got through to the group: should it refuse the bot again, the admins are
+    told again."""
+    async with uow:
+        await uow.session.execute(
+            update(Producer)
+            .where(Producer.group_chat_id == chat_id)
+            .values(unlinked_warning_sent=False)
+        )
+        await uow.commit()
+
+
+async def _tell_admins_once(
+    uow: UnitOfWork, producer_id: int, event: str, **payload: object
+) -> None:
+    """Admins hear ``event`` unless they were told already that this producer's alerts wait
+    (a condition on the flag, so two workers noticing at once tell them once)."""
+    told = await uow.session.execute(
+        update(Producer)
+        .where(Producer.id == producer_id, Producer.unlinked_warning_sent.is_(False))
+        .values(unlinked_warning_sent=True)
+    )
+    if told.rowcount == 1:  # type: ignore[attr-defined]
+        outbox.to_admins(uow, event, producer_id=producer_id, **payload)
 
 
 async def follow_group_migration(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> None:
@@ -253,6 +295,8 @@ __all__ = [
     "check_link_code",
     "create_link_code",
     "follow_group_migration",
+    "group_posts_again",
+    "group_refuses_posts",
     "producer_for_chat",
     "set_group_language",
     "unlink_group",

@@ -23,6 +23,8 @@ class ProducerCard(Named):
     name_en: str
     group_chat_id: int | None
     group_language: str
+    # The admins were told its alerts wait (for a group, or for the right to post in it).
+    admins_told_it_waits: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +72,14 @@ async def telegram_recipients(
             if chat_id is not None and message_id is not None
         }
         producers = {
-            p.id: ProducerCard(p.id, p.name_vi, p.name_en, p.group_chat_id, p.group_language)
+            p.id: ProducerCard(
+                p.id,
+                p.name_vi,
+                p.name_en,
+                p.group_chat_id,
+                p.group_language,
+                p.unlinked_warning_sent,
+            )
             for p in await uow.session.scalars(
                 select(Producer).where(Producer.id.in_(producer_ids))
             )

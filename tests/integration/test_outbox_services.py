@@ -305,3 +305,56 @@ async def test_unlinking_a_group_lets_its_alerts_wait_and_tells_admins_if_the_bo
         await uow.commit()
     due = await delivery.claim(new_uow(), OutboxMessage, now=utcnow(), lease_seconds=LEASE)
     assert [row.kind for row in due] == [OutboxKind.admin_notice]  # the alert waits
+
+
+async def admin_notices(uow: UnitOfWork) -> list[dict[str, object]]:
+    return [
+        row.payload
+        for row in await rows_of(uow, OutboxMessage)
+        if row.kind == OutboxKind.admin_notice
+    ]
+
+
+async def test_a_group_that_refuses_the_bot_keeps_its_producer_and_the_admins_hear_once(
+    new_uow: NewUow,
+) -> None:
+    producer = await add_producer(new_uow(), "MUTED", group=-701)
+    refused = "Bad Request: not enough rights to send text messages to the chat"
+    for _attempt in range(2):
+        assert await fulfilment.group_refuses_posts(new_uow(), chat_id=-701, error=refused) == (
+            producer
+        )
+    muted = {"event": AdminEvent.group_muted, "producer_id": producer, "chat_id": -701,
+             "error": refused}  # fmt: skip
+    assert await admin_notices(new_uow()) == [muted]
+    # It let the bot post again for a while; refused again later, the admins hear again.
+    await fulfilment.group_posts_again(new_uow(), chat_id=-701)
+    await fulfilment.group_refuses_posts(new_uow(), chat_id=-701, error=refused)
+    assert await admin_notices(new_uow()) == [muted, muted]
+    uow = new_uow()
+    async with uow.reading():
+        assert await uow.session.scalar(select(Producer.group_chat_id)) == -701
+
+
+async def test_a_lost_group_is_told_once_while_its_alerts_wait_and_they_go_to_the_next(
+    new_uow: NewUow,
+) -> None:
+    producer = await add_producer(new_uow(), "GONE", group=-702)
+    uow = new_uow()
+    async with uow:
+        outbox.to_producer_group(uow, OutboxKind.order_alert, producer, order_id=1)
+        await uow.commit()
+    # The sender found the bot removed: the group is released, its alert waits.
+    assert await fulfilment.unlink_group(new_uow(), chat_id=-702, bot_removed=True) == producer
+    await delivery.warn_about_unlinked_producers(new_uow())
+    async with uow:
+        outbox.to_producer_group(uow, OutboxKind.order_alert, producer, order_id=2)
+        await uow.commit()
+    await delivery.warn_about_unlinked_producers(new_uow())
+    assert await admin_notices(new_uow()) == [
+        {"event": AdminEvent.group_lost, "producer_id": producer, "chat_id": -702}
+    ]
+    code = await fulfilment.create_link_code(new_uow(), producer_id=producer, created_by=1)
+    await fulfilment.use_link_code(new_uow(), code=code, chat_id=-703)
+    due = await delivery.claim(new_uow(), OutboxMessage, now=utcnow(), lease_seconds=LEASE)
+    assert [row.payload.get("order_id") for row in due if row.producer_id == producer] == [1, 2]
