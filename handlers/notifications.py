@@ -36,6 +36,8 @@ from handlers.screens import page_row
 
 TEXT_LIMIT = 4096
 MAX_ALERT_LINES = 25
+# Orders one message of a digest lists (and buttons it carries; Telegram allows 100).
+DIGEST_PART_ORDERS = 20
 
 CANCEL_REASONS = {
     CancelReason.out_of_stock: N_("Out of stock"),
@@ -163,22 +165,27 @@ def cancel_reasons_kb(order_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def digest_texts(orders: Sequence[OrderView]) -> list[str]:
-    """Several orders in as few messages as fit Telegram's length limit, each in full."""
+def digest_parts(orders: Sequence[OrderView]) -> list[tuple[str, tuple[OrderView, ...]]]:
+    """New orders in as few messages as Telegram's limits allow (4,096 characters; a button
+    for each order, at most ``DIGEST_PART_ORDERS``), each order in full, with the orders each
+    message lists."""
     header = _(
         "🛎 <b>{count} new orders</b> — each is listed in full below; press its button "
         "to accept or cancel it."
     ).format(count=len(orders))
-    messages: list[str] = []
+    parts: list[tuple[str, tuple[OrderView, ...]]] = []
+    listed: list[OrderView] = []
     current = header
     for order in orders:
         block = "\n\n" + order_alert_text(order)
-        if len(current) + len(block) > TEXT_LIMIT - 100 and current != header:
-            messages.append(current)
-            current = header
+        full = len(current) + len(block) > TEXT_LIMIT - 100 or len(listed) == DIGEST_PART_ORDERS
+        if full and listed:
+            parts.append((current, tuple(listed)))
+            current, listed = header, []
         current += block
-    messages.append(current)
-    return messages
+        listed.append(order)
+    parts.append((current, tuple(listed)))
+    return parts
 
 
 def digest_kb(orders: Sequence[OrderView]) -> InlineKeyboardMarkup:

@@ -96,7 +96,7 @@ class OutboxSender(Worker):
     async def deliver_due(self, bot: Bot) -> int:
         """Send what is due now; returns how many outbox rows were settled."""
         now = utcnow()
-        await delivery.warn_about_unlinked_producers(self._uow())
+        await delivery.settle_groupless_rows(self._uow())
         await delivery.fan_out_admin_notices(self._uow(), self.admin_ids)
         rows = await delivery.claim(
             self._uow(), OutboxMessage, now=now, lease_seconds=self.settings.lease_seconds

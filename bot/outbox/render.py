@@ -20,6 +20,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.outbox.pacing import as_digest
+from catalog.models import OrderStatus
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
@@ -137,6 +138,10 @@ def _route(  # noqa: PLR0911 - one return per kind of row
                 order, type(order.status)(row.payload["status"]), row.payload["reason"]
             )
         return False, Outgoing(row.user_id, text, [row.id])
+    if row.kind == OutboxKind.order_alert and order.status != OrderStatus.new:
+        # Moved on (on Zalo, or cancelled) before its alert went out: where it is now is
+        # what matters, and the group's /orders shows it.
+        return False, Outgoing(0, "", [row.id])
     producer = about.producers.get(row.producer_id or -1)
     if producer is None or producer.group_chat_id is None:
         return None  # unlinked since it was claimed: it waits for the next group
@@ -187,15 +192,26 @@ def changed_on_zalo(
 def alert_messages(
     chat_id: int, items: list[tuple[Claimed, OrderView]], remaining: int
 ) -> list[Outgoing]:
-    """A group's new orders: one alert each, or one digest (in parts when long) when they
-    are more than ``remaining`` lets through. In the group's locale."""
+    """A group's new orders: one alert each, or one digest when they are more than
+    ``remaining`` lets through. In the group's locale.
+
+    A digest comes in parts, each with its own orders' buttons and settling their rows, so
+    that a digest the group's budget cuts short goes on later where it stopped."""
     if as_digest(len(items), remaining):
-        views = [order for _, order in items]
-        parts = [Outgoing(chat_id, text, []) for text in notifications.digest_texts(views)]
-        # The rows are settled, and the buttons shown, with the last part.
-        parts[-1].rows = [row.id for row, _ in items]
-        parts[-1].keyboard = notifications.digest_kb(views)
-        return parts
+        rows: dict[int, list[int]] = defaultdict(list)
+        for row, order in items:
+            rows[order.id].append(row.id)
+        views = {order.id: order for _, order in items}  # an order once, whatever its rows
+        parts = notifications.digest_parts(list(views.values()))
+        return [
+            Outgoing(
+                chat_id,
+                text,
+                [row_id for order in shown for row_id in rows.pop(order.id, [])],
+                keyboard=notifications.digest_kb(shown),
+            )
+            for text, shown in parts
+        ]
     return [
         Outgoing(
             chat_id,

@@ -117,9 +117,15 @@ class ZaloSender(Worker):
         for row in rows:
             zalo_id = row.zalo_id or ""
             order = orders.get(row.payload.get("order_id", -1))
-            if digest and row.kind == OutboxKind.order_alert and order is not None:
-                digests[zalo_id].append((row, order))
-                continue
+            if row.kind == OutboxKind.order_alert:
+                if order is None or order.status != OrderStatus.new:
+                    # Gone, or moved on before its alert went out: nothing to say (the staff
+                    # are told of each change, and "don" lists what is open).
+                    messages.append(Outgoing([row], []))
+                    continue
+                if digest:
+                    digests[zalo_id].append((row, order))
+                    continue
             with self._locale(languages.get(zalo_id, self.i18n.default_locale)):
                 text = self._text(row, order)
             messages.append(Outgoing([row], texts.split_message(text), row.parts_sent))

@@ -14,6 +14,7 @@ from catalog import outbox
 from catalog.errors import ShopError
 from catalog.models import Producer, ZaloLinkCode, ZaloStaff, utcnow
 from catalog.outbox import AdminEvent
+from catalog.services import delivery
 from catalog.services.fulfilment import create_link_code, spend_link_code, valid_link_code
 from catalog.services.producers import ProducerNotFound
 from catalog.text import Named
@@ -74,7 +75,8 @@ async def use_zalo_link_code(
     language: str = "vi",
     now: datetime | None = None,
 ) -> StaffMember:
-    """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent."""
+    """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent.
+    Alerts that waited for the producer's first group or staff member come to Zalo."""
     now = now or utcnow()
     async with uow:
         link = await valid_link_code(uow, ZaloLinkCode, code, now)
@@ -93,6 +95,8 @@ async def use_zalo_link_code(
         staff.linked_at = now
         producer = await uow.session.get(Producer, link.producer_id)
         assert producer is not None
+        if producer.group_chat_id is None:
+            await delivery.hand_waiting_alerts_to_zalo(uow, producer.id)
         outbox.to_admins(
             uow,
             AdminEvent.zalo_linked,

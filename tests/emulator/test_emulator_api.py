@@ -235,6 +235,23 @@ async def test_a_member_bot_may_not_send_where_members_may_not(emu: Emulator, bo
     await bot.send_message(admin_group.id, "Đơn mới")  # an administrator still may
 
 
+async def test_an_inline_keyboard_holds_at_most_100_buttons(emu: Emulator, bot: Bot) -> None:
+    an = emu.person()
+    await an.send("/start")
+
+    def keyboard(buttons: int) -> InlineKeyboardMarkup:
+        rows = [
+            [InlineKeyboardButton(text=f"{n}", callback_data=f"b:{n}") for n in range(start, end)]
+            for start in range(0, buttons, 4)
+            for end in [min(start + 4, buttons)]
+        ]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+    await bot.send_message(an.id, "100", reply_markup=keyboard(100))
+    with pytest.raises(TelegramBadRequest, match="REPLY_MARKUP_TOO_LONG"):
+        await bot.send_message(an.id, "101", reply_markup=keyboard(101))
+
+
 async def test_contact_buttons_are_refused_in_groups(emu: Emulator, bot: Bot) -> None:
     an = emu.person()
     group = emu.group()

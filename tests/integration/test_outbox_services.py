@@ -276,8 +276,8 @@ async def test_producers_whose_orders_wait_for_a_group_are_reported_once(
     async with uow:
         outbox.to_producer_group(uow, OutboxKind.order_alert, producer, order_id=1)
         await uow.commit()
-    await delivery.warn_about_unlinked_producers(new_uow())
-    await delivery.warn_about_unlinked_producers(new_uow())
+    await delivery.settle_groupless_rows(new_uow())
+    await delivery.settle_groupless_rows(new_uow())
     notices = [
         row.payload
         for row in await rows_of(new_uow(), OutboxMessage)
@@ -346,11 +346,11 @@ async def test_a_lost_group_is_told_once_while_its_alerts_wait_and_they_go_to_th
         await uow.commit()
     # The sender found the bot removed: the group is released, its alert waits.
     assert await fulfilment.unlink_group(new_uow(), chat_id=-702, bot_removed=True) == producer
-    await delivery.warn_about_unlinked_producers(new_uow())
+    await delivery.settle_groupless_rows(new_uow())
     async with uow:
         outbox.to_producer_group(uow, OutboxKind.order_alert, producer, order_id=2)
         await uow.commit()
-    await delivery.warn_about_unlinked_producers(new_uow())
+    await delivery.settle_groupless_rows(new_uow())
     assert await admin_notices(new_uow()) == [
         {"event": AdminEvent.group_lost, "producer_id": producer, "chat_id": -702}
     ]
