@@ -243,8 +243,9 @@ ADMIN_TEXTS = {
     ),
     AdminEvent.zalo_quota_near: N_(
         "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
-        "alerts to Zalo now go out as short digests; at the limit they wait for next "
-        "month. The Telegram groups are not affected."
+        "alerts to Zalo now go out as short digests, and the bot answers only the steps "
+        "staff take on orders (no help or lists); at the limit alerts wait for next month. "
+        "The Telegram groups are not affected."
     ),
     AdminEvent.orders_waiting: N_(
         "⚠️ {producer} has new orders but no linked group: the alerts wait. "

@@ -300,3 +300,18 @@ async def test_zalo_staff_choose_english_and_unlink_from_either_side(
         assert "mã liên kết" in (await person.next_message(10)).text
     assert not [m for m in first.bot_messages + second.bot_messages if f"DH{later:05d}" in m.text]
     assert await order_status(shop, later) == OrderStatus.new
+
+
+async def test_a_stranger_is_answered_once_a_day_however_much_they_write(
+    emulator: Emulator, zalo: ZaloEmulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    stranger = zalo.person("Người tò mò")
+    for text in ("xin chào", "alo alo", "nhan DH00001", "K7MX2QPA", "/help"):
+        await stranger.send(text)
+    first = await stranger.next_message(10)
+    assert "mã liên kết" in first.text  # how to link, once
+    # Staff linking after them is answered (so every message before was handled)...
+    staff = zalo.person("Mai Lụa")
+    await link_on_zalo(admin, staff, "My Duc Mulberry Silk")
+    # ...and the stranger got nothing more: the month's messages are for the producers.
+    assert [m.text for m in stranger.bot_messages] == [first.text]
