@@ -61,9 +61,8 @@ def bot_is_out(err: TelegramAPIError) -> bool:
 
 
 def may_not_post(err: TelegramAPIError) -> bool:
-    return isinstance(err, TelegramBadRequest) and any(
-        words.casefold() in err.message.casefold() for words in NO_RIGHT_TO_POST
-    )
+    """The bot is in the group but may not post there (whatever the status code says)."""
+    return any(words.casefold() in err.message.casefold() for words in NO_RIGHT_TO_POST)
 
 
 class OutboxSender(Worker):
@@ -196,13 +195,13 @@ class OutboxSender(Worker):
         """The group will not take the bot's messages: nothing is failed, its alerts wait
         (for the next group when the bot is out, else for the right to post)."""
         chat_id = destination.chat_id
-        if bot_is_out(err):
-            log.warning("group %s: %s; its alerts wait for a group", chat_id, err.message)
-            await fulfilment.unlink_group(self._uow(), chat_id=chat_id, bot_removed=True)
+        if may_not_post(err):
+            log.warning("group %s: %s; its alerts wait until it may post", chat_id, err.message)
+            await delivery.retry_later(self._uow(), OutboxMessage, destination.rows, err.message)
+            await fulfilment.group_refuses_posts(self._uow(), chat_id=chat_id, error=err.message)
             return
-        log.warning("group %s: %s; its alerts wait until the bot may post", chat_id, err.message)
-        await delivery.retry_later(self._uow(), OutboxMessage, destination.rows, err.message)
-        await fulfilment.group_refuses_posts(self._uow(), chat_id=chat_id, error=err.message)
+        log.warning("group %s: %s; its alerts wait for a group", chat_id, err.message)
+        await fulfilment.unlink_group(self._uow(), chat_id=chat_id, bot_removed=True)
 
     async def _give_up(
         self, message: Outgoing, destination: Destination, err: TelegramAPIError

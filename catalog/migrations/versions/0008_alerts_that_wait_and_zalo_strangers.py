@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('producers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('former_group_chat_id', sa.BigInteger(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_producers_former_group_chat_id'), ['former_group_chat_id'], unique=False)
 
     with op.batch_alter_table('order_status_changes', schema=None) as batch_op:
         batch_op.add_column(
@@ -44,4 +45,5 @@ def downgrade() -> None:
         batch_op.drop_column('actor_name')
 
     with op.batch_alter_table('producers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_producers_former_group_chat_id'))
         batch_op.drop_column('former_group_chat_id')
