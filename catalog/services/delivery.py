@@ -247,9 +247,9 @@ async def settle_groupless_rows(uow: UnitOfWork) -> None:
 
 
 async def hand_waiting_alerts_to_zalo(uow: UnitOfWork, producer_id: int) -> None:
-    """The first of a producer's staff linked on Zalo while it has no group: the alerts that
-    waited for a group go to the Zalo staff instead (nobody had them), in the caller's
-    transaction."""
+    """A staff member was linked on Zalo while the producer has no group: the alerts that
+    waited for one go to the Zalo staff instead (nobody had them; once a producer has staff,
+    none wait), in the caller's transaction."""
     waiting = list(
         await uow.session.scalars(
             select(OutboxMessage).where(

@@ -41,6 +41,7 @@ async def link_group(
         await release_group(uow, chat_id)
         producer.group_chat_id = chat_id
         producer.former_group_chat_id = None
+        producer.unlinked_warning_sent = False
         producer.group_language = language
         await uow.commit()
         return producer.id
