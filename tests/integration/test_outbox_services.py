@@ -25,8 +25,9 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
-from catalog.services import delivery, fulfilment
+from catalog.services import delivery, fulfilment, warnings
 from catalog.services.delivery import Table
+from catalog.services.producers import link_group
 from catalog.services.warnings import Cause, State
 from catalog.uow import UnitOfWork
 
@@ -376,3 +377,16 @@ async def test_a_lost_group_is_told_once_while_its_alerts_wait_and_they_go_to_th
     await fulfilment.use_link_code(new_uow(), code=code, chat_id=-703)
     due = await delivery.claim(new_uow(), OutboxMessage, now=utcnow(), lease_seconds=LEASE)
     assert [row.payload.get("order_id") for row in due if row.producer_id == producer] == [1, 2]
+
+
+async def test_a_group_linked_by_the_operator_resolves_the_warning_of_the_one_lost(
+    new_uow: NewUow,
+) -> None:
+    producer = await add_producer(new_uow(), "RELINKED", group=-704)
+    await fulfilment.unlink_group(new_uow(), chat_id=-704, bot_removed=True)
+    assert [w.subject for w in await warnings.raised(new_uow())] == [str(producer)]
+    await link_group(new_uow(), producer_code="RELINKED", chat_id=-705)
+    assert await warnings.raised(new_uow()) == []
+    raised = (Cause.group_unreachable, State.raised, producer, -704, "")
+    resolved = (Cause.group_unreachable, State.resolved, producer, -704, "")
+    assert told(await admin_notices(new_uow())) == [raised, resolved]
