@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from catalog.models import OutboxMessage, ZaloOutboxMessage
+from catalog.models import OutboxMessage, ZaloOutboxMessage, ZaloStaff
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -35,12 +35,11 @@ class OutboxKind:
 
 class AdminEvent:
     group_linked = "group_linked"
-    group_lost = "group_lost"  # the bot was removed from a producer's group
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
     # A warning raised, repeated or resolved (catalog.services.warnings): its cause says
-    # what; the zalo quota's and an unreachable group's are warnings too.
+    # what; the Zalo quota's and a group's that refuses the bot are warnings too.
     warning = "warning"
 
 
@@ -99,16 +98,35 @@ def _queue(uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage) -> None:
     uow.outbox_written()  # the senders are woken when the transaction commits
 
 
-def alert_producers(uow: UnitOfWork, session: Session, orders: Iterable[tuple[int, int]]) -> None:
+def alert_producers(
+    uow: UnitOfWork,
+    session: Session,
+    orders: Iterable[tuple[int, int]],
+    groupless: Collection[int] = (),
+) -> None:
     """An order alert for each new (order id, producer id) to the producer's Telegram group
     and its Zalo staff, as ``to_producer`` does: one statement per channel, on the sync
     ``session`` of a short write (``uow.short_write``), which wakes the senders once it
-    has committed."""
+    has committed.
+
+    ``groupless``: the producers without a group. Those whose staff are on Zalo get no
+    Telegram row (their staff have the order; a group linked later needs no backlog of it);
+    the others' rows wait for a group."""
     rows = [
         {"kind": OutboxKind.order_alert, "producer_id": producer, "payload": {"order_id": order}}
         for order, producer in orders
     ]
-    if rows:
-        session.execute(insert(OutboxMessage), rows)
-        session.execute(insert(ZaloOutboxMessage), rows)
-        uow.outbox_written()
+    if not rows:
+        return
+    on_zalo_only: set[int] = set()
+    if groupless:
+        on_zalo_only = set(
+            session.scalars(
+                select(ZaloStaff.producer_id).where(ZaloStaff.producer_id.in_(groupless))
+            )
+        )
+    telegram = [row for row in rows if row["producer_id"] not in on_zalo_only]
+    if telegram:
+        session.execute(insert(OutboxMessage), telegram)
+    session.execute(insert(ZaloOutboxMessage), rows)
+    uow.outbox_written()

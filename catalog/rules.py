@@ -11,6 +11,7 @@ import calendar
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
 from typing import Final
 
 from catalog.models.enums import OrderStatus
@@ -263,6 +264,37 @@ def next_step(status: OrderStatus) -> OrderStatus | None:
 
 def may_cancel(status: OrderStatus) -> bool:
     return OrderStatus.cancelled in ORDER_STEPS[status]
+
+
+def _forward_line() -> tuple[OrderStatus, ...]:
+    """The statuses an order passes through when nothing goes wrong, in order."""
+    line = [OrderStatus.new]
+    while (step := next_step(line[-1])) is not None:
+        line.append(step)
+    return tuple(line)
+
+
+FORWARD: Final = _forward_line()
+
+
+class Refusal(StrEnum):
+    """Why a step was refused, in what holds now."""
+
+    done = "done"  # the order is there already, or has gone past it
+    first = "first"  # another step comes first (``refused_step``'s second value)
+    ended = "ended"  # the order went another way: it can no longer get there
+
+
+def refused_step(current: OrderStatus, wanted: OrderStatus) -> tuple[Refusal, OrderStatus | None]:
+    """Why an order at ``current`` may not become ``wanted`` (``may_become`` is False), and
+    the step to take first when that is the reason: every channel words this answer."""
+    if current == wanted:
+        return Refusal.done, None
+    if current in FORWARD and wanted in FORWARD:
+        if FORWARD.index(wanted) < FORWARD.index(current):
+            return Refusal.done, None
+        return Refusal.first, next_step(current)
+    return Refusal.ended, None
 
 
 def customer_may_cancel(status: OrderStatus) -> bool:

@@ -2,9 +2,13 @@
 
 Rows are claimed with a lease (so a crash means "sent again later", never "lost"), sent within
 Telegram's limits, and marked sent. A 429 is honoured with its retry_after; network errors and
-5xx back off; a 403 or "chat not found" stops retrying and tells the admins (a group the bot
-was removed from is unlinked). The rows' bookkeeping is catalog.services.delivery; the texts
-are bot.outbox.render; when to send, bot.outbox.pacing.
+5xx back off. A group that will not take the bot's messages loses none: removed from it (or
+the group gone), the group is unlinked and its alerts wait for the next one; without the right
+to post there, its alerts are tried again now and then until it may. Either is a warning to
+the admins (catalog.services.warnings), raised once and resolved when a message gets through
+or a group is linked. To a person, a 403 or "chat not found" stops retrying (and tells the
+admins, unless the person blocked the bot). The rows' bookkeeping is
+catalog.services.delivery; the texts are bot.outbox.render; when to send, bot.outbox.pacing.
 """
 
 from __future__ import annotations
@@ -44,8 +48,25 @@ from catalog.services.recipients import telegram_recipients
 log = logging.getLogger(__name__)
 
 
+# How Telegram answers a bot that is still in a group but may not post there.
+NO_RIGHT_TO_POST = (
+    "not enough rights", "have no rights", "need administrator rights", "CHAT_WRITE_FORBIDDEN",
+    "CHAT_RESTRICTED",
+)  # fmt: skip
+
+
 class DeliveryStopped(Exception):
     """A destination must not be tried again in this round."""
+
+
+def bot_is_out(err: TelegramAPIError) -> bool:
+    """The bot was removed from the chat, or the chat is gone."""
+    return isinstance(err, TelegramForbiddenError) or "chat not found" in err.message
+
+
+def may_not_post(err: TelegramAPIError) -> bool:
+    """The bot is in the group but may not post there (whatever the status code says)."""
+    return any(words.casefold() in err.message.casefold() for words in NO_RIGHT_TO_POST)
 
 
 class OutboxSender(Worker):
@@ -78,7 +99,7 @@ class OutboxSender(Worker):
     async def deliver_due(self, bot: Bot) -> int:
         """Send what is due now; returns how many outbox rows were settled."""
         now = utcnow()
-        await delivery.warn_about_unlinked_producers(self._uow())
+        await delivery.settle_groupless_rows(self._uow())
         await delivery.fan_out_admin_notices(self._uow(), self.admin_ids)
         rows = await delivery.claim(
             self._uow(), OutboxMessage, now=now, lease_seconds=self.settings.lease_seconds
@@ -156,6 +177,9 @@ class OutboxSender(Worker):
             await self._postpone(destination, 0)
             raise DeliveryStopped from err
         except TelegramAPIError as err:
+            if destination.is_group and (bot_is_out(err) or may_not_post(err)):
+                await self._hold(destination, err)
+                raise DeliveryStopped from err
             await self._give_up(message, destination, err)
             return
         alert = None
@@ -163,9 +187,17 @@ class OutboxSender(Worker):
             alert = (message.alert_for, sent.chat.id, sent.message_id)
         await delivery.mark_sent(self._uow(), OutboxMessage, message.rows, alert=alert)
         metrics.outbox_settled(self._queue(destination), "sent", len(message.rows))
+        if destination.admins_told_it_waits:
+            # It may post again: the warning is resolved (another time it cannot, it is
+            # raised again).
+            destination.admins_told_it_waits = False
+            await fulfilment.group_posts_again(self._uow(), chat_id=destination.chat_id)
         if message.edit_alert is not None:
             chat_id, message_id, text = message.edit_alert
-            with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
+            # The card may be gone, or its group upgraded meanwhile: the news went out anyway.
+            with contextlib.suppress(
+                TelegramBadRequest, TelegramForbiddenError, TelegramMigrateToChat
+            ):
                 await bot.edit_message_text(
                     text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
                 )
@@ -175,25 +207,31 @@ class OutboxSender(Worker):
         await delivery.postpone(self._uow(), OutboxMessage, destination.rows, until)
         metrics.outbox_settled(self._queue(destination), "postponed", len(destination.rows))
 
+    async def _hold(self, destination: Destination, err: TelegramAPIError) -> None:
+        """The group will not take the bot's messages: nothing is failed, its alerts wait
+        (for the next group when the bot is out, else for the right to post)."""
+        chat_id, rows = destination.chat_id, destination.rows
+        if may_not_post(err):
+            log.warning("group %s: %s; its alerts wait until it may post", chat_id, err.message)
+            await delivery.retry_later(self._uow(), OutboxMessage, rows, err.message)
+            metrics.outbox_settled("groups", "retried", len(rows))
+            await fulfilment.group_refuses_posts(self._uow(), chat_id=chat_id, error=err.message)
+            return
+        log.warning("group %s: %s; its alerts wait for a group", chat_id, err.message)
+        # Unlinked, the producer's rows are not claimed again until a group is linked.
+        await fulfilment.unlink_group(self._uow(), chat_id=chat_id, unreachable=err.message)
+        metrics.outbox_settled("groups", "postponed", len(rows))
+
     async def _give_up(
         self, message: Outgoing, destination: Destination, err: TelegramAPIError
     ) -> None:
         log.error("chat %s: %s; not retrying", message.chat_id, err.message)
-        gone = isinstance(err, TelegramForbiddenError) or "chat not found" in err.message
-        group_gone = destination.is_group and gone
         is_admin_notice = message.chat_id in self.admin_ids and not destination.is_group
-        # A customer who blocked the bot is their choice, not something admins must fix; a
-        # group out of reach is a warning of its own (below).
+        # A customer who blocked the bot is their choice, not something admins must fix (a
+        # group out of reach is held, above, and is a warning of its own).
         blocked_customer = not destination.is_group and isinstance(err, TelegramForbiddenError)
-        quiet = is_admin_notice or blocked_customer or group_gone
-        tell = None if quiet else (message.chat_id, err.message)
+        tell = None if is_admin_notice or blocked_customer else (message.chat_id, err.message)
         await delivery.fail(
             self._uow(), OutboxMessage, message.rows, err.message, tell_admins=tell
         )
         metrics.outbox_settled(self._queue(destination), "failed", len(message.rows))
-        if group_gone:
-            # Removed from the group, or the group is gone: unlink it, so alerts wait, and
-            # warn the admins.
-            await fulfilment.unlink_group(
-                self._uow(), chat_id=message.chat_id, unreachable=err.message
-            )

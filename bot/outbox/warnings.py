@@ -35,6 +35,16 @@ def _outbox_stuck(state: State, detail: dict[str, Any], producer: str) -> str:
 
 
 def _group_unreachable(state: State, detail: dict[str, Any], producer: str) -> str:
+    if detail.get("may_not_post"):  # the bot is in the group, without the right to post
+        if state == State.resolved:
+            return _("✅ The order alerts of {producer} reach their group again.").format(
+                producer=producer
+            )
+        return _(
+            "⚠️ The bot may not post in the group of {producer} ({error}). Their order alerts "
+            "wait and go out once it may: let members send messages there, or make the bot an "
+            "administrator; or link another group (/linkgroup)."
+        ).format(producer=producer, error=esc(str(detail.get("error", ""))))
     if state == State.resolved:
         return _("✅ The group of {producer} is linked again.").format(producer=producer)
     if not detail.get("error"):
@@ -66,8 +76,9 @@ def _zalo_quota(state: State, detail: dict[str, Any], producer: str) -> str:
         )
     return _(
         "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
-        "alerts to Zalo now go out as short digests; at the limit they wait for next "
-        "month. The Telegram groups are not affected."
+        "alerts to Zalo now go out as short digests, and the bot answers only the steps "
+        "staff take on orders (no help or lists); at the limit alerts wait for next month. "
+        "The Telegram groups are not affected."
     ).format(used=detail.get("used", "?"), quota=detail.get("quota", "?"))
 
 

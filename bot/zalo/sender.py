@@ -3,9 +3,10 @@
 Like the Telegram sender (bot/outbox/), through the same services (catalog.services.delivery):
 rows are claimed with a lease (a crash means "sent again", never "lost"), sent within Zalo's
 limits and marked sent. Zalo counts messages per month (3,000 on the free plan): each part of
-a long message is one, counted in ``zalo_usage``; when the month's reserve is reached, new-order
-alerts go out as one digest per person and the admins are told; when none are left, messages
-wait for the next month.
+a long message is one, counted in ``zalo_usage``. Answers to people stop before the month's
+reserve, which is kept for order news; when the reserve is reached, new-order alerts go out as
+one digest per person and the admins are warned; when none are left, alerts wait for the next
+month.
 """
 
 from __future__ import annotations
@@ -46,6 +47,29 @@ class Outgoing:
     start: int = 0  # parts already sent before a crash or a retry
 
 
+# Why an answer was not sent.
+RESERVE_KEPT = "not sent: the rest of the month's messages are kept for order alerts"
+
+
+def within_reserve(messages: list[Outgoing], room: int) -> tuple[list[Outgoing], list[int]]:
+    """The messages that may go, and the rows of the answers that may not: answers to people
+    (help, refusals, lists) take only the ``room`` left above the month's reserve, which is
+    kept for order news (alerts, changes, an order moved as asked)."""
+    kept, left_out = [], []
+    for message in messages:
+        if all(
+            row.kind == OutboxKind.zalo_reply and not row.payload.get("order_news")
+            for row in message.rows
+        ):
+            needed = len(message.parts) - message.start
+            if needed > room:
+                left_out += [row.id for row in message.rows]
+                continue
+            room -= needed
+        kept.append(message)
+    return kept, left_out
+
+
 class ZaloSender(Worker):
     def __init__(
         self,
@@ -84,20 +108,24 @@ class ZaloSender(Worker):
         )
         if not rows:
             return 0
+        reserve = self.settings.quota_reserve
         left = await zalo_usage.messages_left(
-            self._uow(), self.settings.monthly_quota, self.settings.quota_reserve, now
+            self._uow(), self.settings.monthly_quota, reserve, now
         )
+        messages, left_out = within_reserve(
+            await self._render(rows, digest=left <= reserve), left - reserve
+        )
+        if left_out:
+            await delivery.fail(self._uow(), ZaloOutboxMessage, left_out, RESERVE_KEPT)
+            metrics.outbox_settled("zalo", "failed", len(left_out))
         if left <= 0:
             # The month's quota is spent: everything waits for the next month.
+            waiting = [row.id for message in messages for row in message.rows]
             await delivery.postpone(
-                self._uow(),
-                ZaloOutboxMessage,
-                [row.id for row in rows],
-                zalo_usage.next_month_start(now),
+                self._uow(), ZaloOutboxMessage, waiting, zalo_usage.next_month_start(now)
             )
-            metrics.outbox_settled("zalo", "postponed", len(rows))
-            return 0
-        messages = await self._render(rows, digest=left <= self.settings.quota_reserve)
+            metrics.outbox_settled("zalo", "postponed", len(waiting))
+            return len(left_out)
         by_chat: dict[str, list[Outgoing]] = defaultdict(list)
         for message in messages:
             by_chat[message.rows[0].zalo_id or ""].append(message)
@@ -120,9 +148,15 @@ class ZaloSender(Worker):
         for row in rows:
             zalo_id = row.zalo_id or ""
             order = orders.get(row.payload.get("order_id", -1))
-            if digest and row.kind == OutboxKind.order_alert and order is not None:
-                digests[zalo_id].append((row, order))
-                continue
+            if row.kind == OutboxKind.order_alert:
+                if order is None or order.status != OrderStatus.new:
+                    # Gone, or moved on before its alert went out: nothing to say (the staff
+                    # are told of each change, and "don" lists what is open).
+                    messages.append(Outgoing([row], []))
+                    continue
+                if digest:
+                    digests[zalo_id].append((row, order))
+                    continue
             with self._locale(languages.get(zalo_id, self.i18n.default_locale)):
                 text = self._text(row, order)
             messages.append(Outgoing([row], texts.split_message(text), row.parts_sent))

@@ -16,6 +16,7 @@ from catalog.models.messages import (
     ZaloLinkCode,
     ZaloOutboxMessage,
     ZaloStaff,
+    ZaloStranger,
     ZaloUsage,
 )
 from catalog.models.operations import AdminWarning
@@ -61,6 +62,7 @@ __all__ = [
     "ZaloLinkCode",
     "ZaloOutboxMessage",
     "ZaloStaff",
+    "ZaloStranger",
     "ZaloUsage",
     "utcnow",
 ]

@@ -115,6 +115,16 @@ class ZaloUsage(Base):
     messages: Mapped[int] = mapped_column(default=0)
 
 
+class ZaloStranger(Base):
+    """Someone on Zalo who is not linked, and when the bot last answered them: they get at
+    most one answer a day, so that strangers do not spend the month's messages."""
+
+    __tablename__ = "zalo_strangers"
+
+    zalo_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class ZaloInbound(Base):
     """Zalo messages already handled: getUpdates has no offset, so a message may come twice."""
 

@@ -57,8 +57,11 @@ class Producer(Base):
     bank_account: Mapped[str | None] = mapped_column(String(19))
     bank_account_name: Mapped[str | None] = mapped_column(String(100))
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # The id the group had before it became a supergroup: cards posted there still work.
+    former_group_chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     group_language: Mapped[str] = mapped_column(String(2), default="vi")
-    # Admins are told once that orders wait for this producer's group; linking resets it.
+    # Admins were told (once) that this producer's alerts wait: for a group to be linked, or
+    # for its group to let the bot post again. Linking, or an alert getting through, resets it.
     unlinked_warning_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

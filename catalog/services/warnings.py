@@ -48,7 +48,9 @@ class State(enum.StrEnum):
 HOURLY = timedelta(hours=1)
 # Told again at most this often while the cause lasts; None: once, until it is resolved.
 REPEAT: dict[Cause, timedelta | None] = {
-    # Unlinked when it happens: nothing is sent to them again, there is nothing to repeat.
+    # Unlinked when it happens: nothing is sent to them again, there is nothing to repeat. A
+    # group that only took away the bot's right to post is told once too: its alerts wait
+    # and are retried meanwhile, and the first one through resolves it.
     Cause.group_unreachable: None,
     Cause.zalo_unreachable: None,
     # Once a month: the admins cannot buy more messages from the bot's chat.

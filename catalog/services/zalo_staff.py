@@ -14,7 +14,7 @@ from catalog import outbox
 from catalog.errors import ShopError
 from catalog.models import Producer, ZaloLinkCode, ZaloStaff, utcnow
 from catalog.outbox import AdminEvent
-from catalog.services import warnings
+from catalog.services import delivery, warnings
 from catalog.services.fulfilment import create_link_code, spend_link_code, valid_link_code
 from catalog.services.producers import ProducerNotFound
 from catalog.services.warnings import Cause
@@ -76,7 +76,8 @@ async def use_zalo_link_code(
     language: str = "vi",
     now: datetime | None = None,
 ) -> StaffMember:
-    """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent."""
+    """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent.
+    Alerts that waited for the producer's first group or staff member come to Zalo."""
     now = now or utcnow()
     async with uow:
         link = await valid_link_code(uow, ZaloLinkCode, code, now)
@@ -95,6 +96,8 @@ async def use_zalo_link_code(
         staff.linked_at = now
         producer = await uow.session.get(Producer, link.producer_id)
         assert producer is not None
+        if producer.group_chat_id is None:
+            await delivery.hand_waiting_alerts_to_zalo(uow, producer.id)
         # Told as "linked" just below, not as a warning resolved.
         await warnings.resolve_warning(uow, Cause.zalo_unreachable, zalo_id, quietly=True)
         outbox.to_admins(

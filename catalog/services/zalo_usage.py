@@ -1,6 +1,8 @@
 """The Zalo bot's bookkeeping: the month's message quota (3,000 on the free plan), counted in
-the database so that every process (and a restart) sees the same figure, and the messages
-already handled (Zalo's getUpdates has no offset and repeats them). Months are Vietnam's."""
+the database so that every process (and a restart) sees the same figure, the messages
+already handled (Zalo's getUpdates has no offset and repeats them), and the strangers
+answered today (at most once a day each, so that nobody can spend the month's messages by
+writing to the bot). Months are Vietnam's."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
-from catalog.models import ZaloInbound, ZaloUsage, utcnow
+from catalog import outbox
+from catalog.models import ZaloInbound, ZaloStranger, ZaloUsage, utcnow
+from catalog.outbox import OutboxKind
 from catalog.rules import SHOP_TIMEZONE as VIETNAM
 from catalog.services import delivery, warnings
 from catalog.services.warnings import Cause
@@ -17,6 +21,8 @@ from catalog.uow import UnitOfWork
 
 # How long a handled message id is remembered (Zalo repeats a message within minutes).
 REMEMBER_MESSAGES = timedelta(days=7)
+# Someone who is not linked is answered at most once in this time.
+STRANGER_ANSWERED = timedelta(days=1)
 
 
 def month_of(moment: datetime) -> str:
@@ -76,7 +82,8 @@ async def _count_sent(uow: UnitOfWork) -> None:
 
 async def first_time(uow: UnitOfWork, message_id: str, *, forget_old: bool = False) -> bool:
     """Record a message received; False when it was handled before. With ``forget_old``,
-    message ids older than ``REMEMBER_MESSAGES`` are dropped too."""
+    message ids older than ``REMEMBER_MESSAGES`` are dropped too, and strangers answered
+    longer ago than ``STRANGER_ANSWERED``."""
     async with uow:
         uow.session.add(ZaloInbound(message_id=message_id))
         try:
@@ -84,9 +91,39 @@ async def first_time(uow: UnitOfWork, message_id: str, *, forget_old: bool = Fal
         except IntegrityError:
             return False
     if forget_old:
+        now = utcnow()
         async with uow:
             await uow.session.execute(
-                delete(ZaloInbound).where(ZaloInbound.received_at < utcnow() - REMEMBER_MESSAGES)
+                delete(ZaloInbound).where(ZaloInbound.received_at < now - REMEMBER_MESSAGES)
+            )
+            await uow.session.execute(
+                delete(ZaloStranger).where(ZaloStranger.answered_at < now - STRANGER_ANSWERED)
             )
             await uow.commit()
     return True
+
+
+async def reply_to_stranger(
+    uow: UnitOfWork, zalo_id: str, text: str, now: datetime | None = None
+) -> bool:
+    """Answer someone who is not linked, unless they were answered in the last day; True
+    when the answer was queued. Conditional writes, so that two workers handling two of
+    their messages at once answer once."""
+    now = now or utcnow()
+    async with uow:
+        renewed = await uow.session.execute(
+            update(ZaloStranger)
+            .where(
+                ZaloStranger.zalo_id == zalo_id,
+                ZaloStranger.answered_at <= now - STRANGER_ANSWERED,
+            )
+            .values(answered_at=now)
+        )
+        if not renewed.rowcount:  # type: ignore[attr-defined]
+            uow.session.add(ZaloStranger(zalo_id=zalo_id, answered_at=now))
+        outbox.to_zalo_user(uow, OutboxKind.zalo_reply, zalo_id, text=text)
+        try:
+            await uow.commit()
+        except IntegrityError:  # answered already today
+            return False
+        return True

@@ -251,6 +251,42 @@ def test_orders_move_forward_one_step_and_may_be_cancelled_until_shipped() -> No
     assert not rules.may_become(OrderStatus.shipped, OrderStatus.cancelled)
 
 
+def test_a_refused_step_says_whether_it_is_done_comes_later_or_can_no_longer_be() -> None:
+    new, accepted, shipped, delivered, cancelled = (
+        OrderStatus.new, OrderStatus.accepted, OrderStatus.shipped, OrderStatus.delivered,
+        OrderStatus.cancelled,
+    )  # fmt: skip
+    done, first, ended = rules.Refusal.done, rules.Refusal.first, rules.Refusal.ended
+    answers = {
+        (current, wanted): rules.refused_step(current, wanted)
+        for current in OrderStatus
+        for wanted in OrderStatus
+        if not rules.may_become(current, wanted)
+    }
+    assert answers == {
+        (new, new): (done, None),
+        (new, shipped): (first, accepted),  # "xong" on a new order: accept it first
+        (new, delivered): (first, accepted),
+        (accepted, new): (done, None),
+        (accepted, accepted): (done, None),
+        (accepted, delivered): (first, shipped),
+        (shipped, new): (done, None),
+        (shipped, accepted): (done, None),
+        (shipped, shipped): (done, None),
+        (shipped, cancelled): (ended, None),
+        (delivered, new): (done, None),
+        (delivered, accepted): (done, None),
+        (delivered, shipped): (done, None),
+        (delivered, delivered): (done, None),
+        (delivered, cancelled): (ended, None),
+        (cancelled, new): (ended, None),
+        (cancelled, accepted): (ended, None),
+        (cancelled, shipped): (ended, None),
+        (cancelled, delivered): (ended, None),
+        (cancelled, cancelled): (done, None),
+    }
+
+
 def test_the_shop_keeps_vietnam_time_all_year() -> None:
     for month in (1, 7):
         moment = datetime(2026, month, 15, tzinfo=UTC)

@@ -63,3 +63,22 @@ def test_warnings_name_what_they_are_about_escaped(i18n: I18n) -> None:
     assert "web-1:8081" in text(i18n, "en", Cause.redis_lost, State.resolved)
     assert "disk &lt;full&gt;" in text(i18n, "en", Cause.backup_failed, State.raised)
     assert "sepay" in text(i18n, "vi", Cause.payment_signature, State.raised)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_group_that_refuses_posts_is_told_apart_from_a_group_out_of_reach(
+    i18n: I18n, language: str
+) -> None:
+    muted = {"producer_id": 7, "error": "Bad Request: <no rights>", "may_not_post": True}
+
+    def said(detail: dict[str, object], state: State) -> str:
+        payload = Telling(Cause.group_unreachable, "7", state, SINCE, detail).payload()
+        with i18n.context(), i18n.use_locale(language):
+            return warning_text(payload, "Gốm")
+
+    gone = DETAILS[Cause.group_unreachable][1]
+    assert said(muted, State.raised) != said(gone, State.raised)
+    assert said(muted, State.resolved) != said(gone, State.resolved)
+    assert said(muted, State.raised).startswith("⚠️")
+    assert said(muted, State.resolved).startswith("✅")
+    assert "Bad Request: &lt;no rights&gt;" in said(muted, State.raised)

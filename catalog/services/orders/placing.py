@@ -178,7 +178,12 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
                 for view in views
             ],
         )
-        outbox.alert_producers(uow, session, [(view.id, view.producer_id) for view in views])
+        outbox.alert_producers(
+            uow,
+            session,
+            [(view.id, view.producer_id) for view in views],
+            groupless=[p.id for p in producers.values() if p.group_chat_id is None],
+        )
         audit_moves(
             session,
             [

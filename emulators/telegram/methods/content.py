@@ -77,11 +77,11 @@ def reply_markup(params: Params, chat: Chat) -> dict[str, Any] | None:
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" in markup:
+        if sum(len(row) for row in markup["inline_keyboard"]) > MAX_INLINE_BUTTONS:
+            raise bad_request("reply markup is too long")
         for row in markup["inline_keyboard"]:
             for button in row:
                 _check_inline_button(button)
-        if sum(len(row) for row in markup["inline_keyboard"]) > MAX_INLINE_BUTTONS:
-            raise bad_request("reply markup is too long")
     elif "keyboard" in markup and not chat.is_private:
         for row in markup["keyboard"]:
             for button in row:
