@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from catalog.db import upsert
 from catalog.errors import UnsupportedLanguage
@@ -104,6 +105,50 @@ async def register_user(
     return UserProfile(
         id=user_id, first_name=row.first_name, language=row.language, phone=row.phone
     )
+
+
+# Tries to number a new person when another worker numbered one at the same moment.
+_NUMBERING_TRIES = 5
+
+
+async def person_on_channel(
+    uow: UnitOfWork, *, channel: str, external_id: str, first_name: str = ""
+) -> int:
+    """The shop's id of the person known on ``channel`` as ``external_id`` (a Messenger
+    page-scoped id), numbered on first contact: one read for someone known.
+
+    Telegram's people keep their Telegram ids, which are positive; people on other channels
+    are numbered downwards from -1, so the two never meet."""
+
+    def find_or_add(connection: Connection) -> int:
+        known = connection.execute(
+            select(User.id).where(User.channel == channel, User.external_id == external_id)
+        ).scalar()
+        if known is not None:
+            return int(known)
+        lowest = connection.execute(select(func.min(User.id))).scalar() or 0
+        number = min(int(lowest), 0) - 1
+        now = utcnow()
+        connection.execute(
+            insert(User).values(
+                id=number,
+                channel=channel,
+                external_id=external_id,
+                first_name=nfc(first_name)[:200],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return number
+
+    for attempt in range(_NUMBERING_TRIES):
+        try:
+            return await uow.short_write(find_or_add)
+        except IntegrityError:
+            # Another worker took that number, or added this very person, meanwhile.
+            if attempt == _NUMBERING_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def preferred_language(chosen: str | None, telegram: str | None, default: str) -> str:
