@@ -19,7 +19,7 @@ from catalog.models.messages import (
     ZaloUsage,
 )
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
-from catalog.models.people import ConversationState, LinkVisit, User
+from catalog.models.people import ConversationState, LinkVisit, PersonNumber, User
 from catalog.models.products import (
     Category,
     ChangeReason,
@@ -48,6 +48,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PaymentMethod",
+    "PersonNumber",
     "Producer",
     "ProducerKind",
     "ProducerManager",

@@ -44,6 +44,16 @@ class User(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class PersonNumber(Base):
+    """The last id the shop gave a person on a channel other than Telegram (one row): taking
+    the next one is one UPDATE, which concurrent workers wait for in turn."""
+
+    __tablename__ = "person_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class LinkVisit(Base):
     """A deep link opened (a QR code scanned, a shared link tapped): who, what, from where."""
 

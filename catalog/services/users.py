@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog.db import upsert
 from catalog.errors import UnsupportedLanguage
-from catalog.models import User, utcnow
+from catalog.models import PersonNumber, User, utcnow
 from catalog.text import nfc
 from catalog.uow import UnitOfWork
 
@@ -107,10 +107,6 @@ async def register_user(
     )
 
 
-# Tries to number a new person when another worker numbered one at the same moment.
-_NUMBERING_TRIES = 5
-
-
 async def person_on_channel(
     uow: UnitOfWork, *, channel: str, external_id: str, first_name: str = ""
 ) -> int:
@@ -118,16 +114,24 @@ async def person_on_channel(
     page-scoped id), numbered on first contact: one read for someone known.
 
     Telegram's people keep their Telegram ids, which are positive; people on other channels
-    are numbered downwards from -1, so the two never meet."""
+    are numbered downwards from -1 (``person_numbers``), so the two never meet."""
 
-    def find_or_add(connection: Connection) -> int:
-        known = connection.execute(
+    def known(connection: Connection) -> int | None:
+        found = connection.execute(
             select(User.id).where(User.channel == channel, User.external_id == external_id)
         ).scalar()
-        if known is not None:
-            return int(known)
-        lowest = connection.execute(select(func.min(User.id))).scalar() or 0
-        number = min(int(lowest), 0) - 1
+        return None if found is None else int(found)
+
+    def find_or_add(connection: Connection) -> int:
+        found = known(connection)
+        if found is not None:
+            return found
+        number = connection.execute(
+            update(PersonNumber)
+            .where(PersonNumber.id == 1)
+            .values(last=PersonNumber.last - 1)
+            .returning(PersonNumber.last)
+        ).scalar_one()
         now = utcnow()
         connection.execute(
             insert(User).values(
@@ -139,16 +143,17 @@ async def person_on_channel(
                 updated_at=now,
             )
         )
-        return number
+        return int(number)
 
-    for attempt in range(_NUMBERING_TRIES):
-        try:
-            return await uow.short_write(find_or_add)
-        except IntegrityError:
-            # Another worker took that number, or added this very person, meanwhile.
-            if attempt == _NUMBERING_TRIES - 1:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return await uow.short_write(find_or_add)
+    except IntegrityError:
+        # The same person's first two messages, numbered by two workers at once: one won.
+        async with uow.reading():
+            found = await uow.session.run_sync(lambda session: known(session.connection()))
+        if found is None:
+            raise
+        return found
 
 
 def preferred_language(chosen: str | None, telegram: str | None, default: str) -> str:

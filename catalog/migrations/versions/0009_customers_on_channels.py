@@ -26,8 +26,17 @@ def upgrade() -> None:
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel', sa.String(length=16), server_default='telegram', nullable=False))
 
+    numbers = op.create_table('person_numbers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('last', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_person_numbers'))
+    )
+    op.bulk_insert(numbers, [{'id': 1, 'last': 0}])
+
 
 def downgrade() -> None:
+    op.drop_table('person_numbers')
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_column('channel')
 
