@@ -47,6 +47,10 @@ class Worker:
             dispatcher, bot, handle_in_background=False, secret_token=settings.secret
         ).register(self.app, path=settings.path)
         self.app.router.add_get(HEALTH_PATH, self._health)
+        # Messenger's webhook, on the same port: every worker takes it too.
+        messenger = dispatcher.get("messenger")
+        if messenger is not None:
+            messenger.add_routes(self.app)
         self.app.on_startup.append(self._set_webhook)
 
     @web.middleware

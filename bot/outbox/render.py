@@ -195,7 +195,9 @@ def alert_messages(
     ]
 
 
-def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], language: str) -> str:
+def admin_text(  # noqa: PLR0911 - one text per event
+    payload: dict[str, Any], producers: dict[int, ProducerCard], language: str
+) -> str:
     """A notice to an admin, in ``language`` (the locale the caller set)."""
     producer = producers.get(payload.get("producer_id", -1))
     name = esc(producer.name(language) if producer else "?")
@@ -219,6 +221,12 @@ def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], lang
             "alerts to Zalo now go out as short digests; at the limit they wait for next "
             "month. The Telegram groups are not affected."
         ).format(used=payload.get("used", "?"), quota=payload.get("quota", "?"))
+    if event == AdminEvent.messenger_restricted:
+        return _(
+            "⚠️ Facebook has restricted the shop's Page from sending messages: Messenger "
+            "customers get no answers and no order news until it is lifted. Check the Page's "
+            "quality in Meta Business Suite. ({error})"
+        ).format(error=esc(str(payload.get("error", ""))))
     if event == AdminEvent.orders_waiting:
         return _(
             "⚠️ {producer} has new orders but no linked group: the alerts wait. "

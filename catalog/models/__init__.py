@@ -3,13 +3,15 @@
 ``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
 ``products`` (producers, categories, products, their managers and audit trail), ``orders``
 (carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state) and
-``messages`` (outboxes, link codes, Zalo).
+``messages`` (outboxes, link codes, Zalo, Messenger).
 """
 
 from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from catalog.models.enums import OrderStatus, PaymentMethod
+from catalog.models.enums import Channel, OrderStatus, PaymentMethod
 from catalog.models.messages import (
     GroupLinkCode,
+    MessengerInbound,
+    MessengerOutboxMessage,
     OutboxMessage,
     OutboxStatus,
     ZaloInbound,
@@ -37,10 +39,13 @@ __all__ = [
     "CartLine",
     "Category",
     "ChangeReason",
+    "Channel",
     "Checkout",
     "ConversationState",
     "GroupLinkCode",
     "LinkVisit",
+    "MessengerInbound",
+    "MessengerOutboxMessage",
     "Order",
     "OrderLine",
     "OrderStatus",
