@@ -3,8 +3,9 @@ drawn by drawing.py; pictures by public URL or uploaded once; a press's note as 
 
 - ``show`` sends anew: a postback from an old message works on, its screen arriving below.
 - ``answer`` (Telegram's passing note on a press) must still reach the person, and Messenger
-  has none: it is a message of its own, unless it would repeat the note this person was just
-  sent (a flood of taps on "➕" at the stock's limit says it once).
+  has none: it is a message of its own, unless the screen that follows says it already, or it
+  would repeat the note this person was just sent (a flood of taps on "➕" at the stock's
+  limit says it once).
 - ``close`` does nothing: a sent message stays as it is.
 - The latest message is held back until the next one (or the end of what the person did), so
   that the ready answers offered last — the checkout's "Cancel", the main menu — ride on it
@@ -25,7 +26,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
 
-from bot.messenger.drawing import Message, draw, keyboard_replies, split_text, with_replies
+from bot.messenger.drawing import (
+    Message,
+    draw,
+    keyboard_replies,
+    plain,
+    split_text,
+    with_replies,
+)
 from bot.messenger.graph import GraphClient, GraphError, GraphNetworkError
 from locales.translation import gettext as _
 from storefront.screens import Picture, Screen
@@ -128,10 +136,12 @@ class MessengerOutput:
         self._keyboard: list[dict[str, Any]] | None = None
         self._typing: asyncio.Task[None] | None = None
         self._typing_sent = False
+        self._pending_notes: list[str] = []
 
     # -- the storefront's Output --------------------------------------------------------------
 
     async def send(self, screen: Screen) -> None:
+        await self._notes_before(plain(screen.text))
         if screen.picture is not None:
             try:
                 image = await self.pictures.message(screen.picture)
@@ -152,8 +162,15 @@ class MessengerOutput:
 
     async def answer(self, text: str = "", *, alert: bool = False) -> None:
         if text and not self.notes.repeated(self.psid, text):
-            for part in split_text(text):
-                await self._put({"text": part})
+            self._pending_notes.append(plain(text))
+
+    async def _notes_before(self, text: str | None) -> None:
+        """The notes answered so far, before what comes next — unless it says them itself."""
+        notes, self._pending_notes = self._pending_notes, []
+        for note in notes:
+            if text is None or note not in text:
+                for part in split_text(note):
+                    await self._put({"text": part})
 
     async def close(self, text: str | None = None) -> None:
         """Nothing to do: Messenger cannot change a message once sent."""
@@ -187,6 +204,7 @@ class MessengerOutput:
 
     async def finish(self) -> None:
         """Send the message held back, with the ready answers last offered."""
+        await self._notes_before(None)
         await self._stop_typing()
         held, self._held = self._held, None
         if held is None:
