@@ -24,7 +24,13 @@ from support.messenger_shop import (
     running_meta,
     until,
 )
+from support.ordering import DETAILS
 
+from catalog.db import create_engine, create_session_factory
+from catalog.models import PaymentMethod
+from catalog.services import cart as cart_service
+from catalog.services import orders as order_service
+from catalog.uow import UnitOfWork
 from emulators.messenger import MessengerEmulator, MessengerPerson, meta_json, signature
 from emulators.telegram import Emulator
 
@@ -72,9 +78,7 @@ TEA_SET = {"vi": "Bộ ấm chén hoa sen", "en": "Lotus tea set"}
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def meta() -> AsyncIterator[MessengerEmulator]:
     async for emulator in running_meta():
-        emulator.add_utility_template(
-            "order_update", "Order {{1}}: {{2}}", language="en_US"
-        )
+        emulator.add_utility_template("order_update", "Order {{1}}: {{2}}", language="en_US")
         yield emulator
 
 
@@ -126,14 +130,19 @@ async def shop_to_review(person: MessengerPerson, language: str) -> None:
     await person.next_message()
     await choose(person, labels["by_producer"])
     producers = await person.wait_for(lambda m: len(m.elements) > 3)
-    producer = next(e.title for e in producers.elements if e.title.startswith(QUANG_VINH[language]))
+    producer = next(
+        e.title for e in producers.elements if e.title.startswith(QUANG_VINH[language])
+    )
     await choose(person, producer)
-    carousel = await person.wait_for(lambda m: any(e.title == TEA_SET[language] for e in m.elements))
+    carousel = await person.wait_for(
+        lambda m: any(e.title == TEA_SET[language] for e in m.elements)
+    )
     card = carousel.element(TEA_SET[language])
-    assert card.subtitle is not None and "⭐" in card.subtitle
+    assert "⭐" in (card.subtitle or "")
     await person.tap_button(labels["view"], element=TEA_SET[language])
     photo = await person.next_message()
-    assert photo.content.kind == "image" and photo.content.attachment_id, person.explain()
+    assert photo.content.kind == "image", person.explain()
+    assert photo.content.attachment_id, person.explain()
     caption = await person.next_message()
     assert TEA_SET[language] in (caption.text or "")
     assert "<b>" not in (caption.text or "")
@@ -290,3 +299,108 @@ async def test_a_duplicate_mid_is_handled_once(meta: MessengerEmulator) -> None:
     await meta.wait_until(lambda: None, 1.0)  # time for a second answer, were there one
     results = [m for m in lan.messages if "Kết quả cho “bat trang”" in (m.text or "")]
     assert len(results) == 1, lan.explain()
+
+
+async def test_an_old_button_after_the_cart_changed_gets_a_clear_answer(
+    meta: MessengerEmulator, shop: Shop
+) -> None:
+    hoa = await started(meta, "Hoa", "vi")
+    await shop_to_review(hoa, "vi")
+    cart = next(
+        m
+        for m in reversed(hoa.messages)
+        if m.elements and "➕" in [b.title for b in m.elements[0].buttons]
+    )
+    await check_out(hoa, "vi")
+    review = await until(hoa, CHECKOUT["vi"]["review"])
+    # The cart's "➕", on a message sent before the review: the cart changes.
+    await hoa.tap_button("➕", element=cart.elements[0].title, message=cart)
+    await hoa.wait_for(lambda m: any("× 2" in e.title for e in m.elements))
+    # The review's "Confirm" is out of date now: it says so, and shows the order again.
+    await hoa.tap_button(LABELS["vi"]["confirm"], message=review)
+    changed = await until(hoa, "Giỏ hàng hoặc giá vừa thay đổi")
+    assert changed.from_page
+    again = await until(hoa, CHECKOUT["vi"]["review"])
+    assert "× 2" in (again.text or "")
+    orders = (
+        "SELECT count(*) FROM orders WHERE user_id = (SELECT id FROM users WHERE external_id = ?)"
+    )
+    assert query(shop, orders, hoa.psid) == [(0,)]
+    # The old cart's "🗑", then its "➕": the line is gone, and the answer says so.
+    await hoa.tap_button("🗑", element=cart.elements[0].title, message=cart)
+    await hoa.wait_for(lambda m: "trống" in (m.text or ""))
+    await hoa.tap_button("➕", element=cart.elements[0].title, message=cart)
+    await until(hoa, "Sản phẩm này không còn trong giỏ hàng.")
+
+
+async def test_a_sticker_gets_an_answer_not_silence(meta: MessengerEmulator) -> None:
+    an = await started(meta, "An", "vi")
+    await an.send_sticker()
+    answer = await an.next_message()
+    assert "Mình chưa hiểu ý bạn" in (answer.text or "")
+    assert "🛍 Danh mục" in answer.quick_replies
+
+
+async def order_for(meta: MessengerEmulator, shop: Shop, person: MessengerPerson) -> int:
+    """An order of ``person``'s, placed as a checkout on Messenger would place it."""
+    [(user_id,)] = query(shop, "SELECT id FROM users WHERE external_id = ?", person.psid)
+    engine = create_engine(shop.database_url)
+    factory = create_session_factory(engine)
+    try:
+        [(product_id,)] = query(shop, "SELECT id FROM products WHERE sku = 'QUANGVINH-SEN-AC'")
+        await cart_service.add_to_cart(UnitOfWork(factory), user_id=user_id, product_id=product_id)
+        placed = await order_service.place_order(
+            UnitOfWork(factory),
+            user_id=user_id,
+            details=DETAILS,
+            payment=PaymentMethod.cod,
+            idempotency_key=f"window-{person.psid}",
+            channel="messenger",
+        )
+    finally:
+        await engine.dispose()
+    return placed.orders[0].id
+
+
+async def test_news_after_25_silent_hours_waits_for_the_next_message_or_goes_by_template(
+    meta: MessengerEmulator, emulator: Emulator, shop: Shop, staffed_group: StaffedGroup
+) -> None:
+    staff, group = await staffed_group("Vinh", "Gốm Quang Vinh 2", "Quang Vinh Ceramics")
+    lan = await started(meta, "Lan Chi", "vi")  # no utility template in Vietnamese
+    mary = await started(meta, "Mary", "en")  # one in English
+    numbers = {}
+    for person in (lan, mary):
+        order_id = await order_for(meta, shop, person)
+        numbers[person.psid] = f"DH{order_id:05d}"
+        await emulator.wait_until(
+            lambda n=numbers[person.psid]: next(
+                (m for m in group.bot_messages if n in m.text), None
+            ),
+            10,
+        )
+    meta.clock.advance(hours=25)
+    for person in (lan, mary):
+        await staff.send(f"/accept {numbers[person.psid]}", chat=group)
+
+    # By the utility template, outside the window.
+    news = await mary.wait_for(lambda m: numbers[mary.psid] in (m.text or ""), 10)
+    assert news.messaging_type == "UTILITY"
+    assert news.content.template_name == "order_update"
+    assert "accepted your order" in (news.text or "")
+
+    # Without one, the news waits: nothing is sent, nothing is lost...
+    await meta.wait_until(lambda: None, 2.0)
+    assert not [m for m in lan.messages if numbers[lan.psid] in (m.text or "")]
+    waiting = (
+        "SELECT status FROM messenger_outbox"
+        " WHERE user_id = (SELECT id FROM users WHERE external_id = ?)"
+    )
+    assert query(shop, waiting, lan.psid) == [("pending",)]
+    # ...until the customer writes again.
+    await lan.send("chào shop")
+    news = await lan.wait_for(lambda m: numbers[lan.psid] in (m.text or ""), 10)
+    assert news.messaging_type == "UPDATE"
+    assert "đã nhận đơn" in (news.text or "")
+    await meta.wait_until(lambda: None, 1.0)
+    assert query(shop, waiting, lan.psid) == [("sent",)]
+    assert len([m for m in lan.messages if numbers[lan.psid] in (m.text or "")]) == 1
