@@ -247,9 +247,11 @@ class MessengerSettings(_Section):
         }
         missing = [name for name, value in given.items() if not value]
         if missing and len(missing) < len(given):
-            raise ValueError(
-                f"{missing[0]} is missing: Messenger needs the Page's id and token, the app "
-                "secret and a verify token together"
+            # Not a ValueError: pydantic passes it on, naming the setting to give.
+            raise ConfigError(
+                missing[0],
+                "missing: Messenger needs the Page's id and token, the app secret and a "
+                "verify token together (nothing Messenger starts without all four)",
             )
         return self
 

@@ -107,6 +107,25 @@ def messenger_url(page_username: str, payload: str) -> str:
     return f"https://m.me/{page_username}?ref={payload}"
 
 
+@dataclass(frozen=True, slots=True)
+class Linker:
+    """Links on one channel: ``t.me/<name>?start=…`` (Telegram, ``name`` the bot's username)
+    or ``m.me/<name>?ref=…`` (Messenger, ``name`` the Page's username)."""
+
+    name: str
+    messenger: bool = False
+
+    @classmethod
+    def of(cls, target: str | Linker) -> Linker:
+        """A Telegram bot's username stands for its links."""
+        return target if isinstance(target, Linker) else cls(target)
+
+    def url(self, link: DeepLink) -> str:
+        if self.messenger:
+            return messenger_url(self.name, link.payload)
+        return link.url(self.name)
+
+
 def parse_payload(payload: str | None) -> DeepLink | None:
     """The link a ``/start`` payload stands for, or None for anything else."""
     if not payload or not PAYLOAD_PATTERN.fullmatch(payload) or len(payload) < 4:

@@ -126,6 +126,7 @@ async def open_link(visit: Visit, payload: str | None) -> None:
             last_name=person.last_name,
             username=person.username,
             language_code=person.language_code,
+            new=person.new,
         ),
         source=link.source,
         producer_id=producer_id,

@@ -205,7 +205,7 @@ class MessengerChannel:
             log.exception("messenger: event %s could not be handled", incoming.key)
 
     async def _handle(self, incoming: Incoming) -> None:
-        user_id = await self._user_id(incoming.psid)
+        user_id, new = await self._user_id(incoming.psid)
         self._handled += 1
         fresh = await messenger.first_time(
             self._uow(),
@@ -228,7 +228,7 @@ class MessengerChannel:
                     lambda err: self.troubles.note(err, incoming.psid),
                 )
                 visit = Visit(
-                    person=Person(user_id, Channel.messenger.value, first_name=""),
+                    person=Person(user_id, Channel.messenger.value, first_name="", new=new),
                     state=state,
                     uow=self._uow(),
                     catalog=self.catalog_cache,
@@ -244,18 +244,19 @@ class MessengerChannel:
                     finally:
                         await out.finish()
 
-    async def _user_id(self, psid: str) -> int:
+    async def _user_id(self, psid: str) -> tuple[int, bool]:
+        """The shop's id of the person, and whether they are new to it (numbered now)."""
         known = self._people.get(psid)
-        if known is None:
-            known = await users.person_on_channel(
-                self._uow(), channel=Channel.messenger.value, external_id=psid
-            )
-            self._people[psid] = known
-            while len(self._people) > 50_000:
-                self._people.popitem(last=False)
-        else:
+        if known is not None:
             self._people.move_to_end(psid)
-        return known
+            return known, False
+        user_id, new = await users.arriving_on_channel(
+            self._uow(), channel=Channel.messenger.value, external_id=psid
+        )
+        self._people[psid] = user_id
+        while len(self._people) > 50_000:
+            self._people.popitem(last=False)
+        return user_id, new
 
     async def _language(self, user_id: int) -> str:
         """The language the person chose; the shop's default until they choose."""

@@ -111,7 +111,17 @@ async def person_on_channel(
     uow: UnitOfWork, *, channel: str, external_id: str, first_name: str = ""
 ) -> int:
     """The shop's id of the person known on ``channel`` as ``external_id`` (a Messenger
-    page-scoped id), numbered on first contact: one read for someone known.
+    page-scoped id), numbered on first contact: one read for someone known."""
+    user_id, _new = await arriving_on_channel(
+        uow, channel=channel, external_id=external_id, first_name=first_name
+    )
+    return user_id
+
+
+async def arriving_on_channel(
+    uow: UnitOfWork, *, channel: str, external_id: str, first_name: str = ""
+) -> tuple[int, bool]:
+    """``person_on_channel``, and whether the person was numbered just now.
 
     Telegram's people keep their Telegram ids, which are positive; people on other channels
     are numbered downwards from -1 (``person_numbers``), so the two never meet."""
@@ -122,10 +132,10 @@ async def person_on_channel(
         ).scalar()
         return None if found is None else int(found)
 
-    def find_or_add(connection: Connection) -> int:
+    def find_or_add(connection: Connection) -> tuple[int, bool]:
         found = known(connection)
         if found is not None:
-            return found
+            return found, False
         number = connection.execute(
             update(PersonNumber)
             .where(PersonNumber.id == 1)
@@ -143,7 +153,7 @@ async def person_on_channel(
                 updated_at=now,
             )
         )
-        return int(number)
+        return int(number), True
 
     try:
         return await uow.short_write(find_or_add)
@@ -153,7 +163,7 @@ async def person_on_channel(
             found = await uow.session.run_sync(lambda session: known(session.connection()))
         if found is None:
             raise
-        return found
+        return found, False
 
 
 def preferred_language(chosen: str | None, telegram: str | None, default: str) -> str:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
+from io import BytesIO
 
 import aiohttp
 import pytest
 import pytest_asyncio
+import zxingcpp
+from PIL import Image
 from support.botprocess import BotProcess, Shop
 from support.journeys import StaffedGroup
 from support.messenger import APP_SECRET
@@ -33,6 +36,7 @@ from catalog.services import orders as order_service
 from catalog.uow import UnitOfWork
 from emulators.messenger import MessengerEmulator, MessengerPerson, meta_json, signature
 from emulators.telegram import Emulator
+from emulators.telegram import Person as TelegramPerson
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -404,3 +408,32 @@ async def test_news_after_25_silent_hours_waits_for_the_next_message_or_goes_by_
     await meta.wait_until(lambda: None, 1.0)
     assert query(shop, waiting, lan.psid) == [("sent",)]
     assert len([m for m in lan.messages if numbers[lan.psid] in (m.text or "")]) == 1
+
+
+async def test_an_m_me_link_from_qr_opens_the_card_for_new_and_returning_people(
+    meta: MessengerEmulator, admin: TelegramPerson, shop: Shop
+) -> None:
+    await admin.send("/qr QUANGVINH-SEN-AC messenger")
+    png = await admin.wait_for(lambda m: m.document is not None)
+    assert png.document is not None
+    image = Image.open(BytesIO(png.document.data)).convert("L")
+    [url] = [code.text for code in zxingcpp.read_barcodes(image)]
+    assert url == "https://m.me/ocopshop?ref=pp_QUANGVINH-SEN-AC"
+
+    newcomer = meta.person("Thu")
+    await newcomer.open_link(url)  # a new thread: Get Started, with the link's ref
+    welcome = await newcomer.next_message()
+    assert (welcome.text or "").startswith("Xin chào! 👋 Chào mừng bạn đến cửa hàng OCOP")
+    await newcomer.wait_for(lambda m: m.content.kind == "image")
+    card = await until(newcomer, "Bộ ấm chén hoa sen")
+    assert "980.000" in (card.text or "")
+
+    returning = await started(meta, "Bình", "en")
+    await returning.open_link(url)  # an existing thread: a referral event
+    card = await until(returning, "Lotus tea set")
+    assert "₫980,000" in (card.text or "")
+    visits = (
+        "SELECT source FROM link_visits WHERE user_id IN "
+        "(SELECT id FROM users WHERE external_id IN (?, ?))"
+    )
+    assert query(shop, visits, newcomer.psid, returning.psid) == [("product",), ("product",)]

@@ -33,6 +33,8 @@ def test_run_without_a_token_says_how_to_give_one(capsys: pytest.CaptureFixture[
         ("ADMIN_IDS", "1,two"),
         ("DATABASE_URL", "mysql://localhost/shop"),
         ("LOG_LEVEL", "chatty"),
+        ("MESSENGER_PAGE_TOKEN", "oops"),
+        ("MESSENGER_APP_SECRET", "not-the-app-secret"),
     ],
 )
 def test_a_malformed_setting_is_named_in_one_line(
