@@ -98,3 +98,16 @@ def test_the_installed_console_script_exits_2_without_a_token(tmp_path: Path) ->
     assert result.returncode == 2
     assert result.stderr.startswith("ocop-bot: BOT_TOKEN: no bot token")
     assert "Traceback" not in result.stderr
+
+
+def test_start_with_a_messenger_page_but_no_bot_token_says_the_bot_token_is_needed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MESSENGER_PAGE_ID", "101010101010101")
+    monkeypatch.setenv("MESSENGER_PAGE_TOKEN", "EAAG" + "x" * 60)
+    monkeypatch.setenv("MESSENGER_APP_SECRET", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("MESSENGER_VERIFY_TOKEN", "verify-me-please")
+    assert main(["start"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ocop-bot: BOT_TOKEN: no bot token")
+    assert err.count("\n") == 1
