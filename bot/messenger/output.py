@@ -1,7 +1,8 @@
 """The storefront's answers on Messenger: each screen a new message (Messenger cannot edit one),
 drawn by drawing.py; pictures by public URL or uploaded once; a press's note as a message.
 
-- ``show`` sends anew: a postback from an old message works on, its screen arriving below.
+- ``show`` sends anew: a postback from an old message works on, its screen arriving below —
+  unless it is the very screen this person was just shown by the same kind of press.
 - ``answer`` (Telegram's passing note on a press) must still reach the person, and Messenger
   has none: it is a message of its own, unless the screen that follows says it already, or it
   would repeat the note this person was just sent (a flood of taps on "➕" at the stock's
@@ -17,11 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -97,25 +100,50 @@ def _image(payload: dict[str, Any]) -> Message:
     return {"attachment": {"type": "image", "payload": payload}}
 
 
+@dataclass
+class _Said:
+    screen: str | None = None  # the screen a press drew last
+    note: str | None = None  # the note said with it
+    at: float = 0.0
+
+
 class RecentNotes:
-    """The note each person was sent last, so a flood of taps does not repeat it."""
+    """What each person was last shown by a press, and the note said with it: the same press
+    again, with nothing else between (an old "➕" tapped at the stock's limit, again and
+    again), repeats neither."""
 
     def __init__(self, seconds: float = 30.0, size: int = 10_000) -> None:
         self.seconds = seconds
         self.size = size
-        self._notes: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._said: OrderedDict[str, _Said] = OrderedDict()
 
-    def repeated(self, psid: str, text: str) -> bool:
-        now = time.monotonic()
-        last = self._notes.get(psid)
-        self._notes[psid] = (text, now)
-        self._notes.move_to_end(psid)
-        while len(self._notes) > self.size:
-            self._notes.popitem(last=False)
-        return last is not None and last[0] == text and now - last[1] < self.seconds
+    def _of(self, psid: str) -> _Said:
+        said = self._said.get(psid)
+        if said is None or time.monotonic() - said.at > self.seconds:
+            said = self._said[psid] = _Said()
+        self._said.move_to_end(psid)
+        while len(self._said) > self.size:
+            self._said.popitem(last=False)
+        return said
 
-    def forget(self, psid: str) -> None:
-        self._notes.pop(psid, None)
+    def note_repeated(self, psid: str, text: str) -> bool:
+        return self._of(psid).note == text
+
+    def noted(self, psid: str, text: str) -> None:
+        said = self._of(psid)
+        said.note, said.at = text, time.monotonic()
+
+    def screen_repeated(self, psid: str, drawn: str) -> bool:
+        """True for the screen drawn last; otherwise it is now the last (and its note is
+        news again)."""
+        said = self._of(psid)
+        if said.screen == drawn:
+            return True
+        said.screen, said.note, said.at = drawn, None, time.monotonic()
+        return False
+
+    def something_else(self, psid: str) -> None:
+        self._said.pop(psid, None)
 
 
 class MessengerOutput:
@@ -141,35 +169,46 @@ class MessengerOutput:
     # -- the storefront's Output --------------------------------------------------------------
 
     async def send(self, screen: Screen) -> None:
+        self.notes.something_else(self.psid)
+        await self._draw(screen)
+
+    async def show(self, screen: Screen) -> None:
+        drawn = json.dumps(self._messages(screen), sort_keys=True)
+        if self.notes.screen_repeated(self.psid, drawn):
+            await self._notes_before(None)
+            return
+        await self._draw(screen)
+
+    def _messages(self, screen: Screen) -> list[Message]:
+        return draw(screen, view_label=_("🔍 View"), picture_url=self.pictures.url)
+
+    async def _draw(self, screen: Screen) -> None:
         await self._notes_before(plain(screen.text))
-        if screen.picture is not None:
+        # The card's stepper redraws its text and buttons; the picture above them stands.
+        if screen.picture is not None and not screen.same_picture:
             try:
                 image = await self.pictures.message(screen.picture)
             except (GraphError, GraphNetworkError) as err:
                 self._refused(err)
             if image is not None:
                 await self._put(image)
-        messages = draw(screen, view_label=_("🔍 View"), picture_url=self.pictures.url)
+        messages = self._messages(screen)
         if screen.keyboard is not None and not (screen.items or screen.choices):
             self._keyboard = keyboard_replies(screen.keyboard)
         for message in messages:
             await self._put(message)
-        # Something else than a note was said: the next note is news again.
-        self.notes.forget(self.psid)
-
-    async def show(self, screen: Screen) -> None:
-        await self.send(screen)
 
     async def answer(self, text: str = "", *, alert: bool = False) -> None:
-        if text and not self.notes.repeated(self.psid, text):
-            self._pending_notes.append(plain(text))
+        if text and not self.notes.note_repeated(self.psid, text):
+            self._pending_notes.append(text)
 
     async def _notes_before(self, text: str | None) -> None:
         """The notes answered so far, before what comes next — unless it says them itself."""
         notes, self._pending_notes = self._pending_notes, []
         for note in notes:
-            if text is None or note not in text:
-                for part in split_text(note):
+            self.notes.noted(self.psid, note)
+            if text is None or plain(note) not in text:
+                for part in split_text(plain(note)):
                     await self._put({"text": part})
 
     async def close(self, text: str | None = None) -> None:

@@ -437,3 +437,37 @@ async def test_an_m_me_link_from_qr_opens_the_card_for_new_and_returning_people(
         "(SELECT id FROM users WHERE external_id IN (?, ?))"
     )
     assert query(shop, visits, newcomer.psid, returning.psid) == [("product",), ("product",)]
+
+
+async def test_a_customer_who_blocked_the_page_and_a_restricted_page_are_handled_without_fuss(
+    meta: MessengerEmulator,
+    emulator: Emulator,
+    admin: TelegramPerson,
+    bot_process: BotProcess,
+    shop: Shop,
+    staffed_group: StaffedGroup,
+) -> None:
+    staff, group = await staffed_group("Vinh", "Gốm Quang Vinh 3", "Quang Vinh Ceramics")
+    gone = await started(meta, "Hùng", "vi")
+    number = f"DH{await order_for(meta, shop, gone):05d}"
+    gone.block_page()
+    await staff.send(f"/accept {number}", chat=group)
+    news = (
+        "SELECT status FROM messenger_outbox"
+        " WHERE user_id = (SELECT id FROM users WHERE external_id = ?)"
+    )
+    assert await meta.wait_until(lambda: query(shop, news, gone.psid) == [("failed",)] or None, 10)
+    assert [(e.code, e.subcode) for e in meta.errors_for(gone.psid)] == [(551, 1545041)]
+    assert "is not available (blocked the Page?)" in bot_process.log_text()
+
+    kept = await started(meta, "Mai", "vi")
+    number = f"DH{await order_for(meta, shop, kept):05d}"
+    meta.page.restricted = True
+    try:
+        await staff.send(f"/accept {number}", chat=group)
+        told = await admin.wait_for(lambda m: "Facebook" in m.text, 10)
+        assert "restricted" in told.text
+        assert query(shop, news, kept.psid) == [("pending",)]  # tried again later
+    finally:
+        meta.page.restricted = False
+    meta.errors.clear()  # the refusals were the point of this test
