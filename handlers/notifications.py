@@ -31,7 +31,7 @@ from storefront.format import (
     when,
     when_zoned,
 )
-from storefront.notices import CANCEL_REASONS, channel_line, reason_label, status_notice_text
+from storefront.notices import CANCEL_REASONS, channel_lines, reason_label, status_notice_text
 
 # The customer's news is written once for every channel (storefront.notices); the Telegram
 # sender and tests read it from here too.
@@ -73,7 +73,7 @@ def order_alert_text(order: OrderView) -> str:
                 "check it has arrived before shipping."
             ).format(content=rules.transfer_content(order.number))
         )
-    lines += ["", delivery_text(order.details), channel_line(order), ""]
+    lines += ["", delivery_text(order.details), *channel_lines(order), ""]
     lines.append(_("Status: {status}").format(status=status_label(order.status)))
     return "\n".join(lines)
 

@@ -46,11 +46,14 @@ def status_notice_text(order: OrderView, status: OrderStatus, reason: str) -> st
     return texts.get(status, status_label(status))
 
 
-def channel_line(order: OrderView) -> str:
-    """Where the customer ordered, and how the producer reaches them."""
+def channel_lines(order: OrderView) -> list[str]:
+    """Where the customer ordered and how the producer reaches them, for an order from
+    another channel than Telegram (the shop's first, which alerts do not mark)."""
     if order.channel == Channel.messenger:
-        return _(
-            "💬 Ordered on Facebook Messenger: call the phone above, or answer the customer "
-            "from the Page's inbox."
-        )
-    return _("✈️ Ordered on Telegram: call the phone above.")
+        return [
+            _(
+                "💬 Ordered on Facebook Messenger: call the phone above, or answer the "
+                "customer from the Page's inbox."
+            )
+        ]
+    return []
