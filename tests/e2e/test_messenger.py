@@ -383,6 +383,10 @@ async def test_news_after_25_silent_hours_waits_for_the_next_message_or_goes_by_
             10,
         )
     meta.clock.advance(hours=25)
+    # The shop's own record of Mary's window says it is closed too (Lan's does not: the
+    # shop learns it from Meta's refusal).
+    moved = "UPDATE messenger_inbound SET received_at = datetime(received_at, '-25 hours')"
+    query(shop, moved + " WHERE psid = ?", mary.psid)
     for person in (lan, mary):
         await staff.send(f"/accept {numbers[person.psid]}", chat=group)
 
@@ -391,6 +395,7 @@ async def test_news_after_25_silent_hours_waits_for_the_next_message_or_goes_by_
     assert news.messaging_type == "UTILITY"
     assert news.content.template_name == "order_update"
     assert "accepted your order" in (news.text or "")
+    assert meta.errors_for(mary.psid) == []  # no message tried that was sure to be refused
 
     # Without one, the news waits: nothing is sent, nothing is lost...
     await meta.wait_until(lambda: None, 2.0)
