@@ -26,6 +26,7 @@ PUBLIC_API_BASE = "https://api.telegram.org"
 TOKEN_PATTERN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]
 
 
 class ConfigError(Exception):
@@ -301,6 +302,36 @@ class RedisSettings(_Section):
 
 class LogSettings(_Section):
     level: LogLevel = "INFO"
+    format: LogFormat = "text"
+
+
+class MetricsSettings(_Section):
+    """Prometheus metrics: counted while ``enabled``; served on the webhook server's
+    ``/metrics``, and in polling mode on a listener of their own when ``port`` is set."""
+
+    enabled: bool = True
+    # 0: no listener in polling mode (webhook workers serve /metrics on their own port).
+    port: int = Field(default=0, ge=0, le=65535)
+    host: str = "127.0.0.1"
+
+
+class HealthSettings(_Section):
+    # An outbox whose oldest deliverable message waited longer is stuck: /health/ready
+    # fails and the admins are warned.
+    outbox_stuck_seconds: float = Field(default=600.0, gt=0)
+    # Seconds between the checks that measure the outbox and warn the admins.
+    check_seconds: float = Field(default=15.0, gt=0)
+    # Seconds a repeated warning waits at least before it is told again.
+    repeat_seconds: float = Field(default=3600.0, gt=0)
+
+
+class BackupSettings(_Section):
+    # Where `ocop-bot db backup` without a PATH, and the scheduled backups, write.
+    directory: Path = Path("data/backups")
+    # Hours between scheduled backups taken by the running bot; 0: none.
+    every_hours: float = Field(default=0.0, ge=0)
+    # Scheduled backups kept; older ones are deleted.
+    keep: int = Field(default=7, ge=1)
 
 
 class Config(_Section):
@@ -314,6 +345,19 @@ class Config(_Section):
     webhook: WebhookSettings = WebhookSettings()
     redis: RedisSettings = RedisSettings()
     log: LogSettings = LogSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    health: HealthSettings = HealthSettings()
+    backup: BackupSettings = BackupSettings()
+
+    @model_validator(mode="after")
+    def _scheduled_backups_need_sqlite(self) -> Config:
+        if self.backup.every_hours and not self.database.url.startswith("sqlite"):
+            raise ConfigError(
+                "[backup] every_hours",
+                "scheduled backups are for SQLite; back PostgreSQL up with pg_dump "
+                "(README: Operating the shop)",
+            )
+        return self
 
     def require_token(self) -> str:
         if not self.telegram.token:
@@ -344,6 +388,8 @@ ENVIRONMENT: Mapping[str, tuple[str, str]] = {
     "ADMIN_IDS": ("telegram", "admin_ids"),
     "DATABASE_URL": ("database", "url"),
     "LOG_LEVEL": ("log", "level"),
+    "LOG_FORMAT": ("log", "format"),
+    "METRICS_PORT": ("metrics", "port"),
     "ZALO_BOT_TOKEN": ("zalo", "token"),
     "ZALO_API_BASE": ("zalo", "api_base"),
     "ZALO_WEBHOOK_SECRET": ("zalo", "webhook_secret"),
@@ -370,6 +416,8 @@ def _parse_env(name: str, raw: str) -> Any:
         return [int(part) for part in parts]
     if name == "LOG_LEVEL":
         return raw.strip().upper()
+    if name == "LOG_FORMAT":
+        return raw.strip().lower()
     return raw.strip()
 
 

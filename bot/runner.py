@@ -5,21 +5,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from sqlalchemy.engine import make_url
 
+from bot import metrics
+from bot.backup import ShopLock, sqlite_file
 from bot.commands import register_commands
 from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from bot.messengers import build_messenger_channel
+from bot.opsweb import OpsListener
 from bot.presses import ShopDispatcher
 from bot.zalo.runner import build_zalo_channel
 from catalog import migrate
-from catalog.db import create_engine, create_session_factory, dispose
+from catalog.db import create_engine, create_session_factory, dispose, is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +32,33 @@ class SchemaOutdated(Exception):
 
 
 @contextlib.asynccontextmanager
-async def serving(config: Config) -> AsyncIterator[tuple[Bot, ShopDispatcher]]:
-    """The database checked, the bot and dispatcher built, the commands registered."""
+async def serving(config: Config, worker: str = "") -> AsyncIterator[tuple[Bot, ShopDispatcher]]:
+    """The database checked and (SQLite) locked as in use, the bot and dispatcher built, the
+    commands registered, the metrics counting. ``worker``: this process's name."""
     config.require_token()
+    with holding_the_database(config.database.url):
+        async with _serving(config, worker) as served:
+            yield served
+
+
+@contextlib.contextmanager
+def holding_the_database(database_url: str) -> Iterator[None]:
+    """A running shop holds its SQLite database's lock, which a restore respects."""
+    if not is_sqlite(database_url):
+        yield
+        return
+    lock = ShopLock(sqlite_file(database_url))
+    lock.hold_shared()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextlib.asynccontextmanager
+async def _serving(config: Config, worker: str) -> AsyncIterator[tuple[Bot, ShopDispatcher]]:
+    if config.metrics.enabled:
+        metrics.switch_on()
     i18n = build_i18n(config.shop.default_language)
     engine = create_engine(
         config.database.url,
@@ -46,7 +73,9 @@ async def serving(config: Config) -> AsyncIterator[tuple[Bot, ShopDispatcher]]:
             raise SchemaOutdated(f"database {where} is at {current}, not {head}")
         bot = build_bot(config)
         session_factory = create_session_factory(engine)
-        dispatcher = build_dispatcher(config, session_factory=session_factory, i18n=i18n)
+        dispatcher = build_dispatcher(
+            config, session_factory=session_factory, i18n=i18n, worker=worker
+        )
         try:
             await register_commands(
                 bot, i18n, admin_ids=config.telegram.admin_ids, session_factory=session_factory
@@ -74,6 +103,12 @@ async def serving(config: Config) -> AsyncIterator[tuple[Bot, ShopDispatcher]]:
 
 async def run_polling(config: Config) -> None:
     async with serving(config) as (bot, dispatcher):
+        settings = config.metrics
+        if settings.port:
+            assert dispatcher.readiness is not None
+            listener = OpsListener(dispatcher.readiness, settings.host, settings.port)
+            dispatcher.startup.register(listener.start)
+            dispatcher.shutdown.register(listener.stop)
         log.info("polling %s", config.telegram.api_base)
         await dispatcher.start_polling(
             bot,

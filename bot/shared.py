@@ -21,8 +21,8 @@ from bot.changes import (
 )
 from bot.config import SendingSettings
 from bot.election import OutboxElection
-from bot.outbox import OutboxSender
 from bot.redisbudget import RedisSendingBudget
+from bot.tasks import Duty
 
 # A person's next tap waits for the lock of the one being handled: redis-py polls it every
 # ``sleep`` seconds (0.1 by default, which a person notices on every quick tap).
@@ -66,7 +66,7 @@ class SharedServices:
     def budget(self, settings: SendingSettings) -> RedisSendingBudget:
         return RedisSendingBudget(settings, self.redis)
 
-    def elect(self, sender: OutboxSender) -> OutboxElection:
+    def elect(self, sender: Duty) -> OutboxElection:
         self.election = OutboxElection(self.redis, sender, self.worker)
         return self.election
 

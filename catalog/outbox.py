@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from catalog.models import Channel, MessengerOutboxMessage, OutboxMessage, ZaloOutboxMessage
+from catalog.models import (
+    Channel,
+    MessengerOutboxMessage,
+    OutboxMessage,
+    ZaloOutboxMessage,
+    ZaloStaff,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,12 +42,13 @@ class OutboxKind:
 
 class AdminEvent:
     group_linked = "group_linked"
-    group_lost = "group_lost"  # the bot was removed from a producer's group
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
-    zalo_quota_near = "zalo_quota_near"  # this month's Zalo messages are nearly spent
     messenger_restricted = "messenger_restricted"  # Meta restricted the Page's messaging
+    # A warning raised, repeated or resolved (catalog.services.warnings): its cause says
+    # what; the Zalo quota's and a group's that refuses the bot are warnings too.
+    warning = "warning"
 
 
 class OutboxSignal:
@@ -109,16 +116,35 @@ def _queue(
     uow.outbox_written()  # the senders are woken when the transaction commits
 
 
-def alert_producers(uow: UnitOfWork, session: Session, orders: Iterable[tuple[int, int]]) -> None:
+def alert_producers(
+    uow: UnitOfWork,
+    session: Session,
+    orders: Iterable[tuple[int, int]],
+    groupless: Collection[int] = (),
+) -> None:
     """An order alert for each new (order id, producer id) to the producer's Telegram group
     and its Zalo staff, as ``to_producer`` does: one statement per channel, on the sync
     ``session`` of a short write (``uow.short_write``), which wakes the senders once it
-    has committed."""
+    has committed.
+
+    ``groupless``: the producers without a group. Those whose staff are on Zalo get no
+    Telegram row (their staff have the order; a group linked later needs no backlog of it);
+    the others' rows wait for a group."""
     rows = [
         {"kind": OutboxKind.order_alert, "producer_id": producer, "payload": {"order_id": order}}
         for order, producer in orders
     ]
-    if rows:
-        session.execute(insert(OutboxMessage), rows)
-        session.execute(insert(ZaloOutboxMessage), rows)
-        uow.outbox_written()
+    if not rows:
+        return
+    on_zalo_only: set[int] = set()
+    if groupless:
+        on_zalo_only = set(
+            session.scalars(
+                select(ZaloStaff.producer_id).where(ZaloStaff.producer_id.in_(groupless))
+            )
+        )
+    telegram = [row for row in rows if row["producer_id"] not in on_zalo_only]
+    if telegram:
+        session.execute(insert(OutboxMessage), telegram)
+    session.execute(insert(ZaloOutboxMessage), rows)
+    uow.outbox_written()

@@ -54,6 +54,7 @@ class StaffOrdersCb(CallbackData, prefix="so"):
 
 
 class WizardAction(StrEnum):
+    stars = "s"
     category = "c"
     producer = "p"
     confirm = "ok"

@@ -16,8 +16,10 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog import rules
+from catalog.errors import InvalidTransition
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.services.orders import OrderView
+from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
 from handlers.screens import page_row
 from storefront.format import (
@@ -39,6 +41,8 @@ __all__ = ["reason_label", "status_notice_text"]
 
 TEXT_LIMIT = 4096
 MAX_ALERT_LINES = 25
+# Orders one message of a digest lists (and buttons it carries; Telegram allows 100).
+DIGEST_PART_ORDERS = 20
 
 
 def order_alert_text(order: OrderView) -> str:
@@ -87,21 +91,20 @@ def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str
     return text
 
 
+# The button that takes an order to each step forward.
+STEP_BUTTONS = {
+    OrderStatus.accepted: (N_("✅ Accept"), StaffAction.accept),
+    OrderStatus.shipped: (N_("🚚 Shipped"), StaffAction.ship),
+    OrderStatus.delivered: (N_("📬 Delivered"), StaffAction.deliver),
+}
+
+
 def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     step = rules.next_step(order.status)
-    if step == OrderStatus.accepted:
-        builder.button(
-            text=_("✅ Accept"), callback_data=StaffCb(action=StaffAction.accept, id=order.id)
-        )
-    elif step == OrderStatus.shipped:
-        builder.button(
-            text=_("🚚 Shipped"), callback_data=StaffCb(action=StaffAction.ship, id=order.id)
-        )
-    elif step == OrderStatus.delivered:
-        builder.button(
-            text=_("📬 Delivered"), callback_data=StaffCb(action=StaffAction.deliver, id=order.id)
-        )
+    if step is not None:
+        label, action = STEP_BUTTONS[step]
+        builder.button(text=_(label), callback_data=StaffCb(action=action, id=order.id))
     if rules.may_cancel(order.status):
         builder.button(
             text=_("✖️ Cancel"), callback_data=StaffCb(action=StaffAction.cancel, id=order.id)
@@ -110,6 +113,32 @@ def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
         return None
     builder.adjust(2)
     return builder.as_markup()
+
+
+def step_refused(err: InvalidTransition, number: str) -> tuple[str, OrderStatus | None]:
+    """What holds when a step on order ``number`` was refused, as the shop's rules answer it
+    (``rules.refused_step``): done already (by whom, when known), which step comes first, or
+    that the order went another way. Plain text, for every channel; the step to take first
+    comes back too, for the channel to say how it is taken there."""
+    current, wanted = OrderStatus(err.current), OrderStatus(err.wanted)
+    refusal, first = rules.refused_step(current, wanted)
+    status = status_label(current)
+    if err.by_customer:
+        status = _("{status}, by the customer").format(status=status)
+    elif err.by:
+        status = _("{status}, by {name}").format(status=status, name=shorten(err.by, 40))
+    if refusal == rules.Refusal.first and first is not None:
+        text = _("Not yet: order {number} is {status}; it must be {step} first.").format(
+            number=number, status=status, step=status_label(first)
+        )
+        return text, first
+    if refusal == rules.Refusal.done:
+        return _("Already done: order {number} is {status}.").format(
+            number=number, status=status
+        ), None
+    return _("Order {number} can no longer become {wanted}: it is {status}.").format(
+        number=number, wanted=status_label(wanted), status=status
+    ), None
 
 
 def cancel_reasons_kb(order_id: int) -> InlineKeyboardMarkup:
@@ -126,22 +155,27 @@ def cancel_reasons_kb(order_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def digest_texts(orders: Sequence[OrderView]) -> list[str]:
-    """Several orders in as few messages as fit Telegram's length limit, each in full."""
+def digest_parts(orders: Sequence[OrderView]) -> list[tuple[str, tuple[OrderView, ...]]]:
+    """New orders in as few messages as Telegram's limits allow (4,096 characters; a button
+    for each order, at most ``DIGEST_PART_ORDERS``), each order in full, with the orders each
+    message lists."""
     header = _(
         "🛎 <b>{count} new orders</b> — each is listed in full below; press its button "
         "to accept or cancel it."
     ).format(count=len(orders))
-    messages: list[str] = []
+    parts: list[tuple[str, tuple[OrderView, ...]]] = []
+    listed: list[OrderView] = []
     current = header
     for order in orders:
         block = "\n\n" + order_alert_text(order)
-        if len(current) + len(block) > TEXT_LIMIT - 100 and current != header:
-            messages.append(current)
-            current = header
+        full = len(current) + len(block) > TEXT_LIMIT - 100 or len(listed) == DIGEST_PART_ORDERS
+        if full and listed:
+            parts.append((current, tuple(listed)))
+            current, listed = header, []
         current += block
-    messages.append(current)
-    return messages
+        listed.append(order)
+    parts.append((current, tuple(listed)))
+    return parts
 
 
 def digest_kb(orders: Sequence[OrderView]) -> InlineKeyboardMarkup:

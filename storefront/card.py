@@ -11,7 +11,7 @@ from catalog.services import cart as cart_service
 from catalog.snapshot import CatalogSnapshot, ProductView
 from locales.translation import gettext as _
 from storefront.actions import Browse, CartAction, ChangeCart, OpenProduct, ProductAction, View
-from storefront.format import esc, language, money, shorten, stars
+from storefront.format import esc, language, money, rating_lines, shorten
 from storefront.screens import Choice, Picture, Screen
 from storefront.visit import Visit
 
@@ -28,13 +28,9 @@ def product_caption(snapshot: CatalogSnapshot, product: ProductView, today: date
     lines = [
         f"<b>{esc(product.name(lang))}</b>",
         f"💰 {money(product.price)} / {esc(product.unit(lang))}",
-        _("{stars} OCOP {count} stars, {year}").format(
-            stars=stars(product.ocop_stars), count=product.ocop_stars, year=product.ocop_year
-        ),
+        *rating_lines(product.ocop_stars, product.ocop_granted, today),
+        f"🏡 {esc(producer.name(lang))} — {esc(producer.place)}",
     ]
-    if product.certificate_lapsed(today):
-        lines.append(_("⚠️ Certificate lapsed: OCOP ratings are valid for 36 months"))
-    lines.append(f"🏡 {esc(producer.name(lang))} — {esc(producer.place)}")
     if product.in_stock:
         stock = _("✅ In stock: {count}").format(count=product.stock)
     else:

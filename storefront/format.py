@@ -4,9 +4,9 @@ for every channel (``language`` is the one being written in, see ``locales.trans
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 from catalog import rules
 from catalog.addresses import format_address
@@ -53,12 +53,36 @@ def stars(count: int) -> str:
     return "⭐" * count
 
 
+def rating_lines(ocop_stars: int, granted: date, today: date) -> list[str]:
+    """The stars, the year they were granted, and until when the certificate is valid
+    (36 months from the day of grant), or that it has lapsed."""
+    valid_until = rules.certificate_valid_until(granted)
+    rating = {"stars": stars(ocop_stars), "count": ocop_stars, "year": granted.year}
+    if rules.certificate_lapsed(granted, today):
+        return [
+            _("{stars} OCOP {count} stars, {year}").format(**rating),
+            _("⚠️ Certificate lapsed: it was valid until {date} (36 months)").format(
+                date=day(valid_until)
+            ),
+        ]
+    return [
+        _("{stars} OCOP {count} stars, {year}, valid until {date}").format(
+            **rating, date=day(valid_until)
+        )
+    ]
+
+
 def when(moment: datetime) -> str:
     return format_datetime(
         moment.astimezone(rules.SHOP_TIMEZONE),
         "dd/MM/yyyy HH:mm",
         locale=_BABEL_LOCALES[language()],
     )
+
+
+def day(value: date) -> str:
+    """A calendar day as Vietnamese and British readers write it: 15/03/2025."""
+    return format_date(value, "dd/MM/yyyy", locale=_BABEL_LOCALES[language()])
 
 
 def when_zoned(moment: datetime) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -142,7 +143,7 @@ def _product(demo: DemoProduct, producer: Producer, category: Category) -> Produ
         price=demo.price,
         stock=demo.stock,
         ocop_stars=demo.stars,
-        ocop_year=demo.year,
+        ocop_granted=date(demo.year, 1, 1),
         photo=photo_path(demo.sku),
         search_text=search_text(
             demo.name_vi, demo.name_en, demo.sku, producer.name_vi, producer.ward

@@ -2,8 +2,9 @@
 
 ``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
 ``products`` (producers, categories, products, their managers and audit trail), ``orders``
-(carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state) and
-``messages`` (outboxes, link codes, Zalo, Messenger).
+(carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state),
+``messages`` (outboxes, link codes, Zalo, Messenger) and ``operations`` (warnings to the
+admins).
 """
 
 from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
@@ -18,8 +19,10 @@ from catalog.models.messages import (
     ZaloLinkCode,
     ZaloOutboxMessage,
     ZaloStaff,
+    ZaloStranger,
     ZaloUsage,
 )
+from catalog.models.operations import AdminWarning
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
 from catalog.models.people import ConversationState, LinkVisit, PersonNumber, User
 from catalog.models.products import (
@@ -34,6 +37,7 @@ from catalog.models.products import (
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AdminWarning",
     "Base",
     "Cart",
     "CartLine",
@@ -65,6 +69,7 @@ __all__ = [
     "ZaloLinkCode",
     "ZaloOutboxMessage",
     "ZaloStaff",
+    "ZaloStranger",
     "ZaloUsage",
     "utcnow",
 ]

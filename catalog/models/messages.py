@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.models.base import Base, enum_column, utcnow
@@ -113,8 +113,16 @@ class ZaloUsage(Base):
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12"
     messages: Mapped[int] = mapped_column(default=0)
-    # Admins were told this month that the quota is nearly spent.
-    warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class ZaloStranger(Base):
+    """Someone on Zalo who is not linked, and when the bot last answered them: they get at
+    most one answer a day, so that strangers do not spend the month's messages."""
+
+    __tablename__ = "zalo_strangers"
+
+    zalo_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class ZaloInbound(Base):

@@ -140,6 +140,9 @@ class OrderStatusChange(Base):
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     # The Zalo id of the producer's staff member who typed the command, when it came from Zalo.
     zalo_actor: Mapped[str | None] = mapped_column(String(64))
+    # The name of whoever moved it, as they were called then ("" for the system): a refused
+    # step says who did it.
+    actor_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -129,6 +129,14 @@ class EmulatorState(Changes):
         self.notify(event.chat_id)
         return event
 
+    def expire_updates(self) -> int:
+        """A day passes with the bot away: Telegram keeps an update 24 hours at most, so
+        those waiting are gone (returns how many)."""
+        bot = self.bot
+        gone = len(bot.updates)
+        bot.updates.clear()
+        return gone
+
     def queue_update(self, update: dict[str, Any]) -> None:
         """An update for the bot, numbered; getUpdates or the webhook delivers it."""
         bot = self.bot

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import signal
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 import pytest_asyncio
@@ -105,6 +106,14 @@ async def test_zalo_alert_reaches_staff_and_nhan_accepts_it_telling_the_telegram
     assert "&amp;" not in alert.text
     assert f"nhan {number}" in alert.text  # the command to act on it, in Vietnamese
 
+    # Delivered before anyone accepted it: refused, saying to accept it first (not that a
+    # colleague has handled it).
+    await staff.send(f"xong {number}")
+    refused = await staff.wait_for(lambda m: "Chưa được" in m.text, timeout=10)
+    assert refused.text == (
+        f"Chưa được: đơn {number} đang ở trạng thái 🆕 Mới; cần chuyển sang 👍 Đã xác nhận "
+        f"trước.\nNhận đơn: nhan {number}"
+    )
     await staff.send(f"Nhận {number.lower()}")
     done = await staff.wait_for(lambda m: "Hoa Gốm" in m.text and number in m.text, timeout=10)
     assert "Đã xác nhận bởi Hoa Gốm" in done.text
@@ -180,7 +189,7 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
                         price=250_000 + n,
                         stock=10,
                         ocop_stars=4,
-                        ocop_year=2024,
+                        ocop_granted=date(2024, 1, 1),
                     )
                 )
             await uow.commit()
@@ -292,3 +301,18 @@ async def test_zalo_staff_choose_english_and_unlink_from_either_side(
         assert "mã liên kết" in (await person.next_message(10)).text
     assert not [m for m in first.bot_messages + second.bot_messages if f"DH{later:05d}" in m.text]
     assert await order_status(shop, later) == OrderStatus.new
+
+
+async def test_a_stranger_is_answered_once_a_day_however_much_they_write(
+    emulator: Emulator, zalo: ZaloEmulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    stranger = zalo.person("Người tò mò")
+    for text in ("xin chào", "alo alo", "nhan DH00001", "K7MX2QPA", "/help"):
+        await stranger.send(text)
+    first = await stranger.next_message(10)
+    assert "mã liên kết" in first.text  # how to link, once
+    # Staff linking after them is answered (so every message before was handled)...
+    staff = zalo.person("Mai Lụa")
+    await link_on_zalo(admin, staff, "My Duc Mulberry Silk")
+    # ...and the stranger got nothing more: the month's messages are for the producers.
+    assert [m.text for m in stranger.bot_messages] == [first.text]

@@ -114,7 +114,9 @@ async def link_group_through_the_bot(
     """What an admin and a producer do: /linkgroup, pick the producer, /link CODE in the group."""
     await group.add_bot(by=staff)
     await admin.send("/linkgroup")
-    await admin.next_message()
+    # The producers to pick from; not merely the bot's next message, which may be the notice
+    # of a group linked just before.
+    await admin.wait_for(lambda m: m.inline_button(producer_label) is not None)
     await admin.press(producer_label)
     message = await admin.wait_for(lambda m: "/link " in m.text)
     code = message.text.split("/link ")[1].split()[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from catalog.spreadsheet import CatalogRow
 
@@ -22,8 +23,9 @@ GOOD: Mapping[str, str] = {
     "unit_en": "500 g jar",
     "price_vnd": "280000",
     "stock": "40",
+    "stock_at_export": "",
     "ocop_stars": "4",
-    "ocop_year": "2019",
+    "ocop_granted": "2019-05-20",
     "active": "true",
     "photo": "",
 }
@@ -43,7 +45,7 @@ def catalog_row(line: int = 2, **overrides: object) -> CatalogRow:
         "price": 280_000,
         "stock": 40,
         "ocop_stars": 4,
-        "ocop_year": 2019,
+        "ocop_granted": date(2019, 5, 20),
         "active": True,
         "photo": None,
     }

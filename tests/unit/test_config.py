@@ -184,3 +184,40 @@ def test_a_malformed_messenger_key_in_the_file_is_named(
     with pytest.raises(ConfigError) as err:
         load_config(write(tmp_path, f"[messenger]\n{toml}\n"), environ={})
     assert err.value.setting.startswith(f"[messenger] {setting}")
+
+
+def test_operating_settings_come_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "[metrics]\nport = 9101\n[health]\noutbox_stuck_seconds = 30\n")
+    config = load_config(path, environ={"LOG_FORMAT": "JSON", "METRICS_PORT": "9200"})
+    assert config.log.format == "json"
+    assert config.metrics.port == 9200
+    assert config.metrics.host == "127.0.0.1"
+    assert config.health.outbox_stuck_seconds == 30
+    defaults = load_config(Path(__file__).parents[2] / "bot.toml", environ={})
+    assert (defaults.log.format, defaults.metrics.port, defaults.metrics.enabled) == (
+        "text",
+        0,
+        True,
+    )
+    assert defaults.backup.every_hours == 0
+
+
+@pytest.mark.parametrize(
+    ("environ", "setting"),
+    [({"LOG_FORMAT": "xml"}, "LOG_FORMAT"), ({"METRICS_PORT": "70000"}, "METRICS_PORT")],
+)
+def test_malformed_operating_settings_are_named(
+    tmp_path: Path, environ: dict[str, str], setting: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, ""), environ=environ)
+    assert err.value.setting == setting
+
+
+def test_scheduled_backups_on_postgresql_are_refused_with_pg_dump_advice(tmp_path: Path) -> None:
+    path = write(tmp_path, "[backup]\nevery_hours = 6\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, environ={"DATABASE_URL": "postgresql+asyncpg://shop@db/shop"})
+    assert err.value.setting == "[backup] every_hours"
+    assert "pg_dump" in err.value.problem
+    assert load_config(path, environ={}).backup.every_hours == 6

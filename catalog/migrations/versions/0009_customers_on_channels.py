@@ -1,7 +1,7 @@
 """customers on channels, and the Messenger outbox and handled events
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0011
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0009'
-down_revision: str | None = '0006'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,8 +8,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from catalog import outbox
+from catalog import logcontext, outbox
 from catalog.errors import CartChanged, EmptyCart, ItemsUnavailable, NotAllowed, Shortage
+from catalog.events import ShopEvent
 from catalog.models import (
     Cart,
     CartLine,
@@ -90,6 +91,7 @@ async def place_order(
         if existing is None:
             raise
         return existing
+    logcontext.note(order=",".join(view.number for view in placed.orders))
     return placed
 
 
@@ -174,7 +176,12 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
                 for view in views
             ],
         )
-        outbox.alert_producers(uow, session, [(view.id, view.producer_id) for view in views])
+        outbox.alert_producers(
+            uow,
+            session,
+            [(view.id, view.producer_id) for view in views],
+            groupless=[p.id for p in producers.values() if p.group_chat_id is None],
+        )
         audit_moves(
             session,
             [
@@ -191,6 +198,7 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
         session.execute(update(User).where(User.id == user_id).values(**details_columns(details)))
         session.flush()
         uow.products_changed(line.product_id for line in cart.lines)
+        uow.happened(ShopEvent.order_placed, len(views))
         return PlacedCheckout(checkout.id, tuple(views), created=True)
 
 

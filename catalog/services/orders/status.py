@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from catalog import outbox, rules
+from catalog import logcontext, outbox, rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.events import ShopEvent
 from catalog.models import Order, OrderStatus, OrderStatusChange, utcnow
 from catalog.outbox import OutboxKind
 from catalog.services.orders.stock import return_stock
 from catalog.services.orders.views import OrderView, load_order, order_view
 from catalog.uow import UnitOfWork
+
+# The reason recorded when the customer takes an order back.
+CUSTOMER_CANCELLED = "customer"
 
 
 class CancelReason(StrEnum):
@@ -63,12 +67,14 @@ async def _move(
     actor_id: int | None,
     reason: str,
     zalo_actor: str | None = None,
+    actor_name: str = "",
 ) -> None:
     """The order leaves the status it was read with, recorded in its history; a cancelled
     order's units go back on sale."""
     current = order.status
+    logcontext.note(order=rules.format_order_number(order.id))
     if not rules.may_become(current, new_status):
-        raise InvalidTransition(current.value, new_status.value)
+        raise await _refused(uow, order, new_status)
     # Conditional on the status as read, so two people moving the order at the same moment
     # cannot both win (the second is told where it is now).
     moved = await uow.session.execute(
@@ -77,9 +83,11 @@ async def _move(
         .values(status=new_status, updated_at=utcnow())
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidTransition(current.value, new_status.value)
+        await uow.session.refresh(order, ["status"])
+        raise await _refused(uow, order, new_status)
     if new_status == OrderStatus.cancelled:
         await return_stock(uow, order, actor_id)
+        uow.happened(ShopEvent.order_cancelled)
     uow.session.add(
         OrderStatusChange(
             order_id=order.id,
@@ -88,8 +96,27 @@ async def _move(
             actor_id=actor_id,
             zalo_actor=zalo_actor,
             reason=reason,
+            actor_name=actor_name[:100],
         )
     )
+
+
+async def _refused(uow: UnitOfWork, order: Order, wanted: OrderStatus) -> InvalidTransition:
+    """The refusal of ``wanted``, saying where the order is and who took it there."""
+    last = await uow.session.scalar(
+        select(OrderStatusChange)
+        .where(OrderStatusChange.order_id == order.id)
+        .order_by(OrderStatusChange.id.desc())
+        .limit(1)
+    )
+    by_customer = (
+        last is not None
+        and last.new_status == OrderStatus.cancelled
+        and last.actor_id == order.user_id
+        and last.reason == CUSTOMER_CANCELLED
+    )
+    by = "" if last is None or by_customer else last.actor_name
+    return InvalidTransition(order.status.value, wanted.value, by=by, by_customer=by_customer)
 
 
 async def _committed_view(uow: UnitOfWork, order: Order) -> OrderView:
@@ -105,7 +132,7 @@ async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: i
         order = await customer_order(uow, user_id, order_id)
         if not rules.customer_may_cancel(order.status):
             raise InvalidTransition(order.status.value, OrderStatus.cancelled.value)
-        await _move(uow, order, OrderStatus.cancelled, actor_id=user_id, reason="customer")
+        await _move(uow, order, OrderStatus.cancelled, actor_id=user_id, reason=CUSTOMER_CANCELLED)
         outbox.to_producer(uow, OutboxKind.order_cancelled, order.producer_id, order_id=order.id)
         return await _committed_view(uow, order)
 
@@ -130,8 +157,9 @@ async def change_order_status(
     async with uow:
         order = await order_for_staff(uow, order_id, chat_id, is_admin, producer_id)
         await _move(
-            uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor
-        )
+            uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor,
+            actor_name=actor_name,
+        )  # fmt: skip
         outbox.to_customer(
             uow,
             OutboxKind.status_notice,
