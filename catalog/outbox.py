@@ -45,9 +45,9 @@ class AdminEvent:
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
-    messenger_restricted = "messenger_restricted"  # Meta restricted the Page's messaging
     # A warning raised, repeated or resolved (catalog.services.warnings): its cause says
-    # what; the Zalo quota's and a group's that refuses the bot are warnings too.
+    # what; the Zalo quota's, a group's that refuses the bot and a restricted Messenger Page
+    # are warnings too.
     warning = "warning"
 
 

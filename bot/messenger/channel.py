@@ -5,6 +5,8 @@ Events are handled after the webhook's 200, one person's one at a time and in th
 came (a queue per person in this process; across workers, the per-person lock the program
 hands in, the same one the Telegram dispatcher uses). An event Meta delivers twice, to this
 worker or another, is recognised by its ``mid`` (catalog.services.messenger.first_time).
+Each event is counted and timed in the metrics by its kind, and its log lines name it (its
+``mid``) and the person.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Protocol
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import MessengerSettings, OutboxSettings
 from bot.messenger import profile
 from bot.messenger.events import Incoming
@@ -31,6 +34,7 @@ from bot.messenger.sender import MessengerSender
 from bot.messenger.troubles import Troubles
 from bot.messenger.webhook import MessengerWebhook
 from bot.tasks import cancel_and_wait
+from catalog import logcontext
 from catalog.language_cache import LanguageCache
 from catalog.models import Channel
 from catalog.outbox import OutboxSignal
@@ -122,7 +126,7 @@ class MessengerChannel:
         self.media_dir = media_dir
         self.default_language = default_language
         self.client = GraphClient(settings.graph_url, settings.page_id, settings.page_token)
-        self.troubles = Troubles(self._uow())
+        self.troubles = Troubles(self._uow)
         self.sender = MessengerSender(
             self.client, session_factory, settings, outbox_settings, self.signal,
             self.troubles, default_language,
@@ -146,6 +150,7 @@ class MessengerChannel:
 
     async def start(self) -> None:
         self.webhook.stopping = False
+        await self.troubles.look_up()
         self.sender.start()
         if self.own_site:
             app = web.Application()
@@ -172,6 +177,7 @@ class MessengerChannel:
             await self._site.cleanup()
             self._site = None
         await self.sender.stop()
+        await self.troubles.settled()
         await self.client.close()
 
     async def set_up_page(self) -> None:
@@ -198,11 +204,19 @@ class MessengerChannel:
             self.queues.put(incoming)
 
     async def handle(self, incoming: Incoming) -> None:
-        try:
-            await self._handle(incoming)
-        except Exception:
-            # One event that cannot be handled must not stop the person's next ones.
-            log.exception("messenger: event %s could not be handled", incoming.key)
+        with (
+            logcontext.about(
+                update_id=incoming.key, channel="messenger", person=incoming.psid,
+                chat=incoming.psid,
+            ),
+            metrics.update_handled("messenger", incoming.kind),
+        ):  # fmt: skip
+            try:
+                await self._handle(incoming)
+            except Exception:
+                # One event that cannot be handled must not stop the person's next ones.
+                log.exception("messenger: event %s could not be handled", incoming.key)
+                metrics.update_failed("messenger", incoming.kind)
 
     async def _handle(self, incoming: Incoming) -> None:
         user_id, new = await self._user_id(incoming.psid)
@@ -226,6 +240,7 @@ class MessengerChannel:
                     self.pictures,
                     self.notes,
                     lambda err: self.troubles.note(err, incoming.psid),
+                    self.troubles.got_through,
                 )
                 visit = Visit(
                     person=Person(user_id, Channel.messenger.value, first_name="", new=new),

@@ -34,12 +34,14 @@ _STARTS = {"/start", "start", "bat dau", "get started"}
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """One thing a person did: who (their page-scoped id), its key (``mid``, or what stands
-    for one), when (ms, Meta's clock) and the storefront's event."""
+    for one), when (ms, Meta's clock), the storefront's event and the webhook event's kind
+    (``message``, ``postback`` or ``referral``)."""
 
     psid: str
     key: str
     timestamp: int
     event: Event
+    kind: str = "message"
 
 
 def _timestamp(value: Any) -> int:
@@ -117,12 +119,11 @@ def read_event(event: dict[str, Any]) -> Incoming | None:
         return Incoming(psid, key, when, message_event(message))
     if isinstance(postback, dict):
         key = str(postback.get("mid") or f"postback:{psid}:{when}")
-        return Incoming(psid, key, when, postback_event(postback))
+        return Incoming(psid, key, when, postback_event(postback), "postback")
     if isinstance(referral, dict):
         ref = referral.get("ref")
-        return Incoming(
-            psid, f"referral:{psid}:{when}", when, Start(ref if isinstance(ref, str) else None)
-        )
+        start = Start(ref if isinstance(ref, str) else None)
+        return Incoming(psid, f"referral:{psid}:{when}", when, start, "referral")
     return None
 
 

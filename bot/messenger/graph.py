@@ -8,6 +8,8 @@ thin: a difference from Meta's documentation is a one-line fix.
 
 Graph answers an error as ``{"error": {"message", "type", "code", "error_subcode"}}``; what
 it means is read from the code *and* subcode (:class:`GraphError`), never from the text.
+Every attempt is counted in the metrics by what it does (``send``, ``sender_action``,
+``upload``, ``profile``, ``subscribe``) and how it was answered (:func:`answer_code`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from enum import StrEnum
 from typing import Any
 
 import aiohttp
+
+from bot import metrics
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +81,20 @@ class GraphNetworkError(Exception):
     """Graph could not be reached, or did not answer in time."""
 
 
+def answer_code(error: GraphError | GraphNetworkError | None) -> str:
+    """How Graph answered a call, as ``metrics.API_CODES`` names it: its rate limits (HTTP
+    400 or 403 with code 4, 17, 32 or 613) as 429, Graph's own failures as 5xx."""
+    if error is None:
+        return "200"
+    if isinstance(error, GraphNetworkError):
+        return "network"
+    if error.trouble == Trouble.rate_limited:
+        return "429"
+    if error.status >= 500:
+        return "5xx"
+    return str(error.status)
+
+
 class MessagingType(StrEnum):
     response = "RESPONSE"  # an answer to what the person did
     update = "UPDATE"  # news the person did not ask for just now, inside the window
@@ -110,12 +129,14 @@ class GraphClient:
         json_body: dict[str, Any] | None = None,
         data: aiohttp.FormData | None = None,
         params: dict[str, str] | None = None,
+        name: str = "",
     ) -> dict[str, Any]:
         """``method /{page-id}/{edge}``; a rate limit or Graph's own failure is tried again
-        (after 0.5 s, then 1 s) before it is raised."""
+        (after 0.5 s, then 1 s) before it is raised. ``name``: what the call does, for the
+        metrics (the edge by default)."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                return await self._call_once(method, edge, json_body, data, params)
+                return await self._counted(name or edge, method, edge, json_body, data, params)
             except GraphError as err:
                 if not err.passing or attempt == ATTEMPTS or data is not None:
                     raise
@@ -125,6 +146,25 @@ class GraphClient:
                     raise
             await asyncio.sleep(0.5 * attempt)
         raise AssertionError("unreachable")
+
+    async def _counted(
+        self,
+        name: str,
+        method: str,
+        edge: str,
+        json_body: dict[str, Any] | None,
+        data: aiohttp.FormData | None,
+        params: dict[str, str] | None,
+    ) -> dict[str, Any]:
+        started = time.perf_counter()
+        error: GraphError | GraphNetworkError | None = None
+        try:
+            return await self._call_once(method, edge, json_body, data, params)
+        except (GraphError, GraphNetworkError) as err:
+            error = err
+            raise
+        finally:
+            metrics.api_call("messenger", name, answer_code(error), time.perf_counter() - started)
 
     async def _call_once(
         self,
@@ -174,12 +214,12 @@ class GraphClient:
             "messaging_type": messaging_type.value,
             "message": message,
         }
-        return await self.call("POST", "messages", json_body=body)
+        return await self.call("POST", "messages", json_body=body, name="send")
 
     async def sender_action(self, psid: str, action: str) -> None:
         """``typing_on``, ``typing_off`` or ``mark_seen``: the request holds only these two."""
         body = {"recipient": {"id": psid}, "sender_action": action}
-        await self.call("POST", "messages", json_body=body)
+        await self.call("POST", "messages", json_body=body, name="sender_action")
 
     async def upload_image(self, data: bytes, filename: str) -> str:
         """A picture kept by Meta for reuse (90 days): its ``attachment_id``."""
@@ -187,15 +227,20 @@ class GraphClient:
         message = {"attachment": {"type": "image", "payload": {"is_reusable": True}}}
         form.add_field("message", json.dumps(message))
         form.add_field("filedata", data, filename=filename, content_type="image/png")
-        answer = await self.call("POST", "message_attachments", data=form)
+        answer = await self.call("POST", "message_attachments", data=form, name="upload")
         return str(answer["attachment_id"])
 
     # -- the Page's set-up --------------------------------------------------------------------
 
     async def set_profile(self, profile: dict[str, Any]) -> None:
         """The Messenger Profile API (10 calls per 10 minutes): everything in one call."""
-        await self.call("POST", "messenger_profile", json_body=profile)
+        await self.call("POST", "messenger_profile", json_body=profile, name="profile")
 
     async def subscribe_app(self, fields: tuple[str, ...]) -> None:
         """The Page subscribes the app to the webhook ``fields``."""
-        await self.call("POST", "subscribed_apps", params={"subscribed_fields": ",".join(fields)})
+        await self.call(
+            "POST",
+            "subscribed_apps",
+            params={"subscribed_fields": ",".join(fields)},
+            name="subscribe",
+        )

@@ -154,12 +154,14 @@ class MessengerOutput:
         pictures: Pictures,
         notes: RecentNotes,
         on_trouble: Callable[[GraphError | GraphNetworkError], None],
+        on_through: Callable[[], None] = lambda: None,
     ) -> None:
         self.client = client
         self.psid = psid
         self.pictures = pictures
         self.notes = notes
-        self.on_trouble = on_trouble
+        self.on_trouble = on_trouble  # Messenger refused a message
+        self.on_through = on_through  # a message got through
         self._held: Message | None = None
         self._keyboard: list[dict[str, Any]] | None = None
         self._typing: asyncio.Task[None] | None = None
@@ -258,6 +260,7 @@ class MessengerOutput:
             await self.client.send(self.psid, message)
         except (GraphError, GraphNetworkError) as err:
             self._refused(err)
+        self.on_through()
 
     def _refused(self, err: GraphError | GraphNetworkError) -> NoReturn:
         self._held = None

@@ -12,20 +12,21 @@ write to a person for 24 hours after their last message, postback or referral:
   stopped working on 27 April 2026.
 
 Graph's refusals by what they mean: outside the window (10/2018278) as above; a person who
-blocked the Page (551) fails the news, one log line; a restricted Page (10/1893063) tells the
-admins and tries again in an hour; rate limits (4, 613) and Graph's own failures (1, 2, 5xx)
-back off and retry.
+blocked the Page (551) fails the news, one log line; a restricted Page (10/1893063) warns the
+admins (bot/messenger/troubles.py) and tries again in an hour; rate limits (4, 613) and
+Graph's own failures (1, 2, 5xx) back off and retry. Each settling is counted in the metrics
+(queue ``messenger``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import MessengerSettings, OutboxSettings
 from bot.messenger.drawing import MAX_TEXT, cut, plain
 from bot.messenger.graph import (
@@ -37,6 +38,7 @@ from bot.messenger.graph import (
 )
 from bot.messenger.troubles import Troubles
 from bot.outbox.rounds import Rounds, settle_all
+from catalog import logcontext
 from catalog.models import MessengerOutboxMessage, OrderStatus, utcnow
 from catalog.outbox import OutboxKind, OutboxSignal
 from catalog.services import delivery
@@ -51,7 +53,7 @@ from storefront.notices import status_notice_text
 log = logging.getLogger(__name__)
 
 TABLE = MessengerOutboxMessage
-RESTRICTED_WAIT = timedelta(hours=1)
+QUEUE = "messenger"  # the outbox's queue in the metrics (bot/metrics.py OUTBOX_QUEUES)
 MAX_PARAMETER = 1024
 
 
@@ -109,7 +111,14 @@ class MessengerSender:
         if customer is None:
             log.error("messenger outbox: user %s is not a Messenger customer", user_id)
             await delivery.fail(self._uow(), TABLE, [row.id for row in rows], "not on Messenger")
+            metrics.outbox_settled(QUEUE, "failed", len(rows))
             return len(rows)
+        with logcontext.about(channel="messenger", person=customer.psid, chat=customer.psid):
+            return await self._deliver_in_turn(customer, rows, about)
+
+    async def _deliver_in_turn(
+        self, customer: MessengerCustomer, rows: list[Claimed], about: MessengerRecipients
+    ) -> int:
         language = customer.language or self.default_language
         for position, row in enumerate(rows):
             rest = [later.id for later in rows[position:]]
@@ -117,6 +126,7 @@ class MessengerSender:
             if order is None or row.kind != OutboxKind.status_notice:
                 await delivery.mark_sent(self._uow(), TABLE, [row.id])  # nothing to say
                 continue
+            logcontext.note(order=order.number)
             with use_language(language):
                 text = plain(
                     status_notice_text(
@@ -128,12 +138,15 @@ class MessengerSender:
             except _Waits:
                 log.info("messenger: news for %s waits for their next message", customer.psid)
                 await messenger_service.wait_for_next_message(self._uow(), rest)
+                metrics.outbox_settled(QUEUE, "postponed", len(rest))
                 return position
             except (GraphError, GraphNetworkError) as err:
                 if not await self._refused(customer, row, rest, err):
                     return position
                 continue
+            self.troubles.got_through()
             await delivery.mark_sent(self._uow(), TABLE, [row.id])
+            metrics.outbox_settled(QUEUE, "sent")
         return len(rows)
 
     async def _send(
@@ -166,14 +179,20 @@ class MessengerSender:
         self.troubles.note(err, customer.psid)
         if isinstance(err, GraphNetworkError) or err.passing:
             await delivery.retry_later(self._uow(), TABLE, rest, str(err))
+            metrics.outbox_settled(QUEUE, "retried", len(rest))
             return False
         if err.trouble == Trouble.restricted:
-            await delivery.postpone(self._uow(), TABLE, rest, utcnow() + RESTRICTED_WAIT)
+            await delivery.postpone(
+                self._uow(), TABLE, rest, utcnow() + messenger_service.RESTRICTED_WAIT
+            )
+            metrics.outbox_settled(QUEUE, "postponed", len(rest))
             return False
         if err.trouble == Trouble.unavailable:
             await delivery.fail(self._uow(), TABLE, rest, str(err))
+            metrics.outbox_settled(QUEUE, "failed", len(rest))
             return False
         await delivery.fail(self._uow(), TABLE, [row.id], str(err))
+        metrics.outbox_settled(QUEUE, "failed")
         return True
 
 

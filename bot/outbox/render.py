@@ -238,11 +238,6 @@ ADMIN_TEXTS = {
         "⚠️ {producer} has new orders but no linked group: the alerts wait. "
         "Link one with /linkgroup."
     ),
-    AdminEvent.messenger_restricted: N_(
-        "⚠️ Facebook has restricted the shop's Page from sending messages: Messenger "
-        "customers get no answers and no order news until it is lifted. Check the Page's "
-        "quality in Meta Business Suite. ({error})"
-    ),
     AdminEvent.delivery_failed: N_("⚠️ A message could not be delivered to {target}: {error}"),
 }
 

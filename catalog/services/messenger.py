@@ -1,6 +1,8 @@
 """Customers on Messenger: the events already handled (Meta may deliver one twice, to any
 worker), each person's 24-hour window (opened by their last message, postback or referral),
-and news that waits for the customer's next message when the window is closed."""
+news that waits for the customer's next message when the window is closed, and the Page
+restricted from sending (a warning to the admins; the news it held back goes out when it
+is over)."""
 
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ from catalog.models import (
     User,
     utcnow,
 )
-from catalog.services import delivery
+from catalog.services import delivery, warnings
 from catalog.services.delivery import Claimed
 from catalog.services.orders.views import EVERYTHING, OrderView, order_view
+from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
 # Meta lets a Page answer a person for 24 hours after their last message.
@@ -31,6 +34,9 @@ REMEMBER_EVENTS = timedelta(days=3)
 # News outside the window waits for the customer's next message, which brings it forward;
 # meanwhile it is looked at again after this long (a utility template may be set up by then).
 WAIT_FOR_NEXT_MESSAGE = timedelta(days=7)
+# News the Page may not send (restricted) is tried again after this long, or as soon as a
+# message gets through.
+RESTRICTED_WAIT = timedelta(hours=1)
 
 
 async def first_time(
@@ -123,3 +129,32 @@ async def messenger_recipients(uow: UnitOfWork, rows: Sequence[Claimed]) -> Mess
 async def wait_for_next_message(uow: UnitOfWork, ids: Iterable[int]) -> None:
     """Outside the window with no utility template: the news waits for the customer to write."""
     await delivery.postpone(uow, MessengerOutboxMessage, ids, utcnow() + WAIT_FOR_NEXT_MESSAGE)
+
+
+async def page_restricted(uow: UnitOfWork, error: str) -> bool:
+    """Meta refused a message because the Page is restricted: the admins are warned (once,
+    whoever sees it and however often). True when that was news."""
+    return await warnings.warn(uow, Cause.messenger_restricted, error=error[:200]) is not None
+
+
+async def page_sends_again(uow: UnitOfWork) -> bool:
+    """A message got through: a restriction is over. Its warning is resolved, and the news it
+    held back is due now (news waiting for a customer's next message waits on). False when
+    there was no restriction to end. One transaction."""
+    async with uow:
+        told = await warnings.resolve_warning(uow, Cause.messenger_restricted)
+        if told is None:
+            return False
+        now = utcnow()
+        await uow.session.execute(
+            update(MessengerOutboxMessage)
+            .where(
+                MessengerOutboxMessage.status == OutboxStatus.pending,
+                MessengerOutboxMessage.next_attempt_at > now,
+                MessengerOutboxMessage.next_attempt_at <= now + RESTRICTED_WAIT,
+            )
+            .values(next_attempt_at=now)
+        )
+        uow.outbox_written()
+        await uow.commit()
+        return True

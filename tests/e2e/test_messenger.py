@@ -2,20 +2,25 @@
 (``pytest -k messenger``), in Vietnamese and English — browsing carousels, a card, the cart,
 a checkout with the phone quick reply and a typed ward, the VietQR picture, the producer's
 Telegram group told it is a Messenger order, and the customer's news on Messenger, within
-the 24-hour window, after it (waiting for the next message, or by utility template); and the
-webhook's guards: a bad signature, a duplicate ``mid``, an old button."""
+the 24-hour window, after it (waiting for the next message, or by utility template); the
+webhook's guards: a bad signature, a duplicate ``mid``, an old button; and Messenger in the
+shop's metrics and JSON log lines."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from io import BytesIO
+from typing import Any
 
 import aiohttp
 import pytest
 import pytest_asyncio
 import zxingcpp
 from PIL import Image
+from prometheus_client.parser import text_string_to_metric_families
 from support.botprocess import BotProcess, Shop
 from support.journeys import StaffedGroup
 from support.messenger import APP_SECRET
@@ -30,7 +35,7 @@ from support.messenger_shop import (
 from support.ordering import DETAILS
 
 from catalog.db import create_engine, create_session_factory
-from catalog.models import PaymentMethod
+from catalog.models import OrderStatus, PaymentMethod
 from catalog.services import cart as cart_service
 from catalog.services import orders as order_service
 from catalog.uow import UnitOfWork
@@ -92,8 +97,17 @@ def webhook_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def bot_env(meta: MessengerEmulator, webhook_port: int) -> dict[str, str]:
-    return messenger_env(meta, webhook_port)
+def metrics_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def bot_env(meta: MessengerEmulator, webhook_port: int, metrics_port: int) -> dict[str, str]:
+    return {
+        **messenger_env(meta, webhook_port),
+        "METRICS_PORT": str(metrics_port),
+        "LOG_FORMAT": "json",
+    }
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", autouse=True)
@@ -463,7 +477,8 @@ async def test_a_customer_who_blocked_the_page_and_a_restricted_page_are_handled
     )
     assert await meta.wait_until(lambda: query(shop, news, gone.psid) == [("failed",)] or None, 10)
     assert [(e.code, e.subcode) for e in meta.errors_for(gone.psid)] == [(551, 1545041)]
-    assert "is not available (blocked the Page?)" in bot_process.log_text()
+    [line] = log_lines(bot_process, "is not available (blocked the Page?)")
+    assert (line["channel"], line["person"], line["order"]) == ("messenger", gone.psid, number)
 
     kept = await started(meta, "Mai", "vi")
     number = f"DH{await order_for(meta, shop, kept):05d}"
@@ -473,6 +488,85 @@ async def test_a_customer_who_blocked_the_page_and_a_restricted_page_are_handled
         told = await admin.wait_for(lambda m: "Facebook" in m.text, 10)
         assert "restricted" in told.text
         assert query(shop, news, kept.psid) == [("pending",)]  # tried again later
+        # The customer writes meanwhile: the answer is refused too, and nobody told again.
+        refused = len(meta.errors_for(kept.psid))
+        await kept.send("shop ơi?")
+        assert await meta.wait_until(lambda: len(meta.errors_for(kept.psid)) > refused or None, 10)
     finally:
         meta.page.restricted = False
+    # Lifted: the next answer gets through, the admins are told it is over (once), and the
+    # news held back goes out.
+    await kept.send("chào shop")
+    over = await admin.wait_for(lambda m: m.text.startswith("✅") and "Messenger" in m.text, 10)
+    assert "sends Messenger messages again" in over.text
+    await kept.wait_for(lambda m: number in (m.text or ""), 10)
+    assert await meta.wait_until(lambda: query(shop, news, kept.psid) == [("sent",)] or None, 5)
+    assert len([m for m in admin.bot_messages() if "Facebook" in m.text]) == 1
+    assert len([m for m in admin.bot_messages() if m.text == over.text]) == 1
     meta.errors.clear()  # the refusals were the point of this test
+
+
+def log_lines(bot_process: BotProcess, words: str) -> list[dict[str, Any]]:
+    """The bot's JSON log lines whose message holds ``words``."""
+    lines = [json.loads(line) for line in bot_process.log_text().splitlines() if line[:1] == "{"]
+    return [line for line in lines if words in line["message"]]
+
+
+async def scrape(port: int) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"http://127.0.0.1:{port}/metrics") as reply,
+    ):
+        assert reply.status == 200
+        body = await reply.text()
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(body)
+        for sample in family.samples
+    }
+
+
+async def test_messenger_is_counted_in_the_metrics_and_named_in_its_log_lines(
+    meta: MessengerEmulator, shop: Shop, bot_process: BotProcess, metrics_port: int
+) -> None:
+    def key(name: str, **labels: str) -> tuple[str, frozenset[tuple[str, str]]]:
+        return name, frozenset(labels.items())
+
+    moving = [
+        key("ocop_updates_total", channel="messenger", kind="postback"),
+        key("ocop_updates_total", channel="messenger", kind="message"),
+        key("ocop_update_seconds_count", channel="messenger", kind="message"),
+        key("ocop_api_calls_total", channel="messenger", method="send", code="200"),
+        key("ocop_outbox_messages_total", queue="messenger", outcome="sent"),
+    ]
+    before = await scrape(metrics_port)
+    hanh = await started(meta, "Hạnh", "vi")  # Get Started: a postback
+    await hanh.send("bat trang", duplicate=True)  # a message, posted twice
+    await hanh.wait_for(lambda m: bool(m.elements))
+    order_id = await order_for(meta, shop, hanh)
+    engine = create_engine(shop.database_url)
+    try:
+        await order_service.change_order_status(
+            UnitOfWork(create_session_factory(engine)), order_id=order_id,
+            new_status=OrderStatus.accepted, actor_id=1, chat_id=None, is_admin=True,
+        )  # fmt: skip
+    finally:
+        await engine.dispose()
+    number = f"DH{order_id:05d}"
+    await hanh.wait_for(lambda m: number in (m.text or ""), 10)
+    after = before
+    for _ in range(50):
+        after = await scrape(metrics_port)
+        if all(after.get(k, 0.0) > before.get(k, 0.0) for k in moving):
+            break
+        await asyncio.sleep(0.2)
+    assert [k for k in moving if after.get(k, 0.0) <= before.get(k, 0.0)] == []
+    assert key("ocop_outbox_waiting_messages", queue="messenger") in after
+    # The message Meta posted again: its log line names it, the channel and the person.
+    [again] = [
+        line
+        for line in log_lines(bot_process, "delivered again; handled once")
+        if line.get("person") == hanh.psid
+    ]
+    assert (again["channel"], again["chat"]) == ("messenger", hanh.psid)
+    assert again["update_id"][:40] in again["message"]

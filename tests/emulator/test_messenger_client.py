@@ -3,11 +3,13 @@ documents it, and Graph's refusals are told apart by code and subcode."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from prometheus_client import REGISTRY
 from support.messenger import png
 
+from bot import metrics
 from bot.messenger import profile
 from bot.messenger.graph import GraphClient, GraphError, MessagingType, Trouble
 from bot.messenger.sender import utility_message
@@ -85,6 +87,47 @@ async def test_rate_limits_and_graphs_own_failures_are_tried_again(
         await client.send(lan.psid, {"text": "…"})
     assert raised.value.trouble == Trouble.rate_limited
     assert raised.value.passing
+
+
+@pytest.fixture
+def counting() -> Iterator[None]:
+    metrics.switch_on()
+    yield
+    metrics.switch_off()
+
+
+def calls(method: str, code: str) -> float:
+    labels = {"channel": "messenger", "method": method, "code": code}
+    return REGISTRY.get_sample_value("ocop_api_calls_total", labels) or 0.0
+
+
+async def test_every_attempt_is_counted_by_what_it_does_and_how_graph_answered(
+    meta: MessengerEmulator, client: GraphClient, counting: None
+) -> None:
+    answers = [("send", c) for c in ("200", "429", "5xx", "400")]
+    answers += [("sender_action", "200"), ("upload", "200")]
+    before = {answer: calls(*answer) for answer in answers}
+    lan = meta.person("Lan")
+    await lan.send("xin chào")
+    await client.sender_action(lan.psid, "typing_on")
+    await client.upload_image(png(), "vietqr-DH00001.png")
+    # A rate limit (613, HTTP 400) and Graph's own failure (2, HTTP 500), then through.
+    meta.fail_sends(errors.rate_limited(), errors.GraphError(2, "An unexpected error"))
+    await client.send(lan.psid, {"text": "Được rồi"})
+    meta.fail_sends(errors.page_restricted())
+    with pytest.raises(GraphError):
+        await client.send(lan.psid, {"text": "…"})
+    counted = {answer: calls(*answer) - before[answer] for answer in answers}
+    assert counted == {
+        ("send", "200"): 1,
+        ("send", "429"): 1,
+        ("send", "5xx"): 1,
+        ("send", "400"): 1,
+        ("sender_action", "200"): 1,
+        ("upload", "200"): 1,
+    }
+    labels = {"channel": "messenger", "method": "send"}
+    assert REGISTRY.get_sample_value("ocop_api_call_seconds_count", labels)
 
 
 async def test_the_pages_profile_and_subscription_are_accepted(
