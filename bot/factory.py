@@ -50,6 +50,7 @@ def handler_settings(config: Config) -> Settings:
         admin_ids=frozenset(config.telegram.admin_ids),
         media_dir=config.shop.media_dir,
         low_stock_threshold=config.shop.low_stock_threshold,
+        messenger_page=config.messenger.page_username,
     )
 
 

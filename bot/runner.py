@@ -1,4 +1,5 @@
-"""Running the bot: long polling against the configured Bot API server."""
+"""Running the bot: long polling against the configured Bot API server, with the other
+channels (Zalo for producers' staff, Messenger for customers) beside it when configured."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.commands import register_commands
 from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
+from bot.messengers import build_messenger_channel
 from bot.opsweb import OpsListener
 from bot.presses import ShopDispatcher
 from bot.zalo.runner import build_zalo_channel
@@ -88,6 +90,12 @@ async def _serving(config: Config, worker: str) -> AsyncIterator[tuple[Bot, Shop
         if zalo is not None:
             dispatcher.startup.register(zalo.start)
             dispatcher.shutdown.register(zalo.stop)
+        # Customers on the Page's Messenger inbox, when the Page is configured.
+        messenger = build_messenger_channel(config, session_factory, dispatcher)
+        if messenger is not None:
+            dispatcher["messenger"] = messenger
+            dispatcher.startup.register(messenger.start)
+            dispatcher.shutdown.register(messenger.stop)
         yield bot, dispatcher
     finally:
         await dispose(engine)

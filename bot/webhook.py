@@ -55,6 +55,10 @@ class Worker:
             dispatcher, bot, handle_in_background=False, secret_token=settings.secret
         ).register(self.app, path=settings.path)
         add_routes(self.app, readiness, stopping=lambda: self.stopping)
+        # Messenger's webhook, on the same port: every worker takes it too.
+        messenger = dispatcher.get("messenger")
+        if messenger is not None:
+            messenger.add_routes(self.app)
         self.app.on_startup.append(self._set_webhook)
 
     @web.middleware

@@ -1,6 +1,7 @@
 """Messages that must reach someone, written in the transaction that causes them.
 
-Senders deliver them (bot/outbox/ to Telegram, bot/zalo/sender.py to Zalo, both through
+Senders deliver them (bot/outbox/ to Telegram, bot/zalo/sender.py to Zalo,
+bot/messenger/sender.py to customers on Messenger, all through
 catalog/services/delivery.py); this module only records what is to be said. Each ``to_*``
 notes the write on the unit of work, which wakes the senders when it commits.
 """
@@ -14,7 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
 
-from catalog.models import OutboxMessage, ZaloOutboxMessage, ZaloStaff
+from catalog.models import (
+    Channel,
+    MessengerOutboxMessage,
+    OutboxMessage,
+    ZaloOutboxMessage,
+    ZaloStaff,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -39,7 +46,8 @@ class AdminEvent:
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
     # A warning raised, repeated or resolved (catalog.services.warnings): its cause says
-    # what; the Zalo quota's and a group's that refuses the bot are warnings too.
+    # what; the Zalo quota's, a group's that refuses the bot and a restricted Messenger Page
+    # are warnings too.
     warning = "warning"
 
 
@@ -89,11 +97,21 @@ def to_user(uow: UnitOfWork, kind: str, user_id: int, **payload: Any) -> None:
     _queue(uow, OutboxMessage(kind=kind, user_id=user_id, payload=payload))
 
 
+def to_customer(uow: UnitOfWork, kind: str, user_id: int, channel: str, **payload: Any) -> None:
+    """To a customer on the channel they shop on (an order's ``channel``)."""
+    if channel == Channel.messenger:
+        _queue(uow, MessengerOutboxMessage(kind=kind, user_id=user_id, payload=payload))
+    else:
+        to_user(uow, kind, user_id, **payload)
+
+
 def to_admins(uow: UnitOfWork, event: str, **payload: Any) -> None:
     _queue(uow, OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload}))
 
 
-def _queue(uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage) -> None:
+def _queue(
+    uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage | MessengerOutboxMessage
+) -> None:
     uow.session.add(row)
     uow.outbox_written()  # the senders are woken when the transaction commits
 

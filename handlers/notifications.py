@@ -18,7 +18,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from catalog import rules
 from catalog.errors import InvalidTransition
 from catalog.models import OrderStatus, PaymentMethod
-from catalog.services.orders import CancelReason, OrderView
+from catalog.services.orders import OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
 from handlers.screens import TEXT_LIMIT, page_row
@@ -35,6 +35,11 @@ from storefront.format import (
     when,
     when_zoned,
 )
+from storefront.notices import CANCEL_REASONS, channel_lines, reason_label, status_notice_text
+
+# The customer's news is written once for every channel (storefront.notices); the Telegram
+# sender and tests read it from here too.
+__all__ = ["reason_label", "status_notice_text"]
 
 MAX_ALERT_LINES = 25
 # What may follow an alert's text in the same message: who moved the order and when, the
@@ -42,21 +47,6 @@ MAX_ALERT_LINES = 25
 FOOTER_ROOM = 512
 # Orders one message of a digest lists (and buttons it carries; Telegram allows 100).
 DIGEST_PART_ORDERS = 20
-
-CANCEL_REASONS = {
-    CancelReason.out_of_stock: N_("Out of stock"),
-    CancelReason.cannot_deliver: N_("We cannot deliver to this address"),
-    CancelReason.customer_unreachable: N_("We could not reach the customer"),
-    CancelReason.customer_asked: N_("The customer asked to cancel"),
-    CancelReason.other: N_("Another reason"),
-}
-
-
-def reason_label(reason: str) -> str:
-    try:
-        return _(CANCEL_REASONS[CancelReason(reason)])
-    except ValueError:
-        return esc(reason)
 
 
 def order_alert_text(order: OrderView) -> str:
@@ -91,7 +81,7 @@ def order_alert_text(order: OrderView) -> str:
                 "check it has arrived before shipping."
             ).format(content=rules.transfer_content(order.number))
         )
-    tail += ["", delivery_text(order.details), ""]
+    tail += ["", delivery_text(order.details), *channel_lines(order), ""]
     tail.append(_("Status: {status}").format(status=status_label(order.status)))
     return fit_text(head, lines, tail, limit=TEXT_LIMIT - FOOTER_ROOM)
 
@@ -207,27 +197,6 @@ def customer_cancelled_text(order: OrderView) -> str:
     return _(
         "✖️ The customer cancelled order {number} ({amount}). Its stock is back on sale."
     ).format(number=order.number, amount=money(order.total))
-
-
-def status_notice_text(order: OrderView, status: OrderStatus, reason: str) -> str:
-    """What the customer is told when the producer moves their order along."""
-    lang = language()
-    producer = esc(order.producer_name(lang))
-    texts = {
-        OrderStatus.accepted: _(
-            "👍 {producer} accepted your order {number}. They are preparing it."
-        ).format(producer=producer, number=order.number),
-        OrderStatus.shipped: _("🚚 Your order {number} from {producer} is on its way.").format(
-            producer=producer, number=order.number
-        ),
-        OrderStatus.delivered: _(
-            "✅ Your order {number} from {producer} was delivered. Thank you for buying OCOP!"
-        ).format(producer=producer, number=order.number),
-        OrderStatus.cancelled: _(
-            "✖️ {producer} cancelled your order {number}. Reason: {reason}."
-        ).format(producer=producer, number=order.number, reason=reason_label(reason)),
-    }
-    return texts.get(status, status_label(status))
 
 
 def orders_list_kb(orders: Sequence[OrderView], page: int, pages: int) -> InlineKeyboardMarkup:

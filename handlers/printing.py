@@ -11,6 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from catalog import rules
+from catalog.links import Linker
 from catalog.lookup import find_producer, find_product
 from catalog.paging import page_count
 from catalog.printing.labels import producer_label, producer_poster, product_label
@@ -23,28 +24,52 @@ from handlers.admin import producers_kb
 from handlers.callbacks import PosterCb
 from handlers.links import bot_username
 from handlers.screens import OnChatMessage, show_text
+from handlers.settings import Settings
 from handlers.tools import usage
 from storefront.format import esc, language
 
+MESSENGER_WORDS = ("messenger", "m", "fb", "facebook")
+
 
 async def cmd_qr(
-    message: Message, command: CommandObject, actor: Actor, catalog_cache: CatalogCache, bot: Bot
+    message: Message,
+    command: CommandObject,
+    actor: Actor,
+    catalog_cache: CatalogCache,
+    bot: Bot,
+    settings: Settings,
 ) -> None:
-    key = (command.args or "").strip()
-    if not rules.is_sku(key):
-        await message.answer(usage("/qr SKU | /qr PRODUCER_CODE", "/qr BABE-SA-10"))
+    words = (command.args or "").split()
+    key = words[0] if words else ""
+    channel = words[1].lower() if len(words) == 2 else ""
+    if not rules.is_sku(key) or len(words) > 2 or channel not in ("", *MESSENGER_WORDS):
+        await message.answer(
+            usage("/qr SKU | /qr PRODUCER_CODE [messenger]", "/qr BABE-SA-10 messenger")
+        )
+        return
+    if channel and not settings.messenger_page:
+        await message.answer(
+            _(
+                "Messenger links need the Facebook Page's username: set [messenger] "
+                "page_username in the bot's configuration."
+            )
+        )
         return
     snapshot = await catalog_cache.get()
     lang = language()
-    username = await bot_username(bot)
+    links = (
+        Linker(settings.messenger_page, messenger=True)
+        if channel
+        else Linker(await bot_username(bot))
+    )
     product = find_product(snapshot, key)
     producer = find_producer(snapshot, key) if product is None else None
     if product is not None:
         producer_id, name = product.producer_id, product.sku
-        label = product_label(product, username, lang)
+        label = product_label(product, links, lang)
     elif producer is not None:
         producer_id, name = producer.id, producer.code
-        label = producer_label(producer, username, lang)
+        label = producer_label(producer, links, lang)
     else:
         await message.answer(
             _("No product or producer has the code {code}.").format(code=esc(key))

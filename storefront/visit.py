@@ -28,6 +28,8 @@ class Person:
     username: str | None = None
     # What the person's app says it speaks, where the channel tells (Telegram does).
     language_code: str | None = None
+    # First seen by the shop in this very event (a channel that numbers people as they come).
+    new: bool = False
 
     @property
     def full_name(self) -> str:

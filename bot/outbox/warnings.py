@@ -112,6 +112,19 @@ def _backup_failed(state: State, detail: dict[str, Any], producer: str) -> str:
     )
 
 
+def _messenger_restricted(state: State, detail: dict[str, Any], producer: str) -> str:
+    if state == State.resolved:
+        return _(
+            "✅ The shop's Page sends Messenger messages again: customers get answers, and "
+            "the order news that waited goes out."
+        )
+    return _(
+        "⚠️ Facebook has restricted the shop's Page from sending messages: Messenger "
+        "customers get no answers and no order news until it is lifted. Check the Page's "
+        "quality in Meta Business Suite. ({error})"
+    ).format(error=esc(str(detail.get("error", ""))))
+
+
 TEXTS: dict[Cause, Callable[[State, dict[str, Any], str], str]] = {
     Cause.outbox_stuck: _outbox_stuck,
     Cause.group_unreachable: _group_unreachable,
@@ -120,6 +133,7 @@ TEXTS: dict[Cause, Callable[[State, dict[str, Any], str], str]] = {
     Cause.redis_lost: _redis_lost,
     Cause.payment_signature: _payment_signature,
     Cause.backup_failed: _backup_failed,
+    Cause.messenger_restricted: _messenger_restricted,
 }
 
 

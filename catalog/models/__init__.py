@@ -2,14 +2,17 @@
 
 ``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
 ``products`` (producers, categories, products, their managers and audit trail), ``orders``
-(carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state) and
-``messages`` (outboxes, link codes, Zalo) and ``operations`` (warnings to the admins).
+(carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state),
+``messages`` (outboxes, link codes, Zalo, Messenger) and ``operations`` (warnings to the
+admins).
 """
 
 from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from catalog.models.enums import OrderStatus, PaymentMethod
+from catalog.models.enums import Channel, OrderStatus, PaymentMethod
 from catalog.models.messages import (
     GroupLinkCode,
+    MessengerInbound,
+    MessengerOutboxMessage,
     OutboxMessage,
     OutboxStatus,
     ZaloInbound,
@@ -21,7 +24,7 @@ from catalog.models.messages import (
 )
 from catalog.models.operations import AdminWarning
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
-from catalog.models.people import ConversationState, LinkVisit, User
+from catalog.models.people import ConversationState, LinkVisit, PersonNumber, User
 from catalog.models.products import (
     Category,
     ChangeReason,
@@ -40,10 +43,13 @@ __all__ = [
     "CartLine",
     "Category",
     "ChangeReason",
+    "Channel",
     "Checkout",
     "ConversationState",
     "GroupLinkCode",
     "LinkVisit",
+    "MessengerInbound",
+    "MessengerOutboxMessage",
     "Order",
     "OrderLine",
     "OrderStatus",
@@ -51,6 +57,7 @@ __all__ = [
     "OutboxMessage",
     "OutboxStatus",
     "PaymentMethod",
+    "PersonNumber",
     "Producer",
     "ProducerKind",
     "ProducerManager",

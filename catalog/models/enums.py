@@ -17,3 +17,10 @@ class OrderStatus(enum.StrEnum):
 class PaymentMethod(enum.StrEnum):
     cod = "cod"
     bank_transfer = "bank_transfer"
+
+
+class Channel(enum.StrEnum):
+    """Where a customer shops; their carts, details, orders and news belong to it."""
+
+    telegram = "telegram"
+    messenger = "messenger"

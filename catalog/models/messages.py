@@ -132,3 +132,32 @@ class ZaloInbound(Base):
 
     message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MessengerOutboxMessage(_Delivery, Base):
+    """News for a customer on Messenger (``user_id`` is the shop's id of them), written in the
+    same transaction as its cause. Outside Messenger's 24-hour window it waits for the
+    customer's next message (``next_attempt_at`` far ahead, brought forward when they write)."""
+
+    __tablename__ = "messenger_outbox"
+    __table_args__ = (
+        Index("ix_messenger_outbox_status_next", "status", "next_attempt_at"),
+        Index("ix_messenger_outbox_user", "user_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus, "messenger_outbox_status"), default=OutboxStatus.pending
+    )
+
+
+class MessengerInbound(Base):
+    """Messenger events already handled, by ``mid`` (Meta may deliver one twice, to any
+    worker); the newest per person also tells when their 24-hour window opened."""
+
+    __tablename__ = "messenger_inbound"
+    __table_args__ = (Index("ix_messenger_inbound_psid_received", "psid", "received_at"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    psid: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -85,6 +85,8 @@ class Order(Base):
     alert_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # The kind of deep link the customer came through before ordering; None: no link.
     source: Mapped[str | None] = mapped_column(String(16))
+    # The channel the customer ordered on, where their news goes (catalog.models.User).
+    channel: Mapped[str] = mapped_column(String(16), default="telegram", server_default="telegram")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

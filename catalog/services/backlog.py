@@ -2,10 +2,12 @@
 check judges and the watch on the outbox warns the admins about.
 
 A queue is one kind of recipient: producers' groups, customers and admins (the Telegram
-outbox), Zalo staff (the Zalo outbox); Messenger's joins with its own outbox. Counted are
-the messages a sender is to deliver now or soon: pending, not waiting for a group to be
+outbox), Zalo staff (the Zalo outbox), customers on Messenger (the Messenger outbox). Counted
+are the messages a sender is to deliver now or soon: pending, not waiting for a group to be
 linked (the admins were told), not for a producer with nobody on Zalo, not parked for
-longer than ``PARKED`` (Zalo's month spent: the admins were told too).
+longer than ``PARKED`` (Zalo's month spent: the admins were told too; Messenger news waiting
+for the customer's next message), not held back by a restriction of the Messenger Page
+(the admins were told).
 """
 
 from __future__ import annotations
@@ -16,8 +18,17 @@ from typing import Any
 
 from sqlalchemy import case, exists, func, or_, select
 
-from catalog.models import OutboxMessage, OutboxStatus, Producer, ZaloOutboxMessage, ZaloStaff
+from catalog.models import (
+    AdminWarning,
+    MessengerOutboxMessage,
+    OutboxMessage,
+    OutboxStatus,
+    Producer,
+    ZaloOutboxMessage,
+    ZaloStaff,
+)
 from catalog.outbox import OutboxKind
+from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
 PARKED = timedelta(hours=1)
@@ -31,7 +42,8 @@ class Backlog:
 
 async def outbox_backlog(uow: UnitOfWork, now: datetime) -> dict[str, Backlog]:
     """Each queue that has messages waiting, by name (``groups``, ``customers``,
-    ``admins``, ``zalo``): how many and how long the oldest has waited. Two queries."""
+    ``admins``, ``zalo``, ``messenger``): how many and how long the oldest has waited.
+    Three queries."""
     soon = now + PARKED
     queue = case(
         (OutboxMessage.producer_id.is_not(None), "groups"),
@@ -58,10 +70,18 @@ async def outbox_backlog(uow: UnitOfWork, now: datetime) -> dict[str, Backlog]:
             exists().where(ZaloStaff.producer_id == ZaloOutboxMessage.producer_id),
         ),
     )
+    messenger = select(func.count(), func.min(MessengerOutboxMessage.created_at)).where(
+        MessengerOutboxMessage.status == OutboxStatus.pending,
+        MessengerOutboxMessage.next_attempt_at <= soon,
+        ~exists().where(
+            AdminWarning.cause == Cause.messenger_restricted, AdminWarning.resolved_at.is_(None)
+        ),
+    )
     found: dict[str, Backlog] = {}
     async with uow.reading():
         rows: list[tuple[Any, ...]] = [tuple(row) for row in await uow.session.execute(telegram)]
         rows += [("zalo", *row) for row in await uow.session.execute(zalo)]
+        rows += [("messenger", *row) for row in await uow.session.execute(messenger)]
     for name, waiting, oldest in rows:
         if waiting:
             found[name] = Backlog(waiting, max((now - oldest).total_seconds(), 0.0))

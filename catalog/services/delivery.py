@@ -1,8 +1,9 @@
 """The senders' side of the outbox: claiming due rows with a lease, settling them (sent,
 postponed, retried with backoff, failed), and spreading a row meant for many people.
 
-One set for both channels: the Telegram sender (bot/outbox/) and the Zalo sender
-(bot/zalo/sender.py) pass the table they deliver, ``OutboxMessage`` or ``ZaloOutboxMessage``.
+One set for every channel: the Telegram sender (bot/outbox/), the Zalo sender
+(bot/zalo/sender.py) and the Messenger sender (bot/messenger/sender.py) pass the table they
+deliver, ``OutboxMessage``, ``ZaloOutboxMessage`` or ``MessengerOutboxMessage``.
 Delivery is at least once: a sender that dies leaves its lease to run out, and the rows it
 held are claimed and sent again then.
 """
@@ -21,6 +22,7 @@ from sqlalchemy import exists, or_, select, update
 from catalog import outbox
 from catalog.models import (
     AdminWarning,
+    MessengerOutboxMessage,
     OutboxMessage,
     OutboxStatus,
     Producer,
@@ -33,8 +35,8 @@ from catalog.services.orders.status import note_alert
 from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
-Table = type[OutboxMessage] | type[ZaloOutboxMessage]
-Row = OutboxMessage | ZaloOutboxMessage
+Table = type[OutboxMessage] | type[ZaloOutboxMessage] | type[MessengerOutboxMessage]
+Row = OutboxMessage | ZaloOutboxMessage | MessengerOutboxMessage
 
 BATCH = 200
 MAX_BACKOFF = 300.0
@@ -61,6 +63,8 @@ def cast_row(row: object) -> Row:
 
 
 def _claimed(row: Row) -> Claimed:
+    if isinstance(row, MessengerOutboxMessage):
+        return Claimed(row.id, row.kind, row.payload, user_id=row.user_id)
     if isinstance(row, ZaloOutboxMessage):
         return Claimed(
             row.id, row.kind, row.payload, row.producer_id,
@@ -85,7 +89,7 @@ async def claim(
             due = due.outerjoin(Producer, Producer.id == OutboxMessage.producer_id).where(
                 or_(OutboxMessage.producer_id.is_(None), Producer.group_chat_id.is_not(None))
             )
-        else:
+        elif table is ZaloOutboxMessage:
             due = due.where(ZaloOutboxMessage.zalo_id.is_not(None))
         due = due.where(table.next_attempt_at <= now).order_by(table.id).limit(limit)
         ids = list(await uow.session.scalars(due))
@@ -320,7 +324,7 @@ async def fan_out_to_zalo_staff(uow: UnitOfWork) -> None:
         await uow.commit()
 
 
-def _copy(uow: UnitOfWork, row: Row, **recipient: object) -> None:
+def _copy(uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage, **recipient: object) -> None:
     """The row again, for one of the people it is meant for."""
     uow.session.add(
         type(row)(

@@ -37,6 +37,9 @@ class Cause(enum.StrEnum):
     # nothing changes: told once, resolved once).
     payment_signature = "payment_signature"
     backup_failed = "backup_failed"  # a scheduled backup failed
+    # Meta restricted the Page from sending (Graph's 10/1893063): resolved by the first
+    # message that gets through.
+    messenger_restricted = "messenger_restricted"
 
 
 class State(enum.StrEnum):
@@ -55,6 +58,9 @@ REPEAT: dict[Cause, timedelta | None] = {
     Cause.zalo_unreachable: None,
     # Once a month: the admins cannot buy more messages from the bot's chat.
     Cause.zalo_quota: None,
+    # Meta lifts it on its own time, or on the Page's appeal: the customers' news waits and
+    # is tried again meanwhile, and the first message through resolves it.
+    Cause.messenger_restricted: None,
 }
 
 

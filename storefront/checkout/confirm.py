@@ -52,6 +52,7 @@ async def on_confirm(visit: Visit, action: CheckoutPress) -> None:
             locale=language(),
             reviewed=draft.reviewed,
             source=await link_service.order_source(visit.uow, user_id=user_id),
+            channel=visit.person.channel,
         )
     except CartChanged:
         await _review_again(visit)

@@ -14,6 +14,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 from bot import metrics  # noqa: F401 - registers the shop's metric families
+from bot.config import load_config
 
 COMPOSE = Path(__file__).parents[2] / "deploy" / "compose"
 SUFFIXES = {
@@ -81,6 +82,29 @@ def test_the_compose_file_runs_three_workers_on_postgresql_and_redis_behind_ngin
     assert set(re.findall(r"server (\w+):(\d+)", upstream)) == {
         (name, worker["command"][-1]) for name, worker in workers().items()
     }
+
+
+MESSENGER_SETTINGS = (
+    "MESSENGER_PAGE_ID",
+    "MESSENGER_PAGE_TOKEN",
+    "MESSENGER_APP_SECRET",
+    "MESSENGER_VERIFY_TOKEN",
+)
+
+
+def test_messenger_reaches_the_workers_when_env_configures_it_and_is_off_otherwise() -> None:
+    for worker in workers().values():
+        env = worker["environment"]
+        assert {name: env[name] for name in MESSENGER_SETTINGS} == {
+            name: f"${{{name}:-}}" for name in MESSENGER_SETTINGS
+        }
+    # What a worker is given when .env sets none of them: Messenger stays off.
+    unset = dict.fromkeys(MESSENGER_SETTINGS, "")
+    assert not load_config(COMPOSE.parents[1] / "bot.toml", environ=unset).messenger.enabled
+    template = (COMPOSE / "nginx.conf.template").read_text(encoding="utf-8")
+    route = re.search(r"location = /messenger/webhook \{([^}]*)\}", template)
+    assert route is not None
+    assert "proxy_pass http://ocop_workers;" in route.group(1)
 
 
 def test_prometheus_scrapes_each_worker_the_compose_file_runs() -> None:

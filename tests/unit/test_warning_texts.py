@@ -21,6 +21,7 @@ DETAILS = {
     Cause.redis_lost: ("web-1:8081", {"error": "Connection refused"}),
     Cause.payment_signature: ("sepay", {}),
     Cause.backup_failed: ("", {"error": "disk <full>"}),
+    Cause.messenger_restricted: ("", {"error": "(#10) <restricted>"}),
 }
 
 
@@ -63,6 +64,7 @@ def test_warnings_name_what_they_are_about_escaped(i18n: I18n) -> None:
     assert "web-1:8081" in text(i18n, "en", Cause.redis_lost, State.resolved)
     assert "disk &lt;full&gt;" in text(i18n, "en", Cause.backup_failed, State.raised)
     assert "sepay" in text(i18n, "vi", Cause.payment_signature, State.raised)
+    assert "(#10) &lt;restricted&gt;" in text(i18n, "en", Cause.messenger_restricted, State.raised)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

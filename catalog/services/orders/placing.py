@@ -67,6 +67,7 @@ async def place_order(
     locale: str = "vi",
     reviewed: str | None = None,
     source: str | None = None,
+    channel: str = "telegram",
 ) -> PlacedCheckout:
     """Turn the cart into one order per producer, or change nothing at all.
 
@@ -76,9 +77,10 @@ async def place_order(
     very transaction raises CartChanged; a cart of more than ``rules.MAX_CART_LINES``
     products raises CartFull. The key makes a repeated confirmation return the
     orders it already placed. ``source``: the kind of deep link the customer came through
-    (``catalog.services.links.order_source``).
+    (``catalog.services.links.order_source``); ``channel``: where the customer ordered, and
+    where their news will go.
     """
-    order = NewOrder(user_id, idempotency_key, payment, details, locale, reviewed, source)
+    order = NewOrder(user_id, idempotency_key, payment, details, locale, reviewed, source, channel)
     try:
         placed = await uow.short_write(lambda connection: _place(uow, Session(connection), order))
     except IntegrityError:
@@ -215,6 +217,7 @@ class NewOrder:
     locale: str
     reviewed: str | None
     source: str | None
+    channel: str
 
 
 def _insert_order(
@@ -233,6 +236,7 @@ def _insert_order(
         "checkout_id": checkout_id, "user_id": new.user_id, "producer_id": producer.id,
         "status": OrderStatus.new, "payment_method": new.payment, "locale": new.locale,
         "total": sum(line.line_total for line in lines), "created_at": now,
+        "channel": new.channel,
     }  # fmt: skip
     order_id = session.scalar(
         insert(Order)

@@ -150,19 +150,21 @@ async def change_order_status(
     zalo_actor: str | None = None,
     actor_name: str = "",
 ) -> OrderView:
-    """Move an order along (accept, ship, deliver, cancel); the customer is told, and so are
-    the producer's people on the other channel (Zalo staff for a Telegram press, and the
-    Telegram group and the other Zalo staff for a Zalo command, ``zalo_actor``)."""
+    """Move an order along (accept, ship, deliver, cancel); the customer is told on the channel
+    they ordered on, and so are the producer's people on the other channel (Zalo staff for a
+    Telegram press, and the Telegram group and the other Zalo staff for a Zalo command,
+    ``zalo_actor``)."""
     async with uow:
         order = await order_for_staff(uow, order_id, chat_id, is_admin, producer_id)
         await _move(
             uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor,
             actor_name=actor_name,
         )  # fmt: skip
-        outbox.to_user(
+        outbox.to_customer(
             uow,
             OutboxKind.status_notice,
             order.user_id,
+            order.channel,
             order_id=order.id,
             status=new_status.value,
             reason=reason,

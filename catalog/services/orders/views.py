@@ -62,6 +62,8 @@ class OrderView:
     bank_account: str | None
     bank_account_name: str | None
     locale: str = "vi"
+    # Where the customer ordered (catalog.models.Order.channel).
+    channel: str = "telegram"
 
     def producer_name(self, language: str) -> str:
         return self.producer_name_en if language == "en" else self.producer_name_vi
@@ -109,6 +111,7 @@ def order_view(order: Order) -> OrderView:
         bank_account=order.producer.bank_account,
         bank_account_name=order.producer.bank_account_name,
         locale=order.locale,
+        channel=order.channel,
     )
 
 
