@@ -1,7 +1,7 @@
 """customers on channels, and the Messenger outbox and handled events
 
-Revision ID: 0009
-Revises: 0011
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0009'
-down_revision: str | None = '0011'
+revision: str = '0010'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
