@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 from urllib.parse import quote
 
 from bot.messenger.drawing import (
+    MAX_TEXT,
     Message,
     draw,
     keyboard_replies,
@@ -147,6 +148,9 @@ class RecentNotes:
 
 
 class MessengerOutput:
+    # Long lists (cart, review, an order) are fitted to one Messenger message.
+    text_limit = MAX_TEXT
+
     def __init__(
         self,
         client: GraphClient,
