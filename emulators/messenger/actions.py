@@ -28,7 +28,8 @@ IMAGE_URL = "https://scontent.xx.fbcdn.net/v/t1.15752-9/{}_n.jpg"
 
 
 class PeopleActions(MessengerState):
-    _numbers = itertools.count(1001)
+    # Graph numbers posts and comments with long numbers (15-17 digits), ever growing.
+    _numbers = itertools.count(1_220_000_000_000_001)
 
     def new_user(
         self,
@@ -144,10 +145,14 @@ class PeopleActions(MessengerState):
 
     # -- posts and comments -----------------------------------------------------------------
 
-    def publish_post(self, message: str = "Livestream", page: Page | None = None) -> Post:
-        """A post on the Page (a livestream's post, say), for people to comment on."""
+    def publish_post(
+        self, message: str = "Livestream", page: Page | None = None, *, live: bool = False
+    ) -> Post:
+        """A post on the Page (``live``: a livestream's), for people to comment on."""
         page = page or self.page
-        post = Post(f"{page.id}_{next(self._numbers)}", page.id, message, self.clock.now())
+        post = Post(
+            f"{page.id}_{next(self._numbers)}", page.id, message, self.clock.now(), live=live
+        )
         page.posts[post.id] = post
         return post
 
@@ -160,6 +165,21 @@ class PeopleActions(MessengerState):
         comment = Comment(
             id=f"{number}_{next(self._numbers)}", post=post, author=author, message=text,
             created_time=self.clock.now(), parent_id=parent.id if parent else post.id,
+        )  # fmt: skip
+        page.comments[comment.id] = comment
+        self._feed(comment, "add")
+        return comment
+
+    def page_comments(self, post: Post, text: str, parent: Comment | None = None) -> Comment:
+        """The Page answers in the comments, in public: its ``feed`` change comes too (from
+        the Page itself), and a Page cannot answer its own comment in private."""
+        page = self.pages[post.page_id]
+        itself = MessengerUser("", page.id, page.name, user_id=page.id)
+        number = post.id.split("_", 1)[1]
+        comment = Comment(
+            id=f"{number}_{next(self._numbers)}", post=post, author=itself, message=text,
+            created_time=self.clock.now(), parent_id=parent.id if parent else post.id,
+            by_page=True,
         )  # fmt: skip
         page.comments[comment.id] = comment
         self._feed(comment, "add")

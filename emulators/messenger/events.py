@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from emulators.messenger.models import Comment, MessengerUser, Page, ThreadMessage
@@ -88,10 +89,25 @@ def echo_event(
     }
 
 
+def _iso(seconds: float) -> str:
+    """Graph's time format: ``2026-12-08T03:14:15+0000``."""
+    moment = datetime.fromtimestamp(seconds, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
 def feed_entry(comment: Comment, verb: str, time_s: int) -> dict[str, Any]:
     """A ``feed`` change for a comment added, edited or removed on one of the Page's posts."""
+    post = comment.post
     value: dict[str, Any] = {
         "from": {"id": comment.author.user_id, "name": comment.author.name},
+        "post": {
+            "status_type": "added_video" if post.live else "mobile_status_update",
+            "is_published": True,
+            "updated_time": _iso(post.created_time),
+            "permalink_url": f"https://www.facebook.com/{post.id}",
+            "promotion_status": "inactive",
+            "id": post.id,
+        },
         "post_id": comment.post.id,
         "comment_id": comment.id,
         "parent_id": comment.parent_id,

@@ -201,6 +201,7 @@ class Post:
     page_id: str
     message: str
     created_time: float
+    live: bool = False  # a livestream's post
 
 
 @dataclass
@@ -213,6 +214,7 @@ class Comment:
     parent_id: str
     replied: bool = False
     removed: bool = False
+    by_page: bool = False  # the Page's own comment (its answer in public): no private reply
 
 
 @dataclass

@@ -7,7 +7,8 @@ parameters (100), the recipient (100 / 2018001), the Page's restriction (10 / 18
 person who blocked the Page (551 / 1545041), the 24-hour window (10 / 2018278; HUMAN_AGENT
 7 days; UTILITY templates none), then images are fetched. The purchase-update tags retired
 on 27 April 2026 are refused (100). A private reply goes once per comment (10900), within
-7 days of it (10903), to comments on the Page's own posts, and opens no window."""
+7 days of it (10903), to comments on the Page's own posts by people (not the Page's own
+comments: 10903), and opens no window."""
 
 from __future__ import annotations
 
@@ -201,6 +202,8 @@ class SendApi:
         comment = page.comments.get(comment_id)
         if comment is None or comment.removed:
             raise errors.unsupported("POST", comment_id)
+        if comment.by_page:
+            raise errors.cannot_reply()  # "You can not reply to your own comments"
         if comment.replied:
             raise errors.already_replied()
         if self.emulator.clock.now() - comment.created_time > PRIVATE_REPLY_WINDOW:

@@ -70,3 +70,55 @@ async def test_a_removed_comment_cannot_be_replied_to(meta: MessengerEmulator) -
     meta.person_removes_comment(comment)
     status, answer = await send(meta, reply(comment.id))
     assert (status, error_of(answer)) == (400, (100, 33))
+
+
+async def test_the_page_cannot_answer_its_own_comment_in_private(meta: MessengerEmulator) -> None:
+    post = meta.publish_post()
+    own = meta.page_comments(post, "Shop đã nhắn riêng ạ")
+    status, answer = await send(meta, reply(own.id))
+    assert (status, error_of(answer)) == (400, (10903, None))
+    assert meta.stats.private_replies == 0
+
+
+async def test_a_reply_that_is_refused_leaves_the_comment_to_be_answered(
+    meta: MessengerEmulator,
+) -> None:
+    minh = meta.person("Minh")
+    comment = await minh.comment(meta.publish_post(), "chốt")
+    broken = {"recipient": {"comment_id": comment.id}, "messaging_type": "RESPONSE",
+              "message": {"text": "x" * 2001}}  # fmt: skip
+    status, answer = await send(meta, broken)
+    assert (status, error_of(answer)[0]) == (400, 100)
+    status, answer = await send(meta, reply(comment.id))
+    assert status == 200
+    assert answer["recipient_id"] == minh.psid
+
+
+async def test_a_private_reply_may_carry_a_carousel_and_quick_replies(
+    meta: MessengerEmulator,
+) -> None:
+    minh = meta.person("Minh")
+    comment = await minh.comment(meta.publish_post(), "chốt")
+    card = {
+        "title": "Bình gốm",
+        "subtitle": "450.000 ₫",
+        "buttons": [{"type": "postback", "title": "Thêm vào giỏ", "payload": "p:a:1"}],
+    }
+    message = {
+        "attachment": {"type": "template",
+                       "payload": {"template_type": "generic", "elements": [card]}},
+        "quick_replies": [{"content_type": "text", "title": "Danh mục", "payload": "m:catalog"}],
+    }  # fmt: skip
+    body = {"recipient": {"comment_id": comment.id}, "messaging_type": "RESPONSE",
+            "message": message}  # fmt: skip
+    status, _answer = await send(meta, body)
+    assert status == 200
+    sent = await minh.next_message()
+    assert sent.private_reply_to == comment.id
+    assert [e.title for e in sent.elements] == ["Bình gốm"]
+    assert minh.quick_replies == ["Danh mục"]
+    # A tap on the card is a postback: it opens the window.
+    await minh.tap_button("Thêm vào giỏ", element="Bình gốm")
+    follow_up = {"recipient": {"id": minh.psid}, "messaging_type": "RESPONSE",
+                 "message": {"text": "Đã thêm vào giỏ"}}  # fmt: skip
+    assert (await send(meta, follow_up))[0] == 200

@@ -225,6 +225,23 @@ async def test_a_comment_on_a_page_post_is_a_feed_change(
     assert value["from"]["name"] == "Minh"
     assert value["from"]["id"] != person.psid  # not a PSID: the Page cannot message it
     assert isinstance(value["created_time"], int)
+    assert value["post"]["id"] == post.id
+    assert value["post"]["is_published"] is True
+
+
+async def test_the_pages_own_answer_in_the_comments_comes_from_the_page(
+    hooked: MessengerEmulator, shop: ShopWebhook
+) -> None:
+    post = hooked.publish_post("Livestream", live=True)
+    minh = hooked.person("Minh")
+    asked = await minh.comment(post, "còn hàng không shop?")
+    hooked.page_comments(post, "Còn ạ, shop nhắn riêng cho bạn nhé", parent=asked)
+    await hooked.webhook.settled()
+    asked_value, answer_value = (change["value"] for change in shop.events)
+    assert asked_value["post"]["status_type"] == "added_video"
+    assert answer_value["from"] == {"id": hooked.page.id, "name": hooked.page.name}
+    assert answer_value["parent_id"] == asked.id
+    assert answer_value["verb"] == "add"
 
 
 async def test_echoes_only_for_apps_subscribed_to_them(
