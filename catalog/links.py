@@ -7,7 +7,8 @@ parameter of ``https://t.me/<bot>?start=<payload>``: at most 64 characters of
 ``https://m.me/<page>?ref=<payload>``. The payload is two letters and a separator, then the key:
 
     <target><source><sep><key>     target: p product, s shop (producer)
-                                   source: p product code, s shop code, o poster, f friend share
+                                   source: p product code, s shop code, o poster, f friend share,
+                                           c a comment on the Page's posts
                                    sep: "_" the key as it is, "-" the key in base64url
 
 SKUs may hold a "." that payloads may not: those keys travel in base64url.
@@ -46,6 +47,7 @@ class LinkSource(StrEnum):
     producer = "producer"  # a producer's own QR code or link: a stall sign, a page
     poster = "poster"  # a code on a producer's printed poster
     share = "share"  # a customer passed it on: the card's "share" action, inline mode
+    comment = "comment"  # a comment on the Page's posts, answered in private on Messenger
 
 
 _TARGET_LETTERS = {LinkTarget.product: "p", LinkTarget.producer: "s"}
@@ -54,6 +56,7 @@ _SOURCE_LETTERS = {
     LinkSource.producer: "s",
     LinkSource.poster: "o",
     LinkSource.share: "f",
+    LinkSource.comment: "c",
 }
 _TARGETS = {letter: target for target, letter in _TARGET_LETTERS.items()}
 _SOURCES = {letter: source for source, letter in _SOURCE_LETTERS.items()}

@@ -309,3 +309,43 @@ PRODUCER_CODE: Final = re.compile(r"[A-Z0-9]{2,12}")
 
 def is_producer_code(text: str) -> bool:
     return PRODUCER_CODE.fullmatch(text) is not None
+
+
+# --- comments on the Facebook Page's posts ---------------------------------------------------
+
+# A carousel holds ten cards: the most products a post can be tied to.
+MAX_POST_PRODUCTS: Final = 10
+# Meta lets a Page answer a comment in private once, within 7 days of it.
+PRIVATE_REPLY_DAYS: Final = 7
+# What people write under a livestream to take what it shows: as typed, with or without the
+# accent, in any letter case. Folding accents away would make "mùa" (season) and "mưa"
+# (rain) buying words.
+BUYING_WORDS: Final = frozenset({"chốt", "chot", "mua"})
+_LETTER_RUNS: Final = re.compile(r"[^\W\d_]+")
+# Graph's id of a Page's post: "<page id>_<post id>".
+POST_ID: Final = re.compile(r"([0-9]{5,20})_([0-9]{5,25})")
+# Where a post's own number is in the links Facebook gives to it.
+_POST_IN_URL: Final = re.compile(
+    r"(?:/posts/|/videos/|/permalink/|[?&]story_fbid=|[?&]fbid=|[?&]v=)([0-9]{5,25})"
+)
+
+
+def says_buy(text: str) -> bool:
+    """Whether a comment holds a buying word ("Chốt 2 hộp", "mua!", "CHOT")."""
+    return any(word in BUYING_WORDS for word in _LETTER_RUNS.findall(nfc(text).casefold()))
+
+
+def parse_post_id(text: str, page_id: str) -> str | None:
+    """Graph's id of a post of the Page ``page_id`` from what an admin pasted: the id itself
+    (``<page id>_<post id>``), the post's number alone, or a link to the post with its number
+    in it; None for anything else, or for another Page's post."""
+    text = text.strip()
+    whole = POST_ID.fullmatch(text)
+    if whole is not None:
+        return text if whole.group(1) == page_id or not page_id else None
+    if not page_id:
+        return None
+    if text.isascii() and text.isdigit() and 5 <= len(text) <= 25:
+        return f"{page_id}_{text}"
+    found = _POST_IN_URL.search(text) if "facebook.com/" in text else None
+    return f"{page_id}_{found.group(1)}" if found else None

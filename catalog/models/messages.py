@@ -1,5 +1,6 @@
 """Messages that must arrive (Telegram and Zalo outboxes), the codes that link a group or a
-Zalo account to a producer, and the Zalo channel's own bookkeeping."""
+Zalo account to a producer, the Zalo and Messenger channels' own bookkeeping, and the Page's
+posts tied to products."""
 
 from __future__ import annotations
 
@@ -161,3 +162,21 @@ class MessengerInbound(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     psid: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PostProduct(Base):
+    """A product an admin tied to a post of the Facebook Page (a livestream's, say): a comment
+    saying "chốt" or "mua" under the post is answered in private with these products."""
+
+    __tablename__ = "post_products"
+
+    # Graph's id of the post, "<page id>_<post id>".
+    post_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id"), primary_key=True, index=True
+    )
+    # The order the products are offered in (as the admin named them).
+    position: Mapped[int] = mapped_column(default=0)
+    # The Telegram id of the admin who tied them.
+    tied_by: Mapped[int | None] = mapped_column(BigInteger)
+    tied_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -55,7 +55,8 @@ class PersonNumber(Base):
 
 
 class LinkVisit(Base):
-    """A deep link opened (a QR code scanned, a shared link tapped): who, what, from where."""
+    """A deep link opened (a QR code scanned, a shared link tapped) or a comment on the Page
+    answered in private: who, what, from where."""
 
     __tablename__ = "link_visits"
     __table_args__ = (Index("ix_link_visits_user_created", "user_id", "created_at"),)
@@ -63,7 +64,8 @@ class LinkVisit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     source: Mapped[str] = mapped_column(String(16))
-    producer_id: Mapped[int] = mapped_column(ForeignKey("producers.id"), index=True)
+    # None for what leads to no producer: the welcome that answers a comment on the Page.
+    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producers.id"), index=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     # True when this link brought the user to the shop for the first time.
     first_contact: Mapped[bool] = mapped_column(default=False, server_default=false())

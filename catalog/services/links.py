@@ -52,10 +52,11 @@ async def record_visit(
     *,
     visitor: Visitor,
     source: LinkSource,
-    producer_id: int,
+    producer_id: int | None,
     product_id: int | None = None,
 ) -> bool:
-    """Note that a link was opened; True when it is how the user first reached the shop."""
+    """Note that a link was opened (or a comment answered: ``producer_id`` None when the
+    answer led to no producer); True when it is how the user first reached the shop."""
     async with uow:
         user = await uow.session.get(User, visitor.user_id)
         first_contact = user is None or visitor.new

@@ -1,8 +1,8 @@
 """Customers on Messenger: the events already handled (Meta may deliver one twice, to any
-worker), each person's 24-hour window (opened by their last message, postback or referral),
-news that waits for the customer's next message when the window is closed, and the Page
-restricted from sending (a warning to the admins; the news it held back goes out when it
-is over)."""
+worker) and the comments on the Page already answered in private, each person's 24-hour
+window (opened by their last message, postback or referral), news that waits for the
+customer's next message when the window is closed, and the Page restricted from sending (a
+warning to the admins; the news it held back goes out when it is over)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, func, or_, select, update
 
+from catalog import rules
 from catalog.db import upsert
 from catalog.models import (
     MessengerInbound,
@@ -31,6 +32,9 @@ from catalog.uow import UnitOfWork
 WINDOW = timedelta(hours=24)
 # Handled events are remembered longer than the window they tell of.
 REMEMBER_EVENTS = timedelta(days=3)
+# A comment's key (``comment:<id>``) is kept as long as Meta lets it be answered, and a day.
+COMMENT_KEY = "comment:"
+REMEMBER_COMMENTS = timedelta(days=rules.PRIVATE_REPLY_DAYS + 1)
 # News outside the window waits for the customer's next message, which brings it forward;
 # meanwhile it is looked at again after this long (a utility template may be set up by then).
 WAIT_FOR_NEXT_MESSAGE = timedelta(days=7)
@@ -69,8 +73,26 @@ async def first_time(
             uow.outbox_written()
         if forget_old:
             old = MessengerInbound.received_at < now - REMEMBER_EVENTS
-            connection.execute(delete(MessengerInbound).where(old))
+            kept = MessengerInbound.key.startswith(COMMENT_KEY, autoescape=True)
+            older = MessengerInbound.received_at < now - REMEMBER_COMMENTS
+            connection.execute(delete(MessengerInbound).where(old, or_(~kept, older)))
         return True
+
+    return await uow.short_write(record)
+
+
+async def first_comment(uow: UnitOfWork, comment_id: str) -> bool:
+    """Claim a comment on the Page for its one private reply: False when it was claimed
+    before (Meta delivered it again, to this worker or another, or before a restart). Kept as
+    ``comment:<id>`` beside the events; it opens nobody's window (a comment opens none)."""
+
+    def record(connection: Connection) -> bool:
+        inserted = connection.execute(
+            upsert(connection, MessengerInbound)
+            .values(key=f"{COMMENT_KEY}{comment_id}"[:200], psid="", received_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        return bool(inserted.rowcount == 1)
 
     return await uow.short_write(record)
 

@@ -304,3 +304,55 @@ def test_periods_start_at_midnight_in_vietnam() -> None:
     assert period_start("today", now) == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
     assert period_start("week", now) == datetime(2026, 11, 29, 17, 0, tzinfo=UTC)
     assert period_start("month", now) == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["chốt", "Chốt 2 hộp nhé", "CHỐT!!", "chot", "Chot1", "mua", "MUA 3", "e mua ạ",
+     "cho mình mua với", "chốt đơn", "Cho\u0302\u0301t"],  # the last: accents typed apart
+)  # fmt: skip
+def test_a_buying_word_is_recognised_with_or_without_its_accent_in_any_case(text: str) -> None:
+    assert rules.says_buy(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["đẹp quá", "mùa này có không?", "trời mưa", "múa lân", "giá bao nhiêu?", "",
+     "chotdon", "Chợt nhớ", "muahang", "BABE-SA-10"],
+)  # fmt: skip
+def test_words_that_only_look_like_a_buying_word_are_not_one(text: str) -> None:
+    assert not rules.says_buy(text)
+
+
+PAGE = "101010101010101"
+
+
+@pytest.mark.parametrize(
+    ("text", "post_id"),
+    [
+        (f"{PAGE}_2233445566", f"{PAGE}_2233445566"),
+        ("2233445566", f"{PAGE}_2233445566"),
+        (" 2233445566 ", f"{PAGE}_2233445566"),
+        ("https://www.facebook.com/ocopshop/posts/2233445566", f"{PAGE}_2233445566"),
+        ("https://www.facebook.com/ocopshop/videos/9988776655/", f"{PAGE}_9988776655"),
+        (f"https://www.facebook.com/permalink.php?story_fbid=2233445566&id={PAGE}",
+         f"{PAGE}_2233445566"),
+        ("https://m.facebook.com/story.php?story_fbid=2233445566&id=1", f"{PAGE}_2233445566"),
+        ("https://www.facebook.com/watch/?v=9988776655", f"{PAGE}_9988776655"),
+        # Another Page's post, links that hide the number, and what is no post at all.
+        ("202020202020202_2233445566", None),
+        ("https://www.facebook.com/ocopshop/posts/pfbid02abcDEF", None),
+        ("https://example.com/posts/2233445566", None),
+        ("BABE-SA-10", None),
+        ("1234", None),
+        ("", None),
+    ],
+)  # fmt: skip
+def test_a_post_is_named_by_its_id_its_number_or_its_link(text: str, post_id: str | None) -> None:
+    assert rules.parse_post_id(text, PAGE) == post_id
+
+
+def test_without_the_pages_id_only_a_whole_post_id_names_a_post() -> None:
+    assert rules.parse_post_id(f"{PAGE}_2233445566", "") == f"{PAGE}_2233445566"
+    assert rules.parse_post_id("2233445566", "") is None
+    assert rules.parse_post_id("https://www.facebook.com/x/posts/2233445566", "") is None
