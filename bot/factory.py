@@ -51,6 +51,7 @@ def handler_settings(config: Config) -> Settings:
         media_dir=config.shop.media_dir,
         low_stock_threshold=config.shop.low_stock_threshold,
         messenger_page=config.messenger.page_username,
+        messenger_page_id=config.messenger.page_id,
     )
 
 

@@ -81,6 +81,15 @@ TOOLS: tuple[Tool, ...] = (
         (("poster", N_("A producer's poster")),),
     ),
     Tool(
+        N_(
+            "/post POST_ID SKU… — tie a post of the Facebook Page to products: “chốt” or "
+            "“mua” under it gets their cards on Messenger; /post lists the posts tied, "
+            "/unpost POST_ID unties one"
+        ),
+        (("post", N_("Tie a Facebook post to products")), ("unpost", N_("Untie a Facebook post"))),
+        frozenset({Role.admin}),
+    ),
+    Tool(
         N_("/linkgroup — link a producer's Telegram group"),
         (("linkgroup", N_("Link a producer's group")),),
         frozenset({Role.admin}),

@@ -16,3 +16,5 @@ class Settings:
     low_stock_threshold: int
     # The Facebook Page's username: /qr … messenger prints its m.me links ("" without one).
     messenger_page: str = ""
+    # The Facebook Page's numeric id: /post takes a post's number alone, or its link, for it.
+    messenger_page_id: str = ""

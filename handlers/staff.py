@@ -31,7 +31,7 @@ from storefront.format import esc, language, money, when
 COMMANDS = ("stock", "price", "hide", "show", "lowstock", "history")
 
 
-def _unknown_sku(err: UnknownSku) -> str:
+def unknown_sku_text(err: UnknownSku) -> str:
     if err.suggestions:
         return _("No product has the SKU {sku}. Did you mean: {suggestions}?").format(
             sku=esc(err.sku), suggestions=", ".join(esc(s) for s in err.suggestions)
@@ -109,7 +109,7 @@ async def _apply(message: Message, change: Callable[[], Awaitable[ProductChangeV
     try:
         result = await change()
     except UnknownSku as err:
-        await message.answer(_unknown_sku(err))
+        await message.answer(unknown_sku_text(err))
     except NotAllowed:
         await refuse(message)
     except InvalidValue as err:
@@ -157,7 +157,7 @@ async def cmd_history(
     try:
         product, entries = await inventory.history(uow, actor=actor, sku=sku)
     except UnknownSku as err:
-        await message.answer(_unknown_sku(err))
+        await message.answer(unknown_sku_text(err))
         return
     except NotAllowed:
         await refuse(message)

@@ -120,11 +120,13 @@ _SOURCE_LABELS = {
     LinkSource.producer: N_("Producer codes and links"),
     LinkSource.poster: N_("Posters"),
     LinkSource.share: N_("Shared by customers"),
+    LinkSource.comment: N_("Comments on the Facebook Page"),
 }
 
 
 async def source_lines(uow: UnitOfWork, actor: Actor, since: datetime) -> list[str]:
-    """``/stats``: orders, revenue and links opened per source (nothing when all are zero)."""
+    """``/stats``: orders, revenue and links opened (comments answered) per source (nothing
+    when all are zero)."""
     figures = await link_service.stats_by_source(uow, actor=actor, since=since)
     if not any(row.source is not None for row in figures):
         return []
@@ -133,7 +135,11 @@ async def source_lines(uow: UnitOfWork, actor: Actor, since: datetime) -> list[s
         label = _(_SOURCE_LABELS[row.source]) if row.source else _("No link")
         orders = ngettext("{count} order", "{count} orders", row.orders).format(count=row.orders)
         line = f"• {label}: {orders}, {money(row.revenue)}"
-        if row.source is not None:
+        if row.source == LinkSource.comment:
+            line += " · " + ngettext(
+                "{count} comment answered", "{count} comments answered", row.visits
+            ).format(count=row.visits)
+        elif row.source is not None:
             line += " · " + ngettext(
                 "opened {count} time", "opened {count} times", row.visits
             ).format(count=row.visits)

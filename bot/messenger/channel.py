@@ -1,5 +1,6 @@
 """The Messenger side of the running bot: the webhook, each person's events handled in order
-through the storefront, the outbox sender, and the Page's set-up at start-up.
+through the storefront, comments on the Page's posts answered in private (comments.py), the
+outbox sender, and the Page's set-up at start-up.
 
 Events are handled after the webhook's 200, one person's one at a time and in the order they
 came (a queue per person in this process; across workers, the per-person lock the program
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import metrics
 from bot.config import MessengerSettings, OutboxSettings
 from bot.messenger import profile
+from bot.messenger.comments import CommentReplies
 from bot.messenger.events import Incoming
 from bot.messenger.graph import GraphClient, GraphError, GraphNetworkError
 from bot.messenger.links import MessengerLinks
@@ -135,7 +137,13 @@ class MessengerChannel:
         self.links = MessengerLinks(settings.page_username)
         self.notes = RecentNotes()
         self.queues = PersonQueues(self.handle)
-        self.webhook = MessengerWebhook(settings.app_secret, settings.verify_token, self.take)
+        self.comments = CommentReplies(
+            self.client, self._uow, catalog_cache, self.pictures, self.troubles,
+            default_language,
+        )  # fmt: skip
+        self.webhook = MessengerWebhook(
+            settings.app_secret, settings.verify_token, self.take, self.comments.take
+        )
         # With Telegram's webhook workers the route is served on the worker's own port.
         self.own_site = True
         self._site: web.AppRunner | None = None
@@ -171,6 +179,7 @@ class MessengerChannel:
     async def stop(self) -> None:
         self.webhook.stopping = True
         await self.queues.join(SHUTDOWN_SECONDS)
+        await self.comments.join(SHUTDOWN_SECONDS)
         if self._setup is not None:
             await cancel_and_wait(self._setup)
         if self._site is not None:

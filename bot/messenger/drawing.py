@@ -262,3 +262,17 @@ def draw(screen: Screen, *, view_label: str, picture_url: PictureUrl) -> list[Me
     if not rows and not screen.items and screen.keyboard is not None:
         messages[-1] = with_replies(messages[-1], keyboard_replies(screen.keyboard))
     return messages
+
+
+def one_message(screen: Screen, *, view_label: str, picture_url: PictureUrl) -> Message:
+    """The screen as the one message Messenger allows (a private reply to a comment): its
+    list as one carousel (the text left out: Messenger shows the comment it answers above
+    it), or else its text, within one message; the ready answers as quick replies."""
+    if screen.items:
+        cards = [item_element(item, view_label, picture_url) for item in screen.items]
+        message = carousels(cards[:MAX_ELEMENTS])[0]
+    else:
+        message = {"text": cut(plain(screen.text), MAX_TEXT)}
+    if screen.keyboard is not None:
+        message = with_replies(message, keyboard_replies(screen.keyboard))
+    return message

@@ -13,6 +13,10 @@ thread). Echoes of the Page's own messages, deliveries and reads change nothing.
   (its text is the number; the payload is read too, as Meta does not promise it is).
 - Stickers, pictures and other attachments are "something else"; a shared location (older
   apps) is a location.
+
+A comment added on one of the Page's posts comes as a ``feed`` change of an entry
+(``entry[].changes[{field: "feed", value: {item: "comment", verb: "add", …}}]``): it is read
+apart (:func:`read_comments`), as it is answered apart (bot/messenger/comments.py).
 """
 
 from __future__ import annotations
@@ -125,6 +129,50 @@ def read_event(event: dict[str, Any]) -> Incoming | None:
         start = Start(ref if isinstance(ref, str) else None)
         return Incoming(psid, f"referral:{psid}:{when}", when, start, "referral")
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class CommentAdded:
+    """A comment added on one of the Page's posts (the ``feed`` field): its id, the post's,
+    who wrote it (Facebook's id of them: not a PSID, and Meta may leave it out), its text and
+    when (seconds)."""
+
+    comment_id: str
+    post_id: str
+    from_id: str
+    text: str
+    created_time: int
+
+
+def _comment(value: Any) -> CommentAdded | None:
+    if not isinstance(value, dict) or value.get("item") != "comment" or value.get("verb") != "add":
+        return None
+    comment_id, post_id = value.get("comment_id"), value.get("post_id")
+    if not isinstance(comment_id, str | int) or not isinstance(post_id, str | int):
+        return None
+    author = value.get("from")
+    from_id = str(author.get("id", "")) if isinstance(author, dict) else ""
+    text = _text(value.get("message")) or ""
+    return CommentAdded(
+        str(comment_id), str(post_id), from_id, text, _timestamp(value.get("created_time"))
+    )
+
+
+def read_comments(body: Any) -> list[CommentAdded]:
+    """Every comment added in a webhook POST's ``feed`` changes, in order (edits, removals,
+    reactions and posts change nothing)."""
+    if not isinstance(body, dict) or body.get("object") != "page":
+        return []
+    found: list[CommentAdded] = []
+    for entry in body.get("entry") or ():
+        if not isinstance(entry, dict):
+            continue
+        for change in entry.get("changes") or ():
+            if isinstance(change, dict) and change.get("field") == "feed":
+                comment = _comment(change.get("value"))
+                if comment is not None:
+                    found.append(comment)
+    return found
 
 
 def read_body(body: Any) -> list[Incoming]:

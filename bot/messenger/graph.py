@@ -1,6 +1,6 @@
 """A thin client of the Graph API for one Page: the Send API (every call with its
-``messaging_type``), sender actions, reusable attachments, the Messenger Profile API and the
-Page's subscription of the app.
+``messaging_type``), private replies to comments, sender actions, reusable attachments, the
+Messenger Profile API and the Page's subscription of the app.
 
 The Messenger packages on PyPI are stale and synchronous (``fbmessenger`` 6.0.0 of 2019 on
 ``requests``, ``pymessenger`` 2016, ``fbmq`` 2018), so this is our own, over aiohttp, kept
@@ -8,8 +8,9 @@ thin: a difference from Meta's documentation is a one-line fix.
 
 Graph answers an error as ``{"error": {"message", "type", "code", "error_subcode"}}``; what
 it means is read from the code *and* subcode (:class:`GraphError`), never from the text.
-Every attempt is counted in the metrics by what it does (``send``, ``sender_action``,
-``upload``, ``profile``, ``subscribe``) and how it was answered (:func:`answer_code`).
+Every attempt is counted in the metrics by what it does (``send``, ``private_reply``,
+``sender_action``, ``upload``, ``profile``, ``subscribe``) and how it was answered
+(:func:`answer_code`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class Trouble(StrEnum):
     token = "token"  # 190: the Page token is wrong or expired
     permission = "permission"  # 200, 230, 10 otherwise: a permission is missing
     invalid = "invalid"  # 100 and the rest: the request itself is wrong
+    already_replied = "already_replied"  # 10900: the comment has its private reply already
+    not_replyable = "not_replyable"  # 10903: the comment can no longer be answered (7 days)
 
 
 class GraphError(Exception):
@@ -55,6 +58,10 @@ class GraphError(Exception):
     @property
     def trouble(self) -> Trouble:  # noqa: PLR0911 - one meaning per code
         code, subcode = self.code, self.subcode
+        if code == 10900:
+            return Trouble.already_replied
+        if code == 10903:
+            return Trouble.not_replyable
         if code == 551 or subcode == 1545041:
             return Trouble.unavailable
         if code == 10 and subcode == 2018278:
@@ -215,6 +222,18 @@ class GraphClient:
             "message": message,
         }
         return await self.call("POST", "messages", json_body=body, name="send")
+
+    async def private_reply(self, comment_id: str, message: dict[str, Any]) -> str | None:
+        """The one message a comment on the Page may be answered with in private; the
+        commenter's PSID when Graph names it."""
+        body = {
+            "recipient": {"comment_id": comment_id},
+            "messaging_type": MessagingType.response.value,
+            "message": message,
+        }
+        answer = await self.call("POST", "messages", json_body=body, name="private_reply")
+        psid = answer.get("recipient_id")
+        return str(psid) if psid else None
 
     async def sender_action(self, psid: str, action: str) -> None:
         """``typing_on``, ``typing_off`` or ``mark_seen``: the request holds only these two."""

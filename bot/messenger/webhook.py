@@ -7,7 +7,8 @@
   escapes non-ASCII characters in them: decoding and encoding again would not match). A bad
   or missing signature gets 403 and nothing is read.
 - A signed POST is answered 200 at once — Meta retries what is not answered within 20 s — and
-  its events are handed on (``take``) to be handled after; while the worker stops, 503 (Meta
+  its events are handed on (``take``; comments on the Page's posts ``take_comments``) to be
+  handled after; while the worker stops, 503 (Meta
   posts it again, to a worker that takes it).
 """
 
@@ -17,11 +18,11 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
 
-from bot.messenger.events import Incoming, read_body
+from bot.messenger.events import CommentAdded, Incoming, read_body, read_comments
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +39,16 @@ def signed(app_secret: str, body: bytes, header: str | None) -> bool:
 
 class MessengerWebhook:
     def __init__(
-        self, app_secret: str, verify_token: str, take: Callable[[list[Incoming]], None]
+        self,
+        app_secret: str,
+        verify_token: str,
+        take: Callable[[list[Incoming]], None],
+        take_comments: Callable[[Sequence[CommentAdded]], None] = lambda comments: None,
     ) -> None:
         self._secret = app_secret
         self._verify_token = verify_token
         self._take = take
+        self._take_comments = take_comments
         self.stopping = False
 
     def add_routes(self, app: web.Application) -> None:
@@ -71,4 +77,5 @@ class MessengerWebhook:
         except ValueError:
             return web.Response(status=400, text="not JSON")
         self._take(read_body(payload))
+        self._take_comments(read_comments(payload))
         return web.Response(text="EVENT_RECEIVED")

@@ -155,6 +155,9 @@ MATRIX = [
     ("/lowstock 3", True, True, True, False),
     ("/stats week", True, True, True, False),
     ("/managers", True, False, False, False),
+    (f"/post 101010101010101_2233445566 {OIL}", True, False, False, False),
+    ("/post", True, False, False, False),
+    ("/unpost 101010101010101_2233445566", True, False, False, False),
     ("/admin", True, True, True, False),
 ]
 

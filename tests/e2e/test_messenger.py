@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from collections.abc import AsyncIterator
 from io import BytesIO
 from typing import Any
@@ -25,11 +24,16 @@ from support.botprocess import BotProcess, Shop
 from support.journeys import StaffedGroup
 from support.messenger import APP_SECRET
 from support.messenger_shop import (
+    CHECKOUT,
+    LABELS,
+    check_out,
     choose,
     connect_page,
     free_port,
     messenger_env,
+    query,
     running_meta,
+    started,
     until,
 )
 from support.ordering import DETAILS
@@ -54,32 +58,6 @@ page_username = "ocopshop"
 utility_templates = { en = "order_update:en_US" }
 """
 
-LABELS = {
-    "vi": {
-        "catalog": "🛍 Danh mục",
-        "by_producer": "🏡 Theo cơ sở sản xuất",
-        "view": "🔍 Xem",
-        "add": "🛒 Thêm 1 vào giỏ",
-        "cart": "🛒 Giỏ hàng",
-        "checkout": "✅ Đặt hàng",
-        "no_note": "⏭ Không ghi chú",
-        "bank": "🏦 Chuyển khoản (VietQR)",
-        "confirm": "✅ Xác nhận đặt hàng",
-        "accept": "✅ Nhận đơn",
-    },
-    "en": {
-        "catalog": "🛍 Catalog",
-        "by_producer": "🏡 By producer",
-        "view": "🔍 View",
-        "add": "🛒 Add 1 to cart",
-        "cart": "🛒 Cart",
-        "checkout": "✅ Checkout",
-        "no_note": "⏭ No note",
-        "bank": "🏦 Bank transfer (VietQR)",
-        "confirm": "✅ Confirm order",
-        "accept": "✅ Accept",
-    },
-}
 QUANG_VINH = {"vi": "Gốm sứ Quang Vinh", "en": "Quang Vinh Ceramics"}
 TEA_SET = {"vi": "Bộ ấm chén hoa sen", "en": "Lotus tea set"}
 
@@ -122,25 +100,6 @@ async def page_connected(
     assert not refused, refused
 
 
-def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(shop.database) as db:
-        return db.execute(sql, args).fetchall()
-
-
-async def started(meta: MessengerEmulator, name: str, language: str) -> MessengerPerson:
-    """Someone who pressed Get Started, and chose English if ``language`` is en."""
-    person = meta.person(name, locale="vi_VN" if language == "vi" else "en_US")
-    await person.get_started()
-    greeting = await person.next_message()
-    assert (greeting.text or "").startswith("Xin chào! 👋"), person.explain()
-    if language == "en":
-        await choose(person, "🌐 Ngôn ngữ")
-        await person.next_message()
-        await choose(person, "🇬🇧 English")
-        await until(person, "Here is the menu.")
-    return person
-
-
 async def shop_to_review(person: MessengerPerson, language: str) -> None:
     """Catalog → producers → Quang Vinh's products → the tea set's card → cart → checkout."""
     labels = LABELS[language]
@@ -169,60 +128,6 @@ async def shop_to_review(person: MessengerPerson, language: str) -> None:
     await person.tap_menu(labels["cart"])
     await person.wait_for(lambda m: any(TEA_SET[language] in e.title for e in m.elements))
     await choose(person, labels["checkout"])
-
-
-# What the checkout asks, and the answers a customer gives, in each language.
-CHECKOUT = {
-    "vi": {
-        "name": "Ai nhận hàng?",
-        "phone": "Số điện thoại",
-        "province": "Tỉnh, thành phố",
-        "province_typed": "Hà Nội",
-        "ward": "Phường hoặc xã",
-        "ward_typed": "phuong cua nam",
-        "street": "Số nhà",
-        "note": "Ghi chú",
-        "payment": "thanh toán",
-        "review": "Đơn hàng của bạn",
-        "placed": "Đơn hàng đã được đặt",
-        "recipient": "Phạm Thu <Hà> & 🧪",
-    },
-    "en": {
-        "name": "Who receives the parcel?",
-        "phone": "A phone number for the delivery",
-        "province": "Provinces and cities",
-        "province_typed": "ha noi",
-        "ward": "Ward or commune",
-        "ward_typed": "Phường Cửa Nam",
-        "street": "House number and street",
-        "note": "A note for the producer",
-        "payment": "How will you pay?",
-        "review": "Your order",
-        "placed": "Your order is placed",
-        "recipient": "Mary <Smith> & co",
-    },
-}
-
-
-async def check_out(person: MessengerPerson, language: str) -> None:
-    """From the checkout's first question to the review: a typed name, the phone quick reply,
-    a typed province and ward, a street, no note, bank transfer."""
-    asks = CHECKOUT[language]
-    await until(person, asks["name"])
-    await person.send(asks["recipient"])
-    await until(person, asks["phone"])
-    assert "user_phone_number" in person.quick_replies
-    await person.share_phone()
-    await until(person, asks["province"])
-    await person.send(asks["province_typed"])
-    await until(person, asks["ward"])
-    await person.send(asks["ward_typed"])
-    await until(person, asks["street"])
-    await person.send("8 Tràng Thi")
-    await until(person, asks["note"])
-    await choose(person, LABELS[language]["no_note"])
-    await until(person, asks["payment"])
-    await choose(person, LABELS[language]["bank"])
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

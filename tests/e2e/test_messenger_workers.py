@@ -226,3 +226,22 @@ async def test_a_mid_posted_again_to_another_worker_is_handled_once(
     await meta.wait_until(lambda: None, 2.0)
     results = [m for m in an.messages if "bat trang" in (m.text or "")]
     assert len(results) == 1, an.explain()
+
+
+async def test_a_comment_posted_again_to_another_worker_is_answered_once(
+    meta: MessengerEmulator, proxy: RoundRobin
+) -> None:
+    post = meta.publish_post("Livestream Bát Tràng", live=True)
+    minh = meta.person("Minh")
+    comment = await minh.comment(post, "chốt QUANGVINH-SEN-AC")
+    reply = await minh.next_message(timeout=WAIT)
+    assert reply.private_reply_to == comment.id
+    await meta.webhook.settled(WAIT)
+    delivered = next(d for d in meta.webhook.deliveries if comment.id in d.body.decode())
+    served = len(proxy.served)
+    again = await meta.webhook.resend(delivered)  # the next POST goes to the other worker
+    assert again.ok
+    assert proxy.served[served] != proxy.served[served - 1]
+    await meta.wait_until(lambda: None, 2.0)
+    assert len(minh.messages) == 1, minh.explain()
+    assert meta.stats.private_replies == 1  # and no second one tried (no 10900: see teardown)

@@ -164,3 +164,23 @@ async def test_a_utility_template_goes_outside_the_window(
     news = await lan.next_message()
     assert news.text == "Đơn DH00001: Đơn đã được nhận."
     assert news.messaging_type == "UTILITY"
+
+
+async def test_a_private_reply_names_the_commenter_and_refusals_say_why(
+    meta: MessengerEmulator, client: GraphClient
+) -> None:
+    post = meta.publish_post("Livestream Bát Tràng")
+    minh = meta.person("Minh")
+    comment = await minh.comment(post, "chốt")
+    assert await client.private_reply(comment.id, {"text": "Chào bạn"}) == minh.psid
+    sent = await minh.next_message()
+    assert (sent.text, sent.private_reply_to) == ("Chào bạn", comment.id)
+    with pytest.raises(GraphError) as again:
+        await client.private_reply(comment.id, {"text": "Lần nữa"})
+    assert again.value.trouble == Trouble.already_replied
+    old = await minh.comment(post, "còn không?")
+    meta.clock.advance(days=8)
+    with pytest.raises(GraphError) as late:
+        await client.private_reply(old.id, {"text": "Muộn rồi"})
+    assert late.value.trouble == Trouble.not_replyable
+    assert not late.value.passing

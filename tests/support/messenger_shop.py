@@ -1,12 +1,15 @@
 """The shop on Messenger, end to end: the Messenger emulator with the shop's Page, the bot's
-settings for it, and what a Messenger customer does in the shop's conversation."""
+settings for it, and what a Messenger customer does in the shop's conversation (starting, the
+checkout's answers in Vietnamese and English)."""
 
 from __future__ import annotations
 
 import socket
+import sqlite3
 from collections.abc import AsyncIterator
 
 from emulators.messenger import Limits, MessengerEmulator, MessengerPerson, ThreadMessage
+from support.botprocess import Shop
 from support.messenger import APP_SECRET, VERIFY_TOKEN
 
 PAGE_ID = "101010101010101"
@@ -95,3 +98,104 @@ async def choose(person: MessengerPerson, label: str, timeout: float = 5.0) -> N
 async def until(person: MessengerPerson, text: str, timeout: float = 5.0) -> ThreadMessage:  # noqa: ASYNC109
     """The Page's message, since the person's latest action, whose text holds ``text``."""
     return await person.wait_for(lambda m: text in (m.text or ""), timeout)
+
+
+LABELS = {
+    "vi": {
+        "catalog": "🛍 Danh mục",
+        "by_producer": "🏡 Theo cơ sở sản xuất",
+        "view": "🔍 Xem",
+        "add": "🛒 Thêm 1 vào giỏ",
+        "cart": "🛒 Giỏ hàng",
+        "checkout": "✅ Đặt hàng",
+        "no_note": "⏭ Không ghi chú",
+        "bank": "🏦 Chuyển khoản (VietQR)",
+        "confirm": "✅ Xác nhận đặt hàng",
+        "accept": "✅ Nhận đơn",
+    },
+    "en": {
+        "catalog": "🛍 Catalog",
+        "by_producer": "🏡 By producer",
+        "view": "🔍 View",
+        "add": "🛒 Add 1 to cart",
+        "cart": "🛒 Cart",
+        "checkout": "✅ Checkout",
+        "no_note": "⏭ No note",
+        "bank": "🏦 Bank transfer (VietQR)",
+        "confirm": "✅ Confirm order",
+        "accept": "✅ Accept",
+    },
+}
+
+
+def query(shop: Shop, sql: str, *args: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(shop.database) as db:
+        return db.execute(sql, args).fetchall()
+
+
+async def started(meta: MessengerEmulator, name: str, language: str) -> MessengerPerson:
+    """Someone who pressed Get Started, and chose English if ``language`` is en."""
+    person = meta.person(name, locale="vi_VN" if language == "vi" else "en_US")
+    await person.get_started()
+    greeting = await person.next_message()
+    assert (greeting.text or "").startswith("Xin chào! 👋"), person.explain()
+    if language == "en":
+        await choose(person, "🌐 Ngôn ngữ")
+        await person.next_message()
+        await choose(person, "🇬🇧 English")
+        await until(person, "Here is the menu.")
+    return person
+
+
+# What the checkout asks, and the answers a customer gives, in each language.
+CHECKOUT = {
+    "vi": {
+        "name": "Ai nhận hàng?",
+        "phone": "Số điện thoại",
+        "province": "Tỉnh, thành phố",
+        "province_typed": "Hà Nội",
+        "ward": "Phường hoặc xã",
+        "ward_typed": "phuong cua nam",
+        "street": "Số nhà",
+        "note": "Ghi chú",
+        "payment": "thanh toán",
+        "review": "Đơn hàng của bạn",
+        "placed": "Đơn hàng đã được đặt",
+        "recipient": "Phạm Thu <Hà> & 🧪",
+    },
+    "en": {
+        "name": "Who receives the parcel?",
+        "phone": "A phone number for the delivery",
+        "province": "Provinces and cities",
+        "province_typed": "ha noi",
+        "ward": "Ward or commune",
+        "ward_typed": "Phường Cửa Nam",
+        "street": "House number and street",
+        "note": "A note for the producer",
+        "payment": "How will you pay?",
+        "review": "Your order",
+        "placed": "Your order is placed",
+        "recipient": "Mary <Smith> & co",
+    },
+}
+
+
+async def check_out(person: MessengerPerson, language: str) -> None:
+    """From the checkout's first question to the review: a typed name, the phone quick reply,
+    a typed province and ward, a street, no note, bank transfer."""
+    asks = CHECKOUT[language]
+    await until(person, asks["name"])
+    await person.send(asks["recipient"])
+    await until(person, asks["phone"])
+    assert "user_phone_number" in person.quick_replies
+    await person.share_phone()
+    await until(person, asks["province"])
+    await person.send(asks["province_typed"])
+    await until(person, asks["ward"])
+    await person.send(asks["ward_typed"])
+    await until(person, asks["street"])
+    await person.send("8 Tràng Thi")
+    await until(person, asks["note"])
+    await choose(person, LABELS[language]["no_note"])
+    await until(person, asks["payment"])
+    await choose(person, LABELS[language]["bank"])

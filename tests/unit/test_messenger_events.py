@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.messenger.events import GET_STARTED, read_body
+from bot.messenger.events import GET_STARTED, CommentAdded, read_body, read_comments
 from bot.messenger.webhook import signed
 from emulators.messenger import meta_json, signature
 from storefront.actions import CartAction, ChangeCart, MenuItem, OpenMenu
@@ -100,3 +100,43 @@ def test_the_signature_is_checked_over_the_bytes_as_meta_sent_them() -> None:
     assert not signed(SECRET, raw, signature(SECRET, raw, "sha1"))
     assert not signed(SECRET, raw, signature("f" * 32, raw))
     assert not signed(SECRET, raw.replace(b"\\u00e1", "á".encode()), signature(SECRET, raw))
+
+
+def feed(value: dict[str, Any], field: str = "feed") -> dict[str, Any]:
+    change = {"field": field, "value": value}
+    return {"object": "page", "entry": [{"id": "1", "time": 1, "changes": [change]}]}
+
+
+def comment(**changes: Any) -> dict[str, Any]:
+    value = {
+        "from": {"id": "2093", "name": "Minh"}, "post_id": "1_22", "comment_id": "22_33",
+        "parent_id": "1_22", "created_time": 1700000000, "item": "comment", "verb": "add",
+        "message": "chốt BABE-SA-10",
+    }  # fmt: skip
+    value.update(changes)
+    return value
+
+
+def test_a_comment_added_on_the_pages_post_is_read_from_the_feed() -> None:
+    [added] = read_comments(feed(comment()))
+    assert added == CommentAdded("22_33", "1_22", "2093", "chốt BABE-SA-10", 1700000000)
+    # Meta may leave out who wrote it, and a comment may be only a picture (no text).
+    [bare] = read_comments(feed(comment(**{"from": None, "message": None})))
+    assert (bare.from_id, bare.text) == ("", "")
+    # A feed change is no person's message: the storefront's events do not include it.
+    assert read_body(feed(comment())) == []
+
+
+def test_edits_removals_reactions_posts_and_other_fields_are_no_new_comments() -> None:
+    for value in (
+        comment(verb="edited"),
+        comment(verb="remove"),
+        comment(item="reaction", verb="add", reaction_type="like"),
+        comment(item="status", verb="add"),
+        comment(comment_id=None),
+        "not an object",
+    ):
+        assert read_comments(feed(value)) == [], value  # type: ignore[arg-type]
+    assert read_comments(feed(comment(), field="mention")) == []
+    assert read_comments({"object": "user", "entry": []}) == []
+    assert read_comments(body(event(message={"mid": "m", "text": "x"}))) == []
