@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 from support.botprocess import BotProcess, Shop
+from support.messenger import send
 from support.messenger_shop import (
     CHECKOUT,
     LABELS,
@@ -179,3 +180,27 @@ async def test_an_order_after_a_comment_counts_under_comments_in_stats(
     [line] = [ln for ln in stats.text.splitlines() if "Comments on the Facebook Page" in ln]
     assert "1 order" in line
     assert "comments answered" in line
+
+
+async def test_a_comment_the_page_answered_by_hand_first_is_one_log_line(
+    meta: MessengerEmulator, bot_process: BotProcess
+) -> None:
+    post = meta.publish_post("Livestream")
+    lan = meta.person("Lan")
+    meta.webhook.pause()
+    try:
+        comment = await lan.comment(post, f"chốt {TEA}")
+        # Someone in the Page's inbox answers it first, by hand.
+        by_hand = {"recipient": {"comment_id": comment.id}, "messaging_type": "RESPONSE",
+                   "message": {"text": "Shop nhắn riêng bạn nhé"}}  # fmt: skip
+        assert (await send(meta, by_hand))[0] == 200
+    finally:
+        meta.webhook.resume()
+    refused = await meta.wait_until(lambda: meta.errors_for(lan.psid) or None, 10)
+    assert [(e.code, e.subcode) for e in refused] == [(10900, None)]
+    await time_for_an_answer(meta)
+    assert [m.text for m in lan.messages] == ["Shop nhắn riêng bạn nhé"]
+    lines = [line for line in bot_process.log_text().splitlines() if comment.id in line]
+    assert len(lines) == 1, lines
+    assert "not answered" in lines[0]
+    meta.errors.clear()  # Meta's refusal was the point of this test
