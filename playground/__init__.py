@@ -1,4 +1,5 @@
-"""The offline playground: the real bot against the emulator, shown as three chats in a page."""
+"""The offline playground: the real bot against the emulators, shown as five chats in a page
+(Telegram, Messenger, a producer group, an admin, Zalo)."""
 
 from playground.app import Playground, PortInUse, run_playground
 from playground.running import BACKGROUND_TASKS, BackgroundTask, BotServices

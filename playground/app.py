@@ -25,6 +25,7 @@ from catalog.services.zalo_staff import link_zalo_staff
 from catalog.uow import UnitOfWork
 from emulators.telegram import Emulator, Group, Person
 from emulators.zalo import ZaloEmulator, ZaloPerson
+from playground.messenger import MessengerSide
 from playground.running import BACKGROUND_TASKS, BackgroundTask, RunningBot
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,10 @@ def _delete_every_row(connection: Connection) -> None:
     metadata = MetaData()
     metadata.reflect(connection)
     for table in reversed(metadata.sorted_tables):  # children before their parents
-        if table.name != "alembic_version":
+        if table.name == "person_numbers":
+            # Its one row, put there by the migration, numbers people on Messenger.
+            connection.execute(table.update().values(last=0))
+        elif table.name != "alembic_version":
             connection.execute(table.delete())
 
 
@@ -99,6 +103,8 @@ class Playground:
         self.zalo.add_routes(self.emulator.app, prefix="/zalo")
         self.zalo.on_change = self.emulator.notify_changed
         self.zalo_staff: ZaloPerson | None = None
+        # A customer on the shop's Facebook Page: Graph under /graph, the Page's webhook.
+        self.messenger = MessengerSide(self.emulator.app, self.emulator.notify_changed)
         self.i18n = build_i18n(config.shop.default_language)
         self.config = config  # replaced in start(): token, emulator URL, admin
         self.engine: AsyncEngine | None = None
@@ -142,7 +148,11 @@ class Playground:
                     "polling_timeout": min(self.base_config.zalo.polling_timeout, 10),
                 }
             )
-            self.config = self.base_config.model_copy(update={"telegram": telegram, "zalo": zalo})
+            messenger = self.messenger.settings(self.base_config.messenger, url)
+            self.config = self.base_config.model_copy(
+                update={"telegram": telegram, "zalo": zalo, "messenger": messenger}
+            )
+            await self.messenger.start()
             self.engine = create_engine(
                 self.config.database.url,
                 busy_timeout_ms=self.config.database.sqlite_busy_timeout_ms,
@@ -164,6 +174,7 @@ class Playground:
         self.stopping = True
         self.ready = False
         await self._stop_bot()
+        await self.messenger.stop()
         await self.emulator.stop()
         if self.engine is not None:
             await dispose(self.engine)
@@ -178,6 +189,7 @@ class Playground:
         await self._stop_bot()
         self.emulator.reset()
         self.zalo.reset()
+        self.messenger.reset()
         try:
             await prepare_database(self.engine, self.config, fresh=True)
         finally:
@@ -235,12 +247,15 @@ class Playground:
             display_name=ZALO_STAFF_NAME,
         )
         await self.zalo_staff.send("Xin chào")
+        await self.messenger.prepare(UnitOfWork(self.session_factory), ADMIN_ID)
 
     async def _start_bot(self) -> None:
         assert self.session_factory is not None
         await self.running.start(self.config, self.session_factory, self.i18n)
+        await self.messenger.connect(self.running.messenger_webhook)
 
     async def _stop_bot(self) -> None:
+        self.messenger.disconnect()
         await self.running.stop()
 
     # ------------------------------------------------------------------ for the page
@@ -264,8 +279,8 @@ async def run_playground(
     playground = Playground(config, background=background)
     url = await playground.start(host, port)
     print(
-        f"Playground: {url}/ — the shop with a customer, a producer group, an admin and "
-        "the producer's staff on Zalo; Ctrl-C stops it.",
+        f"Playground: {url}/ — the shop with a customer on Telegram and one on Messenger, a "
+        "producer group, an admin and the producer's staff on Zalo; Ctrl-C stops it.",
         flush=True,
     )
     stop = asyncio.Event()

@@ -1,5 +1,6 @@
-"""The playground's page and what it reads: the chats' state, a stream of their new events
-(server-sent events), and the files the bot sent."""
+"""The playground's page and what it reads: the chats' state (Telegram's, Zalo's and the
+Messenger thread's), a stream of their new events (server-sent events), and the files the bot
+sent."""
 
 from __future__ import annotations
 
@@ -63,6 +64,7 @@ class PageReads:
                 "bot": pg.emulator.bot_user.to_api(),
                 "chats": {role: self._chat_state(role, events=True) for role in ROLES},
                 "zalo": self._zalo_state(),
+                "messenger": pg.messenger.state(),
             }
         )
 
@@ -94,6 +96,7 @@ class PageReads:
         await response.prepare(request)
         pg = self.pg
         zalo_seen = pg.zalo.version
+        messenger_seen = pg.messenger.emulator.version
 
         def probe() -> tuple[str, list[tuple[Role, Event]]] | None:
             if pg.stopping:
@@ -101,7 +104,9 @@ class PageReads:
             if pg.generation != generation or not pg.ready:
                 return "reload", []
             found = self._new_events(after)
-            return ("events", found) if found or pg.zalo.version != zalo_seen else None
+            others = (pg.zalo.version, pg.messenger.emulator.version)
+            changed = found or others != (zalo_seen, messenger_seen)
+            return ("events", found) if changed else None
 
         with contextlib.suppress(ConnectionError):
             await response.write(b"retry: 1000\n\n")
@@ -118,12 +123,14 @@ class PageReads:
                     break
                 after = found[-1][1].seq if found else after
                 zalo_seen = pg.zalo.version
+                messenger_seen = pg.messenger.emulator.version
                 payload = {
                     "type": "events",
                     "seq": after,
                     "events": [{**event.to_dict(), "role": role} for role, event in found],
                     "chats": {role: self._chat_state(role, events=False) for role in ROLES},
                     "zalo": self._zalo_state(),
+                    "messenger": pg.messenger.state(),
                 }
                 await response.write(f"data: {dumps(payload)}\n\n".encode())
         return response

@@ -1,6 +1,6 @@
 """The real bot inside the playground's process: built as ``ocop-bot run`` builds it, polling
-the emulator, with the Zalo channel and any background tasks beside it; stopped and started
-again around a reset."""
+the emulator, with the Zalo and Messenger channels and any background tasks beside it;
+stopped and started again around a reset."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.commands import register_commands
 from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
+from bot.messenger.channel import MessengerChannel
+from bot.messenger.webhook import MessengerWebhook
+from bot.messengers import build_messenger_channel
 from bot.zalo.runner import ZaloChannel, build_zalo_channel
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,8 @@ BACKGROUND_TASKS: tuple[BackgroundTask, ...] = ()
 
 
 class RunningBot:
-    """The bot, its polling task, its Zalo channel and the background tasks, while running."""
+    """The bot, its polling task, its Zalo and Messenger channels and the background tasks,
+    while running."""
 
     def __init__(self, background: Sequence[BackgroundTask]) -> None:
         self.background = tuple(background)
@@ -53,6 +57,12 @@ class RunningBot:
         self._tasks: list[asyncio.Task[None]] = []
         self._polling: asyncio.Task[None] | None = None
         self._zalo: ZaloChannel | None = None
+        self._messenger: MessengerChannel | None = None
+
+    @property
+    def messenger_webhook(self) -> MessengerWebhook | None:
+        """The Page's webhook of the running Messenger channel (the playground serves it)."""
+        return self._messenger.webhook if self._messenger is not None else None
 
     async def start(
         self, config: Config, session_factory: async_sessionmaker[AsyncSession], i18n: I18n
@@ -83,6 +93,10 @@ class RunningBot:
         self._zalo = build_zalo_channel(config, session_factory, i18n, dispatcher["outbox_signal"])
         if self._zalo is not None:
             await self._zalo.start()
+        self._messenger = build_messenger_channel(config, session_factory, dispatcher)
+        if self._messenger is not None:
+            self._messenger.own_site = False  # the playground's server takes its webhook
+            await self._messenger.start()
         services = BotServices(bot, dispatcher, session_factory, config, i18n)
         for factory in self.background:
             self._tasks.append(asyncio.create_task(self._guard(factory(services))))
@@ -105,6 +119,9 @@ class RunningBot:
         zalo, self._zalo = self._zalo, None
         if zalo is not None:
             await zalo.stop()
+        messenger, self._messenger = self._messenger, None
+        if messenger is not None:
+            await messenger.stop()
         if polling is not None and dispatcher is not None:
             # stop_polling() also ends the getUpdates task that start_polling runs inside;
             # cancelling start_polling alone would leave that one running.

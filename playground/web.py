@@ -7,6 +7,7 @@ from aiohttp import web
 from playground.acting import PageActions
 from playground.app import Playground
 from playground.http import STATIC_DIR
+from playground.messenger_page import add_messenger_routes
 from playground.reading import PageReads
 
 
@@ -24,3 +25,4 @@ def add_routes(app: web.Application, playground: Playground) -> None:
     app.router.add_post("/api/chats/{role}/reply", act.reply)
     app.router.add_post("/api/customer", act.new_customer)
     app.router.add_post("/api/reset", act.reset)
+    add_messenger_routes(app, playground)

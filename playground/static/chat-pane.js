@@ -1,4 +1,4 @@
-// The playground page, part 2 of 4: what every chat pane has, and the Zalo pane.
+// The playground page, part 2 of 5: what every chat pane has, and the Zalo pane.
 "use strict";
 
 // What every chat pane has: its copy of the chat template, messages that follow the newest

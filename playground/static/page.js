@@ -1,4 +1,4 @@
-// The playground page, part 1 of 4: shared state, small helpers, and message text rebuilt
+// The playground page, part 1 of 5: shared state, small helpers, and message text rebuilt
 // from entities. Every piece of text goes in through textContent, never as markup.
 // The page's scripts are classic scripts run in order (defer): they share one global scope.
 "use strict";

@@ -1,4 +1,4 @@
-// The playground page, part 4 of 4: the state from the server, live updates, and the
+// The playground page, part 5 of 5: the state from the server, live updates, and the
 // page's own controls (tabs, language, new customer, reset).
 "use strict";
 
@@ -41,6 +41,8 @@ async function load() {
   }
   panes.zalo = new ZaloPane();
   panes.zalo.render(state.zalo, false);
+  panes.messenger = new MessengerPane();
+  panes.messenger.render(state.messenger, false);
   document.body.dataset.ready = "true";
   document.body.dataset.generation = String(generation);
   connect(state.bot);
@@ -62,6 +64,7 @@ function connect(bot) {
     seq = data.seq;
     for (const role of ROLES) panes[role].setInfo(data.chats[role], bot);
     if (data.zalo && panes.zalo) panes.zalo.render(data.zalo, true);
+    if (data.messenger && panes.messenger) panes.messenger.render(data.messenger, true);
   };
   source.onerror = () => {
     // The server went away (restart, reset): reconnect and take the whole state again.
@@ -107,6 +110,9 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.querySelector(".new-customer").addEventListener("click", () => {
     control("/api/customer", { language }, "khách mới · new customer…");
+  });
+  document.querySelector(".new-person").addEventListener("click", () => {
+    if (panes.messenger) panes.messenger.act("person", {});
   });
   const reset = document.getElementById("reset");
   reset.addEventListener("click", async () => {

@@ -1,4 +1,4 @@
-// The playground page, part 3 of 4: a Telegram chat as a Telegram client shows it.
+// The playground page, part 3 of 5: a Telegram chat as a Telegram client shows it.
 "use strict";
 
 class Pane extends ChatPane {

@@ -1,5 +1,6 @@
 """Retake the README's screenshot (docs/playground.png): the playground after a bank-transfer
-order, with its VietQR code, the producer's alert accepted and the customer's notice.
+order, with its VietQR code, the producer's alert accepted and the customer's notice, and a
+person on Messenger whose "chốt" under the Page's livestream got a private reply.
 
     .venv/bin/python tests/browser/readme_screenshot.py [--output docs/playground.png]
 
@@ -47,8 +48,15 @@ def order_by_bank_transfer(page: Page, customer_name: str) -> None:
     expect(zalo.locator(".msg.in .body").filter(has_text="trên Telegram")).to_have_count(1)
     admin.get_by_role("button", name="BẮT ĐẦU · START").click()
     bot_says(admin, "quản trị viên")
+    messenger = page.locator("#pane-messenger")
+    messenger.get_by_role("button", name="Bắt đầu · Get Started").click()
+    bot_says(messenger, "Xin chào! 👋")
+    post = messenger.locator(".fb-post")
+    post.locator("input").fill("Chốt 1 bộ hoa sen nhé shop")
+    post.get_by_role("button", name="Bình luận · Comment").click()
+    expect(messenger.locator(".private-reply")).to_have_count(1)
     expect(page.locator("#status")).to_have_attribute("data-state", "live")
-    for pane in (customer, group, admin, zalo):
+    for pane in (customer, messenger, group, admin, zalo):
         expect(pane.locator(".new-marker")).to_be_hidden()
         expect(pane.locator(".toast")).to_be_hidden()
 

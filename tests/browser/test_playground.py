@@ -170,9 +170,10 @@ def test_switching_the_customer_to_english_changes_the_menu(page: Page, shot: Sh
 def test_at_phone_width_every_chat_is_reachable_as_a_tab(page: Page, shot: Shot) -> None:
     page.set_viewport_size(PHONE)
     tabs = page.get_by_role("tab")
-    expect(tabs).to_have_count(4)
+    expect(tabs).to_have_count(5)
     for role, tab in (
         ("customer", "Khách hàng"),
+        ("messenger", "Messenger"),
         ("group", "Nhà sản xuất"),
         ("admin", "Quản trị"),
         ("zalo", "Zalo"),
@@ -180,7 +181,7 @@ def test_at_phone_width_every_chat_is_reachable_as_a_tab(page: Page, shot: Shot)
         page.get_by_role("tab", name=tab).click()
         expect(pane(page, role)).to_be_visible()
         expect(pane(page, role).locator(".composer .text")).to_be_visible()
-        others = [r for r in ("customer", "group", "admin", "zalo") if r != role]
+        others = [r for r in ("customer", "messenger", "group", "admin", "zalo") if r != role]
         for other in others:
             expect(pane(page, other)).to_be_hidden()
         box = pane(page, role).bounding_box()
@@ -312,3 +313,88 @@ def test_the_staff_member_on_zalo_gets_the_alert_and_nhan_accepts_the_order(
     # The producer's Telegram group hears that it was accepted on Zalo.
     bot_says(pane(page, "group"), "Đã đổi trên Zalo")
     shot(page, "zalo-accepted")
+
+
+def choose(chat: Locator, label: str) -> None:
+    """On Messenger: the newest button labelled ``label``, or the button of the newest card
+    titled with it (a button's title is cut at 20 characters; the card keeps the label)."""
+    card = chat.locator(".card").filter(has=chat.page.get_by_text(label, exact=True))
+    button = chat.get_by_role("button", name=label, exact=True)
+    button.or_(card.get_by_role("button")).last.click()
+
+
+def test_a_person_on_messenger_comments_on_the_livestream_and_orders_from_the_private_reply(
+    page: Page, shot: Shot
+) -> None:
+    messenger, group = pane(page, "messenger"), pane(page, "group")
+    messenger.get_by_role("button", name="+ Người mới · New person").click()
+    expect(messenger.locator(".msg")).to_have_count(0)
+    messenger.get_by_role("button", name="Bắt đầu · Get Started").click()
+    bot_says(messenger, "Xin chào! 👋")
+    expect(messenger.locator(".start-bar")).to_be_hidden()
+    quick = messenger.locator(".quick-replies")
+    expect(quick.get_by_role("button", name="🛍 Danh mục", exact=True)).to_be_visible()
+    shot(page, "messenger-greeting")
+
+    # A search typed in the thread: a carousel of cards; a card's "View" opens the product.
+    composer = messenger.locator(".composer .text")
+    composer.fill("am chen hoa sen")
+    composer.press("Enter")
+    card = messenger.locator(".card").filter(has_text="Bộ ấm chén hoa sen").last
+    expect(card).to_contain_text(format_vnd(980_000, "vi"))
+    card.get_by_role("button", name="🔍 Xem").click()
+    photo = messenger.locator(".msg.in img.photo").last
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") > 0
+    bot_says(messenger, "Bộ ấm chén hoa sen")
+    expect(quick.get_by_role("button", name="🛒 Thêm 1 vào giỏ")).to_be_visible()
+    shot(page, "messenger-card")
+
+    # "chốt" under the Page's livestream post (tied to its products): one private reply.
+    post = messenger.locator(".fb-post")
+    expect(post).to_contain_text("Trực tiếp")
+    post.locator("input").fill("Chốt 1 bộ nhé shop")
+    post.get_by_role("button", name="Bình luận · Comment").click()
+    expect(post.locator(".comment")).to_contain_text("Chốt 1 bộ nhé shop")
+    reply = messenger.locator(".msg.in").filter(has=page.locator(".private-reply")).last
+    expect(reply.locator(".card")).to_have_count(2)
+    shot(page, "messenger-private-reply")
+    tea = reply.locator(".card").filter(has_text="Bộ ấm chén hoa sen")
+    tea.get_by_role("button", name="🛒 Thêm vào giỏ").click()
+    bot_says(messenger, "Đã thêm vào giỏ")
+
+    # The Page's menu (☰) has the cart; the checkout as on Telegram, the phone by quick reply.
+    messenger.get_by_role("button", name="☰").click()
+    messenger.locator(".page-menu").get_by_role("button", name="🛒 Giỏ hàng").click()
+    choose(messenger, "✅ Đặt hàng")
+    bot_says(messenger, "Ai nhận hàng?")
+    for answer, question in (("Phạm Thu Thảo", "Số điện thoại"),):
+        composer.fill(answer)
+        composer.press("Enter")
+        bot_says(messenger, question)
+    choose(messenger, "📞 Số điện thoại của tôi · My phone")
+    bot_says(messenger, "Tỉnh, thành phố")
+    for answer, question in (
+        ("Hà Nội", "Phường hoặc xã"),
+        ("Phường Hoàn Kiếm", "Số nhà, ngõ, đường"),
+        ("12 Hàng Gai", "Ghi chú"),
+    ):
+        composer.fill(answer)
+        composer.press("Enter")
+        bot_says(messenger, question)
+    choose(messenger, "⏭ Không ghi chú")
+    choose(messenger, "💵 Thanh toán khi nhận hàng (COD)")
+    bot_says(messenger, "Đơn hàng của bạn")
+    choose(messenger, "✅ Xác nhận đặt hàng")
+    bot_says(messenger, "Đơn hàng đã được đặt")
+    # The producer's Telegram group gets the alert, marked as an order from Messenger.
+    alert = group.locator(".msg.in .body").filter(has_text="Phạm Thu Thảo").last
+    expect(alert).to_contain_text("Messenger")
+    shot(page, "messenger-order-alert")
+    # Accepting it there tells the customer on Messenger, in a new message of the thread.
+    group.locator(".msg.in").filter(has_text="Phạm Thu Thảo").last.get_by_role(
+        "button", name="✅ Nhận đơn"
+    ).click()
+    bot_says(messenger, "đã nhận")
+    expect(page.locator("#status")).to_have_attribute("data-state", "live")
+    shot(page, "messenger-news")
