@@ -26,7 +26,7 @@ from sqlalchemy import Engine, event
 
 from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
 from emulators.telegram import Chat, ChatMessage, Emulator, Person
-from storefront.actions import Browse, ChangeCart, ProductAction, View
+from storefront.actions import Browse, ChangeCart, ChangeCartPage, ProductAction, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})
 TAP_TIMEOUT = 15.0
@@ -219,7 +219,7 @@ def any_nav() -> Chooser:
 
 
 def cart_button() -> Chooser:
-    return lambda data: unpack(ChangeCart, data) is not None
+    return lambda data: (unpack(ChangeCartPage, data) or unpack(ChangeCart, data)) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@
     .venv/bin/python -m bench.rush --json                 # the full report as JSON
     .venv/bin/python -m bench.rush --workers 3            # 3 webhook workers, PostgreSQL + Redis
     .venv/bin/python -m bench.rush --metrics compare      # the metrics' cost: on and off in turn
+    .venv/bin/python -m bench.rush --channel messenger    # then the same rush on Messenger
 
 An open loop: each customer's arrival time is drawn within ``--arrivals`` seconds, and each
 pauses 0.3–2 s between taps, like a person reading the screen. Each goes /start → catalog →
@@ -14,7 +15,10 @@ runs as its own process (``ocop-bot run``, the production command) against the e
 the emulator, the customers and the measuring run here. With ``--telegram-limits on`` the
 emulator enforces Telegram's flood limits and the bot paces itself to them.
 Then the same customers' updates, with the same timing, go to a trivial aiogram bot (also
-its own process): the floor. bench/README.md explains the figures.
+its own process): the floor. With ``--channel messenger`` the same customers (arrivals,
+pauses, steps) then shop again, on a fresh database, as people on the shop's Facebook Page
+through the Messenger emulator (bench/rush_messenger.py), and the report sets each kind of
+tap's figures beside Telegram's. bench/README.md explains the figures.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import run_bounded
+from bench.rush_messenger import run_messenger
 from bench.rush_metrics import compare_metrics, render_comparison
 from bench.rush_people import Rusher, replay
-from bench.rush_report import oversold, render, stock, summarise
+from bench.rush_report import oversold, render, stock, summarise, summarise_channel
 from bench.rush_setup import BotProcess, Database, machine, postgres_database
 from bench.rush_workers import Workers, redis_url
 from emulators.telegram import Emulator, FloodLimits
@@ -126,7 +131,7 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 trivial = await run_trivial(root, database, emulator, rushers)
             finally:
                 await emulator.stop()
-    return summarise(
+    report = summarise(
         args=vars(args),
         rushers=rushers,
         trivial=trivial,
@@ -135,6 +140,27 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         flood_429s=shop_429s,
         machine=machine(),
     )
+    if args.channel == "messenger":
+        report["messenger"] = await messenger_rush(args)
+    return report
+
+
+async def messenger_rush(args: argparse.Namespace) -> dict[str, Any]:
+    """The same customers on Messenger, on a database of their own (the same stock)."""
+    with tempfile.TemporaryDirectory(prefix="ocop-rush-messenger-") as tmp:
+        root = Path(tmp)
+        async with postgres_database(args.db, root) as database:
+            await database.prepare(args.catalog_size)
+            emulator = Emulator(flood=FloodLimits.off())  # Telegram, idle beside it
+            emulator.add_bot(TOKEN)
+            await emulator.start("127.0.0.1")
+            try:
+                before = await stock(database)
+                rushers, process = await run_messenger(args, root, database, emulator, TOKEN)
+                sold = await oversold(database, before)
+            finally:
+                await emulator.stop()
+    return summarise_channel(rushers=rushers, process=process, sold=sold)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,6 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the shop counting Prometheus metrics (on, the default) or not; compare: the "
         "same rush with metrics on and off in turn (on, off, off, on), and their cost",
     )
+    parser.add_argument(
+        "--channel",
+        choices=("telegram", "messenger"),
+        default="telegram",
+        help="telegram (default); messenger: then the same customers on the shop's Facebook "
+        "Page through the Messenger emulator, each kind of tap beside Telegram's",
+    )
     parser.add_argument("--catalog-size", type=int, default=0, metavar="N")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
@@ -191,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if args.metrics == "compare" and args.workers:
         print("bench.rush: --metrics compare measures one polling process", file=sys.stderr)
+        return 2
+    if args.channel == "messenger" and (args.workers or args.metrics == "compare"):
+        print("bench.rush: --channel messenger measures one process", file=sys.stderr)
         return 2
     shown = render_comparison if args.metrics == "compare" else render
     return run_bounded("bench.rush", benchmark, args, shown)

@@ -19,6 +19,7 @@ from emulators.telegram import ChatMessage, Emulator, Event
 from storefront.actions import (
     CartAction,
     ChangeCart,
+    ChangeCartPage,
     Checkout,
     CheckoutAction,
     ProductAction,
@@ -42,7 +43,13 @@ class Tap:
 
 
 def cart(action: CartAction) -> Chooser:
-    return lambda data: (cb := unpack(ChangeCart, data)) is not None and cb.action == action
+    """A cart button: of a cart with pages (``ChangeCartPage``), or one sent before them."""
+
+    def choose(data: str) -> bool:
+        pressed = unpack(ChangeCartPage, data) or unpack(ChangeCart, data)
+        return pressed is not None and pressed.action == action
+
+    return choose
 
 
 def checkout(action: CheckoutAction) -> Chooser:

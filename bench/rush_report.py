@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+from bench.rush_messenger import MessengerRusher
 from bench.rush_people import Rusher, Tap
 from bench.rush_setup import Database
 
@@ -103,6 +104,62 @@ def summarise(
     return report
 
 
+def summarise_channel(
+    *, rushers: list[MessengerRusher], process: dict[str, Any], sold: dict[str, int]
+) -> dict[str, Any]:
+    """Another channel's rush (Messenger): the same figures per kind of tap."""
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    taps = [tap for rusher in rushers for tap in rusher.taps]
+    for tap in taps:
+        if tap.latency is not None:
+            by_kind[tap.kind].append(tap.latency)
+    gave_up: dict[str, int] = defaultdict(int)
+    for rusher in rushers:
+        if rusher.gave_up:
+            gave_up[rusher.gave_up] += 1
+    return {
+        "customers_ordered": sum(1 for r in rushers if r.ordered),
+        "gave_up": dict(gave_up),
+        "gave_up_threads": [r.last_seen for r in rushers if r.last_seen][:10],
+        "kinds": {kind: _spread(by_kind.get(kind, [])) for kind in KINDS},
+        "taps_unanswered": sum(1 for t in taps if t.latency is None),
+        **sold,
+        **process,
+    }
+
+
+def _render_channel(report: dict[str, Any]) -> list[str]:
+    other = report["messenger"]
+    lines = [
+        "",
+        "The same customers on Messenger (a fresh database, the Messenger emulator):",
+        f"{'tap kind':<20}{'taps':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'Telegram p99':>14}",
+    ]
+    for kind in KINDS:
+        spread, telegram = other["kinds"][kind], report["kinds"][kind]
+        if not spread["count"]:
+            lines.append(f"{kind:<20}{0:>6}")
+            continue
+        beside = f"{telegram['p99_ms']:>14.1f}" if telegram["count"] else f"{'—':>14}"
+        lines.append(
+            f"{kind:<20}{spread['count']:>6}{spread['p50_ms']:>9.1f}{spread['p95_ms']:>9.1f}"
+            f"{spread['p99_ms']:>9.1f}{spread['max_ms']:>9.1f}{beside}"
+        )
+    lines += [
+        f"orders placed {other['orders']} (customers who finished: "
+        f"{other['customers_ordered']}), oversold units {other['oversold_units']}, stock not "
+        f"accounted for {other['stock_mismatch']}; taps without a response "
+        f"{other['taps_unanswered']}",
+        f"Graph: {other['messages_sent']} messages sent, refusals {other['graph_errors'] or 0}; "
+        f"bot process: peak RSS {other['peak_rss_mb']} MB, wall {other['wall_s']} s, "
+        f"tracebacks in its log {other['log_tracebacks']}",
+    ]
+    for reason, count in other["gave_up"].items():
+        lines.append(f"NOTE: {count} customer(s) on Messenger stopped: {reason}")
+    return lines
+
+
 def render(report: dict[str, Any]) -> str:
     settings = report["settings"]
     lines = [
@@ -142,4 +199,6 @@ def render(report: dict[str, Any]) -> str:
     ]
     for reason, count in report["gave_up"].items():
         lines.append(f"NOTE: {count} customer(s) stopped: {reason}")
+    if "messenger" in report:
+        lines += _render_channel(report)
     return "\n".join(lines)

@@ -3,6 +3,7 @@ documents it, and Graph's refusals are told apart by code and subcode."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -184,3 +185,21 @@ async def test_a_private_reply_names_the_commenter_and_refusals_say_why(
         await client.private_reply(old.id, {"text": "Muộn rồi"})
     assert late.value.trouble == Trouble.not_replyable
     assert not late.value.passing
+
+
+async def test_a_burst_of_sends_keeps_under_metas_300_calls_a_second(
+    meta: MessengerEmulator,
+) -> None:
+    meta.limits.send_per_second = 300  # Meta's, as the emulator applies it
+    graph = GraphClient(f"{meta.base_url}/v25.0", meta.page.id, meta.page.token)
+    people = [meta.person(f"Khách {n}") for n in range(20)]
+    try:
+        for person in people:
+            await person.send("chào shop")
+        await asyncio.gather(
+            *(graph.send(p.psid, {"text": f"Tin {n}"}) for p in people for n in range(20))
+        )
+    finally:
+        await graph.close()
+    assert [e for e in meta.errors if e.code == 613] == []
+    assert all(len(p.messages) == 20 for p in people)
