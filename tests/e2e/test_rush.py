@@ -146,7 +146,7 @@ class Tapper:
 async def check_out_twice(person: Person) -> None:
     """The whole checkout, with a double tap on Confirm."""
     await person.press("🛒 Cart")
-    await person.wait_for(lambda m: any(d.startswith("c:k") for d in callback_data(m)))
+    await person.wait_for(lambda m: any(d.startswith(("c:k", "cp:k")) for d in callback_data(m)))
     await person.press("✅ Checkout")
     await person.wait_for(lambda m: "Who receives the parcel?" in m.text)
     await person.send("Người Mua")
