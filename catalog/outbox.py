@@ -31,6 +31,11 @@ class OutboxKind:
     status_changed = "status_changed"
     zalo_reply = "zalo_reply"  # an answer to what a Zalo user typed (text in the payload)
     zalo_digest = "zalo_digest"  # alerts folded into one message (the monthly quota is near)
+    # Money: to the customer (received, part, over, late, reminder, refunded) and to the
+    # producer (the same, with the alert card shown anew); a transfer nobody's order names.
+    payment_notice = "payment_notice"
+    payment_alert = "payment_alert"
+    transfer_unmatched = "transfer_unmatched"
 
 
 class AdminEvent:
@@ -40,6 +45,7 @@ class AdminEvent:
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
     zalo_quota_near = "zalo_quota_near"  # this month's Zalo messages are nearly spent
+    transfer_unmatched = "transfer_unmatched"  # money to an account no producer has
 
 
 class OutboxSignal:
@@ -64,36 +70,52 @@ class OutboxSignal:
         self._event.clear()
 
 
-def to_producer(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
+# Each ``to_*`` writes in the unit of work's session, or ``on`` the sync session of a short
+# write (``uow.short_write``), which wakes the senders once it has committed.
+
+
+def to_producer(
+    uow: UnitOfWork, kind: str, producer_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
     """To the producer's Telegram group and to its staff linked on Zalo."""
-    to_producer_group(uow, kind, producer_id, **payload)
-    to_zalo_staff(uow, kind, producer_id, **payload)
+    to_producer_group(uow, kind, producer_id, on=on, **payload)
+    to_zalo_staff(uow, kind, producer_id, on=on, **payload)
 
 
-def to_producer_group(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
+def to_producer_group(
+    uow: UnitOfWork, kind: str, producer_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
     """To the producer's Telegram group only (it waits while the producer has none)."""
-    _queue(uow, OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+    _queue(uow, OutboxMessage(kind=kind, producer_id=producer_id, payload=payload), on)
 
 
-def to_zalo_staff(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
+def to_zalo_staff(
+    uow: UnitOfWork, kind: str, producer_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
     """To whoever is linked on Zalo for the producer when it is sent (maybe nobody)."""
-    _queue(uow, ZaloOutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+    _queue(uow, ZaloOutboxMessage(kind=kind, producer_id=producer_id, payload=payload), on)
 
 
 def to_zalo_user(uow: UnitOfWork, kind: str, zalo_id: str, **payload: Any) -> None:
     _queue(uow, ZaloOutboxMessage(kind=kind, zalo_id=zalo_id, payload=payload))
 
 
-def to_user(uow: UnitOfWork, kind: str, user_id: int, **payload: Any) -> None:
-    _queue(uow, OutboxMessage(kind=kind, user_id=user_id, payload=payload))
+def to_user(
+    uow: UnitOfWork, kind: str, user_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
+    """To a customer: the sender delivers it on the channel the customer uses."""
+    _queue(uow, OutboxMessage(kind=kind, user_id=user_id, payload=payload), on)
 
 
-def to_admins(uow: UnitOfWork, event: str, **payload: Any) -> None:
-    _queue(uow, OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload}))
+def to_admins(uow: UnitOfWork, event: str, *, on: Session | None = None, **payload: Any) -> None:
+    row = OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload})
+    _queue(uow, row, on)
 
 
-def _queue(uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage) -> None:
-    uow.session.add(row)
+def _queue(
+    uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage, on: Session | None = None
+) -> None:
+    (on or uow.session).add(row)
     uow.outbox_written()  # the senders are woken when the transaction commits
 
 

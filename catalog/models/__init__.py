@@ -2,12 +2,19 @@
 
 ``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
 ``products`` (producers, categories, products, their managers and audit trail), ``orders``
-(carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state) and
+(carts, checkouts, orders), ``payments`` (bank notifications, payment history, payOS
+links), ``people`` (users, deep-link visits, conversation state) and
 ``messages`` (outboxes, link codes, Zalo).
 """
 
 from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from catalog.models.enums import OrderStatus, PaymentMethod
+from catalog.models.enums import (
+    NotificationState,
+    OrderStatus,
+    PaymentMethod,
+    PaymentProvider,
+    PaymentStatus,
+)
 from catalog.models.messages import (
     GroupLinkCode,
     OutboxMessage,
@@ -19,6 +26,7 @@ from catalog.models.messages import (
     ZaloUsage,
 )
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
+from catalog.models.payments import PaymentChange, PaymentLink, PaymentNotification
 from catalog.models.people import ConversationState, LinkVisit, User
 from catalog.models.products import (
     Category,
@@ -41,13 +49,19 @@ __all__ = [
     "ConversationState",
     "GroupLinkCode",
     "LinkVisit",
+    "NotificationState",
     "Order",
     "OrderLine",
     "OrderStatus",
     "OrderStatusChange",
     "OutboxMessage",
     "OutboxStatus",
+    "PaymentChange",
+    "PaymentLink",
     "PaymentMethod",
+    "PaymentNotification",
+    "PaymentProvider",
+    "PaymentStatus",
     "Producer",
     "ProducerKind",
     "ProducerManager",
