@@ -6,6 +6,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,7 +20,16 @@ from pydantic import (
     model_validator,
 )
 
+from catalog import rules
 from catalog.links import USERNAME_PATTERN
+from catalog.models import PaymentProvider
+from catalog.payments.directory import (
+    CASSO_API,
+    PAYOS_API,
+    SEPAY_API,
+    PaymentsDirectory,
+    ProducerKeys,
+)
 
 DEFAULT_CONFIG_PATH = Path("bot.toml")
 PUBLIC_API_BASE = "https://api.telegram.org"
@@ -202,6 +212,70 @@ class RedisSettings(_Section):
     ] = ""
 
 
+class ProducerPayments(_Section):
+    """``[payments.producers.CODE]``: the producer's notification service and its keys."""
+
+    provider: PaymentProvider
+    sepay_api_key: str = Field(default="", repr=False)
+    sepay_hmac_secret: str = Field(default="", repr=False)
+    sepay_api_token: str = Field(default="", repr=False)
+    casso_checksum_key: str = Field(default="", repr=False)
+    casso_api_key: str = Field(default="", repr=False)
+    payos_client_id: str = ""
+    payos_api_key: str = Field(default="", repr=False)
+    payos_checksum_key: str = Field(default="", repr=False)
+
+    @model_validator(mode="after")
+    def _keys_of_its_provider(self) -> ProducerPayments:
+        if self.provider == PaymentProvider.sepay and not (
+            self.sepay_api_key or self.sepay_hmac_secret
+        ):
+            raise ValueError("SePay needs sepay_api_key or sepay_hmac_secret (its webhook's)")
+        if self.provider == PaymentProvider.casso and not self.casso_checksum_key:
+            raise ValueError("Casso needs casso_checksum_key (webhook v2's security key)")
+        if self.provider == PaymentProvider.payos and not (
+            self.payos_client_id and self.payos_api_key and self.payos_checksum_key
+        ):
+            raise ValueError("payOS needs payos_client_id, payos_api_key and payos_checksum_key")
+        return self
+
+    def keys(self) -> ProducerKeys:
+        return ProducerKeys(**self.model_dump())
+
+
+class PaymentsSettings(_Section):
+    # The receiver of the providers' notifications; port 0: none in this process.
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8083, ge=0, le=65535)
+    expire_after_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+    check_seconds: float = Field(default=30.0, gt=0)
+    reconcile_minutes: float = Field(default=15.0, ge=0)
+    reconcile_hours: float = Field(default=48.0, gt=0)
+    sepay_api_base: Annotated[str, _base_url_check] = SEPAY_API
+    casso_api_base: Annotated[str, _base_url_check] = CASSO_API
+    payos_api_base: Annotated[str, _base_url_check] = PAYOS_API
+    return_url: Annotated[str, _base_url_check] = "https://t.me"
+    producers: dict[str, ProducerPayments] = {}
+
+    @field_validator("producers")
+    @classmethod
+    def _check_codes(cls, value: dict[str, ProducerPayments]) -> dict[str, ProducerPayments]:
+        for code in value:
+            if not rules.is_producer_code(code):
+                raise ValueError(f"{code!r} is not a producer code (2-12 capitals and digits)")
+        return value
+
+    def directory(self) -> PaymentsDirectory:
+        return PaymentsDirectory(
+            producers={code: settings.keys() for code, settings in self.producers.items()},
+            sepay_api=self.sepay_api_base,
+            casso_api=self.casso_api_base,
+            payos_api=self.payos_api_base,
+            return_url=self.return_url,
+            window=timedelta(hours=self.expire_after_hours),
+        )
+
+
 class LogSettings(_Section):
     level: LogLevel = "INFO"
 
@@ -215,6 +289,7 @@ class Config(_Section):
     zalo: ZaloSettings = ZaloSettings()
     webhook: WebhookSettings = WebhookSettings()
     redis: RedisSettings = RedisSettings()
+    payments: PaymentsSettings = PaymentsSettings()
     log: LogSettings = LogSettings()
 
     def require_token(self) -> str:
@@ -254,7 +329,19 @@ ENVIRONMENT: Mapping[str, tuple[str, str]] = {
     "WEBHOOK_HOST": ("webhook", "listen_host"),
     "WEBHOOK_PORT": ("webhook", "listen_port"),
     "REDIS_URL": ("redis", "url"),
+    "PAYMENTS_WEBHOOK_HOST": ("payments", "webhook_host"),
+    "PAYMENTS_WEBHOOK_PORT": ("payments", "webhook_port"),
+    "SEPAY_API_BASE": ("payments", "sepay_api_base"),
+    "CASSO_API_BASE": ("payments", "casso_api_base"),
+    "PAYOS_API_BASE": ("payments", "payos_api_base"),
 }
+# A producer's payments, one variable a key: PAYMENTS_BABE_PROVIDER=sepay,
+# PAYMENTS_BABE_SEPAY_API_KEY=…  (the keys of [payments.producers.BABE], upper case).
+PRODUCER_PAYMENTS = re.compile(
+    "PAYMENTS_([A-Z0-9]{2,12})_("
+    + "|".join(name.upper() for name in ProducerPayments.model_fields)
+    + ")"
+)
 
 
 def _parse_env(name: str, raw: str) -> Any:
@@ -291,6 +378,22 @@ def _validation_error(err: ValidationError, origin: Mapping[tuple[str, str], str
     return ConfigError(setting, first["msg"].removeprefix("Value error, "))
 
 
+def _producer_payments_from(
+    environ: Mapping[str, str], raw: dict[str, Any], origin: dict[tuple[str, str], str]
+) -> None:
+    for name, value in environ.items():
+        found = PRODUCER_PAYMENTS.fullmatch(name)
+        if found is None or not value.strip():
+            continue
+        code, key = found.group(1), found.group(2).lower()
+        payments = raw.setdefault("payments", {})
+        if isinstance(payments, dict):
+            producers = payments.setdefault("producers", {})
+            if isinstance(producers, dict):
+                producers.setdefault(code, {})[key] = value.strip()
+        origin[("payments", "producers")] = f"PAYMENTS_{code}_…"
+
+
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Read the TOML file (``bot.toml`` unless ``path``), apply the environment, validate."""
     environ = os.environ if environ is None else environ
@@ -309,6 +412,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             if isinstance(section_values, dict):
                 section_values[key] = _parse_env(name, environ[name])
             origin[(section, key)] = name
+    _producer_payments_from(environ, raw, origin)
 
     try:
         return Config.model_validate(raw)

@@ -25,6 +25,7 @@ from bot.shared import SharedServices
 from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
 from catalog.addresses import PROVINCES
 from catalog.outbox import OutboxSignal
+from catalog.services.payments.links import CheckoutPayments
 from catalog.snapshot import CatalogCache
 from catalog.units import units
 from catalog.uow import UnitOfWork
@@ -103,6 +104,7 @@ def build_dispatcher(
         catalog_cache=catalog_cache,
         photos=PhotoCache(),
         outbox_signal=outbox_signal,
+        payments=CheckoutPayments(config.payments.directory()),
     )
     if isinstance(storage, DatabaseStorage):
         dispatcher.update.outer_middleware(WriteStatesAfterUpdate(storage))

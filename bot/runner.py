@@ -14,6 +14,7 @@ from bot.commands import register_commands
 from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
+from bot.payments.service import PaymentsService
 from bot.presses import ShopDispatcher
 from bot.zalo.runner import build_zalo_channel
 from catalog import migrate
@@ -59,6 +60,10 @@ async def serving(config: Config) -> AsyncIterator[tuple[Bot, ShopDispatcher]]:
         if zalo is not None:
             dispatcher.startup.register(zalo.start)
             dispatcher.shutdown.register(zalo.stop)
+        # The providers' notifications, in polling and webhook mode alike.
+        payments = PaymentsService(config, session_factory, dispatcher["outbox_signal"])
+        dispatcher.startup.register(payments.start)
+        dispatcher.shutdown.register(payments.stop)
         yield bot, dispatcher
     finally:
         await dispose(engine)

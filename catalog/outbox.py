@@ -46,6 +46,7 @@ class AdminEvent:
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
     zalo_quota_near = "zalo_quota_near"  # this month's Zalo messages are nearly spent
     transfer_unmatched = "transfer_unmatched"  # money to an account no producer has
+    bank_changed = "bank_changed"  # where a producer's customers pay to changed
 
 
 class OutboxSignal:

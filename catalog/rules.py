@@ -228,6 +228,11 @@ def payment_expires(status: OrderStatus, method: PaymentMethod, paid: int) -> bo
     return method == PaymentMethod.bank_transfer and paid == 0 and may_cancel(status)
 
 
+# What a producer adds to a ship command to ship a transfer order before it is paid
+# (folded: without accents, lower case): /ship DH00012 unpaid, giao DH00012 chua tra.
+SHIP_UNPAID_WORDS: Final = frozenset({"unpaid", "chua tra", "chua thanh toan", "chua tt"})
+
+
 def payos_order_code(order_id: int) -> int:
     """payOS's ``orderCode`` of an order: the digits of its number (``DH00012`` → 12)."""
     return order_id

@@ -22,11 +22,15 @@ _WHO_AND_WHERE: Final = (
     "category_vi",
     "category_en",
 )
+# The producer's bank account (VietQR's BIN or bank name, the account number, the holder):
+# optional, and left as it is where the columns are missing or the cells empty.
+BANK_COLUMNS: Final = ("bank_bin", "bank_account", "bank_holder")
 # The price column says its unit; the row and the database call it "price".
 COLUMNS: Final[tuple[str, ...]] = (
     *_WHO_AND_WHERE,
     *("price_vnd" if name == "price" else name for name in FACT_NAMES),
     "photo",
+    *BANK_COLUMNS,
 )
 # These must be in the header and filled in on every row; the others may be left out entirely.
 REQUIRED_COLUMNS: Final = frozenset(
@@ -86,6 +90,11 @@ class Problem(StrEnum):
     bad_active = "bad_active"
     photo_outside = "photo_outside"
     photo_missing = "photo_missing"
+    bad_bank_bin = "bad_bank_bin"
+    bad_bank_account = "bad_bank_account"
+    bad_bank_holder = "bad_bank_holder"
+    bank_incomplete = "bank_incomplete"
+    bank_mismatch = "bank_mismatch"
 
 
 class ImportProblem(StrEnum):
@@ -126,6 +135,10 @@ class CatalogRow(ProductFacts):
     category_vi: str
     category_en: str
     photo: str | None  # as written: a path relative to the file
+    # The producer's bank, checked (empty: left as it is).
+    bank_bin: str = ""
+    bank_account: str = ""
+    bank_holder: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog import rules
-from catalog.models import OrderStatus, PaymentMethod
+from catalog.models import OrderStatus
 from catalog.services.orders import CancelReason, OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
@@ -27,6 +27,7 @@ from storefront.format import (
     language,
     money,
     payment_label,
+    payment_line,
     shorten,
     status_label,
     when,
@@ -43,9 +44,16 @@ CANCEL_REASONS = {
     CancelReason.customer_asked: N_("The customer asked to cancel"),
     CancelReason.other: N_("Another reason"),
 }
+# Reasons the shop itself gives, never offered to a producer.
+SHOP_REASONS = {
+    "unpaid": N_("Not paid in time"),
+    "shipped_unpaid": N_("Shipped before the transfer arrived"),
+}
 
 
 def reason_label(reason: str) -> str:
+    if reason in SHOP_REASONS:
+        return _(SHOP_REASONS[reason])
     try:
         return _(CANCEL_REASONS[CancelReason(reason)])
     except ValueError:
@@ -77,13 +85,8 @@ def order_alert_text(order: OrderView) -> str:
         )
     lines.append(_("<b>Total: {amount}</b>").format(amount=money(order.total)))
     lines.append(f"💳 {payment_label(order.payment_method)}")
-    if order.payment_method == PaymentMethod.bank_transfer:
-        lines.append(
-            _(
-                "The customer pays by bank transfer with the content “{content}”: "
-                "check it has arrived before shipping."
-            ).format(content=rules.transfer_content(order.number))
-        )
+    if paid := payment_line(order):
+        lines.append(paid)
     lines += ["", delivery_text(order.details), ""]
     lines.append(_("Status: {status}").format(status=status_label(order.status)))
     return "\n".join(lines)
@@ -120,6 +123,20 @@ def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
     if not builder.buttons:
         return None
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def ship_unpaid_kb(order_id: int) -> InlineKeyboardMarkup:
+    """The transfer has not arrived: ship anyway (said explicitly), or not yet."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🚚 Ship it unpaid"),
+        callback_data=StaffCb(action=StaffAction.ship_unpaid, id=order_id),
+    )
+    builder.button(
+        text=_("⬅️ Not yet"), callback_data=StaffCb(action=StaffAction.back, id=order_id)
+    )
+    builder.adjust(1)
     return builder.as_markup()
 
 
@@ -167,9 +184,21 @@ def digest_kb(orders: Sequence[OrderView]) -> InlineKeyboardMarkup:
 
 
 def customer_cancelled_text(order: OrderView) -> str:
-    return _(
+    text = _(
         "✖️ The customer cancelled order {number} ({amount}). Its stock is back on sale."
     ).format(number=order.number, amount=money(order.total))
+    return text + _owed_back(order, producer=True)
+
+
+def _owed_back(order: OrderView, *, producer: bool) -> str:
+    """For a cancelled order already paid for: the money to return."""
+    if not order.amount_owed_back:
+        return ""
+    if producer:
+        text = _("Return {amount} to the customer, then record it: /refunded {number}")
+    else:
+        text = _("The {amount} you paid will be returned to you.")
+    return "\n" + text.format(amount=money(order.amount_owed_back), number=order.number)
 
 
 def status_notice_text(order: OrderView, status: OrderStatus, reason: str) -> str:
@@ -188,7 +217,8 @@ def status_notice_text(order: OrderView, status: OrderStatus, reason: str) -> st
         ).format(producer=producer, number=order.number),
         OrderStatus.cancelled: _(
             "✖️ {producer} cancelled your order {number}. Reason: {reason}."
-        ).format(producer=producer, number=order.number, reason=reason_label(reason)),
+        ).format(producer=producer, number=order.number, reason=reason_label(reason))
+        + _owed_back(order, producer=False),
     }
     return texts.get(status, status_label(status))
 

@@ -10,10 +10,10 @@ from babel.dates import format_datetime
 
 from catalog import rules
 from catalog.addresses import format_address
-from catalog.models import OrderStatus, PaymentMethod
+from catalog.models import OrderStatus, PaymentMethod, PaymentStatus
 from catalog.money import format_vnd
 from catalog.phone import format_phone_display
-from catalog.services.orders import DeliveryDetails
+from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.text import N_
 from locales.translation import gettext as _
 from locales.translation import language
@@ -33,6 +33,15 @@ _STATUS_ICONS = {
     OrderStatus.shipped: "🚚",
     OrderStatus.delivered: "✅",
     OrderStatus.cancelled: "✖️",
+}
+_PAYMENT_STATES = {
+    PaymentStatus.on_delivery: ("💵", N_("Pay on delivery")),
+    PaymentStatus.awaiting: ("⏳", N_("Awaiting the transfer")),
+    PaymentStatus.part_paid: ("⚠️", N_("Part-paid")),
+    PaymentStatus.paid: ("💰", N_("Paid")),
+    PaymentStatus.over_paid: ("⚠️", N_("Over-paid")),
+    PaymentStatus.refund_owed: ("↩️", N_("Refund owed")),
+    PaymentStatus.refunded: ("↩️", N_("Refunded")),
 }
 _PAYMENTS = {
     PaymentMethod.cod: N_("Cash on delivery"),
@@ -72,6 +81,36 @@ def status_label(status: OrderStatus) -> str:
 
 def payment_label(method: PaymentMethod) -> str:
     return _(_PAYMENTS[method])
+
+
+def payment_state_label(status: PaymentStatus) -> str:
+    icon, msgid = _PAYMENT_STATES[status]
+    return f"{icon} {_(msgid)}"
+
+
+def payment_line(order: OrderView) -> str:
+    """Where the order's money stands, with what is missing or owed back ("" for a
+    cancelled order nobody paid anything for)."""
+    label = payment_state_label(order.payment_status)
+    status = order.payment_status
+    if order.status == OrderStatus.cancelled and not order.amount_paid:
+        return ""
+    if status == PaymentStatus.part_paid:
+        return _("{label}: {paid} of {total} received, {missing} missing").format(
+            label=label,
+            paid=money(order.amount_paid),
+            total=money(order.total),
+            missing=money(order.amount_missing),
+        )
+    if status in (PaymentStatus.over_paid, PaymentStatus.refund_owed):
+        return _("{label}: {amount} to return").format(
+            label=label, amount=money(order.amount_owed_back)
+        )
+    if status == PaymentStatus.awaiting and order.payment_due_at is not None:
+        return _("{label}, until {when}").format(
+            label=label, when=when_zoned(order.payment_due_at)
+        )
+    return label
 
 
 def delivery_text(details: DeliveryDetails) -> str:

@@ -14,6 +14,7 @@ from storefront.format import (
     language,
     money,
     payment_label,
+    payment_line,
     status_label,
     when_zoned,
 )
@@ -61,9 +62,10 @@ def order_text(order: OrderView) -> str:
     lines += [
         _("<b>Total: {amount}</b>").format(amount=money(order.total)),
         f"💳 {payment_label(order.payment_method)}",
-        "",
-        delivery_text(order.details),
     ]
+    if paid := payment_line(order):
+        lines.append(paid)
+    lines += ["", delivery_text(order.details)]
     return "\n".join(lines)
 
 

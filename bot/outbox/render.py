@@ -24,7 +24,7 @@ from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import ProducerCard, TelegramRecipients
-from handlers import notifications
+from handlers import notifications, payment_notices
 from storefront.format import esc
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class Outgoing:
     keyboard: InlineKeyboardMarkup | None = None
     alert_for: int | None = None  # the order whose alert this is
     edit_alert: tuple[int, int, str] | None = None  # (chat, message, text) to update too
+    edit_keyboard: InlineKeyboardMarkup | None = None  # the updated alert's buttons
 
 
 @dataclass
@@ -120,19 +121,30 @@ def _route(  # noqa: PLR0911 - one return per kind of row
         with locale(i18n, language):
             text = admin_text(row.payload, about.producers, language)
         return False, Outgoing(admin_id, text, [row.id])
+    producer = about.producers.get(row.producer_id or -1)
+    if row.kind == OutboxKind.transfer_unmatched:
+        if producer is None or producer.group_chat_id is None:
+            return None
+        with locale(i18n, producer.group_language):
+            text = payment_notices.transfer_unmatched_text(row.payload)
+        return True, Outgoing(producer.group_chat_id, text, [row.id])
     if order is None:
         return False, Outgoing(0, "", [row.id])  # the order is gone: nothing to say
-    if row.kind == OutboxKind.status_notice and row.user_id is not None:
+    if row.user_id is not None and row.kind in CUSTOMER_NOTICES:
         with locale(i18n, about.languages.get(row.user_id, order.locale)):
-            text = notifications.status_notice_text(
-                order, type(order.status)(row.payload["status"]), row.payload["reason"]
-            )
+            text = CUSTOMER_NOTICES[row.kind](order, row.payload)
         return False, Outgoing(row.user_id, text, [row.id])
-    producer = about.producers.get(row.producer_id or -1)
     if producer is None or producer.group_chat_id is None:
         return None  # unlinked since it was claimed: it waits for the next group
     alert = about.alerts.get(order.id)
     with locale(i18n, producer.group_language):
+        if row.kind == OutboxKind.payment_alert:
+            text = payment_notices.payment_alert_text(order, row.payload)
+            edit = (*alert, notifications.order_alert_text(order)) if alert else None
+            keyboard = notifications.order_alert_kb(order) if alert else None
+            return True, Outgoing(
+                producer.group_chat_id, text, [row.id], edit_alert=edit, edit_keyboard=keyboard
+            )
         if row.kind == OutboxKind.order_alert:
             group_alerts[producer.group_chat_id].append((row, order))
             return None
@@ -143,6 +155,18 @@ def _route(  # noqa: PLR0911 - one return per kind of row
         if row.kind == OutboxKind.status_changed:
             return True, changed_on_zalo(row, order, producer, alert, now)
     raise ValueError(f"no way to deliver a {row.kind!r} row")
+
+
+def _status_notice(order: OrderView, payload: dict[str, Any]) -> str:
+    status = type(order.status)(payload["status"])
+    return notifications.status_notice_text(order, status, payload["reason"])
+
+
+# What a customer is told, by kind of row: from the order and the row's payload.
+CUSTOMER_NOTICES: dict[str, Callable[[OrderView, dict[str, Any]], str]] = {
+    OutboxKind.status_notice: _status_notice,
+    OutboxKind.payment_notice: payment_notices.payment_notice_text,
+}
 
 
 def changed_on_zalo(
@@ -195,7 +219,9 @@ def alert_messages(
     ]
 
 
-def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], language: str) -> str:
+def admin_text(  # noqa: PLR0911 - one return per event
+    payload: dict[str, Any], producers: dict[int, ProducerCard], language: str
+) -> str:
     """A notice to an admin, in ``language`` (the locale the caller set)."""
     producer = producers.get(payload.get("producer_id", -1))
     name = esc(producer.name(language) if producer else "?")
@@ -219,6 +245,10 @@ def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], lang
             "alerts to Zalo now go out as short digests; at the limit they wait for next "
             "month. The Telegram groups are not affected."
         ).format(used=payload.get("used", "?"), quota=payload.get("quota", "?"))
+    if event == AdminEvent.transfer_unmatched:
+        return payment_notices.transfer_unmatched_text(payload)
+    if event == AdminEvent.bank_changed:
+        return payment_notices.bank_changed_text(payload, name)
     if event == AdminEvent.orders_waiting:
         return _(
             "⚠️ {producer} has new orders but no linked group: the alerts wait. "

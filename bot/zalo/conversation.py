@@ -14,8 +14,8 @@ from bot.worker import Worker
 from bot.zalo import texts
 from bot.zalo.client import IncomingText
 from bot.zalo.commands import ORDER_VERBS, Command, Verb, parse
-from catalog import outbox
-from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog import outbox, rules
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, PaymentMissing
 from catalog.models import OrderStatus, utcnow
 from catalog.outbox import OutboxKind
 from catalog.services import orders, zalo_staff, zalo_usage
@@ -25,7 +25,7 @@ from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
 from handlers.group_orders import TEXT_STEPS
 from handlers.notifications import status_footer
-from storefront.format import status_label
+from storefront.format import money, status_label
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +132,7 @@ class ZaloConversation(Worker):
         reason = ""
         if verb == Verb.cancel:
             reason = command.rest.strip()[:200] or CancelReason.other.value
+        unpaid = verb == Verb.ship and fold(command.rest) in rules.SHIP_UNPAID_WORDS
         try:
             order = await orders.change_order_status(
                 self._uow(),
@@ -143,7 +144,13 @@ class ZaloConversation(Worker):
                 zalo_actor=staff.zalo_id,
                 actor_name=staff.display_name,
                 reason=reason,
+                ship_unpaid=unpaid,
             )
+        except PaymentMissing as err:
+            return _(
+                "The transfer for this order has not arrived yet ({amount} missing). To ship "
+                "it anyway: giao {number} chua tra"
+            ).format(amount=money(err.missing), number=rules.format_order_number(command.order_id))
         except (NotAllowed, OrderNotFound):
             log.warning("refused Zalo %s of order %s by %s", verb, command.order_id, staff.zalo_id)
             return _("That is not allowed: no order of {producer} has that number.").format(

@@ -63,11 +63,10 @@ def signed_forms(body: Any) -> list[str]:
 
 def authentic(headers: Mapping[str, str], body: Any, checksum_key: str) -> bool:
     """Whether ``X-Casso-Signature`` signs the parsed body with the producer's key."""
-    parts = dict(
-        match.groups()
-        for piece in headers.get(SIGNATURE_HEADER, "").split(",")
-        if (match := _PARTS.fullmatch(piece))
-    )
+    parts: dict[str, str] = {}
+    for piece in headers.get(SIGNATURE_HEADER, "").split(","):
+        if match := _PARTS.fullmatch(piece):
+            parts[match.group(1)] = match.group(2)
     stamp, given = parts.get("t", ""), parts.get("v1", "").lower()
     if not stamp.isdigit() or not given or not checksum_key:
         return False

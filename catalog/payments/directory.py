@@ -23,16 +23,16 @@ class ProducerKeys:
     provider: PaymentProvider
     # SePay's webhook: ``Authorization: Apikey …`` or an HMAC secret (``whsec_…``); its
     # API v2 token reads the transactions (reconciliation).
-    sepay_api_key: str = ""
-    sepay_hmac_secret: str = ""
-    sepay_api_token: str = ""
+    sepay_api_key: str = field(default="", repr=False)
+    sepay_hmac_secret: str = field(default="", repr=False)
+    sepay_api_token: str = field(default="", repr=False)
     # Casso's webhook v2 "security key", and its API key for the transactions.
-    casso_checksum_key: str = ""
-    casso_api_key: str = ""
+    casso_checksum_key: str = field(default="", repr=False)
+    casso_api_key: str = field(default="", repr=False)
     # payOS's three keys: client id and API key for its API, checksum key for signatures.
     payos_client_id: str = ""
-    payos_api_key: str = ""
-    payos_checksum_key: str = ""
+    payos_api_key: str = field(default="", repr=False)
+    payos_checksum_key: str = field(default="", repr=False)
 
     def can_authenticate(self) -> bool:
         """Whether a notification can be checked at all (one is never taken on trust)."""

@@ -300,9 +300,7 @@ async def test_cash_on_delivery_is_pay_on_delivery_until_delivered(shop: UnitOfW
     assert (order.payment_status, order.payment_due_at) == (PaymentStatus.on_delivery, None)
     step = {"actor_id": 7, "chat_id": GROUP, "actor_name": "Vinh"}
     for status in (OrderStatus.accepted, OrderStatus.shipped, OrderStatus.delivered):
-        view = await orders.change_order_status(
-            shop, order_id=order.id, new_status=status, **step
-        )
+        view = await orders.change_order_status(shop, order_id=order.id, new_status=status, **step)
     assert (view.payment_status, view.amount_paid) == (PaymentStatus.paid, order.total)
 
 
@@ -314,7 +312,10 @@ async def test_an_unpaid_order_is_reminded_once_then_expires_with_its_stock_back
     assert order.payment_due_at is not None
     due = order.payment_due_at
 
-    assert await expiry.remind_unpaid(shop, window=timedelta(hours=24), now=due - timedelta(hours=13)) == 0
+    assert (
+        await expiry.remind_unpaid(shop, window=timedelta(hours=24), now=due - timedelta(hours=13))
+        == 0
+    )
     for _ in range(2):
         reminded = await expiry.remind_unpaid(
             shop, window=timedelta(hours=24), now=due - timedelta(hours=11)

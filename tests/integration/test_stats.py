@@ -132,9 +132,13 @@ async def test_a_manager_sees_only_their_producers_figures_and_a_customer_none(
 
     assert figures == [
         ProducerStats(
-            *quangvinh, 1, 0, lotus.total, (await seller(shop, LOTUS, 2),),
+            *quangvinh,
+            1,
+            0,
+            lotus.total,
+            (await seller(shop, LOTUS, 2),),
             outstanding=lotus.total,
-        )  # fmt: skip
+        )
     ]
     with pytest.raises(NotAllowed):
         await stats(shop, actor=Actor(user_id=3), since=since)

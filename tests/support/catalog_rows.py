@@ -26,6 +26,10 @@ GOOD: Mapping[str, str] = {
     "ocop_year": "2019",
     "active": "true",
     "photo": "",
+    # The producer's bank: empty leaves it as it is.
+    "bank_bin": "",
+    "bank_account": "",
+    "bank_holder": "",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import update
 
@@ -16,7 +17,7 @@ from catalog.services.payments.ledger import Reason, credit
 from catalog.uow import UnitOfWork
 
 # The history's reason for a transfer order shipped before it was paid.
-SHIPPED_UNPAID = "unpaid"
+SHIPPED_UNPAID = "shipped_unpaid"
 
 
 class CancelReason(StrEnum):
@@ -182,7 +183,7 @@ async def change_order_status(
             status=new_status.value,
             reason=reason,
         )
-        told = {
+        told: dict[str, Any] = {
             "order_id": order.id,
             "status": new_status.value,
             "reason": reason,

@@ -112,7 +112,7 @@ class CheckoutPayments:
 
 def _keep(connection: Connection, link: PaymentLink) -> None:
     connection.execute(
-        upsert(connection, PaymentLink.__table__)
+        upsert(connection, PaymentLink)
         .values(
             order_id=link.order_id,
             order_code=link.order_code,

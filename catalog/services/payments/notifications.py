@@ -34,6 +34,18 @@ from catalog.uow import UnitOfWork
 MAX_CONTENT = 500
 
 
+class Why:
+    """Why a transfer waits for a person (or is ignored): the start of its note."""
+
+    no_number = "no_number"  # no order number in the content
+    several = "several"  # several of the producer's orders named, the amount fits none alone
+    other_producer = "other_producer"  # it names another producer's order
+    no_account = "no_account"  # money to an account no producer has
+    unknown_link = "unknown_link"  # payOS: a payment link the shop did not make
+    not_ours = "not_ours"  # payOS: its test call, or a link of something else
+    money_out = "money_out"
+
+
 @dataclass(frozen=True, slots=True)
 class Account:
     producer_id: int
@@ -74,7 +86,7 @@ async def store(
     """The notification, kept once (its own short transaction, before anything else)."""
 
     def write(connection: Connection) -> Stored:
-        table = PaymentNotification.__table__
+        table = PaymentNotification
         inserted = connection.execute(
             upsert(connection, table)
             .values(
@@ -95,14 +107,14 @@ async def store(
                 received_at=utcnow(),
             )
             .on_conflict_do_nothing(index_elements=["provider", "transaction_id"])
-            .returning(table.c.id)
+            .returning(table.id)
         ).scalar()
         if inserted is not None:
             return Stored(inserted, new=True)
         existing = connection.execute(
-            select(table.c.id).where(
-                table.c.provider == incoming.provider,
-                table.c.transaction_id == incoming.transaction_id,
+            select(table.id).where(
+                table.provider == incoming.provider,
+                table.transaction_id == incoming.transaction_id,
             )
         ).scalar_one()
         return Stored(existing, new=False)
@@ -156,9 +168,9 @@ def _apply(uow: UnitOfWork, session: Session, notification_id: int) -> Outcome:
 
 def _settle(uow: UnitOfWork, session: Session, notice: PaymentNotification) -> Outcome:
     if not notice.incoming or notice.amount <= 0:
-        return _leave(session, notice, NotificationState.ignored, "money out")
+        return _leave(session, notice, NotificationState.ignored, Why.money_out)
     if notice.producer_id is None:
-        outcome = _leave(session, notice, NotificationState.unmatched, "no producer's account")
+        outcome = _leave(session, notice, NotificationState.unmatched, Why.no_account)
         outbox.to_admins(uow, AdminEvent.transfer_unmatched, on=session, **_shown(notice))
         return outcome
     order_id, state, note = _match(session, notice)
@@ -225,13 +237,13 @@ def _match(
             if len(exact) == 1:
                 return exact[0], NotificationState.applied, ""
             numbers = ", ".join(rules.format_order_number(row.id) for row in found)
-            return None, NotificationState.unmatched, f"several orders: {numbers}"
+            return None, NotificationState.unmatched, f"{Why.several} {numbers}"
     if named:
         others = session.scalars(select(Order.id).where(Order.id.in_(named)).limit(3)).all()
         if others:
             numbers = ", ".join(rules.format_order_number(i) for i in others)
-            return None, NotificationState.unmatched, f"names another producer's order {numbers}"
-    return None, NotificationState.unmatched, "no order number"
+            return None, NotificationState.unmatched, f"{Why.other_producer} {numbers}"
+    return None, NotificationState.unmatched, Why.no_number
 
 
 def _match_link(
@@ -252,9 +264,9 @@ def _match_link(
         )
     )
     if named is not None:
-        return None, NotificationState.unmatched, "a payment link the shop did not make"
+        return None, NotificationState.unmatched, Why.unknown_link
     # payOS's test call (confirm-webhook), or a link of something other than the shop.
-    return None, NotificationState.ignored, "not a payment link of the shop"
+    return None, NotificationState.ignored, Why.not_ours
 
 
 def _digits(code: str) -> int:
