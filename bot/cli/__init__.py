@@ -8,14 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.cli import database, printing, products, serving
+from bot.cli import database, payments, printing, products, serving
 from bot.cli.common import EXIT_USAGE
 from bot.config import ConfigError, load_config
 from bot.i18n import TranslationsMissing
 from bot.runner import SchemaOutdated
 
 # In the order `ocop-bot --help` lists them.
-FAMILIES = (serving, database, products, printing)
+FAMILIES = (serving, database, products, payments, printing)
 
 
 def build_parser() -> argparse.ArgumentParser:
