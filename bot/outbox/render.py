@@ -40,7 +40,6 @@ class Outgoing:
     keyboard: InlineKeyboardMarkup | None = None
     alert_for: int | None = None  # the order whose alert this is
     edit_alert: tuple[int, int, str] | None = None  # (chat, message, text) to update too
-    edit_keyboard: InlineKeyboardMarkup | None = None  # the updated alert's buttons
 
 
 @dataclass
@@ -139,12 +138,7 @@ def _route(  # noqa: PLR0911 - one return per kind of row
     alert = about.alerts.get(order.id)
     with locale(i18n, producer.group_language):
         if row.kind == OutboxKind.payment_alert:
-            text = payment_notices.payment_alert_text(order, row.payload)
-            edit = (*alert, notifications.order_alert_text(order)) if alert else None
-            keyboard = notifications.order_alert_kb(order) if alert else None
-            return True, Outgoing(
-                producer.group_chat_id, text, [row.id], edit_alert=edit, edit_keyboard=keyboard
-            )
+            return True, money_moved(row, order, producer, alert)
         if row.kind == OutboxKind.order_alert:
             group_alerts[producer.group_chat_id].append((row, order))
             return None
@@ -167,6 +161,25 @@ CUSTOMER_NOTICES: dict[str, Callable[[OrderView, dict[str, Any]], str]] = {
     OutboxKind.status_notice: _status_notice,
     OutboxKind.payment_notice: payment_notices.payment_notice_text,
 }
+
+
+def money_moved(
+    row: Claimed, order: OrderView, producer: ProducerCard, alert: tuple[int, int] | None
+) -> Outgoing:
+    """Money came (or went back) for an order: the group is told, with the order's card
+    anew as it stands now (💰 Paid, its buttons for the next step); the old card loses its
+    buttons, so nobody acts on it. In the group's locale."""
+    assert producer.group_chat_id is not None
+    card = notifications.order_alert_text(order)
+    text = payment_notices.payment_alert_text(order, row.payload) + "\n\n" + card
+    return Outgoing(
+        producer.group_chat_id,
+        text,
+        [row.id],
+        keyboard=notifications.order_alert_kb(order),
+        alert_for=order.id,
+        edit_alert=(*alert, card) if alert else None,
+    )
 
 
 def changed_on_zalo(

@@ -80,7 +80,7 @@ class CheckoutPayments:
                 return TransferCode(plain.payload, purpose, automatic=False, fallback=True)
         return _code_of(link)
 
-    async def _new_link(self, uow: UnitOfWork, order: OrderView) -> PaymentLink:
+    async def _new_link(self, uow: UnitOfWork, order: OrderView) -> SavedLink:
         keys = self.directory.keys(order.producer_code)
         assert keys is not None
         async with aiohttp.ClientSession(timeout=PAYOS_TIMEOUT) as session:
@@ -107,7 +107,7 @@ class CheckoutPayments:
         await uow.short_write(lambda connection: _keep(connection, link))
         # A link made at the same moment by a second tap: the one kept is the one shown.
         kept = await saved_link(uow, order.id)
-        return kept or link
+        return kept or SavedLink(link.qr_code, link.checkout_url)
 
 
 def _keep(connection: Connection, link: PaymentLink) -> None:
@@ -125,13 +125,24 @@ def _keep(connection: Connection, link: PaymentLink) -> None:
     )
 
 
-async def saved_link(uow: UnitOfWork, order_id: int) -> PaymentLink | None:
+@dataclass(frozen=True, slots=True)
+class SavedLink:
+    qr_code: str
+    checkout_url: str
+
+
+async def saved_link(uow: UnitOfWork, order_id: int) -> SavedLink | None:
     async with uow.reading():
-        return await uow.session.scalar(
-            select(PaymentLink).where(PaymentLink.order_id == order_id)
-        )
+        row = (
+            await uow.session.execute(
+                select(PaymentLink.qr_code, PaymentLink.checkout_url).where(
+                    PaymentLink.order_id == order_id
+                )
+            )
+        ).first()
+        return SavedLink(row.qr_code, row.checkout_url) if row else None
 
 
-def _code_of(link: PaymentLink) -> TransferCode:
+def _code_of(link: SavedLink) -> TransferCode:
     purpose = parse_payload(link.qr_code).get("62.08", "")
     return TransferCode(link.qr_code, purpose, automatic=True, checkout_url=link.checkout_url)
