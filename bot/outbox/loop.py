@@ -154,10 +154,7 @@ class OutboxSender(Worker):
             chat_id, message_id, text = message.edit_alert
             with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
                 await bot.edit_message_text(
-                    text=text,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    reply_markup=message.edit_keyboard,
+                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=None
                 )
 
     async def _postpone(self, destination: Destination, seconds: float) -> None:

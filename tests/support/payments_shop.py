@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -163,9 +164,11 @@ async def query(url: str, sql: str, **params: Any) -> list[Any]:
         await engine.dispose()
 
 
-async def transfer_order(url: str, customer: int, sku: str, quantity: int = 1) -> tuple[int, int]:
-    """A bank-transfer order placed for ``customer`` (who has talked to the bot): its id
-    and total."""
+async def transfer_order(
+    url: str, customer: int, sku: str, quantity: int = 1, window: timedelta = timedelta(days=1)
+) -> tuple[int, int]:
+    """A bank-transfer order placed for ``customer`` (who has talked to the bot), due in
+    ``window``: its id and total."""
     engine = create_engine(url)
     factory = create_session_factory(engine)
     try:
@@ -181,6 +184,7 @@ async def transfer_order(url: str, customer: int, sku: str, quantity: int = 1) -
             details=DETAILS,
             payment=PaymentMethod.bank_transfer,
             idempotency_key=f"e2e-{customer}-{sku}-{uuid.uuid4().hex[:6]}",
+            payment_window=window,
         )
         [order] = placed.orders
         return order.id, order.total
