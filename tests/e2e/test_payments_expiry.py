@@ -156,6 +156,7 @@ async def reconcile(shop: Shop, env: dict[str, str]) -> tuple[int, str]:
 
 async def test_a_missed_webhook_is_found_by_payments_reconcile_and_counted_once(
     emulator: Emulator,
+    bot_process: BotProcess,
     payments: PaymentsEmulator,
     providers: Providers,
     shop: Shop,
@@ -172,7 +173,6 @@ async def test_a_missed_webhook_is_found_by_payments_reconcile_and_counted_once(
     assert (await payment_of(database, order_id))[1:] == ("awaiting", 0)
 
     status, output = await reconcile(shop, bot_env)
-
     assert status == 0, output
     assert f"paid: {number}" in output
     await minh.wait_for(lambda m: "Đã nhận thanh toán" in m.text and number in m.text, WAIT)
