@@ -64,7 +64,7 @@ async def _run(config: Config, back: timedelta) -> int:
         jobs = PaymentJobs(create_session_factory(engine), config.payments)
         report = await jobs.reconcile(back)
     print(f"{report.listed} transfers listed by the providers, {report.missed} missed before")
-    for outcome in report.outcomes:
+    for _provider, outcome in report.outcomes:
         number = f"DH{outcome.order_id:05d}" if outcome.order_id else "-"
         print(f"  {outcome.result}: {number} {outcome.note}".rstrip())
     for failure in report.failures:

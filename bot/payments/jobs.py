@@ -75,10 +75,10 @@ class PaymentJobs:
 
     async def round(self) -> None:
         """Apply what was left, remind, expire."""
-        for notification_id in await notifications.waiting(self.uow(), LEFT_AFTER):
+        for notification_id, provider in await notifications.waiting(self.uow(), LEFT_AFTER):
             outcome = await notifications.apply(self.uow(), notification_id)
             if outcome.result != "done":
-                seams.notification_settled("?", outcome, via="sweeper")
+                seams.notification_settled(provider, outcome, via="sweeper")
         now = utcnow()
         await expiry.remind_unpaid(self.uow(), window=self.directory.window, now=now)
         expired = await expiry.expire_unpaid(self.uow(), now=now)
@@ -88,8 +88,8 @@ class PaymentJobs:
     async def reconcile(self, since: timedelta | None = None) -> Reconciled:
         start = utcnow() - (since or timedelta(hours=self.settings.reconcile_hours))
         report = await reconcile(self.uow(), self.directory, start)
-        for outcome in report.outcomes:
-            seams.notification_settled("reconcile", outcome, via="reconcile")
+        for provider, outcome in report.outcomes:
+            seams.notification_settled(provider, outcome, via="reconcile")
         if report.missed or report.failures:
             log.info(
                 "payments reconciled: %d listed, %d missed, failures: %s",

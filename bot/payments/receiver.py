@@ -29,7 +29,13 @@ from catalog.outbox import OutboxSignal
 from catalog.payments import casso, payos, sepay
 from catalog.payments.directory import PaymentsDirectory, ProducerKeys
 from catalog.payments.incoming import Incoming, Malformed
-from catalog.services.payments.notifications import Account, apply, producer_accounts, store
+from catalog.services.payments.notifications import (
+    Account,
+    Outcome,
+    apply,
+    producer_accounts,
+    store,
+)
 from catalog.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -109,7 +115,11 @@ class Receiver:
             payload = json.loads(body)
         except ValueError:
             return _answer(400, "the body is not JSON")
-        route = await self._route(provider, headers, body, payload)
+        route, why = await self._route(provider, headers, body, payload)
+        await seams.signature_checked(
+            provider.value, route.producer_code if route else None, passed=route is not None,
+            reason=why,
+        )  # fmt: skip
         if route is None:
             return _answer(401, "not authenticated")
         try:
@@ -122,15 +132,17 @@ class Receiver:
             task = asyncio.create_task(self._apply(provider, stored.id))
             self._applying.add(task)
             task.add_done_callback(self._applying.discard)
+        else:
+            seams.notification_settled(provider.value, Outcome("duplicate"))
         return _answer(200)
 
     async def _apply(self, provider: PaymentProvider, notification_id: int) -> None:
         try:
             outcome = await apply(self.uow(), notification_id)
-        except Exception:
+        except Exception as err:
             # Left as received: the sweeper (bot.payments.jobs) applies it later.
             log.exception("%s notification %s not applied yet", provider.value, notification_id)
-            return
+            outcome = Outcome("error", note=type(err).__name__)
         seams.notification_settled(provider.value, outcome)
 
     async def settle(self) -> None:
@@ -142,7 +154,8 @@ class Receiver:
 
     async def _route(
         self, provider: PaymentProvider, headers: Mapping[str, str], body: bytes, payload: Any
-    ) -> Route | None:
+    ) -> tuple[Route | None, str]:
+        """The producer a notification is for, authenticated; or None and why not."""
         accounts = await self.book.get()
         if provider == PaymentProvider.payos:
             return self._payos_route(payload, accounts)
@@ -151,22 +164,17 @@ class Receiver:
         owner = accounts.get(sub_account) or accounts.get(account)
         if owner is not None:
             keys = self.directory.keys(owner.producer_code)
-            if keys is not None and keys.provider == provider:
-                if self._authentic(provider, headers, body, payload, keys):
-                    return Route(owner.producer_id, owner.producer_code)
-                seams.signature_refused(provider.value, owner.producer_code, "wrong key")
-            else:
-                seams.signature_refused(
-                    provider.value, owner.producer_code, f"the producer is not on {provider}"
-                )
-            return None
+            if keys is None or keys.provider != provider:
+                return None, f"{owner.producer_code} has no {provider.value} keys"
+            if self._authentic(provider, headers, body, payload, keys):
+                return Route(owner.producer_id, owner.producer_code), ""
+            return None, f"not {owner.producer_code}'s key or signature"
         # An account no producer of the shop has: authentic for one of the producers on
         # this provider (their company watches it too), it is kept for a person.
         for code, keys in self.directory.using(provider).items():
             if self._authentic(provider, headers, body, payload, keys):
-                return Route(None, code)
-        seams.signature_refused(provider.value, None, f"account {account!r} of no producer")
-        return None
+                return Route(None, code), ""
+        return None, f"account {account!r} of no producer, no producer's key"
 
     def _authentic(
         self,
@@ -180,14 +188,13 @@ class Receiver:
             return sepay.authentic(headers, body, keys, self.clock())
         return casso.authentic(headers, payload, keys.casso_checksum_key)
 
-    def _payos_route(self, payload: Any, accounts: dict[str, Account]) -> Route | None:
+    def _payos_route(self, payload: Any, accounts: dict[str, Account]) -> tuple[Route | None, str]:
         by_code = {account.producer_code: account for account in accounts.values()}
         for code, keys in self.directory.using(PaymentProvider.payos).items():
             if payos.authentic(payload, keys.payos_checksum_key):
                 owner = by_code.get(code)
-                return Route(owner.producer_id if owner else None, code)
-        seams.signature_refused(PaymentProvider.payos.value, None, "no producer's checksum key")
-        return None
+                return Route(owner.producer_id if owner else None, code), ""
+        return None, "signed with no producer's checksum key"
 
 
 def _answer(status: int, message: str = "") -> web.Response:

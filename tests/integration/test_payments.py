@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
-from support.ordering import DETAILS
+from support.payments_shop import (
+    BABE_ACCOUNT,
+    BABE_SKU,
+    CUSTOMER,
+    QV_SKU,
+    place,
+)
 
 from catalog.demo.seed import seed_demo_catalog
 from catalog.errors import NothingToRecord, PaymentMissing, TransferUnavailable
@@ -33,19 +39,13 @@ from catalog.models import (
 )
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.payments.incoming import Incoming
-from catalog.services import cart, figures, orders, producers
+from catalog.services import figures, orders, producers
 from catalog.services.inventory import Actor
-from catalog.services.orders import OrderView
 from catalog.services.payments import expiry, manual
 from catalog.services.payments.notifications import Outcome, apply, producer_accounts, store
 from catalog.uow import UnitOfWork
 
-BABE_SKU = "BABE-SA-10"  # Bà Bé, account 1500205012345
-QV_SKU = "QUANGVINH-SEN-AC"  # Quang Vinh, account 12010000123456
-BABE_ACCOUNT = "1500205012345"
-QV_ACCOUNT = "12010000123456"
 GROUP = -7101
-CUSTOMER = 4242
 
 
 @pytest.fixture
@@ -53,31 +53,6 @@ async def shop(uow: UnitOfWork, media_dir: Path) -> UnitOfWork:
     await seed_demo_catalog(uow, media_dir)
     await producers.link_group(uow, producer_code="BABE", chat_id=GROUP)
     return uow
-
-
-async def place(
-    uow: UnitOfWork,
-    sku: str = BABE_SKU,
-    *,
-    customer: int = CUSTOMER,
-    quantity: int = 1,
-    payment: PaymentMethod = PaymentMethod.bank_transfer,
-    window: timedelta = timedelta(hours=24),
-) -> OrderView:
-    async with uow.reading():
-        product_id = await uow.session.scalar(select(Product.id).where(Product.sku == sku))
-    assert product_id is not None
-    await cart.add_to_cart(uow, user_id=customer, product_id=product_id, quantity=quantity)
-    placed = await orders.place_order(
-        uow,
-        user_id=customer,
-        details=DETAILS,
-        payment=payment,
-        idempotency_key=f"pay-{customer}-{sku}-{utcnow().timestamp()}",
-        payment_window=window,
-    )
-    [order] = placed.orders
-    return order
 
 
 _ids = iter(range(92_700, 10**9))

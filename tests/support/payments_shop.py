@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
-from catalog.models import PaymentMethod, Product
+from catalog.models import PaymentMethod, Product, utcnow
 from catalog.services import cart, orders
-from catalog.services.orders import DeliveryDetails
+from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.uow import UnitOfWork
 from emulators.payments import (
     Account,
@@ -30,6 +30,13 @@ from emulators.payments import (
     PaymentsEmulator,
     PayOSMerchant,
 )
+
+# The integration tests' producers and their accounts (the demo's).
+BABE_SKU = "BABE-SA-10"
+QV_SKU = "QUANGVINH-SEN-AC"
+BABE_ACCOUNT = "1500205012345"
+QV_ACCOUNT = "12010000123456"
+CUSTOMER = 4242
 
 DETAILS = DeliveryDetails("Lê Thu <Hà>", "+84912345678", "Hà Nội", "Phường Láng", "1 Láng")
 
@@ -190,3 +197,29 @@ async def transfer_order(
         return order.id, order.total
     finally:
         await engine.dispose()
+
+
+async def place(
+    uow: UnitOfWork,
+    sku: str = BABE_SKU,
+    *,
+    customer: int = CUSTOMER,
+    quantity: int = 1,
+    payment: PaymentMethod = PaymentMethod.bank_transfer,
+    window: timedelta = timedelta(hours=24),
+) -> OrderView:
+    """An order of ``sku`` placed through the services (bank transfer by default)."""
+    async with uow.reading():
+        product_id = await uow.session.scalar(select(Product.id).where(Product.sku == sku))
+    assert product_id is not None
+    await cart.add_to_cart(uow, user_id=customer, product_id=product_id, quantity=quantity)
+    placed = await orders.place_order(
+        uow,
+        user_id=customer,
+        details=DETAILS,
+        payment=payment,
+        idempotency_key=f"pay-{customer}-{sku}-{utcnow().timestamp()}",
+        payment_window=window,
+    )
+    [order] = placed.orders
+    return order

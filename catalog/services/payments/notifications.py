@@ -131,21 +131,21 @@ async def apply(uow: UnitOfWork, notification_id: int) -> Outcome:
 
 async def waiting(
     uow: UnitOfWork, older_than: timedelta, now: datetime | None = None
-) -> list[int]:
-    """Notifications stored but never applied (the worker stopped in between)."""
+) -> list[tuple[int, str]]:
+    """Notifications stored but never applied (the worker stopped in between): (id,
+    provider)."""
     cutoff = (now or utcnow()) - older_than
     async with uow.reading():
-        return list(
-            await uow.session.scalars(
-                select(PaymentNotification.id)
-                .where(
-                    PaymentNotification.state == NotificationState.received,
-                    PaymentNotification.received_at <= cutoff,
-                )
-                .order_by(PaymentNotification.id)
-                .limit(500)
+        rows = await uow.session.execute(
+            select(PaymentNotification.id, PaymentNotification.provider)
+            .where(
+                PaymentNotification.state == NotificationState.received,
+                PaymentNotification.received_at <= cutoff,
             )
+            .order_by(PaymentNotification.id)
+            .limit(500)
         )
+        return [(notification_id, provider.value) for notification_id, provider in rows]
 
 
 def _apply(uow: UnitOfWork, session: Session, notification_id: int) -> Outcome:

@@ -34,7 +34,7 @@ TIMEOUT = aiohttp.ClientTimeout(total=30)
 class Reconciled:
     listed: int = 0  # transfers the providers listed
     missed: int = 0  # of which the shop had not heard
-    outcomes: list[Outcome] = field(default_factory=list)
+    outcomes: list[tuple[str, Outcome]] = field(default_factory=list)  # (provider, …)
     failures: list[str] = field(default_factory=list)  # "PRODUCER: what went wrong"
 
 
@@ -62,7 +62,8 @@ async def reconcile(uow: UnitOfWork, directory: PaymentsDirectory, since: dateti
                 stored = await store(uow, incoming, owner.producer_id, via="reconcile")
                 if stored.new:
                     report.missed += 1
-                    report.outcomes.append(await apply(uow, stored.id))
+                    outcome = await apply(uow, stored.id)
+                    report.outcomes.append((incoming.provider.value, outcome))
     return report
 
 
