@@ -25,6 +25,7 @@ from catalog.services.zalo_staff import link_zalo_staff
 from catalog.uow import UnitOfWork
 from emulators.telegram import Emulator, Group, Person
 from emulators.zalo import ZaloEmulator, ZaloPerson
+from playground.payments import PlaygroundPayments
 from playground.running import BACKGROUND_TASKS, BackgroundTask, RunningBot
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,8 @@ class Playground:
         self.zalo.add_routes(self.emulator.app, prefix="/zalo")
         self.zalo.on_change = self.emulator.notify_changed
         self.zalo_staff: ZaloPerson | None = None
+        # The bank and SePay, on the same port: "pay this order" makes the bank notify.
+        self.payments = PlaygroundPayments()
         self.i18n = build_i18n(config.shop.default_language)
         self.config = config  # replaced in start(): token, emulator URL, admin
         self.engine: AsyncEngine | None = None
@@ -120,6 +123,7 @@ class Playground:
         from playground.web import add_routes  # noqa: PLC0415 - web imports this module
 
         add_routes(self.emulator.app, self)
+        self.payments.add_routes(self.emulator.app, lambda: self.running.receiver)
         try:
             url = await self.emulator.start(host, port)
         except OSError as err:
@@ -142,7 +146,14 @@ class Playground:
                     "polling_timeout": min(self.base_config.zalo.polling_timeout, 10),
                 }
             )
-            self.config = self.base_config.model_copy(update={"telegram": telegram, "zalo": zalo})
+            self.payments.serve_at(url)
+            self.config = self.base_config.model_copy(
+                update={
+                    "telegram": telegram,
+                    "zalo": zalo,
+                    "payments": self.payments.settings(self.base_config),
+                }
+            )
             self.engine = create_engine(
                 self.config.database.url,
                 busy_timeout_ms=self.config.database.sqlite_busy_timeout_ms,
@@ -164,6 +175,7 @@ class Playground:
         self.stopping = True
         self.ready = False
         await self._stop_bot()
+        await self.payments.emulator.queue.close()
         await self.emulator.stop()
         if self.engine is not None:
             await dispose(self.engine)

@@ -1,6 +1,6 @@
 """The real bot inside the playground's process: built as ``ocop-bot run`` builds it, polling
-the emulator, with the Zalo channel and any background tasks beside it; stopped and started
-again around a reset."""
+the emulator, with the Zalo channel, the payments (receiver and jobs) and any background
+tasks beside it; stopped and started again around a reset."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.commands import register_commands
 from bot.config import Config
 from bot.factory import build_bot, build_dispatcher
+from bot.payments.receiver import Receiver
+from bot.payments.service import PaymentsService
 from bot.zalo.runner import ZaloChannel, build_zalo_channel
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,12 @@ class RunningBot:
         self._tasks: list[asyncio.Task[None]] = []
         self._polling: asyncio.Task[None] | None = None
         self._zalo: ZaloChannel | None = None
+        self._payments: PaymentsService | None = None
+
+    @property
+    def receiver(self) -> Receiver | None:
+        """The running bot's receiver of bank notifications (the page's server mounts it)."""
+        return self._payments.receiver if self._payments is not None else None
 
     async def start(
         self, config: Config, session_factory: async_sessionmaker[AsyncSession], i18n: I18n
@@ -83,6 +91,10 @@ class RunningBot:
         self._zalo = build_zalo_channel(config, session_factory, i18n, dispatcher["outbox_signal"])
         if self._zalo is not None:
             await self._zalo.start()
+        self._payments = PaymentsService(
+            config, session_factory, dispatcher["outbox_signal"], listen=False
+        )
+        await self._payments.start()
         services = BotServices(bot, dispatcher, session_factory, config, i18n)
         for factory in self.background:
             self._tasks.append(asyncio.create_task(self._guard(factory(services))))
@@ -105,6 +117,9 @@ class RunningBot:
         zalo, self._zalo = self._zalo, None
         if zalo is not None:
             await zalo.stop()
+        payments, self._payments = self._payments, None
+        if payments is not None:
+            await payments.stop()
         if polling is not None and dispatcher is not None:
             # stop_polling() also ends the getUpdates task that start_polling runs inside;
             # cancelling start_polling alone would leave that one running.

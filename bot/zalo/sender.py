@@ -148,7 +148,9 @@ class ZaloSender(Worker):
         if row.kind == OutboxKind.order_cancelled:
             return texts.customer_cancelled_text(order)
         if row.kind == OutboxKind.payment_alert:
-            return texts.plain(payment_notices.payment_alert_text(order, payload))
+            text = texts.plain(payment_notices.payment_alert_text(order, payload))
+            hint = texts.commands_hint(order)
+            return f"{text}\n{hint}" if hint else text
         if row.kind == OutboxKind.status_changed:
             return texts.status_changed_text(
                 order,
