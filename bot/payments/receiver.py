@@ -24,6 +24,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.payments import seams
+from bot.payments.batching import Batcher
 from catalog.models import PaymentProvider, utcnow
 from catalog.outbox import OutboxSignal
 from catalog.payments import casso, payos, sepay
@@ -32,9 +33,10 @@ from catalog.payments.incoming import Incoming, Malformed
 from catalog.services.payments.notifications import (
     Account,
     Outcome,
-    apply,
+    Stored,
+    apply_many,
     producer_accounts,
-    store,
+    store_many,
 )
 from catalog.uow import UnitOfWork
 
@@ -92,6 +94,11 @@ class Receiver:
         self.clock = clock
         self.book = AccountBook(self.uow)
         self._applying: set[asyncio.Task[None]] = set()
+        # Under load, what arrived meanwhile shares a transaction (bot.payments.batching).
+        self._storing: Batcher[tuple[Incoming, int | None], Stored] = Batcher(
+            lambda items: store_many(self.uow(), items)
+        )
+        self._settling: Batcher[int, Outcome] = Batcher(lambda ids: apply_many(self.uow(), ids))
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, outbox_signal=self.signal)
@@ -127,7 +134,7 @@ class Receiver:
         except Malformed as err:
             log.warning("%s notification malformed: %s", provider.value, err)
             return _answer(400, f"malformed: {err}")
-        stored = await store(self.uow(), incoming, route.producer_id)
+        stored = await self._storing.submit((incoming, route.producer_id))
         if stored.new:
             task = asyncio.create_task(self._apply(provider, stored.id))
             self._applying.add(task)
@@ -138,7 +145,7 @@ class Receiver:
 
     async def _apply(self, provider: PaymentProvider, notification_id: int) -> None:
         try:
-            outcome = await apply(self.uow(), notification_id)
+            outcome = await self._settling.submit(notification_id)
         except Exception as err:
             # Left as received: the sweeper (bot.payments.jobs) applies it later.
             log.exception("%s notification %s not applied yet", provider.value, notification_id)

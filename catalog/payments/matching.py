@@ -38,10 +38,10 @@ MAX_SEPARATORS: Final = 2
 
 
 def normalise(content: str) -> str:
-    """Compatibility forms unfolded, no marks, Đ as D, upper case."""
+    """Compatibility forms unfolded, no marks, Đ as D, upper case; what is left outside
+    ASCII cannot be part of an order number and is dropped."""
     text = content.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
 
 
 def readings(content: str, code: str | None = None) -> list[tuple[int, ...]]:

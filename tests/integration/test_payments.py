@@ -42,7 +42,14 @@ from catalog.payments.incoming import Incoming
 from catalog.services import figures, orders, producers
 from catalog.services.inventory import Actor
 from catalog.services.payments import expiry, manual
-from catalog.services.payments.notifications import Outcome, apply, producer_accounts, store
+from catalog.services.payments.notifications import (
+    Outcome,
+    apply,
+    apply_many,
+    producer_accounts,
+    store,
+    store_many,
+)
 from catalog.uow import UnitOfWork
 
 GROUP = -7101
@@ -384,3 +391,34 @@ async def test_staff_see_the_unpaid_orders_and_the_money_per_producer(shop: Unit
     assert babe.received == paid.total + 5_000
     assert babe.outstanding == unpaid.total + part.total - 5_000
     assert babe.owed_back == 0
+
+
+async def test_notifications_applied_together_count_each_transfer_in_turn(
+    shop: UnitOfWork,
+) -> None:
+    order = await place(shop)
+    account = (await producer_accounts(shop))[BABE_ACCOUNT]
+    amounts = [30_000, order.total - 30_000, 10_000]
+    incoming = [
+        Incoming(PaymentProvider.sepay, f"id:b{n}", BABE_ACCOUNT, True, amount, order.number)
+        for n, amount in enumerate(amounts)
+    ]
+    # The same transfer twice in one batch is stored once.
+    stored = await store_many(shop, [(i, account.producer_id) for i in [*incoming, incoming[0]]])
+    assert [s.new for s in stored] == [True, True, True, False]
+    assert stored[0].id == stored[3].id
+
+    outcomes = await apply_many(shop, [s.id for s in stored[:3]])
+
+    assert [o.result for o in outcomes] == ["part", "paid", "over"]
+    changes = await fetch(
+        shop,
+        select(PaymentChange).where(PaymentChange.order_id == order.id).order_by(PaymentChange.id),
+    )
+    assert [(c.old_status, c.new_status, c.paid_after) for c in changes] == [
+        (PaymentStatus.awaiting, PaymentStatus.part_paid, 30_000),
+        (PaymentStatus.part_paid, PaymentStatus.paid, order.total),
+        (PaymentStatus.paid, PaymentStatus.over_paid, order.total + 10_000),
+    ]
+    row = await order_row(shop, order.id)
+    assert (row.payment_status, row.amount_paid) == (PaymentStatus.over_paid, order.total + 10_000)
