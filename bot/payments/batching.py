@@ -13,9 +13,18 @@ R = TypeVar("R")
 
 
 class Batcher(Generic[T, R]):
-    def __init__(self, work: Callable[[list[T]], Awaitable[list[R]]], most: int = 200) -> None:
+    """``linger``: seconds a first item waits for others before its batch starts (what is not
+    urgent gathers into fewer, larger transactions)."""
+
+    def __init__(
+        self,
+        work: Callable[[list[T]], Awaitable[list[R]]],
+        most: int = 200,
+        linger: float = 0.0,
+    ) -> None:
         self.work = work
         self.most = most
+        self.linger = linger
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._draining: asyncio.Task[None] | None = None
 
@@ -28,6 +37,8 @@ class Batcher(Generic[T, R]):
 
     async def _drain(self) -> None:
         try:
+            if self.linger:
+                await asyncio.sleep(self.linger)
             while self._waiting:
                 batch, self._waiting = self._waiting[: self.most], self._waiting[self.most :]
                 try:

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 PATH = "/payments/{provider}"
 MAX_BODY = 64 * 1024  # a notification is a few hundred bytes
 ACCOUNTS_FOR = 10.0  # seconds a reading of the producers' accounts is used
+APPLY_LINGER = 0.05  # seconds a notification waits for others to be applied with it
 READERS: dict[PaymentProvider, Callable[[object], Incoming]] = {
     PaymentProvider.sepay: sepay.read,
     PaymentProvider.casso: casso.read,
@@ -98,7 +99,11 @@ class Receiver:
         self._storing: Batcher[tuple[Incoming, int | None], Stored] = Batcher(
             lambda items: store_many(self.uow(), items)
         )
-        self._settling: Batcher[int, Outcome] = Batcher(lambda ids: apply_many(self.uow(), ids))
+        # Applying may wait a moment for others (its news has seconds to reach people);
+        # the answer to the provider waits only for the notification to be stored.
+        self._settling: Batcher[int, Outcome] = Batcher(
+            lambda ids: apply_many(self.uow(), ids), linger=APPLY_LINGER
+        )
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, outbox_signal=self.signal)

@@ -77,14 +77,8 @@ def bank_time(value: object) -> datetime | None:
     """``2024-10-03 15:06:37`` (Vietnam time, as the providers print it), or ISO 8601."""
     if not isinstance(value, str) or not value.strip():
         return None
-    raw = value.strip()
-    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return datetime.strptime(raw, pattern).replace(tzinfo=SHOP_TIMEZONE)
-        except ValueError:
-            continue
     try:
-        parsed = datetime.fromisoformat(raw)
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHOP_TIMEZONE)
