@@ -1,5 +1,6 @@
 """The payments side of the running bot, started and stopped with it: the receiver on its
-own port (``[payments] webhook_host:webhook_port``) and the jobs beside it.
+own port (``[payments] webhook_host:webhook_port``, once a producer has payment keys) and
+the jobs beside it (reminders and expiry run whatever the providers).
 
 Several workers on one machine all listen on the same port (SO_REUSEPORT): the kernel
 spreads the notifications among them, and any of them can take any notification."""
@@ -32,7 +33,8 @@ class PaymentsService:
         self.settings = config.payments
         self.receiver = Receiver(session_factory, self.settings.directory(), signal)
         self.jobs = PaymentJobs(session_factory, self.settings, signal)
-        self.listen = listen and self.settings.webhook_port != 0
+        # Without any producer's keys every notification would be refused: no port is taken.
+        self.listen = listen and self.settings.webhook_port != 0 and bool(self.settings.producers)
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
