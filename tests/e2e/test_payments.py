@@ -343,3 +343,69 @@ async def test_a_payos_link_that_cannot_be_made_leaves_the_plain_vietqr(
         "257600123", str(total), f"OCOP DH{order_id:05d}",
     )  # fmt: skip
     assert status == "awaiting"
+
+
+def shows(message: ChatMessage, label: str) -> bool:
+    return any(button.get("text") == label for row in message.inline_keyboard for button in row)
+
+
+async def test_an_unpaid_transfer_order_ships_only_when_the_producer_says_so_and_paid_by_hand(
+    emulator: Emulator, groups: dict[str, Staffed], database: str
+) -> None:
+    staff, group = groups["BABE"]
+    vy = await customer(emulator, "Vy")
+    order_id, total = await transfer_order(database, vy.user.id, "BABE-NGHE-500")
+    number = f"DH{order_id:05d}"
+    await staff.wait_for(lambda m: number in m.text and shows(m, "✅ Nhận đơn"), chat=group)
+    await staff.press("✅ Nhận đơn", chat=group)
+    await staff.wait_for(lambda m: number in m.text and shows(m, "🚚 Đã gửi hàng"), chat=group)
+
+    await staff.press("🚚 Đã gửi hàng", chat=group)
+
+    refused = await staff.wait_callback_answer()
+    assert refused.text is not None
+    assert "chưa về" in refused.text
+    assert refused.show_alert
+    await staff.wait_for(lambda m: shows(m, "🚚 Vẫn giao khi chưa thanh toán"), chat=group)
+    [(status,)] = await query(database, "SELECT status FROM orders WHERE id = :o", o=order_id)
+    assert status == "accepted"
+
+    await staff.send(f"/paid {number} {total - 5_000}", chat=group)
+    recorded = await staff.wait_for(lambda m: "Đã ghi nhận" in m.text, chat=group)
+    assert "còn thiếu" in recorded.text
+    await vy.wait_for(lambda m: "còn thiếu" in m.text and number in m.text)
+    # The group gets the card anew with its money; shipping still asks.
+    await staff.wait_for(
+        lambda m: "⚠️" in m.text and number in m.text and shows(m, "🚚 Đã gửi hàng"), chat=group
+    )
+    await staff.press("🚚 Đã gửi hàng", chat=group)
+    await staff.wait_for(lambda m: shows(m, "🚚 Vẫn giao khi chưa thanh toán"), chat=group)
+    await staff.press("🚚 Vẫn giao khi chưa thanh toán", chat=group)
+
+    await vy.wait_for(lambda m: "đang trên đường giao" in m.text and number in m.text)
+    [(status, reason)] = await query(
+        database,
+        "SELECT new_status, reason FROM order_status_changes WHERE order_id = :o "
+        "ORDER BY id DESC LIMIT 1",
+        o=order_id,
+    )
+    assert (status, reason) == ("shipped", "shipped_unpaid")
+    [(actor,)] = await query(
+        database, "SELECT actor_id FROM payment_changes WHERE order_id = :o", o=order_id
+    )
+    assert actor == staff.user.id
+
+
+async def test_an_admin_gives_a_producer_its_bank_checked_against_the_vietqr_list(
+    emulator: Emulator, admin: Person, database: str
+) -> None:
+    await admin.send("/bank TAMHUNG 123456 0123456789 HTX TAM HUNG")
+    assert "VietQR" in (await admin.next_message()).text
+    await admin.send("/bank TAMHUNG MB 0123-456-789 HTX Tam Hưng")
+    done = await admin.wait_for(lambda m: "MBBank" in m.text)
+    assert "0123456789" in done.text
+    assert "HTX TAM HUNG" in done.text
+    [(bin_, account)] = await query(
+        database, "SELECT bank_bin, bank_account FROM producers WHERE code = 'TAMHUNG'"
+    )
+    assert (bin_, account) == ("970422", "0123456789")
