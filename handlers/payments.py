@@ -17,7 +17,6 @@ from catalog import rules
 from catalog.errors import NotAllowed, NothingToRecord, OrderNotFound
 from catalog.payments.banks import BadBank, bank, check_bank
 from catalog.services import banks
-from catalog.services.fulfilment import LinkedProducer
 from catalog.services.inventory import Actor
 from catalog.services.orders import OrderView
 from catalog.services.payments import manual
@@ -96,11 +95,7 @@ async def _record(
 
 
 async def cmd_record_in_group(
-    message: Message,
-    command: CommandObject,
-    uow: UnitOfWork,
-    settings: Settings,
-    group: LinkedProducer | None,
+    message: Message, command: CommandObject, uow: UnitOfWork, settings: Settings
 ) -> None:
     """In a producer's group: its own orders, as its buttons may move them."""
     await _record(
