@@ -20,7 +20,7 @@ from bot.payments import seams
 from bot.tasks import cancel_and_wait
 from catalog.models import utcnow
 from catalog.outbox import OutboxSignal
-from catalog.services.payments import expiry, notifications
+from catalog.services.payments import applying, expiry, notifications
 from catalog.services.payments.reconcile import Reconciled, reconcile
 from catalog.uow import UnitOfWork
 
@@ -76,7 +76,7 @@ class PaymentJobs:
     async def round(self) -> None:
         """Apply what was left, remind, expire."""
         for notification_id, provider in await notifications.waiting(self.uow(), LEFT_AFTER):
-            outcome = await notifications.apply(self.uow(), notification_id)
+            outcome = await applying.apply(self.uow(), notification_id)
             if outcome.result != "done":
                 seams.notification_settled(provider, outcome, via="sweeper")
         now = utcnow()

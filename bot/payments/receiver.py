@@ -30,11 +30,11 @@ from catalog.outbox import OutboxSignal
 from catalog.payments import casso, payos, sepay
 from catalog.payments.directory import PaymentsDirectory, ProducerKeys
 from catalog.payments.incoming import Incoming, Malformed
+from catalog.services.payments.applying import apply_many
 from catalog.services.payments.notifications import (
     Account,
     Outcome,
     Stored,
-    apply_many,
     producer_accounts,
     store_many,
 )

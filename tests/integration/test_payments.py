@@ -42,10 +42,9 @@ from catalog.payments.incoming import Incoming
 from catalog.services import figures, orders, producers
 from catalog.services.inventory import Actor
 from catalog.services.payments import expiry, manual
+from catalog.services.payments.applying import apply, apply_many
 from catalog.services.payments.notifications import (
     Outcome,
-    apply,
-    apply_many,
     producer_accounts,
     store,
     store_many,

@@ -16,10 +16,10 @@ from catalog.payments import casso, payos, sepay
 from catalog.payments.directory import PaymentsDirectory, ProducerKeys
 from catalog.payments.incoming import Incoming
 from catalog.payments.sepay import ApiFailed
+from catalog.services.payments.applying import apply
 from catalog.services.payments.notifications import (
     Account,
     Outcome,
-    apply,
     producer_accounts,
     store,
 )
