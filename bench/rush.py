@@ -5,6 +5,7 @@
     .venv/bin/python -m bench.rush --catalog-size 10000   # on a 10,000-product catalog
     .venv/bin/python -m bench.rush --json                 # the full report as JSON
     .venv/bin/python -m bench.rush --workers 3            # 3 webhook workers, PostgreSQL + Redis
+    .venv/bin/python -m bench.rush --metrics compare      # the metrics' cost: on and off in turn
 
 An open loop: each customer's arrival time is drawn within ``--arrivals`` seconds, and each
 pauses 0.3–2 s between taps, like a person reading the screen. Each goes /start → catalog →
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import run_bounded
+from bench.rush_metrics import compare_metrics, render_comparison
 from bench.rush_people import Rusher, replay
 from bench.rush_report import oversold, render, stock, summarise
 from bench.rush_setup import BotProcess, Database, machine, postgres_database
@@ -41,11 +43,16 @@ log = logging.getLogger("bench.rush")
 
 
 async def run_shop(
-    args: argparse.Namespace, root: Path, database: Database, emulator: Emulator
+    args: argparse.Namespace,
+    root: Path,
+    database: Database,
+    emulator: Emulator,
+    *,
+    metrics: bool = True,
 ) -> tuple[list[Rusher], dict[str, Any]]:
     paced = args.telegram_limits == "on"
     bot: BotProcess | Workers = BotProcess(
-        root, emulator, TOKEN, database, command="shop", paced=paced
+        root, emulator, TOKEN, database, command="shop", paced=paced, metrics=metrics
     )
     if args.workers:
         bot = Workers(
@@ -65,6 +72,8 @@ async def run_shop(
         await asyncio.gather(*(rusher.shop(started) for rusher in rushers))
         wall = loop.time() - started
         process = {"peak_rss_mb": bot.peak_rss_mb(), "wall_s": round(wall, 1)}
+        if isinstance(bot, BotProcess):
+            process["cpu_s"] = bot.cpu_seconds()
     finally:
         await bot.stop()
     process["log_tracebacks"] = bot.log_text().count("Traceback")
@@ -93,6 +102,8 @@ async def run_trivial(
 
 
 async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    if args.metrics == "compare":
+        return await compare_metrics(args, run_shop, TOKEN)
     with tempfile.TemporaryDirectory(prefix="ocop-rush-") as tmp:
         root = Path(tmp)
         async with contextlib.AsyncExitStack() as servers:
@@ -106,7 +117,9 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             await emulator.start("127.0.0.1")
             try:
                 before = await stock(database)
-                rushers, process = await run_shop(args, root, database, emulator)
+                rushers, process = await run_shop(
+                    args, root, database, emulator, metrics=args.metrics == "on"
+                )
                 shop_429s = sum(chat.flood_429s for chat in emulator.chats.values())
                 sold = await oversold(database, before)
                 emulator.reset()
@@ -151,6 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="N webhook workers on PostgreSQL + Redis behind the emulator's round-robin "
         "(default: one long-polling process)",
     )
+    parser.add_argument(
+        "--metrics",
+        choices=("on", "off", "compare"),
+        default="on",
+        help="the shop counting Prometheus metrics (on, the default) or not; compare: the "
+        "same rush with metrics on and off in turn (on, off, off, on), and their cost",
+    )
     parser.add_argument("--catalog-size", type=int, default=0, metavar="N")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
@@ -169,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         args.db = "postgres"  # several workers share PostgreSQL
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    return run_bounded("bench.rush", benchmark, args, render)
+    if args.metrics == "compare" and args.workers:
+        print("bench.rush: --metrics compare measures one polling process", file=sys.stderr)
+        return 2
+    shown = render_comparison if args.metrics == "compare" else render
+    return run_bounded("bench.rush", benchmark, args, shown)
 
 
 if __name__ == "__main__":

@@ -101,9 +101,12 @@ class BotProcess:
         *,
         command: str,
         paced: bool = True,
+        metrics: bool = True,
     ) -> None:
         self.root, self.emulator, self.token, self.database = root, emulator, token, database
         self.command = command
+        # False: the shop counts no metrics ([metrics] enabled = false), to measure their cost.
+        self.metrics = metrics
         # False: the bot is told Telegram's limits are wide (the emulator enforces none).
         self.paced = paced
         self.log = root / f"{command}.log"
@@ -116,6 +119,7 @@ class BotProcess:
         return (
             f'[shop]\nmedia_dir = "{self.database.media}"\n[telegram]\npolling_timeout = 10\n'
             + ("" if self.paced else UNPACED)
+            + ("" if self.metrics else "[metrics]\nenabled = false\n")
         )
 
     def argv(self, config: Path) -> list[str]:
@@ -171,6 +175,18 @@ class BotProcess:
             if line.startswith("VmHWM:"):
                 return round(int(line.split()[1]) / 1024, 1)
         return None
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the process has used so far (user and system), read from /proc."""
+        if self.process is None:
+            return None
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text(encoding="utf-8")
+        except OSError:
+            return None
+        # After the command's name in parentheses: utime and stime are the 12th and 13th.
+        fields = stat.rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     async def stop(self) -> None:
         if self.process is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -210,7 +211,7 @@ async def add_synthetic_products(engine: AsyncEngine, total: int, *, seed: int =
                     "price": rng.randrange(6, 400) * 5_000,
                     "stock": rng.choice((0, *range(5, 300))),
                     "ocop_stars": rng.choice((3, 3, 4, 4, 5)),
-                    "ocop_year": rng.randrange(2019, 2026),
+                    "ocop_granted": date(rng.randrange(2019, 2026), rng.randint(1, 12), 1),
                     "photo": rng.choice(photos[category]),
                     "search_text": search_text(
                         name_vi, name_en, sku, producer.name_vi, producer.ward

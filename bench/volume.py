@@ -30,7 +30,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,7 +67,7 @@ def five_thousand_rows(demo: list[CatalogRow]) -> list[CatalogRow]:
     """The demo rows with one more unit each, then new products like Bà Bé's turmeric starch."""
     template = next(row for row in demo if row.sku == "BABE-NGHE-500")
     new = [
-        replace(template, sku=f"NEW-{n:04d}", photo=None, ocop_year=2022,
+        replace(template, sku=f"NEW-{n:04d}", photo=None, ocop_granted=date(2022, 3, 15),
                 name_vi=f"Tinh bột nghệ {n}", name_en=f"Turmeric starch {n}")
         for n in range(ROWS - len(demo))
     ]  # fmt: skip

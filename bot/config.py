@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from catalog import rules
-from catalog.links import USERNAME_PATTERN
+from catalog.links import MESSENGER_USERNAME_PATTERN, USERNAME_PATTERN
 from catalog.models import PaymentProvider
 from catalog.payments.directory import (
     CASSO_API,
@@ -36,6 +36,7 @@ PUBLIC_API_BASE = "https://api.telegram.org"
 TOKEN_PATTERN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{1,100}")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LogFormat = Literal["text", "json"]
 
 
 class ConfigError(Exception):
@@ -177,6 +178,103 @@ class ZaloSettings(_Section):
         return self
 
 
+MESSENGER_PUBLIC_API_BASE = "https://graph.facebook.com"
+PAGE_ID_PATTERN = re.compile(r"\d{5,20}")
+# Meta's Page access tokens are long runs of letters and digits ("EAAG…").
+PAGE_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,1024}")
+APP_SECRET_PATTERN = re.compile(r"[0-9a-f]{32}")
+GRAPH_VERSION_PATTERN = re.compile(r"v\d{1,3}\.\d")
+PAGE_USERNAME_PATTERN = MESSENGER_USERNAME_PATTERN
+UTILITY_TEMPLATE_PATTERN = re.compile(r"[a-z0-9_]{1,512}:[A-Za-z_]{2,10}")
+
+
+class MessengerSettings(_Section):
+    """The shop on a Facebook Page's Messenger inbox; nothing Messenger runs unless the
+    Page's id, token, app secret and verify token are all set."""
+
+    page_id: Annotated[
+        str, _stripped, _optional(PAGE_ID_PATTERN.fullmatch, "the Page's numeric id")
+    ] = ""
+    page_token: Annotated[
+        str,
+        _stripped,
+        _optional(
+            PAGE_TOKEN_PATTERN.fullmatch,
+            "malformed Page access token; the app's Messenger settings give one like EAAG…",
+        ),
+    ] = ""
+    app_secret: Annotated[
+        str,
+        _stripped,
+        _optional(
+            APP_SECRET_PATTERN.fullmatch,
+            "malformed app secret; App settings > Basic shows 32 hexadecimal digits",
+        ),
+    ] = ""
+    verify_token: Annotated[
+        str, _stripped, _optional(lambda value: 8 <= len(value) <= 256, "8 to 256 characters")
+    ] = ""
+    api_base: Annotated[str, _base_url_check] = MESSENGER_PUBLIC_API_BASE
+    graph_version: Annotated[
+        str, _optional(GRAPH_VERSION_PATTERN.fullmatch, "a Graph API version like v25.0")
+    ] = "v25.0"
+    # The Page's username, for m.me links (facebook.com/<username>).
+    page_username: Annotated[
+        str,
+        AfterValidator(lambda value: value.strip().removeprefix("@")),
+        _optional(PAGE_USERNAME_PATTERN.fullmatch, "a Page username: 5-50 letters, digits, ."),
+    ] = ""
+    # The public https:// address the media folder is served at (product pictures).
+    public_url: Annotated[
+        str, _optional(_https, "Messenger fetches pictures over https:// only")
+    ] = ""
+    # Approved utility templates by the customer's language: "name:language_code".
+    utility_templates: dict[Literal["vi", "en"], str] = {}
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8082, ge=1, le=65535)
+
+    @field_validator("utility_templates")
+    @classmethod
+    def _check_templates(cls, value: dict[str, str]) -> dict[str, str]:
+        for template in value.values():
+            if not UTILITY_TEMPLATE_PATTERN.fullmatch(template):
+                raise ValueError(
+                    f"{template!r}: a template as name:language_code, like order_update:vi"
+                )
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _all_or_nothing(self) -> MessengerSettings:
+        given = {
+            "MESSENGER_PAGE_ID": self.page_id,
+            "MESSENGER_PAGE_TOKEN": self.page_token,
+            "MESSENGER_APP_SECRET": self.app_secret,
+            "MESSENGER_VERIFY_TOKEN": self.verify_token,
+        }
+        missing = [name for name, value in given.items() if not value]
+        if missing and len(missing) < len(given):
+            # Not a ValueError: pydantic passes it on, naming the setting to give.
+            raise ConfigError(
+                missing[0],
+                "missing: Messenger needs the Page's id and token, the app secret and a "
+                "verify token together (nothing Messenger starts without all four)",
+            )
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.page_id)
+
+    @property
+    def graph_url(self) -> str:
+        return f"{self.api_base}/{self.graph_version}"
+
+
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -278,6 +376,36 @@ class PaymentsSettings(_Section):
 
 class LogSettings(_Section):
     level: LogLevel = "INFO"
+    format: LogFormat = "text"
+
+
+class MetricsSettings(_Section):
+    """Prometheus metrics: counted while ``enabled``; served on the webhook server's
+    ``/metrics``, and in polling mode on a listener of their own when ``port`` is set."""
+
+    enabled: bool = True
+    # 0: no listener in polling mode (webhook workers serve /metrics on their own port).
+    port: int = Field(default=0, ge=0, le=65535)
+    host: str = "127.0.0.1"
+
+
+class HealthSettings(_Section):
+    # An outbox whose oldest deliverable message waited longer is stuck: /health/ready
+    # fails and the admins are warned.
+    outbox_stuck_seconds: float = Field(default=600.0, gt=0)
+    # Seconds between the checks that measure the outbox and warn the admins.
+    check_seconds: float = Field(default=15.0, gt=0)
+    # Seconds a repeated warning waits at least before it is told again.
+    repeat_seconds: float = Field(default=3600.0, gt=0)
+
+
+class BackupSettings(_Section):
+    # Where `ocop-bot db backup` without a PATH, and the scheduled backups, write.
+    directory: Path = Path("data/backups")
+    # Hours between scheduled backups taken by the running bot; 0: none.
+    every_hours: float = Field(default=0.0, ge=0)
+    # Scheduled backups kept; older ones are deleted.
+    keep: int = Field(default=7, ge=1)
 
 
 class Config(_Section):
@@ -287,10 +415,24 @@ class Config(_Section):
     outbox: OutboxSettings = OutboxSettings()
     sending: SendingSettings = SendingSettings()
     zalo: ZaloSettings = ZaloSettings()
+    messenger: MessengerSettings = MessengerSettings()
     webhook: WebhookSettings = WebhookSettings()
     redis: RedisSettings = RedisSettings()
     payments: PaymentsSettings = PaymentsSettings()
     log: LogSettings = LogSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    health: HealthSettings = HealthSettings()
+    backup: BackupSettings = BackupSettings()
+
+    @model_validator(mode="after")
+    def _scheduled_backups_need_sqlite(self) -> Config:
+        if self.backup.every_hours and not self.database.url.startswith("sqlite"):
+            raise ConfigError(
+                "[backup] every_hours",
+                "scheduled backups are for SQLite; back PostgreSQL up with pg_dump "
+                "(README: Operating the shop)",
+            )
+        return self
 
     def require_token(self) -> str:
         if not self.telegram.token:
@@ -321,9 +463,18 @@ ENVIRONMENT: Mapping[str, tuple[str, str]] = {
     "ADMIN_IDS": ("telegram", "admin_ids"),
     "DATABASE_URL": ("database", "url"),
     "LOG_LEVEL": ("log", "level"),
+    "LOG_FORMAT": ("log", "format"),
+    "METRICS_PORT": ("metrics", "port"),
     "ZALO_BOT_TOKEN": ("zalo", "token"),
     "ZALO_API_BASE": ("zalo", "api_base"),
     "ZALO_WEBHOOK_SECRET": ("zalo", "webhook_secret"),
+    "MESSENGER_PAGE_ID": ("messenger", "page_id"),
+    "MESSENGER_PAGE_TOKEN": ("messenger", "page_token"),
+    "MESSENGER_APP_SECRET": ("messenger", "app_secret"),
+    "MESSENGER_VERIFY_TOKEN": ("messenger", "verify_token"),
+    "MESSENGER_API_BASE": ("messenger", "api_base"),
+    "MESSENGER_WEBHOOK_HOST": ("messenger", "webhook_host"),
+    "MESSENGER_WEBHOOK_PORT": ("messenger", "webhook_port"),
     "WEBHOOK_URL": ("webhook", "url"),
     "WEBHOOK_SECRET": ("webhook", "secret"),
     "WEBHOOK_HOST": ("webhook", "listen_host"),
@@ -352,6 +503,8 @@ def _parse_env(name: str, raw: str) -> Any:
         return [int(part) for part in parts]
     if name == "LOG_LEVEL":
         return raw.strip().upper()
+    if name == "LOG_FORMAT":
+        return raw.strip().lower()
     return raw.strip()
 
 

@@ -1,4 +1,5 @@
-"""One outbox sender among several workers, elected through a Redis key with a lease.
+"""One outbox sender among several workers, elected through a Redis key with a lease; the
+elected worker does the shop's other single duties too (scheduled backups: bot.tasks.Duty).
 
 Every worker could claim outbox rows (their leases keep two from sending the same row),
 but a group's 20 messages a minute and the digest that replaces a backlog are decided by
@@ -19,8 +20,7 @@ from aiogram import Bot
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.outbox import OutboxSender
-from bot.tasks import cancel_and_wait
+from bot.tasks import Duty, cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class OutboxElection:
     def __init__(
         self,
         redis: Redis,
-        sender: OutboxSender,
+        sender: Duty,
         worker: str,
         *,
         lease_seconds: float = 5.0,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -15,14 +16,18 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
+from bot.health import Readiness
 from bot.i18n import LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.outbox import OutboxSender
 from bot.presses import PressKeeper, ShopDispatcher
 from bot.retry import RetryAfterMiddleware
+from bot.scheduled_backups import ScheduledBackups
 from bot.sending import SendingBudget
 from bot.shared import SharedServices
 from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
+from bot.tasks import Duties, Duty
+from bot.watchdog import Watchdog
 from catalog.addresses import PROVINCES
 from catalog.outbox import OutboxSignal
 from catalog.services.payments.links import CheckoutPayments
@@ -46,6 +51,7 @@ def handler_settings(config: Config) -> Settings:
         admin_ids=frozenset(config.telegram.admin_ids),
         media_dir=config.shop.media_dir,
         low_stock_threshold=config.shop.low_stock_threshold,
+        messenger_page=config.messenger.page_username,
     )
 
 
@@ -66,11 +72,13 @@ def build_dispatcher(
     i18n: I18n,
     storage: BaseStorage | None = None,
     catalog_cache: CatalogCache | None = None,
+    worker: str = "",
 ) -> ShopDispatcher:
     """The production dispatcher; tests build theirs the same way.
 
     With a Redis URL configured, state, locks, caches' news and the sending budget are
-    shared with the other workers (bot.shared)."""
+    shared with the other workers (bot.shared). ``worker``: how this process is named in
+    the admins' warnings (the host's name by default)."""
     shared = SharedServices.from_url(config.redis.url) if config.redis.url else None
     if shared is None:
         language_cache = LanguageCache()
@@ -112,19 +120,37 @@ def build_dispatcher(
         UnitOfWorkMiddleware(lambda: UnitOfWork(session_factory, catalog_cache, outbox_signal))
     )
 
-    # The sender lives as long as polling (or the webhook server) does; with several
-    # workers, in the one elected to send.
+    redis = shared.redis if shared is not None else None
+    dispatcher.readiness = Readiness(config.database.url, session_factory, config.health, redis)
+    watchdog = Watchdog(
+        session_factory,
+        i18n,
+        config.telegram.admin_ids,
+        config.health,
+        worker=worker or socket.gethostname(),
+        redis=redis,
+    )
+    # Stopped before Redis is closed.
+    dispatcher.startup.register(watchdog.start)
+    dispatcher.shutdown.register(watchdog.stop)
+
+    # The sender (and the scheduled backups) live as long as polling (or the webhook
+    # server) does; with several workers, in the one elected to send.
+    duties: list[Duty] = [sender]
+    if config.backup.every_hours:
+        duties.append(ScheduledBackups(config, session_factory, outbox_signal))
+    duty = Duties(duties)
     if shared is not None:
-        shared.elect(sender)
+        shared.elect(duty)
         dispatcher.startup.register(shared.start)
         dispatcher.shutdown.register(shared.stop)
     else:
 
-        async def start_outbox(bot: Bot) -> None:
-            await sender.start(bot)
+        async def start_duties(bot: Bot) -> None:
+            await duty.start(bot)
 
-        dispatcher.startup.register(start_outbox)
-        dispatcher.shutdown.register(sender.stop)
+        dispatcher.startup.register(start_duties)
+        dispatcher.shutdown.register(duty.stop)
     dispatcher.startup.register(load_wards)
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())

@@ -30,16 +30,20 @@ from aiogram import BaseMiddleware, Dispatcher
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
     NextRequestMiddlewareType,
+    RequestMiddlewareType,
 )
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
 from aiogram.types import CallbackQuery, InaccessibleMessage, TelegramObject, Update
 
 from bot.middlewares import Handler
+from bot.observe import ApiMeter, update_handled
 from bot.sending import KeepResponseTypes, SendingBudget
 
 if TYPE_CHECKING:
     from aiogram import Bot
+
+    from bot.health import Readiness
 
 log = logging.getLogger(__name__)
 
@@ -201,20 +205,23 @@ class SkipSupersededScreens(BaseMiddleware):
 
 
 class ShopDispatcher(Dispatcher):
-    """aiogram's Dispatcher, keeping track of each button press from its arrival."""
+    """aiogram's Dispatcher, keeping track of each button press from its arrival; each
+    update is counted, timed and named in its log lines (bot/observe.py)."""
 
     def __init__(self, *, presses: PressKeeper, budget: SendingBudget, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.presses = presses
         self.budget = budget
+        # What /health/ready answers (set by bot.factory).
+        self.readiness: Readiness | None = None
         self.callback_query.outer_middleware(SkipSupersededScreens(presses))
         self.startup.register(self.attach)
 
     async def attach(self, bot: Bot) -> None:
         """Put the bot's requests under this dispatcher's presses and sending budget.
 
-        Order matters: a press is answered before anything waits for the budget, and a
-        request retried after a 429 takes a slot again.
+        Order matters: a press is answered before anything waits for the budget, a request
+        retried after a 429 takes a slot again, and each attempt is counted as it leaves.
         """
         session = bot.session.middleware
         if any(isinstance(m, AnswerOnceMiddleware) for m in session):
@@ -222,15 +229,21 @@ class ShopDispatcher(Dispatcher):
         others = list(session)
         for middleware in others:
             session.unregister(middleware)
-        for middleware in (
+        chain: list[RequestMiddlewareType] = [
             KeepResponseTypes(),
             AnswerOnceMiddleware(self.presses),
             *others,
             self.budget.middleware,
-        ):
+            ApiMeter(),
+        ]
+        for middleware in chain:
             session.register(middleware)
 
     async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        with update_handled(update):
+            return await self._feed_update(bot, update, **kwargs)
+
+    async def _feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
         query = update.callback_query
         if query is None:
             return await super().feed_update(bot, update, **kwargs)

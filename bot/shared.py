@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from aiogram import Bot
 from aiogram.fsm.storage.base import DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,14 +21,9 @@ from bot.changes import (
 )
 from bot.config import SendingSettings
 from bot.election import OutboxElection
-from bot.outbox import OutboxSender
+from bot.isolation import RenewedRedisEventIsolation
 from bot.redisbudget import RedisSendingBudget
-
-# A person's next tap waits for the lock of the one being handled: redis-py polls it every
-# ``sleep`` seconds (0.1 by default, which a person notices on every quick tap).
-LOCK_POLL_SECONDS = 0.005
-# The longest one update may hold a person's lock (a worker killed mid-update holds it).
-LOCK_TIMEOUT_SECONDS = 60
+from bot.tasks import Duty
 
 
 @dataclass
@@ -42,11 +37,8 @@ class SharedServices:
         # Conversation state survives a restart of every worker: Redis keeps it (persist
         # Redis to disk, as Debian's default configuration does).
         self.storage = RedisStorage(self.redis, key_builder=keys)
-        self.isolation = RedisEventIsolation(
-            self.redis,
-            key_builder=keys,
-            lock_kwargs={"timeout": LOCK_TIMEOUT_SECONDS, "sleep": LOCK_POLL_SECONDS},
-        )
+        # A person's updates one at a time, whichever worker takes each (bot.isolation).
+        self.isolation = RenewedRedisEventIsolation(self.redis, keys)
 
     @classmethod
     def from_url(cls, url: str) -> SharedServices:
@@ -66,7 +58,7 @@ class SharedServices:
     def budget(self, settings: SendingSettings) -> RedisSendingBudget:
         return RedisSendingBudget(settings, self.redis)
 
-    def elect(self, sender: OutboxSender) -> OutboxElection:
+    def elect(self, sender: Duty) -> OutboxElection:
         self.election = OutboxElection(self.redis, sender, self.worker)
         return self.election
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextvars import ContextVar
 from copy import deepcopy
 from typing import Any
@@ -73,6 +74,23 @@ class DatabaseStorage(BaseStorage):
         else:
             await self.write({key: (state, data)})
 
+    @contextlib.asynccontextmanager
+    async def batched(self) -> AsyncIterator[None]:
+        """The states changed inside are written once, on the way out (as after an update)."""
+        unwritten: dict[str, Entry] = {}
+        token = _UNWRITTEN.set(unwritten)
+        try:
+            yield
+        finally:
+            _UNWRITTEN.reset(token)
+            if unwritten:
+                try:
+                    await self.write(unwritten)
+                except Exception:
+                    # Not written: the next read goes to the database, which has the truth.
+                    self.forget(unwritten)
+                    raise
+
     def forget(self, keys: Iterable[str]) -> None:
         for key in keys:
             self._cache.pop(key, None)
@@ -131,16 +149,5 @@ class WriteStatesAfterUpdate(BaseMiddleware):
         self.storage = storage
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        unwritten: dict[str, Entry] = {}
-        token = _UNWRITTEN.set(unwritten)
-        try:
+        async with self.storage.batched():
             return await handler(event, data)
-        finally:
-            _UNWRITTEN.reset(token)
-            if unwritten:
-                try:
-                    await self.storage.write(unwritten)
-                except Exception:
-                    # Not written: the next read goes to the database, which has the truth.
-                    self.storage.forget(unwritten)
-                    raise

@@ -4,7 +4,8 @@ aiogram's aiohttp handler checks the secret token (a request without it gets 401
 handled) and handles each update before it answers, so that an update a worker could not
 finish — it crashed, or it is stopping — is not acknowledged and Telegram posts it again.
 ``GET /health`` answers 200 while the worker takes updates and 503 once it is stopping, so
-the load balancer stops sending it any. On SIGTERM the worker stops listening, finishes the
+the load balancer stops sending it any; ``/health/ready`` and ``/metrics`` are served beside
+it (bot/opsweb.py). On SIGTERM the worker stops listening, finishes the
 updates in hand, then stops the outbox sender and closes its connections.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
@@ -20,18 +22,24 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.config import Config, WebhookSettings
+from bot.health import Readiness
+from bot.opsweb import add_routes
 from bot.presses import ShopDispatcher
 from bot.runner import serving
 
 log = logging.getLogger(__name__)
 
-HEALTH_PATH = "/health"
-
 
 class Worker:
     """The aiohttp application of one worker, counting the updates it is handling."""
 
-    def __init__(self, bot: Bot, dispatcher: ShopDispatcher, settings: WebhookSettings) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        dispatcher: ShopDispatcher,
+        settings: WebhookSettings,
+        readiness: Readiness | None = None,
+    ) -> None:
         self.bot = bot
         self.dispatcher = dispatcher
         self.settings = settings
@@ -46,7 +54,11 @@ class Worker:
         SimpleRequestHandler(
             dispatcher, bot, handle_in_background=False, secret_token=settings.secret
         ).register(self.app, path=settings.path)
-        self.app.router.add_get(HEALTH_PATH, self._health)
+        add_routes(self.app, readiness, stopping=lambda: self.stopping)
+        # Messenger's webhook, on the same port: every worker takes it too.
+        messenger = dispatcher.get("messenger")
+        if messenger is not None:
+            messenger.add_routes(self.app)
         self.app.on_startup.append(self._set_webhook)
 
     @web.middleware
@@ -66,11 +78,6 @@ class Worker:
             self.in_hand -= 1
             if not self.in_hand:
                 self._idle.set()
-
-    async def _health(self, _request: web.Request) -> web.Response:
-        if self.stopping:
-            return web.Response(status=503, text="stopping")
-        return web.Response(text="ok")
 
     async def _set_webhook(self, _app: web.Application) -> None:
         # Every worker sets the same webhook: the last one to start wins, with the same values.
@@ -94,8 +101,9 @@ async def run_webhook(config: Config, *, port: int | None = None) -> None:
     settings = config.require_webhook()
     if port is not None:
         settings = settings.model_copy(update={"listen_port": port})
-    async with serving(config) as (bot, dispatcher):
-        worker = Worker(bot, dispatcher, settings)
+    name = f"{socket.gethostname()}:{settings.listen_port}"
+    async with serving(config, worker=name) as (bot, dispatcher):
+        worker = Worker(bot, dispatcher, settings, dispatcher.readiness)
         runner = web.AppRunner(worker.app, access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, settings.listen_host, settings.listen_port)

@@ -40,6 +40,14 @@ class InvalidQuantity(ShopError):
         self.quantity = quantity
 
 
+class CartFull(ShopError):
+    """The cart holds ``limit`` different products already, the most one order may hold."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
 class EmptyCart(ShopError):
     """There is nothing to order."""
 
@@ -78,12 +86,19 @@ class NotAllowed(ShopError):
 
 
 class InvalidTransition(ShopError):
-    """The order's status does not allow this step (cancelling a shipped order, say)."""
+    """The order's status does not allow this step (cancelling a shipped order, say).
 
-    def __init__(self, current: str, wanted: str) -> None:
+    ``by``: who took the order where it is now, when known; ``by_customer``: the customer did
+    (they cancelled it). ``rules.refused_step(current, wanted)`` says what holds."""
+
+    def __init__(
+        self, current: str, wanted: str, *, by: str = "", by_customer: bool = False
+    ) -> None:
         super().__init__(current, wanted)
         self.current = current
         self.wanted = wanted
+        self.by = by
+        self.by_customer = by_customer
 
 
 class TransferUnavailable(ShopError):

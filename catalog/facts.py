@@ -4,6 +4,7 @@ whether it is on sale — carried alike by the in-memory catalog and by spreadsh
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from catalog.text import Described, Measured, Named
@@ -20,8 +21,12 @@ class ProductFacts(Named, Described, Measured):
     price: int
     stock: int
     ocop_stars: int
-    ocop_year: int
+    ocop_granted: date  # the day the OCOP certificate was granted (1 January: the year alone)
     active: bool
+
+    @property
+    def ocop_year(self) -> int:
+        return self.ocop_granted.year
 
 
 # The names of the facts: the same attributes on a products row (catalog.models.Product).

@@ -3,7 +3,8 @@
 A link opens a product (by SKU) or a producer's shop (by producer code) and says where it was
 found, so that orders can be counted by source. Telegram carries it as the ``start``
 parameter of ``https://t.me/<bot>?start=<payload>``: at most 64 characters of
-``A-Z a-z 0-9 _ -``. The payload is two letters and a separator, then the key:
+``A-Z a-z 0-9 _ -``; Messenger as the ``ref`` of
+``https://m.me/<page>?ref=<payload>``. The payload is two letters and a separator, then the key:
 
     <target><source><sep><key>     target: p product, s shop (producer)
                                    source: p product code, s shop code, o poster, f friend share
@@ -24,6 +25,7 @@ from catalog import rules
 
 PAYLOAD_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 USERNAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")
+MESSENGER_USERNAME_PATTERN = re.compile(r"[A-Za-z0-9.]{5,50}")
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,61}")
 
 
@@ -93,6 +95,35 @@ def deep_link_url(bot_username: str, payload: str) -> str:
     if not PAYLOAD_PATTERN.fullmatch(payload):
         raise ValueError(f"not a valid start payload: {payload!r}")
     return f"https://t.me/{bot_username}?start={payload}"
+
+
+def messenger_url(page_username: str, payload: str) -> str:
+    """The Page's m.me link carrying ``payload`` as its ``ref``, which Messenger hands to the
+    shop (letters, digits, "_", "-" and "=": every payload fits)."""
+    if not MESSENGER_USERNAME_PATTERN.fullmatch(page_username):
+        raise ValueError(f"not a Facebook Page username: {page_username!r}")
+    if not PAYLOAD_PATTERN.fullmatch(payload):
+        raise ValueError(f"not a valid link payload: {payload!r}")
+    return f"https://m.me/{page_username}?ref={payload}"
+
+
+@dataclass(frozen=True, slots=True)
+class Linker:
+    """Links on one channel: ``t.me/<name>?start=…`` (Telegram, ``name`` the bot's username)
+    or ``m.me/<name>?ref=…`` (Messenger, ``name`` the Page's username)."""
+
+    name: str
+    messenger: bool = False
+
+    @classmethod
+    def of(cls, target: str | Linker) -> Linker:
+        """A Telegram bot's username stands for its links."""
+        return target if isinstance(target, Linker) else cls(target)
+
+    def url(self, link: DeepLink) -> str:
+        if self.messenger:
+            return messenger_url(self.name, link.payload)
+        return link.url(self.name)
 
 
 def parse_payload(payload: str | None) -> DeepLink | None:

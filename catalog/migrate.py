@@ -10,7 +10,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -53,5 +53,28 @@ async def _run(engine: AsyncEngine, action: Callable[[AlembicConfig], None]) -> 
         config.attributes["connection"] = connection
         action(config)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(run)
+    async with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a column by rebuilding the table: dropping the old one would
+            # break (or, deferred, fail at COMMIT) every row of another table that refers to
+            # it. SQLite's own procedure: foreign keys off outside the transaction, and a
+            # foreign_key_check before it commits.
+            await _sqlite_pragma(connection, "foreign_keys=OFF")
+        try:
+            async with connection.begin():
+                await connection.run_sync(run)
+                if sqlite:
+                    broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"migration left rows without their parent: {broken}")
+        finally:
+            if sqlite:
+                await _sqlite_pragma(connection, "foreign_keys=ON")
+
+
+async def _sqlite_pragma(connection: AsyncConnection, pragma: str) -> None:
+    # Straight to the driver: through SQLAlchemy the statement would begin a transaction,
+    # inside which SQLite ignores this pragma.
+    raw = await connection.get_raw_connection()
+    await raw.driver_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]

@@ -1,6 +1,7 @@
 """Messages that must reach someone, written in the transaction that causes them.
 
-Senders deliver them (bot/outbox/ to Telegram, bot/zalo/sender.py to Zalo, both through
+Senders deliver them (bot/outbox/ to Telegram, bot/zalo/sender.py to Zalo,
+bot/messenger/sender.py to customers on Messenger, all through
 catalog/services/delivery.py); this module only records what is to be said. Each ``to_*``
 notes the write on the unit of work, which wakes the senders when it commits.
 """
@@ -9,12 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
-from catalog.models import OutboxMessage, ZaloOutboxMessage
+from catalog.models import (
+    Channel,
+    MessengerOutboxMessage,
+    OutboxMessage,
+    ZaloOutboxMessage,
+    ZaloStaff,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -40,13 +47,15 @@ class OutboxKind:
 
 class AdminEvent:
     group_linked = "group_linked"
-    group_lost = "group_lost"  # the bot was removed from a producer's group
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
-    zalo_quota_near = "zalo_quota_near"  # this month's Zalo messages are nearly spent
     transfer_unmatched = "transfer_unmatched"  # money to an account no producer has
     bank_changed = "bank_changed"  # where a producer's customers pay to changed
+    # A warning raised, repeated or resolved (catalog.services.warnings): its cause says
+    # what; the Zalo quota's, a group's that refuses the bot and a restricted Messenger Page
+    # are warnings too.
+    warning = "warning"
 
 
 class OutboxSignal:
@@ -104,8 +113,25 @@ def to_zalo_user(uow: UnitOfWork, kind: str, zalo_id: str, **payload: Any) -> No
 def to_user(
     uow: UnitOfWork, kind: str, user_id: int, *, on: Session | None = None, **payload: Any
 ) -> None:
-    """To a customer: the sender delivers it on the channel the customer uses."""
+    """To a person on Telegram (a customer's news goes by ``to_customer``)."""
     _queue(uow, OutboxMessage(kind=kind, user_id=user_id, payload=payload), on)
+
+
+def to_customer(
+    uow: UnitOfWork,
+    kind: str,
+    user_id: int,
+    channel: str,
+    *,
+    on: Session | None = None,
+    **payload: Any,
+) -> None:
+    """To a customer on the channel they shop on (an order's ``channel``)."""
+    if channel == Channel.messenger:
+        row = MessengerOutboxMessage(kind=kind, user_id=user_id, payload=payload)
+        _queue(uow, row, on)
+    else:
+        to_user(uow, kind, user_id, on=on, **payload)
 
 
 def to_admins(uow: UnitOfWork, event: str, *, on: Session | None = None, **payload: Any) -> None:
@@ -114,22 +140,43 @@ def to_admins(uow: UnitOfWork, event: str, *, on: Session | None = None, **paylo
 
 
 def _queue(
-    uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage, on: Session | None = None
+    uow: UnitOfWork,
+    row: OutboxMessage | ZaloOutboxMessage | MessengerOutboxMessage,
+    on: Session | None = None,
 ) -> None:
     (on or uow.session).add(row)
     uow.outbox_written()  # the senders are woken when the transaction commits
 
 
-def alert_producers(uow: UnitOfWork, session: Session, orders: Iterable[tuple[int, int]]) -> None:
+def alert_producers(
+    uow: UnitOfWork,
+    session: Session,
+    orders: Iterable[tuple[int, int]],
+    groupless: Collection[int] = (),
+) -> None:
     """An order alert for each new (order id, producer id) to the producer's Telegram group
     and its Zalo staff, as ``to_producer`` does: one statement per channel, on the sync
     ``session`` of a short write (``uow.short_write``), which wakes the senders once it
-    has committed."""
+    has committed.
+
+    ``groupless``: the producers without a group. Those whose staff are on Zalo get no
+    Telegram row (their staff have the order; a group linked later needs no backlog of it);
+    the others' rows wait for a group."""
     rows = [
         {"kind": OutboxKind.order_alert, "producer_id": producer, "payload": {"order_id": order}}
         for order, producer in orders
     ]
-    if rows:
-        session.execute(insert(OutboxMessage), rows)
-        session.execute(insert(ZaloOutboxMessage), rows)
-        uow.outbox_written()
+    if not rows:
+        return
+    on_zalo_only: set[int] = set()
+    if groupless:
+        on_zalo_only = set(
+            session.scalars(
+                select(ZaloStaff.producer_id).where(ZaloStaff.producer_id.in_(groupless))
+            )
+        )
+    telegram = [row for row in rows if row["producer_id"] not in on_zalo_only]
+    if telegram:
+        session.execute(insert(OutboxMessage), telegram)
+    session.execute(insert(ZaloOutboxMessage), rows)
+    uow.outbox_written()

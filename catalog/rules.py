@@ -7,9 +7,11 @@ accepts the others accept too. Pure functions and constants: no database, no mes
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
 from typing import Final
 
 from catalog.models.enums import OrderStatus, PaymentMethod, PaymentStatus
@@ -44,6 +46,36 @@ def stock_allowed(new: int, old: int = 0) -> bool:
     return 0 <= new <= max(MAX_STOCK, old)
 
 
+# --- carts and orders ------------------------------------------------------------------------
+
+# How many different products one cart, and so one checkout, may hold. Every screen that lists
+# a cart's or an order's lines must stay within one message (Telegram: 4,096 characters) and
+# one keyboard (100 buttons). With 20 lines, names shortened to LINE_NAME_LENGTH, the review
+# (every line, a subtotal per producer and the delivery details, which the checkout itself
+# bounds to about 1,100 characters) stays under 3,600 characters, the placed-order message
+# under 2,000, and each producer's alert shows every line of its order. A basket of OCOP goods
+# holds a handful of products; 20 still lets a shop buy a whole range of gifts at once.
+MAX_CART_LINES: Final = 20
+# The cart's lines on one page of its screen: each has a stepper (a name row and three
+# buttons), so a page is 20 buttons, and a phone shows a page without scrolling far.
+CART_PAGE_SIZE: Final = 5
+# A product's or producer's name where many lines are listed (cart, review, orders, alerts).
+LINE_NAME_LENGTH: Final = 60
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+# What Telegram's sendPhoto takes (Bot API): "at most 10 MB in size", "width and height must
+# not exceed 10000 in total", "width and height ratio must be at most 20". A product photo
+# outside them is fitted when it is stored (catalog.photos): a phone's 8000×6000 picture
+# would otherwise be refused on every view of its card.
+MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+MAX_PHOTO_SIDES: Final = 10_000
+MAX_PHOTO_RATIO: Final = 20
+# The longest side of a fitted photo: Telegram keeps and shows none larger.
+FITTED_PHOTO_SIDE: Final = 2560
+
+
 # --- names and codes -------------------------------------------------------------------------
 
 # Column widths (catalog.models): PostgreSQL refuses longer text.
@@ -65,11 +97,74 @@ def is_sku(text: str) -> bool:
 MIN_OCOP_STARS: Final = 3
 MAX_OCOP_STARS: Final = 5
 FIRST_OCOP_YEAR: Final = 2010  # the programme's first certificates
+# Decision 1489/QĐ-TTg: a certificate is valid for 36 months from the day it is granted.
+CERTIFICATE_MONTHS: Final = 36
+
+
+def stars_allowed(stars: int) -> bool:
+    return MIN_OCOP_STARS <= stars <= MAX_OCOP_STARS
 
 
 def latest_ocop_year(now: datetime) -> int:
     """Certificates of next year are issued late in this one."""
     return now.astimezone(SHOP_TIMEZONE).year + 1
+
+
+def grant_date_allowed(granted: date, now: datetime) -> bool:
+    """From the programme's first year to the end of next year (as ``latest_ocop_year``)."""
+    return FIRST_OCOP_YEAR <= granted.year <= latest_ocop_year(now)
+
+
+def certificate_valid_until(granted: date) -> date:
+    """The last day a certificate granted on ``granted`` is valid.
+
+    As the Civil Code counts a period of months (2015, art. 147-148): the day of grant is not
+    counted, and the period ends with the same day of the last month, or with that month's
+    last day when it has no such day (granted 31 May: valid until 31 May, three years on;
+    granted 29 February: until 28 February).
+    """
+    months = granted.month - 1 + CERTIFICATE_MONTHS
+    year, month = granted.year + months // 12, months % 12 + 1
+    return date(year, month, min(granted.day, calendar.monthrange(year, month)[1]))
+
+
+def certificate_lapsed(granted: date, today: date) -> bool:
+    return today > certificate_valid_until(granted)
+
+
+# A date as Vietnamese write it (day first: 15/03/2024, 15-3-2024, 15.03.2024), as a
+# spreadsheet stores it (2024-03-15), a month (03/2024) or a year alone (2024).
+_DAY_MONTH_YEAR: Final = re.compile(r"([0-9]{1,2})([./-])([0-9]{1,2})\2([0-9]{4})")
+_ISO_DATE: Final = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_MONTH_YEAR: Final = re.compile(r"([0-9]{1,2})[./-]([0-9]{4})")
+_YEAR: Final = re.compile(r"[0-9]{4}")
+
+
+def parse_grant_date(text: str) -> date | None:
+    """The day a certificate was granted; a month alone reads as its first day, a year alone
+    as 1 January (all that was recorded before the day was). None when it is no date."""
+    text = text.strip()
+    day = month = 1
+    if found := _DAY_MONTH_YEAR.fullmatch(text):
+        day, month, year = int(found.group(1)), int(found.group(3)), int(found.group(4))
+    elif found := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(part) for part in found.groups())
+    elif found := _MONTH_YEAR.fullmatch(text):
+        month, year = int(found.group(1)), int(found.group(2))
+    elif _YEAR.fullmatch(text):
+        year = int(text)
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def read_grant_date(text: str, now: datetime) -> date | None:
+    """A grant date someone typed, when the shop accepts it."""
+    granted = parse_grant_date(text)
+    return granted if granted is not None and grant_date_allowed(granted, now) else None
 
 
 # --- amounts people write --------------------------------------------------------------------
@@ -169,6 +264,37 @@ def next_step(status: OrderStatus) -> OrderStatus | None:
 
 def may_cancel(status: OrderStatus) -> bool:
     return OrderStatus.cancelled in ORDER_STEPS[status]
+
+
+def _forward_line() -> tuple[OrderStatus, ...]:
+    """The statuses an order passes through when nothing goes wrong, in order."""
+    line = [OrderStatus.new]
+    while (step := next_step(line[-1])) is not None:
+        line.append(step)
+    return tuple(line)
+
+
+FORWARD: Final = _forward_line()
+
+
+class Refusal(StrEnum):
+    """Why a step was refused, in what holds now."""
+
+    done = "done"  # the order is there already, or has gone past it
+    first = "first"  # another step comes first (``refused_step``'s second value)
+    ended = "ended"  # the order went another way: it can no longer get there
+
+
+def refused_step(current: OrderStatus, wanted: OrderStatus) -> tuple[Refusal, OrderStatus | None]:
+    """Why an order at ``current`` may not become ``wanted`` (``may_become`` is False), and
+    the step to take first when that is the reason: every channel words this answer."""
+    if current == wanted:
+        return Refusal.done, None
+    if current in FORWARD and wanted in FORWARD:
+        if FORWARD.index(wanted) < FORWARD.index(current):
+            return Refusal.done, None
+        return Refusal.first, next_step(current)
+    return Refusal.ended, None
 
 
 def customer_may_cancel(status: OrderStatus) -> bool:

@@ -12,15 +12,16 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog import events
 from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
 from catalog.db import READ_ONLY
+from catalog.events import ShopEvent
 from catalog.facts import ProductFacts
 from catalog.models import Category, Producer, Product
 from catalog.text import Described, Named, fold
@@ -56,11 +57,6 @@ class ProducerView(Named, Described):
         return format_address("", self.ward, self.province)
 
 
-# A certificate is valid for 36 months; only the year is recorded, so it counts as lapsed
-# once three whole calendar years have passed since the year it was granted.
-CERTIFICATE_YEARS = 3
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ProductView(ProductFacts):
     id: int
@@ -73,9 +69,6 @@ class ProductView(ProductFacts):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
-
-    def certificate_lapsed(self, today: date) -> bool:
-        return today.year - self.ocop_year > CERTIFICATE_YEARS
 
 
 # A view holds the product row's columns of the same names.
@@ -280,6 +273,7 @@ class CatalogCache:
                 self._full_reload, self._stale = False, set()
                 self._snapshot = await self._load_all()
                 self._loaded_at = time.monotonic()
+                events.tell(ShopEvent.catalog_loaded)
             elif self._expired():
                 # Another process (a sale, an import from the command line) may have changed
                 # the catalog: products or producers added mean a full reload, otherwise only
@@ -287,12 +281,15 @@ class CatalogCache:
                 if await self._shape_changed(self._snapshot):
                     self._stale = set()
                     self._snapshot = await self._load_all()
+                    events.tell(ShopEvent.catalog_loaded)
                 else:
                     await self._refresh_volatile(self._snapshot)
+                    events.tell(ShopEvent.catalog_refreshed)
                 self._loaded_at = time.monotonic()
             if self._stale:
                 stale, self._stale = self._stale, set()
                 await self._reload(self._snapshot, stale)
+                events.tell(ShopEvent.catalog_refreshed)
             return self._snapshot
 
     def _expired(self) -> bool:

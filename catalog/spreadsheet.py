@@ -13,6 +13,7 @@ import io
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Final, TypeAlias
 
@@ -30,6 +31,7 @@ from catalog.spreadsheet_rows import (
     RowError,
     SpreadsheetRejected,
     is_blank,
+    neutralised,
     reject,
 )
 
@@ -69,7 +71,8 @@ def read_catalog(data: bytes, filename: str, *, base_dir: Path | None = None) ->
         rows = _xlsx_rows(data)
     else:
         reject(None, None, Problem.not_a_spreadsheet, suffix)
-    return check_table(rows, base_dir, max_rows=MAX_ROWS)
+    # Only a CSV export neutralises formula-like text: an XLSX cell is typed text already.
+    return check_table(rows, base_dir, max_rows=MAX_ROWS, unquote=suffix == ".csv")
 
 
 def write_catalog(rows: Iterable[CatalogRow], filename: str) -> bytes:
@@ -170,8 +173,19 @@ def _xlsx_value(cell: object) -> object:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _cells(row: CatalogRow) -> list[str | int | bool | None]:
+def _cells(row: CatalogRow) -> list[str | int | bool | date | None]:
     return [getattr(row, ATTRIBUTES[column]) for column in COLUMNS]
+
+
+def _csv_cell(cell: str | int | bool | date | None) -> str | int:
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, str):
+        # Numbers and dates are written as numbers and ISO dates: only text can start a formula.
+        return neutralised(cell)
+    return "" if cell is None else cell
 
 
 def _write_csv(rows: Iterable[CatalogRow]) -> bytes:
@@ -179,12 +193,7 @@ def _write_csv(rows: Iterable[CatalogRow]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(
-            ("true" if cell else "false")
-            if isinstance(cell, bool)
-            else ("" if cell is None else cell)
-            for cell in _cells(row)
-        )
+        writer.writerow(_csv_cell(cell) for cell in _cells(row))
     # The BOM is how Excel knows the file is UTF-8; without it Vietnamese turns to mojibake.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -206,6 +215,8 @@ def _write_xlsx(rows: Iterable[CatalogRow]) -> bytes:
             if isinstance(value, str):
                 # openpyxl takes any text starting with "=" for a formula; this is text.
                 cell.data_type = "s"
+            elif isinstance(value, date):
+                cell.number_format = "dd/mm/yyyy"  # as Vietnamese write a date
             elif column == price_column:
                 cell.number_format = "#,##0"
     buffer = io.BytesIO()

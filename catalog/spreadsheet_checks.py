@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Final
 
@@ -13,10 +14,14 @@ from catalog.payments.banks import BadBank, check_bank
 from catalog.spreadsheet_rows import (
     ATTRIBUTES,
     BANK_COLUMNS,
-    COLUMNS,
     ENGLISH_FALLBACK,
+    KEPT_WHEN_LEFT_OUT,
     MAX_TEXT,
+    NUMBER_COLUMNS,
+    OLD_YEAR_COLUMN,
+    READ_COLUMNS,
     REQUIRED_COLUMNS,
+    STOCK_AT_EXPORT,
     CatalogRow,
     Formula,
     Problem,
@@ -28,6 +33,7 @@ from catalog.spreadsheet_rows import (
     is_blank,
     is_blank_cell,
     reject,
+    unquoted,
 )
 from catalog.text import fold
 
@@ -43,9 +49,14 @@ _FALSE: Final = frozenset({"false", "0", "no", "khong"})
 
 
 def check_table(
-    rows: Iterable[tuple[int, Sequence[object]]], base_dir: Path | None, *, max_rows: int
+    rows: Iterable[tuple[int, Sequence[object]]],
+    base_dir: Path | None,
+    *,
+    max_rows: int,
+    unquote: bool = False,
 ) -> list[CatalogRow]:
-    """Every data row as a ``CatalogRow``, or ``SpreadsheetRejected`` with every problem."""
+    """Every data row as a ``CatalogRow``, or ``SpreadsheetRejected`` with every problem;
+    ``unquote``: text cells may carry the quote a CSV export puts before formula-like text."""
     errors: list[RowError] = []
     iterator = iter(rows)
     header = next(((line, cells) for line, cells in iterator if not is_blank(cells)), None)
@@ -73,7 +84,7 @@ def check_table(
             column: cells[position] if position < len(cells) else None
             for position, column in positions
         }
-        check = _RowCheck(line, raw, root)
+        check = _RowCheck(line, raw, root, unquote=unquote)
         row = check.run()
         across.check(row, check)
         errors.extend(check.errors)
@@ -133,7 +144,7 @@ def _read_header(
         name = clean_text(cell).lstrip("\ufeff").lower()
         if not name:
             continue
-        if name not in COLUMNS:
+        if name not in READ_COLUMNS:
             errors.append(error(line, name, Problem.unknown_column, name))
         elif name in seen:
             errors.append(error(line, name, Problem.duplicate_column, name))
@@ -142,19 +153,25 @@ def _read_header(
             positions.append((position, name))
     errors.extend(
         RowError(None, column, Problem.missing_column, column)
-        for column in COLUMNS
+        for column in READ_COLUMNS
         if column in REQUIRED_COLUMNS and column not in seen
     )
+    if not seen & {"ocop_granted", OLD_YEAR_COLUMN}:
+        errors.append(RowError(None, "ocop_granted", Problem.missing_column, "ocop_granted"))
     return positions
 
 
 class _RowCheck:
     """Checks one data row cell by cell; ``bad`` names the columns that failed."""
 
-    def __init__(self, line: int, raw: dict[str, object], root: Path | None) -> None:
+    def __init__(
+        self, line: int, raw: dict[str, object], root: Path | None, *, unquote: bool
+    ) -> None:
         self.line = line
         self.raw = raw
         self.root = root
+        self.unquote = unquote
+        self.year_only = False  # the grant date is only known by its year (an old sheet)
         self.errors: list[RowError] = []
         self.bad: set[str] = set()
 
@@ -172,19 +189,20 @@ class _RowCheck:
             "ocop_stars": self._whole(
                 "ocop_stars", Problem.bad_stars, rules.MIN_OCOP_STARS, rules.MAX_OCOP_STARS
             ),
-            "ocop_year": self._whole(
-                "ocop_year",
-                Problem.bad_year,
-                rules.FIRST_OCOP_YEAR,
-                rules.latest_ocop_year(rules.shop_now()),
-            ),
+            "ocop_granted": self._granted(),
             "active": self._active(),
             **texts,
             **self._bank(),
         }
+        stock_at_export = None
+        if not is_blank_cell(self.raw.get(STOCK_AT_EXPORT)):
+            stock_at_export = self._whole(STOCK_AT_EXPORT, Problem.bad_stock, 0, rules.MAX_STOCK)
         return CatalogRow(
             line=self.line,
             photo=photo,
+            stock_at_export=stock_at_export,
+            left_out=frozenset(KEPT_WHEN_LEFT_OUT - self.raw.keys())
+            | ({"ocop_granted"} if self.year_only else set()),
             **{ATTRIBUTES[column]: value for column, value in values.items()},  # type: ignore[arg-type]
         )
 
@@ -201,6 +219,8 @@ class _RowCheck:
         if column in REQUIRED_COLUMNS and is_blank_cell(value) and column in self.raw:
             self.fail(column, Problem.empty_value, "")
             return None
+        if self.unquote and isinstance(value, str) and column not in NUMBER_COLUMNS:
+            return unquoted(value)
         return value
 
     def _text(self, column: str) -> str:
@@ -247,6 +267,29 @@ class _RowCheck:
             self.fail(column, problem, value)
             return 0
         return number
+
+    def _granted(self) -> date:
+        """The grant date, or the old sheets' year alone as its 1 January."""
+        latest = rules.latest_ocop_year(rules.shop_now())
+        year = None
+        if not is_blank_cell(self.raw.get(OLD_YEAR_COLUMN)):
+            year = self._whole(OLD_YEAR_COLUMN, Problem.bad_year, rules.FIRST_OCOP_YEAR, latest)
+        value = self._cell("ocop_granted")
+        if is_blank_cell(value):
+            # Either column may carry it, the new one is named; without both the header's
+            # missing column is reported already.
+            given = [c for c in ("ocop_granted", OLD_YEAR_COLUMN) if c in self.raw]
+            if year is None and given and not self.bad & {"ocop_granted", OLD_YEAR_COLUMN}:
+                self.fail(given[0], Problem.empty_value, "")
+            self.year_only = True
+            return date(year or rules.FIRST_OCOP_YEAR, 1, 1)
+        granted = _date(value)
+        if granted is None or not rules.grant_date_allowed(granted, rules.shop_now()):
+            self.fail("ocop_granted", Problem.bad_date, value)
+            return date(rules.FIRST_OCOP_YEAR, 1, 1)
+        if year is not None and OLD_YEAR_COLUMN not in self.bad and year != granted.year:
+            self.fail(OLD_YEAR_COLUMN, Problem.year_mismatch, year)
+        return granted
 
     def _active(self) -> bool:
         value = self._cell("active")
@@ -316,3 +359,15 @@ def _whole_number(value: object, *, grouped: bool = True) -> int | None:
     if not isinstance(value, str):
         return None
     return rules.parse_whole(value, grouped=grouped)
+
+
+def _date(value: object) -> date | None:
+    """A date cell of a workbook, or a date (or a year) written as text or as a number."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        year = _whole_number(value, grouped=False)
+        return None if year is None else rules.parse_grant_date(str(year))
+    return rules.parse_grant_date(clean_text(value))

@@ -3,6 +3,7 @@ problems a file, a row or a cell can have (``catalog.spreadsheet`` reads and wri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -25,17 +26,41 @@ _WHO_AND_WHERE: Final = (
 # The producer's bank account (VietQR's BIN or bank name, the account number, the holder):
 # optional, and left as it is where the columns are missing or the cells empty.
 BANK_COLUMNS: Final = ("bank_bin", "bank_account", "bank_holder")
-# The price column says its unit; the row and the database call it "price".
+# The stock an export showed, beside the stock a person edits: an import applies the edit as
+# a change to today's stock, so that what sold meanwhile stays sold.
+STOCK_AT_EXPORT: Final = "stock_at_export"
+
+
+def _fact_columns(name: str) -> tuple[str, ...]:
+    # The price column says its unit; the row and the database call it "price".
+    if name == "price":
+        return ("price_vnd",)
+    return (name, STOCK_AT_EXPORT) if name == "stock" else (name,)
+
+
 COLUMNS: Final[tuple[str, ...]] = (
     *_WHO_AND_WHERE,
-    *("price_vnd" if name == "price" else name for name in FACT_NAMES),
+    *(column for name in FACT_NAMES for column in _fact_columns(name)),
     "photo",
     *BANK_COLUMNS,
 )
-# These must be in the header and filled in on every row; the others may be left out entirely.
+# Sheets made before the grant date was kept have its year alone; they are still read.
+OLD_YEAR_COLUMN: Final = "ocop_year"
+READ_COLUMNS: Final = (*COLUMNS, OLD_YEAR_COLUMN)
+# These must be in the header and filled in on every row, and so must the grant date (or the
+# old year); the others may be left out entirely.
 REQUIRED_COLUMNS: Final = frozenset(
     {"sku", "producer_code", "producer_name_vi", "category_vi", "name_vi", "unit_vi"}
-    | {"price_vnd", "stock", "ocop_stars", "ocop_year"}
+    | {"price_vnd", "stock", "ocop_stars"}
+)
+# Facts a sheet may leave out: its products keep theirs (new ones get the defaults).
+KEPT_WHEN_LEFT_OUT: Final = frozenset(
+    {"producer_name_en", "category_en", "name_en", "description_vi", "description_en"}
+    | {"unit_en", "active"}
+)
+# Columns of numbers and dates: the rest hold text, which a CSV export neutralises.
+NUMBER_COLUMNS: Final = frozenset(
+    {"price_vnd", "stock", STOCK_AT_EXPORT, "ocop_stars", "ocop_granted", OLD_YEAR_COLUMN}
 )
 # The row attribute each column fills.
 ATTRIBUTES: Final = {column: "price" if column == "price_vnd" else column for column in COLUMNS}
@@ -87,6 +112,8 @@ class Problem(StrEnum):
     bad_stock = "bad_stock"
     bad_stars = "bad_stars"
     bad_year = "bad_year"
+    bad_date = "bad_date"
+    year_mismatch = "year_mismatch"
     bad_active = "bad_active"
     photo_outside = "photo_outside"
     photo_missing = "photo_missing"
@@ -139,6 +166,13 @@ class CatalogRow(ProductFacts):
     bank_bin: str = ""
     bank_account: str = ""
     bank_holder: str = ""
+    # The stock the export showed: the stock typed is then a change to apply to today's.
+    # None (a sheet made by hand): the stock is set as typed.
+    stock_at_export: int | None = None
+    # The facts (of KEPT_WHEN_LEFT_OUT) whose column the sheet does not have; and
+    # "ocop_granted" when the row has the grant year alone (as sheets had before the day was
+    # kept): a product granted in that year keeps its day.
+    left_out: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +182,24 @@ class Formula:
     text: str
 
 
-_COLUMN_ORDER: Final = {column: index for index, column in enumerate(COLUMNS)}
+# OWASP's rule against CSV injection: a spreadsheet app runs a cell that starts with one of
+# these as a formula (=HYPERLINK(...) sends the reader away). A CSV export puts a ' before such
+# text, which the app shows as text; an import takes off the one quote an export added (also
+# from text that began with quotes: '=x goes out as ''=x and comes back as '=x).
+_FORMULA_START: Final = re.compile("'*[=+\\-@\t\r]")
+
+
+def neutralised(text: str) -> str:
+    """Text as a CSV export writes it: never read as a formula."""
+    return f"'{text}" if _FORMULA_START.match(text) else text
+
+
+def unquoted(text: str) -> str:
+    """Text a CSV export neutralised, as it was (anything else as it is)."""
+    return text[1:] if text.startswith("'") and _FORMULA_START.match(text, 1) else text
+
+
+_COLUMN_ORDER: Final = {column: index for index, column in enumerate(READ_COLUMNS)}
 
 
 def error_order(error: RowError) -> tuple[int, int]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Self, TypeVar
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from catalog import events
 from catalog.db import READ_ONLY, short_write, writer_turn
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class UnitOfWork:
         self._changed_products: set[int] = set()
         self._outbox_written = False
         self._catalog_changed = False
+        self._happened: list[tuple[events.ShopEvent, int]] = []
         self._read_only = False
         self._holding_wakeup = False
         self._wakeup_held = False
@@ -98,6 +100,8 @@ class UnitOfWork:
             self._wakeup_held = True
         elif self.outbox_signal is not None and self._outbox_written:
             self.outbox_signal.notify()
+        for event, count in self._happened:
+            events.tell(event, count)
         self._forget_notes()
 
     @contextmanager
@@ -118,6 +122,11 @@ class UnitOfWork:
         self._changed_products = set()
         self._outbox_written = False
         self._catalog_changed = False
+        self._happened = []
+
+    def happened(self, event: events.ShopEvent, count: int = 1) -> None:
+        """Note what this transaction does (orders placed, say): told once it commits."""
+        self._happened.append((event, count))
 
     def catalog_changed(self) -> None:
         """Note that products were added or producers/categories changed: reload everything."""

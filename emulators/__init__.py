@@ -1,2 +1,2 @@
-"""Development tools: the Telegram and Zalo Bot APIs emulated on loopback, for tests and the
-offline playground."""
+"""Development tools: the Telegram and Zalo Bot APIs and the Messenger Platform emulated on
+loopback, for tests and the offline playground."""

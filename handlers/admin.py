@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from aiogram import F, Router
 from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -28,8 +29,9 @@ from storefront.format import esc, language, shorten
 async def producers_kb(
     catalog_cache: CatalogCache,
     page: int,
-    callback: type[LinkProducerCb] | type[ZaloLinkCb] = LinkProducerCb,
+    callback: Callable[..., CallbackData] = LinkProducerCb,
 ) -> InlineKeyboardMarkup:
+    """Every producer as a button (``callback(producer_id=…)``), a page at a time."""
     lang = language()
     snapshot = await catalog_cache.get()
     producers = snapshot.producer_list(lang, include_empty=True)

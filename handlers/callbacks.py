@@ -49,12 +49,20 @@ class ZaloLinkCb(CallbackData, prefix="zl"):
     page: int = 0
 
 
+class PosterCb(CallbackData, prefix="pst"):
+    """Choosing the producer whose poster an admin prints (/poster without a code)."""
+
+    producer_id: int = 0
+    page: int = 0
+
+
 class StaffOrdersCb(CallbackData, prefix="so"):
     status: str = ""
     page: int = 0
 
 
 class WizardAction(StrEnum):
+    stars = "s"
     category = "c"
     producer = "p"
     confirm = "ok"

@@ -84,7 +84,10 @@ TOOLS: tuple[Tool, ...] = (
         (("export", N_("The catalog as a spreadsheet")),),
     ),
     Tool(
-        N_("/qr SKU — a product's QR code with its name and price (PNG, SVG)"),
+        N_(
+            "/qr SKU — a product's QR code with its name and price (PNG, SVG); "
+            "/qr SKU messenger — one that opens it on the shop's Messenger"
+        ),
         (("qr", N_("A product's QR code")),),
     ),
     Tool(

@@ -156,3 +156,11 @@ async def on_group_migrated(message: Message, uow: UnitOfWork) -> None:
     await fulfilment.follow_group_migration(
         uow, old_chat_id=message.chat.id, new_chat_id=message.migrate_to_chat_id
     )
+
+
+async def on_supergroup_migrated(message: Message, uow: UnitOfWork) -> None:
+    """The same, as the supergroup tells it."""
+    assert message.migrate_from_chat_id is not None
+    await fulfilment.follow_group_migration(
+        uow, old_chat_id=message.migrate_from_chat_id, new_chat_id=message.chat.id
+    )

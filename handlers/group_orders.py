@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import logging
 
+from aiogram import Bot
 from aiogram.filters import CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from catalog import rules
@@ -21,17 +22,19 @@ from catalog.uow import UnitOfWork
 from handlers.access import is_admin, not_allowed, refuse
 from handlers.callbacks import StaffAction, StaffCb
 from handlers.notifications import (
+    STEP_BUTTONS,
     cancel_reasons_kb,
     order_alert_kb,
     order_alert_text,
     orders_list_kb,
     ship_unpaid_kb,
     status_footer,
+    step_refused,
 )
 from handlers.screens import chat_message
 from handlers.settings import Settings
 from handlers.tools import usage
-from storefront.format import money, status_label
+from storefront.format import esc, money, shorten
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +71,25 @@ async def cmd_group_orders(
     if not page.orders:
         await message.answer(_("No open orders. 🎉"))
         return
-    await message.answer(
-        _("📋 <b>Open orders</b> (page {page}/{pages})").format(
-            page=page.page + 1, pages=page.pages
-        ),
-        reply_markup=orders_list_kb(page.orders, page.page, page.pages),
+    await message.answer(_orders_title(page), reply_markup=_orders_kb(page))
+
+
+def _orders_title(page: OrderPage) -> str:
+    return _("📋 <b>Open orders</b> (page {page}/{pages})").format(
+        page=page.page + 1, pages=page.pages
     )
+
+
+def _orders_kb(page: OrderPage) -> InlineKeyboardMarkup:
+    return orders_list_kb(page.orders, page.page, page.pages)
+
+
+def _group_chat(message: Message, group: LinkedProducer | None) -> int | None:
+    """The group a press counts for: the producer's group under its id now (a card posted
+    before it became a supergroup carries the old one); None outside groups."""
+    if message.chat.type not in ("group", "supergroup"):
+        return None
+    return group.chat_id if group is not None else message.chat.id
 
 
 async def on_staff_button(
@@ -82,48 +98,84 @@ async def on_staff_button(
     uow: UnitOfWork,
     settings: Settings,
     group: LinkedProducer | None,
+    bot: Bot,
 ) -> None:
     message = chat_message(query)
     if message is None:
         await query.answer()
         return
     # Presses count only from the producer's own group, or from an admin anywhere.
-    chat_id = message.chat.id if message.chat.type in ("group", "supergroup") else None
+    chat_id = _group_chat(message, group)
+    card = Card(bot, message, chat_id, uow)
     if callback_data.action == StaffAction.page:
-        await _show_page(query, message, callback_data, uow, chat_id, group)
+        await _show_page(query, card, callback_data, group)
         return
-    order = await _apply(query, callback_data, uow, chat_id, is_admin(settings, query.from_user))
+    order = await _apply(query, callback_data, card, chat_id, is_admin(settings, query.from_user))
     if order is not None:
-        await _show_result(query, message, callback_data, order, uow, chat_id)
+        await _show_result(query, card, callback_data, order)
+
+
+class Card:
+    """The message a press came from, redrawn in place; one left in a group that has since
+    become a supergroup cannot be (Telegram takes no call for the old group), so it comes
+    afresh in the supergroup, never as an edit of a message id that means another there."""
+
+    def __init__(self, bot: Bot, message: Message, chat_id: int | None, uow: UnitOfWork) -> None:
+        self.bot = bot
+        self.message = message
+        self.chat_id = chat_id if chat_id is not None else message.chat.id
+        self.uow = uow
+
+    @property
+    def in_place(self) -> bool:
+        return self.message.chat.id == self.chat_id
+
+    async def post(self, text: str, keyboard: InlineKeyboardMarkup | None, order: int) -> None:
+        """``order``'s card as a message of its own, remembered as the one to edit later."""
+        sent = await self.bot.send_message(self.chat_id, text, reply_markup=keyboard)
+        if self.message.chat.type in ("group", "supergroup"):
+            await orders.remember_alert(
+                self.uow, order_id=order, chat_id=self.chat_id, message_id=sent.message_id
+            )
+
+    async def redraw(
+        self, text: str | None, keyboard: InlineKeyboardMarkup | None, order: int | None
+    ) -> None:
+        """Show ``text`` (None: the text as it is) and ``keyboard`` on the card."""
+        if self.in_place:
+            if text is None:
+                await self.message.edit_reply_markup(reply_markup=keyboard)
+            else:
+                await self.message.edit_text(text, reply_markup=keyboard)
+        elif order is not None:
+            await self.post(text or self.message.html_text, keyboard, order)
+        else:
+            await self.bot.send_message(
+                self.chat_id, text or self.message.html_text, reply_markup=keyboard
+            )
 
 
 async def _show_page(
-    query: CallbackQuery,
-    message: Message,
-    callback_data: StaffCb,
-    uow: UnitOfWork,
-    chat_id: int | None,
-    group: LinkedProducer | None,
+    query: CallbackQuery, card: Card, callback_data: StaffCb, group: LinkedProducer | None
 ) -> None:
-    if chat_id is None:
+    if card.message.chat.type not in ("group", "supergroup"):
         await refuse(query)
         return
-    page = await _open_orders(uow, group, callback_data.page)
+    page = await _open_orders(card.uow, group, callback_data.page)
     await query.answer()
-    await message.edit_reply_markup(
-        reply_markup=orders_list_kb(page.orders, page.page, page.pages)
-    )
+    await card.redraw(None if card.in_place else _orders_title(page), _orders_kb(page), None)
 
 
 async def _apply(
     query: CallbackQuery,
     callback_data: StaffCb,
-    uow: UnitOfWork,
+    card: Card,
     chat_id: int | None,
     admin: bool,
 ) -> OrderView | None:
     """Carry out the press; None when it was refused (the press is answered already)."""
     action = callback_data.action
+    uow = card.uow
     try:
         if action not in _STEPS:
             return await orders.get_order_for_staff(
@@ -144,9 +196,7 @@ async def _apply(
         )
     except PaymentMissing as err:
         await query.answer(_not_paid(err), show_alert=True)
-        message = chat_message(query)
-        if message is not None:
-            await message.edit_reply_markup(reply_markup=ship_unpaid_kb(callback_data.id))
+        await card.redraw(None, ship_unpaid_kb(callback_data.id), callback_data.id)
     except (NotAllowed, OrderNotFound):
         log.warning(
             "refused staff button %r from user %s in chat %s",
@@ -156,25 +206,22 @@ async def _apply(
         )
         await refuse(query)
     except InvalidTransition as err:
-        await query.answer(_already_done(err), show_alert=True)
+        await query.answer(shorten(_refused(err, callback_data.id), 200), show_alert=True)
     return None
 
 
 async def _show_result(
-    query: CallbackQuery,
-    message: Message,
-    callback_data: StaffCb,
-    order: OrderView,
-    uow: UnitOfWork,
-    chat_id: int | None,
+    query: CallbackQuery, card: Card, callback_data: StaffCb, order: OrderView
 ) -> None:
     action = callback_data.action
     if action == StaffAction.cancel:
         if not rules.may_cancel(order.status):
-            await query.answer(_("This order can no longer be cancelled."), show_alert=True)
+            refused = InvalidTransition(order.status.value, OrderStatus.cancelled.value)
+            await query.answer(shorten(_refused(refused, order.id), 200), show_alert=True)
             return
         await query.answer()
-        await message.edit_reply_markup(reply_markup=cancel_reasons_kb(order.id))
+        text = None if card.in_place else order_alert_text(order)
+        await card.redraw(text, cancel_reasons_kb(order.id), order.id)
         return
     text = order_alert_text(order)
     if action in _STEPS:
@@ -186,13 +233,9 @@ async def _show_result(
         await query.answer()
     if action == StaffAction.show:
         # From a digest or the /orders list: the card comes as a message of its own.
-        sent = await message.answer(text, reply_markup=order_alert_kb(order))
-        if chat_id is not None:
-            await orders.remember_alert(
-                uow, order_id=order.id, chat_id=chat_id, message_id=sent.message_id
-            )
+        await card.post(text, order_alert_kb(order), order.id)
         return
-    await message.edit_text(text, reply_markup=order_alert_kb(order))
+    await card.redraw(text, order_alert_kb(order), order.id)
 
 
 async def cmd_order_step(
@@ -242,7 +285,7 @@ async def cmd_order_step(
         await message.reply(not_allowed())
         return
     except InvalidTransition as err:
-        await message.reply(_already_done(err))
+        await message.reply(esc(_refused(err, order_id)))
         return
     text = (
         order_alert_text(order)
@@ -259,7 +302,22 @@ def _not_paid(err: PaymentMissing) -> str:
     ).format(amount=money(err.missing))
 
 
-def _already_done(err: InvalidTransition) -> str:
-    return _("Already done: this order is {status} now.").format(
-        status=status_label(OrderStatus(err.current))
+# The command that takes an order to each step, for the answer that says which comes first.
+STEP_COMMANDS = {status: name for name, status in TEXT_STEPS.items()}
+
+
+def _refused(err: InvalidTransition, order_id: int) -> str:
+    """Plain text (a press's answer is not HTML): what holds, and how to take the step that
+    comes first in a group."""
+    number = rules.format_order_number(order_id)
+    text, first = step_refused(err, number)
+    if first is None:
+        return text
+    label, _action = STEP_BUTTONS[first]
+    return (
+        text
+        + " "
+        + _("Send /{command} {number} or press {button}.").format(
+            command=STEP_COMMANDS[first], number=number, button=_(label)
+        )
     )

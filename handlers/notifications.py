@@ -16,15 +16,18 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog import rules
+from catalog.errors import InvalidTransition
 from catalog.models import OrderStatus
-from catalog.services.orders import CancelReason, OrderView
+from catalog.services.orders import OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
-from handlers.screens import page_row
+from handlers.screens import TEXT_LIMIT, page_row
 from storefront.format import (
     delivery_text,
     esc,
+    fit_text,
     language,
+    line_name,
     money,
     payment_label,
     payment_line,
@@ -33,37 +36,24 @@ from storefront.format import (
     when,
     when_zoned,
 )
+from storefront.notices import CANCEL_REASONS, channel_lines, reason_label, status_notice_text
 
-TEXT_LIMIT = 4096
+# The customer's news is written once for every channel (storefront.notices); the Telegram
+# sender and tests read it from here too.
+__all__ = ["reason_label", "status_notice_text"]
+
 MAX_ALERT_LINES = 25
-
-CANCEL_REASONS = {
-    CancelReason.out_of_stock: N_("Out of stock"),
-    CancelReason.cannot_deliver: N_("We cannot deliver to this address"),
-    CancelReason.customer_unreachable: N_("We could not reach the customer"),
-    CancelReason.customer_asked: N_("The customer asked to cancel"),
-    CancelReason.other: N_("Another reason"),
-}
-# Reasons the shop itself gives, never offered to a producer.
-SHOP_REASONS = {
-    "unpaid": N_("Not paid in time"),
-    "shipped_unpaid": N_("Shipped before the transfer arrived"),
-}
-
-
-def reason_label(reason: str) -> str:
-    if reason in SHOP_REASONS:
-        return _(SHOP_REASONS[reason])
-    try:
-        return _(CANCEL_REASONS[CancelReason(reason)])
-    except ValueError:
-        return esc(reason)
+# What may follow an alert's text in the same message: who moved the order and when, the
+# reason of a cancel (200 characters at most), "Changed on Zalo:".
+FOOTER_ROOM = 512
+# Orders one message of a digest lists (and buttons it carries; Telegram allows 100).
+DIGEST_PART_ORDERS = 20
 
 
 def order_alert_text(order: OrderView) -> str:
     """The full order, for the producer who fulfils it."""
     lang = language()
-    lines = [
+    head = [
         _("🛎 <b>Order {number}</b> · {when}").format(
             number=order.number, when=when_zoned(order.created_at)
         ),
@@ -72,8 +62,8 @@ def order_alert_text(order: OrderView) -> str:
     # Within Telegram's 4,096 characters whatever the order: long names are shortened and a
     # very long order shows its first lines (the total is always the whole order's).
     shown = order.lines[:MAX_ALERT_LINES]
-    lines += [
-        f"• {esc(shorten(line.name(lang), 60))} × {line.quantity} — {money(line.line_total)}"
+    lines = [
+        f"• {line_name(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
         for line in shown
     ]
     if len(order.lines) > len(shown):
@@ -83,13 +73,13 @@ def order_alert_text(order: OrderView) -> str:
                 count=hidden
             )
         )
-    lines.append(_("<b>Total: {amount}</b>").format(amount=money(order.total)))
-    lines.append(f"💳 {payment_label(order.payment_method)}")
+    tail = [_("<b>Total: {amount}</b>").format(amount=money(order.total))]
+    tail.append(f"💳 {payment_label(order.payment_method)}")
     if paid := payment_line(order):
-        lines.append(paid)
-    lines += ["", delivery_text(order.details), ""]
-    lines.append(_("Status: {status}").format(status=status_label(order.status)))
-    return "\n".join(lines)
+        tail.append(paid)
+    tail += ["", delivery_text(order.details), *channel_lines(order), ""]
+    tail.append(_("Status: {status}").format(status=status_label(order.status)))
+    return fit_text(head, lines, tail, limit=TEXT_LIMIT - FOOTER_ROOM)
 
 
 def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str = "") -> str:
@@ -101,21 +91,20 @@ def status_footer(status: OrderStatus, actor: str, moment: datetime, reason: str
     return text
 
 
+# The button that takes an order to each step forward.
+STEP_BUTTONS = {
+    OrderStatus.accepted: (N_("✅ Accept"), StaffAction.accept),
+    OrderStatus.shipped: (N_("🚚 Shipped"), StaffAction.ship),
+    OrderStatus.delivered: (N_("📬 Delivered"), StaffAction.deliver),
+}
+
+
 def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     step = rules.next_step(order.status)
-    if step == OrderStatus.accepted:
-        builder.button(
-            text=_("✅ Accept"), callback_data=StaffCb(action=StaffAction.accept, id=order.id)
-        )
-    elif step == OrderStatus.shipped:
-        builder.button(
-            text=_("🚚 Shipped"), callback_data=StaffCb(action=StaffAction.ship, id=order.id)
-        )
-    elif step == OrderStatus.delivered:
-        builder.button(
-            text=_("📬 Delivered"), callback_data=StaffCb(action=StaffAction.deliver, id=order.id)
-        )
+    if step is not None:
+        label, action = STEP_BUTTONS[step]
+        builder.button(text=_(label), callback_data=StaffCb(action=action, id=order.id))
     if rules.may_cancel(order.status):
         builder.button(
             text=_("✖️ Cancel"), callback_data=StaffCb(action=StaffAction.cancel, id=order.id)
@@ -140,6 +129,32 @@ def ship_unpaid_kb(order_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def step_refused(err: InvalidTransition, number: str) -> tuple[str, OrderStatus | None]:
+    """What holds when a step on order ``number`` was refused, as the shop's rules answer it
+    (``rules.refused_step``): done already (by whom, when known), which step comes first, or
+    that the order went another way. Plain text, for every channel; the step to take first
+    comes back too, for the channel to say how it is taken there."""
+    current, wanted = OrderStatus(err.current), OrderStatus(err.wanted)
+    refusal, first = rules.refused_step(current, wanted)
+    status = status_label(current)
+    if err.by_customer:
+        status = _("{status}, by the customer").format(status=status)
+    elif err.by:
+        status = _("{status}, by {name}").format(status=status, name=shorten(err.by, 40))
+    if refusal == rules.Refusal.first and first is not None:
+        text = _("Not yet: order {number} is {status}; it must be {step} first.").format(
+            number=number, status=status, step=status_label(first)
+        )
+        return text, first
+    if refusal == rules.Refusal.done:
+        return _("Already done: order {number} is {status}.").format(
+            number=number, status=status
+        ), None
+    return _("Order {number} can no longer become {wanted}: it is {status}.").format(
+        number=number, wanted=status_label(wanted), status=status
+    ), None
+
+
 def cancel_reasons_kb(order_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for reason, msgid in CANCEL_REASONS.items():
@@ -154,22 +169,27 @@ def cancel_reasons_kb(order_id: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def digest_texts(orders: Sequence[OrderView]) -> list[str]:
-    """Several orders in as few messages as fit Telegram's length limit, each in full."""
+def digest_parts(orders: Sequence[OrderView]) -> list[tuple[str, tuple[OrderView, ...]]]:
+    """New orders in as few messages as Telegram's limits allow (4,096 characters; a button
+    for each order, at most ``DIGEST_PART_ORDERS``), each order in full, with the orders each
+    message lists."""
     header = _(
         "🛎 <b>{count} new orders</b> — each is listed in full below; press its button "
         "to accept or cancel it."
     ).format(count=len(orders))
-    messages: list[str] = []
+    parts: list[tuple[str, tuple[OrderView, ...]]] = []
+    listed: list[OrderView] = []
     current = header
     for order in orders:
         block = "\n\n" + order_alert_text(order)
-        if len(current) + len(block) > TEXT_LIMIT - 100 and current != header:
-            messages.append(current)
-            current = header
+        full = len(current) + len(block) > TEXT_LIMIT - 100 or len(listed) == DIGEST_PART_ORDERS
+        if full and listed:
+            parts.append((current, tuple(listed)))
+            current, listed = header, []
         current += block
-    messages.append(current)
-    return messages
+        listed.append(order)
+    parts.append((current, tuple(listed)))
+    return parts
 
 
 def digest_kb(orders: Sequence[OrderView]) -> InlineKeyboardMarkup:
@@ -187,40 +207,16 @@ def customer_cancelled_text(order: OrderView) -> str:
     text = _(
         "✖️ The customer cancelled order {number} ({amount}). Its stock is back on sale."
     ).format(number=order.number, amount=money(order.total))
-    return text + _owed_back(order, producer=True)
-
-
-def _owed_back(order: OrderView, *, producer: bool) -> str:
-    """For a cancelled order already paid for: the money to return."""
     if not order.amount_owed_back:
-        return ""
-    if producer:
-        text = _("Return {amount} to the customer, then record it: /refunded {number}")
-    else:
-        text = _("The {amount} you paid will be returned to you.")
-    return "\n" + text.format(amount=money(order.amount_owed_back), number=order.number)
-
-
-def status_notice_text(order: OrderView, status: OrderStatus, reason: str) -> str:
-    """What the customer is told when the producer moves their order along."""
-    lang = language()
-    producer = esc(order.producer_name(lang))
-    texts = {
-        OrderStatus.accepted: _(
-            "👍 {producer} accepted your order {number}. They are preparing it."
-        ).format(producer=producer, number=order.number),
-        OrderStatus.shipped: _("🚚 Your order {number} from {producer} is on its way.").format(
-            producer=producer, number=order.number
-        ),
-        OrderStatus.delivered: _(
-            "✅ Your order {number} from {producer} was delivered. Thank you for buying OCOP!"
-        ).format(producer=producer, number=order.number),
-        OrderStatus.cancelled: _(
-            "✖️ {producer} cancelled your order {number}. Reason: {reason}."
-        ).format(producer=producer, number=order.number, reason=reason_label(reason))
-        + _owed_back(order, producer=False),
-    }
-    return texts.get(status, status_label(status))
+        return text
+    return "\n".join(
+        [
+            text,
+            _("Return {amount} to the customer, then record it: /refunded {number}").format(
+                amount=money(order.amount_owed_back), number=order.number
+            ),
+        ]
+    )
 
 
 def orders_list_kb(orders: Sequence[OrderView], page: int, pages: int) -> InlineKeyboardMarkup:

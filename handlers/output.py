@@ -18,7 +18,15 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from handlers.screens import PhotoCache, chat_message, show_photo, show_text
+from handlers.screens import (
+    TEXT_LIMIT,
+    PhotoCache,
+    chat_message,
+    remove_buttons,
+    send_card,
+    show_photo,
+    show_text,
+)
 from storefront.menu import menu_keys, menu_placeholder
 from storefront.screens import Choice, Keyboard, KeyKind, Screen
 
@@ -88,6 +96,8 @@ def markup(screen: Screen) -> Markup | None:
 class TelegramOutput:
     """Answers a person in their private chat; ``query`` is the press being answered."""
 
+    text_limit = TEXT_LIMIT
+
     def __init__(
         self,
         bot: Bot,
@@ -117,13 +127,7 @@ class TelegramOutput:
             await self.bot.send_photo(self.chat_id, photo, caption=screen.text, reply_markup=reply)
             return
         path = self._photo_path(screen)
-        if path is None:
-            await self.bot.send_message(self.chat_id, screen.text, reply_markup=reply)
-            return
-        sent = await self.bot.send_photo(
-            self.chat_id, self.photos.input_for(path), caption=screen.text, reply_markup=reply
-        )
-        self.photos.remember(path, sent)
+        await send_card(self.bot, self.chat_id, self.photos, path, screen.text, reply)
 
     async def show(self, screen: Screen) -> None:
         if self.query is None:
@@ -151,11 +155,12 @@ class TelegramOutput:
         message = chat_message(self.query) if self.query is not None else None
         if message is None:
             return
+        if text is None:
+            # A Confirm handled again after its worker died finds the buttons already gone.
+            await remove_buttons(message)
+            return
         try:
-            if text is None:
-                await message.edit_reply_markup(reply_markup=None)
-            else:
-                await message.edit_text(text)
+            await message.edit_text(text)
         except TelegramBadRequest as err:
             # Already done (an update delivered again): nothing is left to change.
             if "message is not modified" not in err.message:

@@ -1,7 +1,8 @@
-"""What customers, producers and admins are told about money: a transfer received (in full,
-in part, too much, after the order was cancelled), a reminder, an expiry, a refund, and a
-transfer that matches no order. Rendered outside any update (the outbox), in the locale the
-caller set; only <b>, <i> and <code> marks, so every channel can show them."""
+"""What producers and admins are told about money: a transfer received (in full, in part,
+too much, after the order was cancelled), an expiry, a refund, a transfer that matches no
+order, a producer's bank changed. Rendered outside any update (the outbox), in the locale
+the caller set; only <b>, <i> and <code> marks, so Zalo's plain text can drop them. (The
+customer's news is every channel's: storefront.notices.)"""
 
 from __future__ import annotations
 
@@ -14,50 +15,12 @@ from aiogram.utils.i18n import gettext as _
 from catalog.services.orders import OrderView
 from catalog.services.payments.ledger import Event
 from catalog.services.payments.notifications import Why
-from storefront.format import esc, language, money, when_zoned
+from storefront.format import esc, money, when_zoned
 
 
 def _amount(payload: Mapping[str, Any], name: str) -> str:
     value = payload.get(name, 0)
     return money(value if isinstance(value, int) else 0)
-
-
-def payment_notice_text(order: OrderView, payload: Mapping[str, Any]) -> str:
-    """To the customer."""
-    event = payload.get("event")
-    values = {
-        "number": order.number,
-        "producer": esc(order.producer_name(language())),
-        "amount": _amount(payload, "amount"),
-        "missing": _amount(payload, "missing"),
-        "owed": _amount(payload, "owed_back"),
-    }
-    if event == Event.reminder:
-        due = when_zoned(order.payment_due_at) if order.payment_due_at else "?"
-        return _(
-            "⏳ Your order {number} from {producer} is waiting for your transfer of {amount}. "
-            "Please pay by {when}: an order still unpaid then is cancelled."
-        ).format(**values | {"amount": money(order.amount_missing), "when": due})
-    texts: dict[str, str] = {
-        Event.paid: _(
-            "💰 Payment received: {amount} for your order {number} from {producer}. "
-            "It is paid in full, thank you!"
-        ),
-        Event.part: _(
-            "💰 We received {amount} for your order {number}, but {missing} is still "
-            "missing. Please transfer the rest with the same content."
-        ),
-        Event.over: _(
-            "💰 We received {amount} for your order {number}: {owed} more than its total. "
-            "{producer} will return the difference to you."
-        ),
-        Event.late: _(
-            "💰 We received {amount} for your order {number}, which had been cancelled. "
-            "{producer} will return {owed} to you."
-        ),
-        Event.refunded: _("↩️ {producer} returned {amount} to you for order {number}."),
-    }
-    return texts.get(str(event), texts[Event.paid]).format(**values)
 
 
 def payment_alert_text(order: OrderView, payload: Mapping[str, Any]) -> str:

@@ -52,7 +52,9 @@ async def group_language(handler: Handler, event: TelegramObject, data: dict[str
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(GROUPS)
+    # Telegram tells it twice (in the supergroup, then in the group): either one is enough.
     router.message.register(group_link.on_group_migrated, F.migrate_to_chat_id)
+    router.message.register(group_link.on_supergroup_migrated, F.migrate_from_chat_id)
     router.message.register(group_link.cmd_link, Command("link"))
     router.message.register(group_link.cmd_unlink, Command("unlink"))
     router.callback_query.register(group_link.on_group_language, GroupLanguageCb.filter())

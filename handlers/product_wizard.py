@@ -1,10 +1,12 @@
-"""/product: adding a product step by step — photo, names, price, unit, stock, category,
-producer — then a summary to confirm."""
+"""/product: adding a product step by step — photo, names, price, unit, stock, OCOP stars and
+the day they were granted, category, producer — then a summary to confirm."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from catalog import rules
 from catalog.errors import NotAllowed
+from catalog.photos import NotAPhoto, fit_in_place
 from catalog.services import inventory
 from catalog.services.inventory import Actor, InvalidValue, ProductDraft
 from catalog.snapshot import CatalogCache
@@ -33,11 +36,14 @@ from handlers.wizard_questions import (
     NO_PHOTO,
     ask,
     ask_category,
-    ask_confirm,
+    ask_next_choice,
     ask_producer,
+    ask_stars,
     question,
 )
 from storefront.format import esc
+
+log = logging.getLogger(__name__)
 
 MAX_NAME = rules.MAX_NAME_LENGTH
 MAX_UNIT = rules.MAX_UNIT_LENGTH
@@ -106,7 +112,41 @@ async def process_text_step(
     if following < len(_TEXT_STEPS):
         await ask(message, state, _TEXT_STEPS[following])
         return
-    await ask_category(message, state, catalog_cache)
+    await ask_stars(message, state)
+
+
+async def on_stars(
+    query: CallbackQuery, callback_data: WizardCb, shown: Message, state: FSMContext
+) -> None:
+    if not rules.stars_allowed(callback_data.value):  # a forged button
+        await refuse(query)
+        return
+    await _close(query, shown)
+    await save_answers(state, ocop_stars=callback_data.value)
+    await ask(shown, state, AddProduct.ocop_granted)
+
+
+async def process_stars(message: Message, state: FSMContext) -> None:
+    """The stars typed as a digit instead of pressed."""
+    await save_answers(state, ocop_stars=int((message.text or "").strip()))
+    await ask(message, state, AddProduct.ocop_granted)
+
+
+async def process_granted(
+    message: Message, state: FSMContext, catalog_cache: CatalogCache
+) -> None:
+    now = rules.shop_now()
+    granted = rules.read_grant_date(clean_line(message.text or ""), now)
+    if granted is None:
+        await message.answer(
+            _(
+                "Please type the date like 15/03/2024 (day, month, year), or the year alone "
+                "like 2024: from 2010 to {year}."
+            ).format(year=rules.latest_ocop_year(now))
+        )
+        return
+    await save_answers(state, ocop_granted=granted.isoformat())
+    await ask_next_choice(message, state, catalog_cache)
 
 
 def _shown(query: CallbackQuery) -> dict[str, Message] | bool:
@@ -133,10 +173,7 @@ async def on_choice(
         await save_answers(state, category_id=callback_data.value)
     else:
         await save_answers(state, producer_id=callback_data.value)
-    if (await answers(state)).get("producer_id"):
-        await ask_confirm(shown, state, catalog_cache)
-    else:
-        await ask_producer(shown, state, catalog_cache)
+    await ask_next_choice(shown, state, catalog_cache)
 
 
 async def on_cancel_button(query: CallbackQuery, shown: Message, state: FSMContext) -> None:
@@ -155,6 +192,10 @@ async def on_confirm(
 ) -> None:
     await _close(query, shown)
     data = await answers(state)
+    if not {"ocop_stars", "ocop_granted"} <= data.keys():
+        # Begun before the wizard asked for the rating: it asks now, then comes back here.
+        await ask_stars(shown, state)
+        return
     await _create(shown, state, uow, actor, data, await _save_photo(bot, settings, data))
 
 
@@ -173,6 +214,12 @@ async def _save_photo(bot: Bot, settings: Settings, data: dict[str, Any]) -> Pat
     target = settings.media_dir / f"products/upload-{secrets.token_hex(6)}.jpg"
     target.parent.mkdir(parents=True, exist_ok=True)
     await bot.download(data["photo"], destination=target)
+    try:
+        await asyncio.to_thread(fit_in_place, target)
+    except NotAPhoto:
+        log.warning("the wizard's photo %s is no picture: the product goes without", target)
+        await _drop_photo(target)
+        return None
     return target
 
 
@@ -185,6 +232,7 @@ async def _create(
     photo: Path | None,
 ) -> None:
     answers = {field: data[field] for field in DRAFT_FIELDS}
+    answers["ocop_granted"] = date.fromisoformat(answers["ocop_granted"])
     draft = ProductDraft(**answers, photo=f"products/{photo.name}" if photo else None)
     try:
         sku = await inventory.create_product(uow, actor=actor, draft=draft)
@@ -224,12 +272,14 @@ async def on_unexpected(message: Message, state: FSMContext, catalog_cache: Cata
         await message.answer(question(current))
         return
     await message.answer(_("Please answer with the buttons below."))
-    if current == AddProduct.category.state:
+    if current == AddProduct.ocop_stars.state:
+        await ask_stars(message, state)
+    elif current == AddProduct.category.state:
         await ask_category(message, state, catalog_cache)
     elif current == AddProduct.producer.state:
         await ask_producer(message, state, catalog_cache)
     elif current == AddProduct.confirm.state:
-        await ask_confirm(message, state, catalog_cache)
+        await ask_next_choice(message, state, catalog_cache)  # the summary, once rated
     else:
         await message.answer(question(current))
 
@@ -243,8 +293,11 @@ def create_router() -> Router:
     router.message.register(process_photo, AddProduct.photo, F.photo)
     router.message.register(process_photo, AddProduct.photo, LabelPressed(NO_PHOTO))
     router.message.register(process_text_step, StateFilter(*_TEXT_STEPS), F.text)
+    router.message.register(process_stars, AddProduct.ocop_stars, F.text.regexp(r"^\s*[345]\s*$"))
+    router.message.register(process_granted, AddProduct.ocop_granted, F.text)
     router.message.register(on_unexpected, StateFilter(AddProduct))
     steps = (
+        (on_stars, WizardAction.stars, AddProduct.ocop_stars),
         (on_choice, WizardAction.category, AddProduct.category),
         (on_choice, WizardAction.producer, AddProduct.producer),
         (on_cancel_button, WizardAction.cancel, AddProduct.confirm),

@@ -7,7 +7,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from aiogram.exceptions import TelegramBadRequest
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramEntityTooLarge
 from aiogram.filters import Filter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
@@ -17,11 +18,16 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
 )
 
 from storefront.paging import page_marks
 
 log = logging.getLogger(__name__)
+
+# Telegram's limit on a message's text, counted as shown (storefront.format.visible_length).
+TEXT_LIMIT = 4096
 
 
 def page_row(
@@ -66,6 +72,16 @@ def _not_modified(err: TelegramBadRequest) -> bool:
     return "message is not modified" in err.message
 
 
+async def remove_buttons(message: Message) -> None:
+    """Take the buttons off a message; already gone (the same press handled before, by a
+    worker that died before it finished) is no reason to stop what follows."""
+    try:
+        await message.edit_reply_markup(reply_markup=None)
+    except TelegramBadRequest as err:
+        if not _not_modified(err):
+            log.warning("could not remove the buttons of message %s: %s", message.message_id, err)
+
+
 async def show_text(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
     """Put a text screen where the pressed button was."""
     message = chat_message(query)
@@ -93,6 +109,8 @@ class PhotoCache:
 
     def __init__(self) -> None:
         self._file_ids: dict[tuple[str, float], str] = {}
+        # Pictures Telegram refused: their cards go as text until the file changes.
+        self._refused: set[tuple[str, float]] = set()
 
     @staticmethod
     def _key(path: str) -> tuple[str, float] | None:
@@ -102,7 +120,14 @@ class PhotoCache:
             return None
 
     def exists(self, path: str) -> bool:
-        return self._key(path) is not None
+        """On disk, and not refused by Telegram as it is now."""
+        key = self._key(path)
+        return key is not None and key not in self._refused
+
+    def refuse(self, path: str) -> None:
+        key = self._key(path)
+        if key is not None:
+            self._refused.add(key)
 
     def input_for(self, path: str) -> str | FSInputFile:
         key = self._key(path)
@@ -136,12 +161,34 @@ async def show_photo(
                 raise
         return
     chat_id = message.chat.id if message else query.from_user.id
-    sent = await query.bot.send_photo(  # type: ignore[union-attr]
-        chat_id, photos.input_for(path), caption=caption, reply_markup=keyboard
-    )
-    photos.remember(path, sent)
+    assert query.bot is not None
+    await send_card(query.bot, chat_id, photos, path, caption, keyboard)
     if message is not None:
         await _delete(message)
+
+
+async def send_card(
+    bot: Bot,
+    chat_id: int,
+    photos: PhotoCache,
+    path: str | None,
+    caption: str,
+    keyboard: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None,
+) -> Message:
+    """A card as a new message: with its photo, or as text when it has none or Telegram
+    refuses the picture (one warning; the same file is not offered to Telegram again)."""
+    if path is not None and photos.exists(path):
+        try:
+            sent = await bot.send_photo(
+                chat_id, photos.input_for(path), caption=caption, reply_markup=keyboard
+            )
+        except (TelegramBadRequest, TelegramEntityTooLarge) as err:
+            log.warning("Telegram refused the photo %s (%s): its card goes as text", path, err)
+            photos.refuse(path)
+        else:
+            photos.remember(path, sent)
+            return sent
+    return await bot.send_message(chat_id, caption, reply_markup=keyboard)
 
 
 async def _delete(message: Message) -> None:

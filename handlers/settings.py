@@ -14,3 +14,5 @@ class Settings:
     media_dir: Path
     # /lowstock without a number lists products with this many or fewer.
     low_stock_threshold: int
+    # The Facebook Page's username: /qr … messenger prints its m.me links ("" without one).
+    messenger_page: str = ""

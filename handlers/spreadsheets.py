@@ -54,6 +54,10 @@ PROBLEMS: dict[str, str] = {
     Problem.bad_stock: N_("stock is a whole number, 0 or more"),
     Problem.bad_stars: N_("OCOP stars are 3, 4 or 5"),
     Problem.bad_year: N_("not a year an OCOP rating could have"),
+    Problem.bad_date: N_(
+        "a date like 15/03/2024 (day first) or 2024-03-15, or a year, from 2010 to next year"
+    ),
+    Problem.year_mismatch: N_("another year than the grant date in ocop_granted"),
     Problem.bad_active: N_("use true or false"),
     Problem.photo_outside: N_("the photo path must stay inside the file's folder"),
     Problem.photo_missing: N_("the photo file is missing"),
@@ -134,11 +138,51 @@ async def on_document(
             lines.append(_("…and {count} more.").format(count=len(err.errors) - SHOWN_PROBLEMS))
         await message.answer("\n".join(lines))
         return
-    await message.answer(
+    await message.answer(report_text(report))
+
+
+def report_text(report: catalog_io.ImportReport) -> str:
+    """What an import did, and how it read each row's stock and the columns it lacked."""
+    lines = [
         _("✅ Imported: {created} new, {updated} updated, {unchanged} unchanged.").format(
             created=report.created, updated=report.updated, unchanged=report.unchanged
         )
-    )
+    ]
+    if report.stock_changes:
+        lines.append(
+            ngettext(
+                "📦 {count} row has the stock it was exported with (stock_at_export): what you "
+                "typed in “stock” was applied as a change to today's stock, so units sold since "
+                "the export stay sold.",
+                "📦 {count} rows have the stock they were exported with (stock_at_export): what "
+                "you typed in “stock” was applied as a change to today's stock, so units sold "
+                "since the export stay sold.",
+                report.stock_changes,
+            ).format(count=report.stock_changes)
+        )
+    if report.stock_moved:
+        lines.append(
+            _("{count} of them had been sold or restocked since the export.").format(
+                count=report.stock_moved
+            )
+        )
+    if report.stock_as_typed:
+        lines.append(
+            ngettext(
+                "📦 {count} row without the stock at export (a new product, or a sheet made by "
+                "hand): its stock was set as typed.",
+                "📦 {count} rows without the stock at export (new products, or a sheet made by "
+                "hand): their stock was set as typed.",
+                report.stock_as_typed,
+            ).format(count=report.stock_as_typed)
+        )
+    if report.left_out:
+        lines.append(
+            _("Not in the file, so left as they were: {columns}.").format(
+                columns=", ".join(report.left_out)
+            )
+        )
+    return "\n".join(lines)
 
 
 def create_router() -> Router:

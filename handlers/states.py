@@ -12,6 +12,8 @@ class AddProduct(StatesGroup):
     unit_vi = State()
     unit_en = State()
     stock = State()
+    ocop_stars = State()
+    ocop_granted = State()
     category = State()
     producer = State()
     confirm = State()

@@ -16,6 +16,8 @@ DRAFT_FIELDS = (
     "unit_vi",
     "unit_en",
     "stock",
+    "ocop_stars",
+    "ocop_granted",  # ISO text (2024-03-15): the answers are kept as JSON
     "category_id",
     "producer_id",
 )

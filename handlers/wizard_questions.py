@@ -3,6 +3,7 @@ new product to confirm (the steps themselves are in handlers.product_wizard)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from aiogram.fsm.context import FSMContext
@@ -10,13 +11,14 @@ from aiogram.types import InlineKeyboardMarkup, KeyboardButton, Message, ReplyKe
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from catalog import rules
 from catalog.snapshot import CatalogCache
 from catalog.text import N_
 from handlers.callbacks import WizardAction, WizardCb
 from handlers.menu import label_button
 from handlers.states import AddProduct
 from handlers.wizard_answers import answers
-from storefront.format import esc, language, money
+from storefront.format import esc, language, money, rating_lines, stars
 from storefront.menu import Label
 
 CANCEL = Label("✖️", N_("Stop adding"))
@@ -37,6 +39,14 @@ def question(state: str | None) -> str:
         AddProduct.unit_vi.state: _("The unit in Vietnamese? For example: hộp 20 túi lọc"),
         AddProduct.unit_en.state: _("The unit in English? For example: box of 20 tea bags"),
         AddProduct.stock.state: _("How many are in stock?"),
+        AddProduct.ocop_stars.state: _(
+            "⭐ How many OCOP stars does the product have? Choose what its certificate says."
+        ),
+        AddProduct.ocop_granted.state: _(
+            "📅 When was its OCOP certificate granted? Type the date on the certificate, "
+            "like 15/03/2024 (day, month, year). Only know the year? Type it, like 2024. "
+            "A certificate is valid for 36 months from that day."
+        ),
     }
     return questions.get(state or "", "")
 
@@ -45,6 +55,18 @@ async def ask(message: Message, state: FSMContext, step: Any) -> None:
     await state.set_state(step)
     extra = [label_button(NO_PHOTO)] if step == AddProduct.photo else []
     await message.answer(question(step.state), reply_markup=_kb(*extra))
+
+
+async def ask_stars(message: Message, state: FSMContext) -> None:
+    await state.set_state(AddProduct.ocop_stars)
+    builder = InlineKeyboardBuilder()
+    for count in range(rules.MIN_OCOP_STARS, rules.MAX_OCOP_STARS + 1):
+        builder.button(
+            text=f"{stars(count)} {count}",
+            callback_data=WizardCb(action=WizardAction.stars, value=count),
+        )
+    builder.adjust(1)
+    await message.answer(question(AddProduct.ocop_stars.state), reply_markup=builder.as_markup())
 
 
 async def ask_category(message: Message, state: FSMContext, catalog_cache: CatalogCache) -> None:
@@ -73,6 +95,22 @@ async def ask_producer(message: Message, state: FSMContext, catalog_cache: Catal
     await message.answer(_("Which producer makes it?"), reply_markup=builder.as_markup())
 
 
+async def ask_next_choice(
+    message: Message, state: FSMContext, catalog_cache: CatalogCache
+) -> None:
+    """The first question still unanswered after the typed steps, or the summary."""
+    data = await answers(state)
+    if not {"ocop_stars", "ocop_granted"} <= data.keys():
+        # A wizard begun before it asked for the rating (the stars lead on to the day).
+        await ask_stars(message, state)
+    elif "category_id" not in data:
+        await ask_category(message, state, catalog_cache)
+    elif not data.get("producer_id"):
+        await ask_producer(message, state, catalog_cache)
+    else:
+        await ask_confirm(message, state, catalog_cache)
+
+
 def _summary(
     data: dict[str, Any], category: str, producer: str
 ) -> tuple[str, InlineKeyboardMarkup]:
@@ -82,6 +120,9 @@ def _summary(
         f"🇬🇧 {esc(data['name_en'])}",
         f"💰 {money(data['price'])} / {esc(data['unit_vi'])} ({esc(data['unit_en'])})",
         _("📦 Stock: {count}").format(count=data["stock"]),
+        *rating_lines(
+            data["ocop_stars"], date.fromisoformat(data["ocop_granted"]), rules.shop_now().date()
+        ),
         f"🗂 {esc(category)}",
         f"🏡 {esc(producer)}",
         _("📷 Photo: {answer}").format(answer=_("yes") if data.get("photo") else _("no")),

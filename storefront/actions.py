@@ -132,8 +132,18 @@ class CartAction(StrEnum):
 
 
 class ChangeCart(Action, prefix="c"):
+    """A cart button sent before the cart had pages (still in chats): its first page."""
+
     action: CartAction
     id: int = 0
+
+
+class ChangeCartPage(Action, prefix="cp"):
+    """A cart button on a page of the cart, which the cart stays on once it has acted."""
+
+    action: CartAction
+    id: int = 0
+    page: int = 0
 
 
 class CheckoutAction(StrEnum):

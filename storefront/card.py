@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from catalog import rules
-from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
+from catalog.errors import CartFull, InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.links import LinkSource, product_link
 from catalog.services import cart as cart_service
 from catalog.snapshot import CatalogSnapshot, ProductView
 from locales.translation import gettext as _
 from storefront.actions import Browse, CartAction, ChangeCart, OpenProduct, ProductAction, View
-from storefront.format import esc, language, money, shorten, stars
+from storefront.format import esc, language, money, rating_lines, shorten
 from storefront.screens import Choice, Picture, Screen
 from storefront.visit import Visit
 
@@ -28,13 +28,9 @@ def product_caption(snapshot: CatalogSnapshot, product: ProductView, today: date
     lines = [
         f"<b>{esc(product.name(lang))}</b>",
         f"💰 {money(product.price)} / {esc(product.unit(lang))}",
-        _("{stars} OCOP {count} stars, {year}").format(
-            stars=stars(product.ocop_stars), count=product.ocop_stars, year=product.ocop_year
-        ),
+        *rating_lines(product.ocop_stars, product.ocop_granted, today),
+        f"🏡 {esc(producer.name(lang))} — {esc(producer.place)}",
     ]
-    if product.certificate_lapsed(today):
-        lines.append(_("⚠️ Certificate lapsed: OCOP ratings are valid for 36 months"))
-    lines.append(f"🏡 {esc(producer.name(lang))} — {esc(producer.place)}")
     if product.in_stock:
         stock = _("✅ In stock: {count}").format(count=product.stock)
     else:
@@ -146,6 +142,13 @@ async def _draw(
     await visit.out.show(screen)
 
 
+def cart_full_text(err: CartFull) -> str:
+    return _(
+        "Your cart already holds {limit} different products, the most one order can take. "
+        "Order these first, or take something out of the cart to make room."
+    ).format(limit=err.limit)
+
+
 async def _add_to_cart(visit: Visit, product: ProductView, qty: int) -> None:
     try:
         in_cart = await cart_service.add_to_cart(
@@ -159,6 +162,8 @@ async def _add_to_cart(visit: Visit, product: ProductView, qty: int) -> None:
         else:
             text = _("Only {count} more can be added.").format(count=err.available)
         await visit.out.answer(text, alert=True)
+    except CartFull as err:
+        await visit.out.answer(cart_full_text(err), alert=True)
     except InvalidQuantity:
         await visit.out.answer(not_allowed(), alert=True)
     else:

@@ -20,6 +20,7 @@ from storefront.actions import (
     Action,
     Browse,
     ChangeCart,
+    ChangeCartPage,
     Checkout,
     CheckoutAction,
     ChooseLanguage,
@@ -151,7 +152,7 @@ async def _on_button(visit: Visit, action: Action) -> None:
             await browse.on_browse(visit, action)
     elif isinstance(action, OpenProduct):
         await card.on_product(visit, action)
-    elif isinstance(action, ChangeCart):
+    elif isinstance(action, ChangeCart | ChangeCartPage):
         await cart.on_cart(visit, action)
     elif isinstance(action, MyOrders):
         await orders.on_orders(visit, action)

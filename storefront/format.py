@@ -4,9 +4,10 @@ for every channel (``language`` is the one being written in, see ``locales.trans
 from __future__ import annotations
 
 import html
-from datetime import datetime
+import re
+from datetime import date, datetime
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 
 from catalog import rules
 from catalog.addresses import format_address
@@ -16,7 +17,10 @@ from catalog.phone import format_phone_display
 from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.text import N_
 from locales.translation import gettext as _
-from locales.translation import language
+from locales.translation import language, ngettext
+
+# The marks of a screen's text (screens.py): no channel shows them as characters.
+_TAG = re.compile(r"<[^>]*>")
 
 _BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
@@ -62,12 +66,36 @@ def stars(count: int) -> str:
     return "⭐" * count
 
 
+def rating_lines(ocop_stars: int, granted: date, today: date) -> list[str]:
+    """The stars, the year they were granted, and until when the certificate is valid
+    (36 months from the day of grant), or that it has lapsed."""
+    valid_until = rules.certificate_valid_until(granted)
+    rating = {"stars": stars(ocop_stars), "count": ocop_stars, "year": granted.year}
+    if rules.certificate_lapsed(granted, today):
+        return [
+            _("{stars} OCOP {count} stars, {year}").format(**rating),
+            _("⚠️ Certificate lapsed: it was valid until {date} (36 months)").format(
+                date=day(valid_until)
+            ),
+        ]
+    return [
+        _("{stars} OCOP {count} stars, {year}, valid until {date}").format(
+            **rating, date=day(valid_until)
+        )
+    ]
+
+
 def when(moment: datetime) -> str:
     return format_datetime(
         moment.astimezone(rules.SHOP_TIMEZONE),
         "dd/MM/yyyy HH:mm",
         locale=_BABEL_LOCALES[language()],
     )
+
+
+def day(value: date) -> str:
+    """A calendar day as Vietnamese and British readers write it: 15/03/2025."""
+    return format_date(value, "dd/MM/yyyy", locale=_BABEL_LOCALES[language()])
 
 
 def when_zoned(moment: datetime) -> str:
@@ -129,3 +157,38 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…" if limit > 0 else ""
+
+
+def line_name(name: str) -> str:
+    """A name in a list of lines (cart, review, orders, alerts): shortened, escaped."""
+    return esc(shorten(name, rules.LINE_NAME_LENGTH))
+
+
+def visible_length(text: str) -> int:
+    """How long a marked text is as shown: without its tags, each escape one character
+    (as Telegram counts its 4,096; a channel without marks drops them and unescapes)."""
+    return len(html.unescape(_TAG.sub("", text)))
+
+
+def fit_text(head: list[str], body: list[str], tail: list[str], *, limit: int) -> str:
+    """``head``, ``body`` and ``tail`` as one text at most ``limit`` characters long as
+    shown (the channel's limit on a message): when it would be longer, the body's last lines
+    give way to "…and N more lines" (``head`` and ``tail`` are bounded by whoever writes
+    them). The rules keep every screen well within Telegram's limit (rules.MAX_CART_LINES);
+    this keeps an order placed before them, or text nobody foresaw, from being refused."""
+    text = "\n".join([*head, *body, *tail])
+    if visible_length(text) <= limit:
+        return text
+    used = visible_length("\n".join([*head, *tail]))
+    shown: list[str] = []
+    for line in body:
+        rest = _more_lines(len(body) - len(shown) - 1)
+        if used + visible_length(line) + len(rest) + 2 > limit:
+            break
+        shown.append(line)
+        used += visible_length(line) + 1
+    return "\n".join([*head, *shown, _more_lines(len(body) - len(shown)), *tail])
+
+
+def _more_lines(count: int) -> str:
+    return ngettext("…and {count} more line", "…and {count} more lines", count).format(count=count)

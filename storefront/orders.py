@@ -10,8 +10,9 @@ from storefront.actions import MyOrders, OrderAction
 from storefront.card import not_allowed
 from storefront.format import (
     delivery_text,
-    esc,
+    fit_text,
     language,
+    line_name,
     money,
     payment_label,
     payment_line,
@@ -48,25 +49,27 @@ def orders_screen(page: OrderPage) -> Screen:
     return Screen(text, rows(paging), items)
 
 
-def order_text(order: OrderView) -> str:
+def order_text(order: OrderView, *, limit: int) -> str:
     lang = language()
-    lines = [
+    head = [
         _("📦 <b>Order {number}</b>").format(number=order.number),
         f"🕒 {when_zoned(order.created_at)}",
-        f"🏡 {esc(order.producer_name(lang))}",
+        f"🏡 {line_name(order.producer_name(lang))}",
         _("Status: {status}").format(status=status_label(order.status)),
         "",
     ]
-    for line in order.lines:
-        lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
-    lines += [
+    lines = [
+        f"• {line_name(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
+        for line in order.lines
+    ]
+    tail = [
         _("<b>Total: {amount}</b>").format(amount=money(order.total)),
         f"💳 {payment_label(order.payment_method)}",
     ]
     if paid := payment_line(order):
-        lines.append(paid)
-    lines += ["", delivery_text(order.details)]
-    return "\n".join(lines)
+        tail.append(paid)
+    tail += ["", delivery_text(order.details)]
+    return fit_text(head, lines, tail, limit=limit)
 
 
 def order_choices(order: OrderView, page: int, *, confirm_cancel: bool = False) -> tuple[Row, ...]:
@@ -134,5 +137,8 @@ async def on_orders(visit: Visit, action: MyOrders) -> None:
         )
     confirm = step == OrderAction.cancel and order.customer_may_cancel
     await visit.out.show(
-        Screen(order_text(order), order_choices(order, action.page, confirm_cancel=confirm))
+        Screen(
+            order_text(order, limit=visit.out.text_limit),
+            order_choices(order, action.page, confirm_cancel=confirm),
+        )
     )

@@ -29,6 +29,8 @@ class Person:
     username: str | None = None
     # What the person's app says it speaks, where the channel tells (Telegram does).
     language_code: str | None = None
+    # First seen by the shop in this very event (a channel that numbers people as they come).
+    new: bool = False
 
     @property
     def full_name(self) -> str:
@@ -86,6 +88,10 @@ Event = Start | Press | Text | Contact | Location | Other
 class Output(Protocol):
     """How the conversation answers. Where the person pressed a button, ``show`` replaces
     the screen it was on when the channel can (otherwise it sends a new one)."""
+
+    # The longest text one message of the channel holds, counted as shown
+    # (format.visible_length): long lists are fitted to it (format.fit_text).
+    text_limit: int
 
     async def send(self, screen: Screen) -> None: ...
 

@@ -57,12 +57,22 @@ async def register(visit: Visit) -> None:
 async def greet(visit: Visit) -> None:
     await visit.state.clear()
     await register(visit)
-    text = _(
-        "Hello, {name}! 👋\n"
-        "Welcome to the OCOP shop: products of Hanoi's craft villages and cooperatives, "
-        "certified under the One Commune, One Product programme.\n"
-        "Choose from the menu below."
-    ).format(name=esc(visit.person.first_name))
+    name = visit.person.first_name
+    if name:
+        text = _(
+            "Hello, {name}! 👋\n"
+            "Welcome to the OCOP shop: products of Hanoi's craft villages and cooperatives, "
+            "certified under the One Commune, One Product programme.\n"
+            "Choose from the menu below."
+        ).format(name=esc(name))
+    else:
+        # Some channels do not tell a person's name (Messenger, without extra permission).
+        text = _(
+            "Hello! 👋\n"
+            "Welcome to the OCOP shop: products of Hanoi's craft villages and cooperatives, "
+            "certified under the One Commune, One Product programme.\n"
+            "Choose from the menu below."
+        )
     note = await visit.staff.greeting() if visit.staff else None
     if note:
         text += "\n\n" + note
@@ -116,22 +126,25 @@ async def open_link(visit: Visit, payload: str | None) -> None:
             last_name=person.last_name,
             username=person.username,
             language_code=person.language_code,
+            new=person.new,
         ),
         source=link.source,
         producer_id=producer_id,
         product_id=product.id if product else None,
     )
     if first_contact:
-        await visit.out.send(
-            Screen(
-                _(
-                    "Hello, {name}! 👋 Welcome to the OCOP shop: products of Hanoi's craft "
-                    "villages and cooperatives. Here is what your link shows; the menu below "
-                    "has the rest."
-                ).format(name=esc(person.first_name)),
-                keyboard=MAIN_MENU,
+        if person.first_name:
+            hello = _(
+                "Hello, {name}! 👋 Welcome to the OCOP shop: products of Hanoi's craft "
+                "villages and cooperatives. Here is what your link shows; the menu below "
+                "has the rest."
+            ).format(name=esc(person.first_name))
+        else:
+            hello = _(
+                "Hello! 👋 Welcome to the OCOP shop: products of Hanoi's craft villages and "
+                "cooperatives. Here is what your link shows; the menu below has the rest."
             )
-        )
+        await visit.out.send(Screen(hello, keyboard=MAIN_MENU))
     if product is not None and not product.active:
         await visit.out.send(
             Screen(

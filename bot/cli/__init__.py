@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.backup import BackupError
 from bot.cli import database, payments, printing, products, serving
-from bot.cli.common import EXIT_USAGE
+from bot.cli.common import EXIT_REJECTED, EXIT_USAGE
 from bot.config import ConfigError, load_config
 from bot.i18n import TranslationsMissing
+from bot.logs import set_up_logging
 from bot.runner import SchemaOutdated
 
 # In the order `ocop-bot --help` lists them.
@@ -38,27 +39,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refusal(err: Exception) -> tuple[str, int]:
+    """What the operator reads when a command cannot go on, and its exit status."""
+    if isinstance(err, ConfigError):
+        return f"{err.setting}: {err.problem}", EXIT_USAGE
+    if isinstance(err, TranslationsMissing):
+        return f"translations are not compiled ({err}); run `make i18n`", EXIT_USAGE
+    if isinstance(err, SchemaOutdated):
+        return f"{err}; run `ocop-bot db upgrade`", EXIT_USAGE
+    return str(err), EXIT_REJECTED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = load_config(getattr(args, "config", None))
-    except ConfigError as err:
-        print(f"ocop-bot: {err.setting}: {err.problem}", file=sys.stderr)
-        return EXIT_USAGE
-    logging.basicConfig(
-        level=config.log.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    try:
+        set_up_logging(config.log.level, config.log.format)
         status: int = args.handler(config, args)
-    except ConfigError as err:
-        print(f"ocop-bot: {err.setting}: {err.problem}", file=sys.stderr)
-        return EXIT_USAGE
-    except TranslationsMissing as err:
-        print(f"ocop-bot: translations are not compiled ({err}); run `make i18n`", file=sys.stderr)
-        return EXIT_USAGE
-    except SchemaOutdated as err:
-        print(f"ocop-bot: {err}; run `ocop-bot db upgrade`", file=sys.stderr)
-        return EXIT_USAGE
+    except (ConfigError, TranslationsMissing, SchemaOutdated, BackupError) as err:
+        message, status = _refusal(err)
+        print(f"ocop-bot: {message}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
     return status

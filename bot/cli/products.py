@@ -13,7 +13,12 @@ from bot.cli.common import EXIT_REJECTED, Commands, add_command, database, usage
 from bot.config import Config
 from catalog.db import create_session_factory
 from catalog.demo.seed import seed_demo_catalog
-from catalog.services.catalog_io import copy_photos_beside, export_catalog, import_spreadsheet
+from catalog.services.catalog_io import (
+    ImportReport,
+    copy_photos_beside,
+    export_catalog,
+    import_spreadsheet,
+)
 from catalog.spreadsheet import CatalogRow, RowError, SpreadsheetRejected, write_catalog
 from catalog.uow import UnitOfWork
 
@@ -176,7 +181,25 @@ async def _import_catalog(config: Config, file: Path, data: bytes) -> int:
         f"catalog imported: {report.created} created, {report.updated} updated, "
         f"{report.unchanged} unchanged ({report.reference})"
     )
+    print(stock_line(report))
+    if report.left_out:
+        print(f"not in the file, so left as they were: {', '.join(report.left_out)}")
     return 0
+
+
+def stock_line(report: ImportReport) -> str:
+    """How each row's stock was read: as a change since the export, or as typed."""
+    moved = report.stock_moved
+    return (
+        f"stock: {_rows(report.stock_changes)} with stock_at_export changed today's stock by "
+        f"what was typed, so units sold since the export stay sold ({moved} "
+        f"product{'s' if moved != 1 else ''} sold or restocked meanwhile); "
+        f"{_rows(report.stock_as_typed)} set as typed (new products, or no stock_at_export)"
+    )
+
+
+def _rows(count: int) -> str:
+    return f"{count} row{'s' if count != 1 else ''}"
 
 
 async def _exported_rows(config: Config) -> list[CatalogRow]:

@@ -37,7 +37,8 @@ def add_commands(commands: Commands, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="the bot on Telegram if a token is configured, else the offline playground",
         description="What `make run` starts: `run` when BOT_TOKEN (or [telegram] token) is "
-        "set, otherwise `playground` on 127.0.0.1:8080.",
+        "set — with the Messenger channel beside it when the Page is configured "
+        "(MESSENGER_PAGE_ID, …) — otherwise `playground` on 127.0.0.1:8080.",
     )
     start.add_argument("--port", type=int, default=8080, help="the playground's port")
 
@@ -71,6 +72,9 @@ def _start(config: Config, args: argparse.Namespace) -> int:
     if config.telegram.token:
         asyncio.run(run_polling(config))
         return 0
+    if config.messenger.enabled:
+        # Messenger runs beside the Telegram bot: producers' groups and admins are there.
+        config.require_token()
     print(
         f"No bot token: starting the offline playground at http://127.0.0.1:{args.port}/ "
         "(set BOT_TOKEN to run the bot on Telegram instead)",

@@ -20,12 +20,16 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.outbox.pacing import as_digest
+from bot.outbox.warnings import warning_text
+from catalog.models import OrderStatus
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import ProducerCard, TelegramRecipients
+from catalog.text import N_
 from handlers import notifications, payment_notices
 from storefront.format import esc
+from storefront.notices import CUSTOMER_NEWS, customer_news
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +51,9 @@ class Destination:
     chat_id: int
     is_group: bool
     messages: list[Outgoing] = field(default_factory=list)
+    # A group whose producer's admins were told its alerts wait: a message getting through
+    # ends that.
+    admins_told_it_waits: bool = False
 
     @property
     def rows(self) -> list[int]:
@@ -101,6 +108,11 @@ def render(
             destination(chat_id, is_group=True).messages.extend(
                 alert_messages(chat_id, items, group_remaining(chat_id))
             )
+    for producer in about.producers.values():
+        if producer.group_chat_id in destinations:
+            destinations[
+                producer.group_chat_id
+            ].admins_told_it_waits = producer.admins_told_it_waits
     return Rendered(list(destinations.values()), unrenderable)
 
 
@@ -129,13 +141,21 @@ def _route(  # noqa: PLR0911 - one return per kind of row
         return True, Outgoing(producer.group_chat_id, text, [row.id])
     if order is None:
         return False, Outgoing(0, "", [row.id])  # the order is gone: nothing to say
-    if row.user_id is not None and row.kind in CUSTOMER_NOTICES:
+    if row.user_id is not None and row.kind in CUSTOMER_NEWS:
         with locale(i18n, about.languages.get(row.user_id, order.locale)):
-            text = CUSTOMER_NOTICES[row.kind](order, row.payload)
+            text = customer_news(order, row.kind, row.payload)
         return False, Outgoing(row.user_id, text, [row.id])
+    if row.kind == OutboxKind.order_alert and order.status != OrderStatus.new:
+        # Moved on (on Zalo, or cancelled) before its alert went out: where it is now is
+        # what matters, and the group's /orders shows it.
+        return False, Outgoing(0, "", [row.id])
     if producer is None or producer.group_chat_id is None:
         return None  # unlinked since it was claimed: it waits for the next group
     alert = about.alerts.get(order.id)
+    if alert is not None and alert[0] != producer.group_chat_id:
+        # The card is in another chat (the group before it became a supergroup, whose message
+        # ids mean other messages in the supergroup): it is left as it is.
+        alert = None
     with locale(i18n, producer.group_language):
         if row.kind == OutboxKind.payment_alert:
             return True, money_moved(row, order, producer, alert)
@@ -149,18 +169,6 @@ def _route(  # noqa: PLR0911 - one return per kind of row
         if row.kind == OutboxKind.status_changed:
             return True, changed_on_zalo(row, order, producer, alert, now)
     raise ValueError(f"no way to deliver a {row.kind!r} row")
-
-
-def _status_notice(order: OrderView, payload: dict[str, Any]) -> str:
-    status = type(order.status)(payload["status"])
-    return notifications.status_notice_text(order, status, payload["reason"])
-
-
-# What a customer is told, by kind of row: from the order and the row's payload.
-CUSTOMER_NOTICES: dict[str, Callable[[OrderView, dict[str, Any]], str]] = {
-    OutboxKind.status_notice: _status_notice,
-    OutboxKind.payment_notice: payment_notices.payment_notice_text,
-}
 
 
 def money_moved(
@@ -211,15 +219,26 @@ def changed_on_zalo(
 def alert_messages(
     chat_id: int, items: list[tuple[Claimed, OrderView]], remaining: int
 ) -> list[Outgoing]:
-    """A group's new orders: one alert each, or one digest (in parts when long) when they
-    are more than ``remaining`` lets through. In the group's locale."""
+    """A group's new orders: one alert each, or one digest when they are more than
+    ``remaining`` lets through. In the group's locale.
+
+    A digest comes in parts, each with its own orders' buttons and settling their rows, so
+    that a digest the group's budget cuts short goes on later where it stopped."""
     if as_digest(len(items), remaining):
-        views = [order for _, order in items]
-        parts = [Outgoing(chat_id, text, []) for text in notifications.digest_texts(views)]
-        # The rows are settled, and the buttons shown, with the last part.
-        parts[-1].rows = [row.id for row, _ in items]
-        parts[-1].keyboard = notifications.digest_kb(views)
-        return parts
+        rows: dict[int, list[int]] = defaultdict(list)
+        for row, order in items:
+            rows[order.id].append(row.id)
+        views = {order.id: order for _, order in items}  # an order once, whatever its rows
+        parts = notifications.digest_parts(list(views.values()))
+        return [
+            Outgoing(
+                chat_id,
+                text,
+                [row_id for order in shown for row_id in rows.pop(order.id, [])],
+                keyboard=notifications.digest_kb(shown),
+            )
+            for text, shown in parts
+        ]
     return [
         Outgoing(
             chat_id,
@@ -232,41 +251,38 @@ def alert_messages(
     ]
 
 
-def admin_text(  # noqa: PLR0911 - one return per event
-    payload: dict[str, Any], producers: dict[int, ProducerCard], language: str
-) -> str:
+# What admins are told, by event (a warning's texts are bot.outbox.warnings); every text
+# takes the fields ``admin_text`` fills in.
+ADMIN_TEXTS = {
+    AdminEvent.group_linked: N_(
+        "🔗 The group of {producer} is linked: their order alerts go there now."
+    ),
+    AdminEvent.zalo_linked: N_(
+        "🔗 {name} linked their Zalo account: the orders of {producer} go there too."
+    ),
+    AdminEvent.orders_waiting: N_(
+        "⚠️ {producer} has new orders but no linked group: the alerts wait. "
+        "Link one with /linkgroup."
+    ),
+    AdminEvent.delivery_failed: N_("⚠️ A message could not be delivered to {target}: {error}"),
+}
+
+
+def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], language: str) -> str:
     """A notice to an admin, in ``language`` (the locale the caller set)."""
     producer = producers.get(payload.get("producer_id", -1))
     name = esc(producer.name(language) if producer else "?")
     event = payload.get("event")
-    if event == AdminEvent.group_linked:
-        return _("🔗 The group of {producer} is linked: their order alerts go there now.").format(
-            producer=name
-        )
-    if event == AdminEvent.group_lost:
-        return _(
-            "⚠️ The bot was removed from the group of {producer}. Their order alerts "
-            "wait until a group is linked again (/linkgroup)."
-        ).format(producer=name)
-    if event == AdminEvent.zalo_linked:
-        return _(
-            "🔗 {name} linked their Zalo account: the orders of {producer} go there too."
-        ).format(name=esc(str(payload.get("name", ""))), producer=name)
-    if event == AdminEvent.zalo_quota_near:
-        return _(
-            "⚠️ The Zalo bot has sent {used} of its {quota} messages this month. New order "
-            "alerts to Zalo now go out as short digests; at the limit they wait for next "
-            "month. The Telegram groups are not affected."
-        ).format(used=payload.get("used", "?"), quota=payload.get("quota", "?"))
+    if event == AdminEvent.warning:
+        return warning_text(payload, name)
     if event == AdminEvent.transfer_unmatched:
         return payment_notices.transfer_unmatched_text(payload)
     if event == AdminEvent.bank_changed:
         return payment_notices.bank_changed_text(payload, name)
-    if event == AdminEvent.orders_waiting:
-        return _(
-            "⚠️ {producer} has new orders but no linked group: the alerts wait. "
-            "Link one with /linkgroup."
-        ).format(producer=name)
-    return _("⚠️ A message could not be delivered to {target}: {error}").format(
-        target=esc(str(payload.get("target", "?"))), error=esc(str(payload.get("error", "")))
+    template = ADMIN_TEXTS.get(str(event), ADMIN_TEXTS[AdminEvent.delivery_failed])
+    return _(template).format(
+        producer=name,
+        name=esc(str(payload.get("name", ""))),
+        target=esc(str(payload.get("target", "?"))),
+        error=esc(str(payload.get("error", ""))),
     )

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+
+from bot import metrics
 
 MAX_TEXT = 2000
 
@@ -84,7 +87,19 @@ class ZaloClient:
         self, method: str, params: dict[str, Any] | None = None, *, wait: float | None = None
     ) -> Any:
         """``result`` of the call; ZaloError for ``ok: false``, ZaloNetworkError otherwise."""
-        params = params or {}
+        started = time.perf_counter()
+        code = "network"
+        try:
+            result = await self._call(method, params or {}, wait)
+            code = "200"
+            return result
+        except ZaloError as err:
+            code = "5xx" if err.code >= 500 else str(err.code)
+            raise
+        finally:
+            metrics.api_call("zalo", method, code, time.perf_counter() - started)
+
+    async def _call(self, method: str, params: dict[str, Any], wait: float | None) -> Any:
         timeout = aiohttp.ClientTimeout(total=wait or self._request_timeout)
         try:
             url = self._url + method

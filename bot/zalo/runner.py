@@ -16,11 +16,13 @@ from aiogram.utils.i18n import I18n
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import Config
 from bot.tasks import cancel_and_wait
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError, parse_update, sleep_backoff
 from bot.zalo.conversation import ZaloConversation
 from bot.zalo.sender import ZaloSender
+from catalog import logcontext
 from catalog.outbox import OutboxSignal
 
 log = logging.getLogger(__name__)
@@ -96,11 +98,19 @@ class ZaloChannel:
         message = parse_update(update)
         if message is None:
             return
-        try:
-            await self.conversation.handle(message)
-        except Exception:
-            # One message that cannot be handled must not stop the bot.
-            log.exception("zalo message %s could not be handled", message.message_id)
+        with (
+            logcontext.about(
+                update_id=message.message_id, channel="zalo", person=message.user_id,
+                chat=message.chat_id,
+            ),
+            metrics.update_handled("zalo", "message"),
+        ):  # fmt: skip
+            try:
+                await self.conversation.handle(message)
+            except Exception:
+                # One message that cannot be handled must not stop the bot.
+                log.exception("zalo message %s could not be handled", message.message_id)
+                metrics.update_failed("zalo", "message")
 
     # -- webhook mode -------------------------------------------------------------------------
 

@@ -3,9 +3,10 @@
 Like the Telegram sender (bot/outbox/), through the same services (catalog.services.delivery):
 rows are claimed with a lease (a crash means "sent again", never "lost"), sent within Zalo's
 limits and marked sent. Zalo counts messages per month (3,000 on the free plan): each part of
-a long message is one, counted in ``zalo_usage``; when the month's reserve is reached, new-order
-alerts go out as one digest per person and the admins are told; when none are left, messages
-wait for the next month.
+a long message is one, counted in ``zalo_usage``. Answers to people stop before the month's
+reserve, which is kept for order news; when the reserve is reached, new-order alerts go out as
+one digest per person and the admins are warned; when none are left, alerts wait for the next
+month.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from aiogram.utils.i18n import I18n
 from aiolimiter import AsyncLimiter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import metrics
 from bot.config import OutboxSettings, ZaloSettings
 from bot.outbox.rounds import Rounds, settle_all
 from bot.worker import Worker
 from bot.zalo import texts
 from bot.zalo.client import ZaloClient, ZaloError, ZaloNetworkError
+from catalog import logcontext
 from catalog.models import OrderStatus, ZaloOutboxMessage, utcnow
 from catalog.outbox import OutboxKind, OutboxSignal
 from catalog.services import delivery, zalo_staff, zalo_usage
@@ -43,6 +46,29 @@ class Outgoing:
     rows: list[Claimed]
     parts: list[str]
     start: int = 0  # parts already sent before a crash or a retry
+
+
+# Why an answer was not sent.
+RESERVE_KEPT = "not sent: the rest of the month's messages are kept for order alerts"
+
+
+def within_reserve(messages: list[Outgoing], room: int) -> tuple[list[Outgoing], list[int]]:
+    """The messages that may go, and the rows of the answers that may not: answers to people
+    (help, refusals, lists) take only the ``room`` left above the month's reserve, which is
+    kept for order news (alerts, changes, an order moved as asked)."""
+    kept, left_out = [], []
+    for message in messages:
+        if all(
+            row.kind == OutboxKind.zalo_reply and not row.payload.get("order_news")
+            for row in message.rows
+        ):
+            needed = len(message.parts) - message.start
+            if needed > room:
+                left_out += [row.id for row in message.rows]
+                continue
+            room -= needed
+        kept.append(message)
+    return kept, left_out
 
 
 class ZaloSender(Worker):
@@ -83,19 +109,24 @@ class ZaloSender(Worker):
         )
         if not rows:
             return 0
-        left, _warned = await zalo_usage.messages_left(
-            self._uow(), self.settings.monthly_quota, self.settings.quota_reserve, now
+        reserve = self.settings.quota_reserve
+        left = await zalo_usage.messages_left(
+            self._uow(), self.settings.monthly_quota, reserve, now
         )
+        messages, left_out = within_reserve(
+            await self._render(rows, digest=left <= reserve), left - reserve
+        )
+        if left_out:
+            await delivery.fail(self._uow(), ZaloOutboxMessage, left_out, RESERVE_KEPT)
+            metrics.outbox_settled("zalo", "failed", len(left_out))
         if left <= 0:
             # The month's quota is spent: everything waits for the next month.
+            waiting = [row.id for message in messages for row in message.rows]
             await delivery.postpone(
-                self._uow(),
-                ZaloOutboxMessage,
-                [row.id for row in rows],
-                zalo_usage.next_month_start(now),
+                self._uow(), ZaloOutboxMessage, waiting, zalo_usage.next_month_start(now)
             )
-            return 0
-        messages = await self._render(rows, digest=left <= self.settings.quota_reserve)
+            metrics.outbox_settled("zalo", "postponed", len(waiting))
+            return len(left_out)
         by_chat: dict[str, list[Outgoing]] = defaultdict(list)
         for message in messages:
             by_chat[message.rows[0].zalo_id or ""].append(message)
@@ -118,9 +149,15 @@ class ZaloSender(Worker):
         for row in rows:
             zalo_id = row.zalo_id or ""
             order = orders.get(row.payload.get("order_id", -1))
-            if digest and row.kind == OutboxKind.order_alert and order is not None:
-                digests[zalo_id].append((row, order))
-                continue
+            if row.kind == OutboxKind.order_alert:
+                if order is None or order.status != OrderStatus.new:
+                    # Gone, or moved on before its alert went out: nothing to say (the staff
+                    # are told of each change, and "don" lists what is open).
+                    messages.append(Outgoing([row], []))
+                    continue
+                if digest:
+                    digests[zalo_id].append((row, order))
+                    continue
             with self._locale(languages.get(zalo_id, self.i18n.default_locale)):
                 text = self._text(row, order)
             messages.append(Outgoing([row], texts.split_message(text), row.parts_sent))
@@ -164,6 +201,10 @@ class ZaloSender(Worker):
     # -- sending ----------------------------------------------------------------------------
 
     async def _deliver(self, chat_id: str, queue: list[Outgoing]) -> int:
+        with logcontext.about(channel="zalo", person=chat_id, chat=chat_id):
+            return await self._deliver_in_turn(chat_id, queue)
+
+    async def _deliver_in_turn(self, chat_id: str, queue: list[Outgoing]) -> int:
         settled = 0
         for position, message in enumerate(queue):
             for number in range(message.start, len(message.parts)):
@@ -190,18 +231,25 @@ class ZaloSender(Worker):
 
     async def _mark_sent(self, rows: list[Claimed]) -> None:
         await delivery.mark_sent(self._uow(), ZaloOutboxMessage, [row.id for row in rows])
+        metrics.outbox_settled("zalo", "sent", len(rows))
 
     async def _retry_later(self, rows: list[Claimed], error: str) -> None:
         log.warning("zalo: %s; retrying later", error)
         await delivery.retry_later(self._uow(), ZaloOutboxMessage, [row.id for row in rows], error)
+        metrics.outbox_settled("zalo", "retried", len(rows))
 
     async def _give_up(self, chat_id: str, message: Outgoing, err: ZaloError) -> None:
         log.error("zalo chat %s: %s; not retrying", chat_id, err)
+        gone = err.code == 403 or "chat not found" in err.description
         tell = None
-        if any(row.kind != OutboxKind.zalo_reply for row in message.rows):
+        if not gone and any(row.kind != OutboxKind.zalo_reply for row in message.rows):
             tell = (f"Zalo {chat_id}", err.description)
         rows = [row.id for row in message.rows]
         await delivery.fail(self._uow(), ZaloOutboxMessage, rows, str(err), tell_admins=tell)
-        if err.code == 403 or "chat not found" in err.description:
-            # The person left the chat or blocked the bot: stop sending them orders.
-            await zalo_staff.unlink_zalo(self._uow(), zalo_id=chat_id)
+        metrics.outbox_settled("zalo", "failed", len(rows))
+        if gone:
+            # The person left the chat or blocked the bot: stop sending them orders, and
+            # warn the admins.
+            await zalo_staff.unlink_zalo(
+                self._uow(), zalo_id=chat_id, unreachable=err.description or str(err.code)
+            )

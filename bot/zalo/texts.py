@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.zalo.client import MAX_TEXT
 from catalog import rules
+from catalog.errors import InvalidTransition
 from catalog.models import OrderStatus
 from catalog.services.orders import OrderView
 from handlers import notifications
@@ -67,6 +68,13 @@ def _step_hint(step: OrderStatus, number: str) -> str:
     if step == OrderStatus.shipped:
         return _("When it leaves: giao {number}").format(number=number)
     return _("When it has arrived: xong {number}").format(number=number)
+
+
+def step_refused_text(err: InvalidTransition, number: str) -> str:
+    """A refused command: what holds (``notifications.step_refused``), and the command for
+    the step that comes first."""
+    text, first = notifications.step_refused(err, number)
+    return f"{text}\n{_step_hint(first, number)}" if first is not None else text
 
 
 def commands_hint(order: OrderView) -> str:

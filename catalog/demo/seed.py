@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,6 +20,7 @@ from catalog.demo.data import (
 )
 from catalog.demo.images import render_product_image
 from catalog.models import Category, Producer, ProducerKind, Product
+from catalog.photos import fit_in_place
 from catalog.text import nfc, search_text
 from catalog.uow import UnitOfWork
 
@@ -47,6 +49,7 @@ def write_demo_images(media_dir: Path, products: tuple[DemoProduct, ...] = PRODU
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(render_product_image(product))
+        fit_in_place(target)
         written += 1
     return written
 
@@ -142,7 +145,7 @@ def _product(demo: DemoProduct, producer: Producer, category: Category) -> Produ
         price=demo.price,
         stock=demo.stock,
         ocop_stars=demo.stars,
-        ocop_year=demo.year,
+        ocop_granted=date(demo.year, 1, 1),
         photo=photo_path(demo.sku),
         search_text=search_text(
             demo.name_vi, demo.name_en, demo.sku, producer.name_vi, producer.ward

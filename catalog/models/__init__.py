@@ -3,12 +3,13 @@
 ``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
 ``products`` (producers, categories, products, their managers and audit trail), ``orders``
 (carts, checkouts, orders), ``payments`` (bank notifications, payment history, payOS
-links), ``people`` (users, deep-link visits, conversation state) and
-``messages`` (outboxes, link codes, Zalo).
+links), ``people`` (users, deep-link visits, conversation state), ``messages`` (outboxes,
+link codes, Zalo, Messenger) and ``operations`` (warnings to the admins).
 """
 
 from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
 from catalog.models.enums import (
+    Channel,
     NotificationState,
     OrderStatus,
     PaymentMethod,
@@ -17,17 +18,21 @@ from catalog.models.enums import (
 )
 from catalog.models.messages import (
     GroupLinkCode,
+    MessengerInbound,
+    MessengerOutboxMessage,
     OutboxMessage,
     OutboxStatus,
     ZaloInbound,
     ZaloLinkCode,
     ZaloOutboxMessage,
     ZaloStaff,
+    ZaloStranger,
     ZaloUsage,
 )
+from catalog.models.operations import AdminWarning
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
 from catalog.models.payments import PaymentChange, PaymentLink, PaymentNotification
-from catalog.models.people import ConversationState, LinkVisit, User
+from catalog.models.people import ConversationState, LinkVisit, PersonNumber, User
 from catalog.models.products import (
     Category,
     ChangeReason,
@@ -40,15 +45,19 @@ from catalog.models.products import (
 
 __all__ = [
     "NAMING_CONVENTION",
+    "AdminWarning",
     "Base",
     "Cart",
     "CartLine",
     "Category",
     "ChangeReason",
+    "Channel",
     "Checkout",
     "ConversationState",
     "GroupLinkCode",
     "LinkVisit",
+    "MessengerInbound",
+    "MessengerOutboxMessage",
     "NotificationState",
     "Order",
     "OrderLine",
@@ -62,6 +71,7 @@ __all__ = [
     "PaymentNotification",
     "PaymentProvider",
     "PaymentStatus",
+    "PersonNumber",
     "Producer",
     "ProducerKind",
     "ProducerManager",
@@ -73,6 +83,7 @@ __all__ = [
     "ZaloLinkCode",
     "ZaloOutboxMessage",
     "ZaloStaff",
+    "ZaloStranger",
     "ZaloUsage",
     "utcnow",
 ]

@@ -46,3 +46,10 @@ class NotificationState(enum.StrEnum):
     applied = "applied"  # counted on an order
     unmatched = "unmatched"  # no order, or several: waits for a person
     ignored = "ignored"  # money out, a provider's test, another shop's account
+
+
+class Channel(enum.StrEnum):
+    """Where a customer shops; their carts, details, orders and news belong to it."""
+
+    telegram = "telegram"
+    messenger = "messenger"

@@ -7,7 +7,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.models.base import Base, enum_column, utcnow
@@ -113,8 +113,16 @@ class ZaloUsage(Base):
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-12"
     messages: Mapped[int] = mapped_column(default=0)
-    # Admins were told this month that the quota is nearly spent.
-    warned: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class ZaloStranger(Base):
+    """Someone on Zalo who is not linked, and when the bot last answered them: they get at
+    most one answer a day, so that strangers do not spend the month's messages."""
+
+    __tablename__ = "zalo_strangers"
+
+    zalo_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class ZaloInbound(Base):
@@ -123,4 +131,33 @@ class ZaloInbound(Base):
     __tablename__ = "zalo_inbound"
 
     message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MessengerOutboxMessage(_Delivery, Base):
+    """News for a customer on Messenger (``user_id`` is the shop's id of them), written in the
+    same transaction as its cause. Outside Messenger's 24-hour window it waits for the
+    customer's next message (``next_attempt_at`` far ahead, brought forward when they write)."""
+
+    __tablename__ = "messenger_outbox"
+    __table_args__ = (
+        Index("ix_messenger_outbox_status_next", "status", "next_attempt_at"),
+        Index("ix_messenger_outbox_user", "user_id"),
+    )
+
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus, "messenger_outbox_status"), default=OutboxStatus.pending
+    )
+
+
+class MessengerInbound(Base):
+    """Messenger events already handled, by ``mid`` (Meta may deliver one twice, to any
+    worker); the newest per person also tells when their 24-hour window opened."""
+
+    __tablename__ = "messenger_inbound"
+    __table_args__ = (Index("ix_messenger_inbound_psid_received", "psid", "received_at"),)
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    psid: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -97,6 +97,8 @@ class Order(Base):
     alert_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # The kind of deep link the customer came through before ordering; None: no link.
     source: Mapped[str | None] = mapped_column(String(16))
+    # The channel the customer ordered on, where their news goes (catalog.models.User).
+    channel: Mapped[str] = mapped_column(String(16), default="telegram", server_default="telegram")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -150,6 +152,9 @@ class OrderStatusChange(Base):
     actor_id: Mapped[int | None] = mapped_column(BigInteger)
     # The Zalo id of the producer's staff member who typed the command, when it came from Zalo.
     zalo_actor: Mapped[str | None] = mapped_column(String(64))
+    # The name of whoever moved it, as they were called then ("" for the system): a refused
+    # step says who did it.
+    actor_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     reason: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

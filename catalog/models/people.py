@@ -6,18 +6,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, false
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from catalog.models.base import Base, utcnow
 
 
 class User(Base):
-    """A Telegram user who has talked to the bot, with their language and saved details."""
+    """A customer — a person on a channel — with their language and saved details.
+
+    On Telegram ``id`` is the person's Telegram id (positive: Telegram documents at most 52
+    bits); a person on another channel is known there by ``external_id`` (Messenger's
+    page-scoped id) and gets a negative ``id`` from the shop (catalog.services.users)."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(16), default="telegram", server_default="telegram")
+    external_id: Mapped[str | None] = mapped_column(String(64))
     first_name: Mapped[str] = mapped_column(String(200), default="")
     last_name: Mapped[str | None] = mapped_column(String(200))
     username: Mapped[str | None] = mapped_column(String(64))
@@ -35,6 +42,16 @@ class User(Base):
     source: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PersonNumber(Base):
+    """The last id the shop gave a person on a channel other than Telegram (one row): taking
+    the next one is one UPDATE, which concurrent workers wait for in turn."""
+
+    __tablename__ = "person_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class LinkVisit(Base):

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog.models.base import Base, enum_column, utcnow
@@ -47,8 +57,11 @@ class Producer(Base):
     bank_account: Mapped[str | None] = mapped_column(String(19))
     bank_account_name: Mapped[str | None] = mapped_column(String(100))
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # The id the group had before it became a supergroup: cards posted there still work.
+    former_group_chat_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     group_language: Mapped[str] = mapped_column(String(2), default="vi")
-    # Admins are told once that orders wait for this producer's group; linking resets it.
+    # Admins were told (once) that this producer's alerts wait: for a group to be linked, or
+    # for its group to let the bot post again. Linking, or an alert getting through, resets it.
     unlinked_warning_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -87,7 +100,8 @@ class Product(Base):
     price: Mapped[int] = mapped_column(BigInteger)
     stock: Mapped[int] = mapped_column(Integer, default=0)
     ocop_stars: Mapped[int] = mapped_column(Integer)
-    ocop_year: Mapped[int] = mapped_column(Integer)
+    # The day the certificate was granted; a rating known only by its year has 1 January.
+    ocop_granted: Mapped[date] = mapped_column(Date)
     # A path relative to the media directory; the Telegram file id is cached after a first send.
     photo: Mapped[str | None] = mapped_column(String(255))
     photo_file_id: Mapped[str | None] = mapped_column(String(255))

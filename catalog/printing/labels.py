@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from catalog.links import LinkSource, producer_link, product_link
+from catalog.links import Linker, LinkSource, producer_link, product_link
 from catalog.money import format_vnd
 from catalog.printing.poster import Poster, PosterItem, render_poster
 from catalog.printing.qr import Label
@@ -26,15 +26,16 @@ def rating_line(product: ProductView) -> str:
     return f"{'★' * product.ocop_stars} OCOP {product.ocop_year}"
 
 
-def product_label(product: ProductView, bot_username: str, language: str) -> Label:
-    """A product's code (for its label or shelf tag), its name and price under it."""
-    url = product_link(product.sku, LinkSource.product).url(bot_username)
+def product_label(product: ProductView, bot_username: str | Linker, language: str) -> Label:
+    """A product's code (for its label or shelf tag), its name and price under it: a link
+    into the bot (``bot_username``) or into another channel (a ``Linker``)."""
+    url = Linker.of(bot_username).url(product_link(product.sku, LinkSource.product))
     return Label(url, product.name(language), (price_line(product, language),))
 
 
-def producer_label(producer: ProducerView, bot_username: str, language: str) -> Label:
+def producer_label(producer: ProducerView, bot_username: str | Linker, language: str) -> Label:
     """A producer's code (for a stall or a page), its name and place under it."""
-    url = producer_link(producer.code, LinkSource.producer).url(bot_username)
+    url = Linker.of(bot_username).url(producer_link(producer.code, LinkSource.producer))
     return Label(url, producer.name(language), (producer.place,))
 
 

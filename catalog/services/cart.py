@@ -5,12 +5,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, Row, Select, case, delete, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    Select,
+    case,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
+from catalog import rules
 from catalog.db import upsert
-from catalog.errors import InvalidQuantity, OutOfStock, ProductUnavailable
+from catalog.errors import CartFull, InvalidQuantity, OutOfStock, ProductUnavailable
 from catalog.models import Cart, CartLine, Product, User, UTCDateTime, utcnow
+from catalog.paging import clamp_page, page_count
 from catalog.text import Measured, Named
 from catalog.uow import UnitOfWork
 
@@ -72,6 +87,41 @@ class CartView:
         return fingerprint((line.product_id, line.quantity, line.price) for line in self.lines)
 
 
+@dataclass(frozen=True, slots=True)
+class PageGroup:
+    """A producer's lines on one page of the cart; ``group`` is all of its lines."""
+
+    group: ProducerGroup
+    lines: tuple[CartLineView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CartPage:
+    """One page of a cart's lines, grouped by producer; the totals are the whole cart's."""
+
+    cart: CartView
+    groups: tuple[PageGroup, ...]
+    page: int
+    pages: int
+
+    @property
+    def lines(self) -> list[CartLineView]:
+        return [line for group in self.groups for line in group.lines]
+
+
+def cart_page(cart: CartView, page: int, size: int = rules.CART_PAGE_SIZE) -> CartPage:
+    """The lines of page ``page`` (counted from 0; a stale number shows the nearest page)."""
+    pages = page_count(len(cart.lines), size)
+    page = clamp_page(page, pages)
+    shown = {line.product_id for line in cart.lines[page * size : (page + 1) * size]}
+    groups = []
+    for group in cart.groups:
+        lines = tuple(line for line in group.lines if line.product_id in shown)
+        if lines:
+            groups.append(PageGroup(group, lines))
+    return CartPage(cart, tuple(groups), page, pages)
+
+
 def fingerprint(lines: Iterable[tuple[int, int, int]]) -> str:
     """(product, quantity, unit price) of each line, as one comparable string."""
     return ";".join(f"{product}x{quantity}@{price}" for product, quantity, price in lines)
@@ -91,7 +141,8 @@ async def _line_quantity(uow: UnitOfWork, cart_id: int, product_id: int) -> int:
 
 
 async def add_to_cart(uow: UnitOfWork, *, user_id: int, product_id: int, quantity: int = 1) -> int:
-    """Add units of a product; returns how many are in the cart now."""
+    """Add units of a product; returns how many are in the cart now. A product not in the
+    cart yet is refused (``CartFull``) once it holds ``rules.MAX_CART_LINES`` products."""
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
         raise InvalidQuantity(quantity)
     try:
@@ -108,7 +159,9 @@ async def add_to_cart(uow: UnitOfWork, *, user_id: int, product_id: int, quantit
 
 async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity: int) -> int:
     # Two statements while the write lock is held: the cart's id, and the line added to
-    # (or created) only while the product is on sale and the stock covers the new total.
+    # (or created) only while the product is on sale, the stock covers the new total and the
+    # cart has room for a new line. The cart's upsert locks its row until the commit
+    # (PostgreSQL), so two adds to one cart count its lines one after the other.
     def add(connection: Connection) -> int | Exception:
         now = utcnow()
         cart_id = connection.scalar(
@@ -119,6 +172,12 @@ async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity:
         )
         insert = upsert(connection, CartLine)
         limit = case((Product.stock < MAX_LINE_QUANTITY, Product.stock), else_=MAX_LINE_QUANTITY)
+        in_cart = CartLine.cart_id == cart_id
+        room = or_(
+            select(func.count()).select_from(CartLine).where(in_cart).scalar_subquery()
+            < rules.MAX_CART_LINES,
+            exists().where(in_cart, CartLine.product_id == product_id),
+        )
         added = connection.scalar(
             insert.from_select(
                 [CartLine.cart_id, CartLine.product_id, CartLine.quantity, CartLine.added_at],
@@ -127,14 +186,18 @@ async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity:
                     Product.id,
                     literal(quantity, Integer),
                     literal(now, UTCDateTime()),
-                ).where(Product.id == product_id, Product.active.is_(True), limit >= quantity),
+                ).where(
+                    Product.id == product_id, Product.active.is_(True), limit >= quantity, room
+                ),
             )
             .on_conflict_do_update(
                 index_elements=[CartLine.cart_id, CartLine.product_id],
                 # Relative to what is stored, not to what was read: two taps add two.
                 set_={"quantity": CartLine.quantity + insert.excluded.quantity},
+                # This product's limit: a subquery here is not correlated with the row in
+                # conflict (it would read every cart's lines).
                 where=CartLine.quantity + insert.excluded.quantity
-                <= select(limit).where(Product.id == CartLine.product_id).scalar_subquery(),
+                <= select(limit).where(Product.id == product_id).scalar_subquery(),
             )
             .returning(CartLine.quantity)
         )
@@ -151,6 +214,9 @@ async def _add_to_cart(uow: UnitOfWork, user_id: int, product_id: int, quantity:
                 CartLine.cart_id == cart_id, CartLine.product_id == product_id
             )
         )
+        lines = connection.scalar(select(func.count()).select_from(CartLine).where(in_cart))
+        if current is None and (lines or 0) >= rules.MAX_CART_LINES:
+            return CartFull(rules.MAX_CART_LINES)
         return OutOfStock(product_id, available=max(product.stock - (current or 0), 0))
 
     outcome = await uow.short_write(add)

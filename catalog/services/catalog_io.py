@@ -2,7 +2,12 @@
 
 An import matches products by SKU (ignoring case; the stored spelling stays), producers by code
 and categories by their Vietnamese name (ignoring case), and creates what it does not find.
-Products missing from the file are left as they are: an import never deletes or hides.
+Products missing from the file are left as they are: an import never deletes or hides; and so
+are the facts of a column the file does not have (``CatalogRow.left_out``).
+
+Stock: a row that says the stock it was exported with (``stock_at_export``) changes today's
+stock by what the person changed, so units sold between the export and the import stay sold;
+a row without it (a sheet made by hand) sets the stock as typed. ``ImportReport`` counts both.
 Every row is checked against the database before anything is written; every problem found is
 raised together as ``SpreadsheetRejected``.
 
@@ -42,6 +47,7 @@ from catalog.services.catalog_writer import (
 )
 from catalog.services.producers import ProducerNotFound
 from catalog.spreadsheet import (
+    COLUMNS,
     CatalogRow,
     ImportProblem,
     Problem,
@@ -49,7 +55,7 @@ from catalog.spreadsheet import (
     SpreadsheetRejected,
     read_catalog,
 )
-from catalog.spreadsheet_rows import error_order
+from catalog.spreadsheet_rows import KEPT_WHEN_LEFT_OUT, error_order
 from catalog.uow import UnitOfWork
 
 __all__ = [
@@ -63,12 +69,22 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """Products created, changed and left as they were; ``reference`` marks the audit rows."""
+    """Products created, changed and left as they were; ``reference`` marks the audit rows.
+
+    Stock: ``stock_changes`` rows said the stock they were exported with, and the stock typed
+    was applied as a change to today's (``stock_moved`` of those products had sold or been
+    restocked since the export); ``stock_as_typed`` rows (new products, sheets made by hand)
+    set it as typed. ``left_out``: columns the file did not have, whose facts were kept.
+    """
 
     created: int
     updated: int
     unchanged: int
     reference: str = ""
+    stock_changes: int = 0
+    stock_moved: int = 0
+    stock_as_typed: int = 0
+    left_out: tuple[str, ...] = ()
 
 
 async def import_spreadsheet(
@@ -130,7 +146,16 @@ async def import_catalog(
             raise
         # The rows now name these files; until the rename the old picture (if any) is shown.
         await asyncio.to_thread(install, staged)
-        return ImportReport(writer.created, writer.updated, writer.unchanged, reference)
+        return ImportReport(
+            writer.created,
+            writer.updated,
+            writer.unchanged,
+            reference,
+            stock_changes=writer.stock_changes,
+            stock_moved=writer.stock_moved,
+            stock_as_typed=writer.stock_as_typed,
+            left_out=_left_out(rows),
+        )
 
 
 async def export_catalog(
@@ -153,6 +178,7 @@ async def export_catalog(
                 category_vi=category.name_vi,
                 category_en=category.name_en,
                 photo=product.photo,
+                stock_at_export=product.stock,
                 bank_bin=producer.bank_bin or "",
                 bank_account=producer.bank_account or "",
                 bank_holder=producer.bank_account_name or "",
@@ -160,6 +186,12 @@ async def export_catalog(
             )
             for line, (product, producer, category) in enumerate(found, start=2)
         ]
+
+
+def _left_out(rows: Sequence[CatalogRow]) -> tuple[str, ...]:
+    # The rows of one file share one set: this is one union, not one per row.
+    left_out = frozenset[str]().union(*{row.left_out for row in rows})
+    return tuple(column for column in COLUMNS if column in left_out & KEPT_WHEN_LEFT_OUT)
 
 
 # --- checking ---------------------------------------------------------------------------------
@@ -200,7 +232,9 @@ async def _check_manager(
                     row.line, "producer_name_vi", Problem.producer_mismatch, row.producer_name_vi
                 )
             )
-        elif row.producer_name_en != (producer.name_en or producer.name_vi):
+        elif "producer_name_en" not in row.left_out and row.producer_name_en != (
+            producer.name_en or producer.name_vi
+        ):
             errors.append(
                 RowError(
                     row.line, "producer_name_en", Problem.producer_mismatch, row.producer_name_en
@@ -211,7 +245,9 @@ async def _check_manager(
             errors.append(
                 RowError(row.line, "category_vi", ImportProblem.unknown_category, row.category_vi)
             )
-        elif row.category_en != (category.name_en or category.name_vi):
+        elif "category_en" not in row.left_out and row.category_en != (
+            category.name_en or category.name_vi
+        ):
             errors.append(
                 RowError(row.line, "category_en", Problem.category_mismatch, row.category_en)
             )

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Final
 
 from catalog.models import Product
+from catalog.photos import NotAPhoto, fitted, needs_fitting
 from catalog.spreadsheet import CatalogRow, ImportProblem, Problem, RowError
 
 PHOTO_FOLDER: Final = "products"
@@ -33,6 +34,7 @@ class PhotoCopy:
 class Photo:
     stored: str  # the path kept in products.photo, relative to the media folder
     source: Path | None  # a file to copy to ``stored``; None when it is already there
+    fit: bool = False  # stored fitted to Telegram's limits (catalog.photos), not copied
 
 
 def copy_photos_beside(
@@ -119,11 +121,26 @@ def _photo_from_source(
     suffix = source.suffix.lower()
     if suffix not in _IMAGE_SUFFIXES or not _looks_like_image(source):
         return None, ImportProblem.photo_not_image
-    stored = f"{PHOTO_FOLDER}/{sku}{suffix}"
-    target = media_root / stored
-    if target.is_file() and filecmp.cmp(source, target, shallow=False):
-        return Photo(stored, None), None
-    return Photo(stored, source), None
+    try:
+        fit = needs_fitting(source)
+    except NotAPhoto:
+        return None, ImportProblem.photo_not_image
+    return _stored_as(source, media_root, sku, fit=fit), None
+
+
+def _stored_as(source: Path, media_root: Path, sku: str, *, fit: bool) -> Photo:
+    """Where a photo from the sheet's folder goes, and whether it is copied there (not when
+    the very same picture is there already)."""
+    if fit:
+        # A phone's picture too large for Telegram: stored fitted, as a JPEG.
+        stored = f"{PHOTO_FOLDER}/{sku}.jpg"
+        target = media_root / stored
+        same = target.is_file() and target.read_bytes() == fitted(source)
+    else:
+        stored = f"{PHOTO_FOLDER}/{sku}{source.suffix.lower()}"
+        target = media_root / stored
+        same = target.is_file() and filecmp.cmp(source, target, shallow=False)
+    return Photo(stored, None) if same else Photo(stored, source, fit=fit)
 
 
 def _looks_like_image(path: Path) -> bool:
@@ -146,7 +163,10 @@ def stage_photos(
             target = media_dir / photo.stored
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{reference}.part")
-            shutil.copyfile(photo.source, temporary)
+            if photo.fit:
+                temporary.write_bytes(fitted(photo.source))
+            else:
+                shutil.copyfile(photo.source, temporary)
             staged.append((temporary, target))
     except BaseException:
         discard(staged)

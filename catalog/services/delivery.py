@@ -1,8 +1,9 @@
 """The senders' side of the outbox: claiming due rows with a lease, settling them (sent,
 postponed, retried with backoff, failed), and spreading a row meant for many people.
 
-One set for both channels: the Telegram sender (bot/outbox/) and the Zalo sender
-(bot/zalo/sender.py) pass the table they deliver, ``OutboxMessage`` or ``ZaloOutboxMessage``.
+One set for every channel: the Telegram sender (bot/outbox/), the Zalo sender
+(bot/zalo/sender.py) and the Messenger sender (bot/messenger/sender.py) pass the table they
+deliver, ``OutboxMessage``, ``ZaloOutboxMessage`` or ``MessengerOutboxMessage``.
 Delivery is at least once: a sender that dies leaves its lease to run out, and the rows it
 held are claimed and sent again then.
 """
@@ -20,6 +21,8 @@ from sqlalchemy import exists, or_, select, update
 
 from catalog import outbox
 from catalog.models import (
+    AdminWarning,
+    MessengerOutboxMessage,
     OutboxMessage,
     OutboxStatus,
     Producer,
@@ -29,13 +32,16 @@ from catalog.models import (
 )
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.orders.status import note_alert
+from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
-Table = type[OutboxMessage] | type[ZaloOutboxMessage]
-Row = OutboxMessage | ZaloOutboxMessage
+Table = type[OutboxMessage] | type[ZaloOutboxMessage] | type[MessengerOutboxMessage]
+Row = OutboxMessage | ZaloOutboxMessage | MessengerOutboxMessage
 
 BATCH = 200
 MAX_BACKOFF = 300.0
+# Why a Telegram row was settled without being sent.
+SERVED_ON_ZALO = "not sent: the producer's staff get its orders on Zalo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,8 @@ def cast_row(row: object) -> Row:
 
 
 def _claimed(row: Row) -> Claimed:
+    if isinstance(row, MessengerOutboxMessage):
+        return Claimed(row.id, row.kind, row.payload, user_id=row.user_id)
     if isinstance(row, ZaloOutboxMessage):
         return Claimed(
             row.id, row.kind, row.payload, row.producer_id,
@@ -81,7 +89,7 @@ async def claim(
             due = due.outerjoin(Producer, Producer.id == OutboxMessage.producer_id).where(
                 or_(OutboxMessage.producer_id.is_(None), Producer.group_chat_id.is_not(None))
             )
-        else:
+        elif table is ZaloOutboxMessage:
             due = due.where(ZaloOutboxMessage.zalo_id.is_not(None))
         due = due.where(table.next_attempt_at <= now).order_by(table.id).limit(limit)
         ids = list(await uow.session.scalars(due))
@@ -203,31 +211,77 @@ async def fan_out_admin_notices(uow: UnitOfWork, admin_ids: Sequence[int]) -> No
         await uow.commit()
 
 
-async def warn_about_unlinked_producers(uow: UnitOfWork) -> None:
-    """Admins hear (once) of each producer whose orders wait for a group to be linked."""
+async def settle_groupless_rows(uow: UnitOfWork) -> None:
+    """Telegram rows of producers without a group: those of a producer whose staff are on
+    Zalo are left out (the staff had them there, and a group linked later needs no backlog);
+    the others wait for a group, and the admins hear (once) of each such producer, unless
+    they were warned that its group refuses the bot (which says its alerts wait)."""
     async with uow:
         waiting = list(
-            await uow.session.scalars(
-                select(Producer.id)
+            await uow.session.execute(
+                select(
+                    Producer.id,
+                    Producer.unlinked_warning_sent,
+                    exists().where(ZaloStaff.producer_id == Producer.id),
+                )
                 .join(OutboxMessage, OutboxMessage.producer_id == Producer.id)
                 .where(
-                    OutboxMessage.status == OutboxStatus.pending,
-                    Producer.group_chat_id.is_(None),
-                    Producer.unlinked_warning_sent.is_(False),
-                    # A producer whose staff get the orders on Zalo is not waiting.
-                    ~exists().where(ZaloStaff.producer_id == Producer.id),
+                    OutboxMessage.status == OutboxStatus.pending, Producer.group_chat_id.is_(None)
                 )
                 .distinct()
             )
         )
-        if not waiting:
+        on_zalo = [producer for producer, _told, staffed in waiting if staffed]
+        untold = [producer for producer, told, staffed in waiting if not (told or staffed)]
+        if untold:
+            warned = set(
+                await uow.session.scalars(
+                    select(AdminWarning.subject).where(
+                        AdminWarning.cause == Cause.group_unreachable,
+                        AdminWarning.subject.in_([str(producer) for producer in untold]),
+                        AdminWarning.resolved_at.is_(None),
+                    )
+                )
+            )
+            untold = [producer for producer in untold if str(producer) not in warned]
+        if not (on_zalo or untold):
             return
-        for producer_id in waiting:
+        if on_zalo:
+            await uow.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.producer_id.in_(on_zalo),
+                    OutboxMessage.status == OutboxStatus.pending,
+                )
+                .values(status=OutboxStatus.sent, sent_at=utcnow(), last_error=SERVED_ON_ZALO)
+            )
+        for producer_id in untold:
             outbox.to_admins(uow, AdminEvent.orders_waiting, producer_id=producer_id)
-        await uow.session.execute(
-            update(Producer).where(Producer.id.in_(waiting)).values(unlinked_warning_sent=True)
-        )
+        if untold:
+            await uow.session.execute(
+                update(Producer).where(Producer.id.in_(untold)).values(unlinked_warning_sent=True)
+            )
         await uow.commit()
+
+
+async def hand_waiting_alerts_to_zalo(uow: UnitOfWork, producer_id: int) -> None:
+    """A staff member was linked on Zalo while the producer has no group: the alerts that
+    waited for one go to the Zalo staff instead (nobody had them; once a producer has staff,
+    none wait), in the caller's transaction."""
+    waiting = list(
+        await uow.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.producer_id == producer_id,
+                OutboxMessage.kind == OutboxKind.order_alert,
+                OutboxMessage.status == OutboxStatus.pending,
+            )
+        )
+    )
+    for row in waiting:
+        outbox.to_zalo_staff(uow, row.kind, producer_id, **row.payload)
+        row.status = OutboxStatus.sent
+        row.sent_at = utcnow()
+        row.last_error = SERVED_ON_ZALO
 
 
 async def fan_out_to_zalo_staff(uow: UnitOfWork) -> None:
@@ -270,7 +324,7 @@ async def fan_out_to_zalo_staff(uow: UnitOfWork) -> None:
         await uow.commit()
 
 
-def _copy(uow: UnitOfWork, row: Row, **recipient: object) -> None:
+def _copy(uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage, **recipient: object) -> None:
     """The row again, for one of the people it is meant for."""
     uow.session.add(
         type(row)(

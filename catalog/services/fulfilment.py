@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from catalog import outbox
 from catalog.errors import ShopError
@@ -23,7 +23,9 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import AdminEvent
+from catalog.services import warnings
 from catalog.services.producers import ProducerNotFound, release_group
+from catalog.services.warnings import Cause
 from catalog.text import Named
 from catalog.uow import UnitOfWork
 
@@ -63,6 +65,7 @@ class LinkedProducer(Named):
     name_vi: str
     name_en: str
     language: str
+    chat_id: int  # the group's id now (a press from before it became a supergroup has another)
 
 
 def _new_code() -> str:
@@ -144,6 +147,7 @@ async def use_link_code(
         producer = await uow.session.get(Producer, link.producer_id)
         assert producer is not None
         producer.group_chat_id = chat_id
+        producer.former_group_chat_id = None
         producer.unlinked_warning_sent = False
         # Alerts that waited for a group are due now.
         await uow.session.execute(
@@ -153,6 +157,10 @@ async def use_link_code(
                 OutboxMessage.status == OutboxStatus.pending,
             )
             .values(next_attempt_at=now)
+        )
+        # Told as "linked" just below, not as a warning resolved.
+        await warnings.resolve_warning(
+            uow, Cause.group_unreachable, str(producer.id), now=now, quietly=True
         )
         outbox.to_admins(
             uow,
@@ -172,43 +180,91 @@ async def use_link_code(
         return result
 
 
-async def unlink_group(uow: UnitOfWork, *, chat_id: int, bot_removed: bool = False) -> int | None:
+async def unlink_group(
+    uow: UnitOfWork, *, chat_id: int, bot_removed: bool = False, unreachable: str = ""
+) -> int | None:
     """Release the group (its alerts wait for the next one); returns the producer it served,
-    if any. Admins hear if the bot was removed from it."""
+    if any. Admins are warned when the bot was removed from it, or Telegram refuses to reach
+    it (``unreachable``: what Telegram said): once while its alerts wait (the warning is
+    resolved when a group is linked)."""
     async with uow:
         producer_id = await release_group(uow, chat_id)
-        if producer_id is not None and bot_removed:
-            outbox.to_admins(uow, AdminEvent.group_lost, producer_id=producer_id, chat_id=chat_id)
+        if producer_id is not None and (bot_removed or unreachable):
+            await warnings.raise_warning(
+                uow,
+                Cause.group_unreachable,
+                str(producer_id),
+                producer_id=producer_id,
+                chat_id=chat_id,
+                error=unreachable[:200],
+            )
         await uow.commit()
         return producer_id
 
 
+async def group_refuses_posts(uow: UnitOfWork, *, chat_id: int, error: str) -> int | None:
+    """The group took away the bot's right to post: its producer's alerts wait (the sender
+    tries again now and then), and the admins are warned once. Returns the producer."""
+    async with uow:
+        producer_id = await uow.session.scalar(
+            select(Producer.id).where(Producer.group_chat_id == chat_id)
+        )
+        if producer_id is not None:
+            await warnings.raise_warning(
+                uow,
+                Cause.group_unreachable,
+                str(producer_id),
+                producer_id=producer_id,
+                chat_id=chat_id,
+                error=error[:200],
+                may_not_post=True,
+            )
+            await uow.commit()
+        return producer_id
+
+
+async def group_posts_again(uow: UnitOfWork, *, chat_id: int) -> None:
+    """A message got through to the group: its warning is resolved (should it refuse the bot
+    again, the admins are warned again)."""
+    async with uow:
+        producer_id = await uow.session.scalar(
+            select(Producer.id).where(Producer.group_chat_id == chat_id)
+        )
+        if producer_id is not None and await warnings.resolve_warning(
+            uow, Cause.group_unreachable, str(producer_id)
+        ):
+            await uow.commit()
+
+
 async def follow_group_migration(uow: UnitOfWork, *, old_chat_id: int, new_chat_id: int) -> None:
-    """A group upgraded to a supergroup gets a new id: its producer and alerts follow it."""
+    """A group upgraded to a supergroup gets a new id: its producer follows it (as often as
+    Telegram or a refused send says so). The cards posted before stay in the group, under its
+    old id, and so do the orders' records of them: message ids do not carry over, so a card
+    is never looked for in the supergroup; their buttons still count as the group's."""
     async with uow:
         await uow.session.execute(
             update(Producer)
             .where(Producer.group_chat_id == old_chat_id)
-            .values(group_chat_id=new_chat_id)
-        )
-        await uow.session.execute(
-            update(Order)
-            .where(Order.alert_chat_id == old_chat_id)
-            .values(alert_chat_id=new_chat_id)
+            .values(group_chat_id=new_chat_id, former_group_chat_id=old_chat_id)
         )
         await uow.commit()
 
 
 async def producer_for_chat(uow: UnitOfWork, chat_id: int) -> LinkedProducer | None:
+    """The producer whose group this is, or was until it became a supergroup (a press on a
+    card posted before); ``chat_id`` of the answer is the group's id now."""
     async with uow.reading():
         producer = await uow.session.scalar(
-            select(Producer).where(Producer.group_chat_id == chat_id)
+            select(Producer).where(
+                or_(Producer.group_chat_id == chat_id, Producer.former_group_chat_id == chat_id)
+            )
         )
-        if producer is None:
+        if producer is None or producer.group_chat_id is None:
             return None
         return LinkedProducer(
-            producer.id, producer.code, producer.name_vi, producer.name_en, producer.group_language
-        )
+            producer.id, producer.code, producer.name_vi, producer.name_en,
+            producer.group_language, producer.group_chat_id,
+        )  # fmt: skip
 
 
 async def worked_in_group(uow: UnitOfWork, chat_id: int) -> bool:
@@ -248,6 +304,8 @@ __all__ = [
     "check_link_code",
     "create_link_code",
     "follow_group_migration",
+    "group_posts_again",
+    "group_refuses_posts",
     "producer_for_chat",
     "set_group_language",
     "unlink_group",

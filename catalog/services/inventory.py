@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 
@@ -100,13 +100,13 @@ class ProductDraft:
     unit_vi: str
     unit_en: str
     stock: int
+    ocop_stars: int
+    ocop_granted: date
     category_id: int
     producer_id: int
     photo: str | None
     description_vi: str = ""
     description_en: str = ""
-    ocop_stars: int = 3
-    ocop_year: int = 2025
 
 
 # -- roles ----------------------------------------------------------------------------------
@@ -263,6 +263,10 @@ async def create_product(uow: UnitOfWork, *, actor: Actor, draft: ProductDraft) 
         raise InvalidValue("price", draft.price)
     if not rules.stock_allowed(draft.stock):
         raise InvalidValue("stock", draft.stock)
+    if not rules.stars_allowed(draft.ocop_stars):
+        raise InvalidValue("ocop_stars", draft.ocop_stars)
+    if not rules.grant_date_allowed(draft.ocop_granted, rules.shop_now()):
+        raise InvalidValue("ocop_granted", draft.ocop_granted)
     async with uow:
         producer = await uow.session.get(Producer, draft.producer_id)
         category = await uow.session.get(Category, draft.category_id)
@@ -284,7 +288,7 @@ async def create_product(uow: UnitOfWork, *, actor: Actor, draft: ProductDraft) 
             price=draft.price,
             stock=draft.stock,
             ocop_stars=draft.ocop_stars,
-            ocop_year=draft.ocop_year,
+            ocop_granted=draft.ocop_granted,
             photo=draft.photo,
             search_text=search_text(
                 draft.name_vi, draft.name_en, sku, producer.name_vi, producer.ward

@@ -32,6 +32,9 @@ class Visitor:
     last_name: str | None = None
     username: str | None = None
     language_code: str | None = None
+    # Known to the shop only since this very link was opened (a channel that numbers its
+    # people as they arrive: Messenger's Get Started with an m.me link).
+    new: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,9 @@ async def record_visit(
     """Note that a link was opened; True when it is how the user first reached the shop."""
     async with uow:
         user = await uow.session.get(User, visitor.user_id)
-        first_contact = user is None
+        first_contact = user is None or visitor.new
+        if user is not None and visitor.new and user.source is None:
+            user.source = source.value
         if user is None:
             uow.session.add(
                 User(

@@ -6,6 +6,8 @@ from sqlalchemy import select, update
 
 from catalog.errors import ShopError
 from catalog.models import Producer
+from catalog.services import warnings
+from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
 
@@ -21,7 +23,7 @@ async def release_group(uow: UnitOfWork, chat_id: int) -> int | None:
     return await uow.session.scalar(
         update(Producer)
         .where(Producer.group_chat_id == chat_id)
-        .values(group_chat_id=None)
+        .values(group_chat_id=None, former_group_chat_id=None)
         .returning(Producer.id)
     )
 
@@ -40,6 +42,9 @@ async def link_group(
         # One group serves one producer: release it first (the column is unique).
         await release_group(uow, chat_id)
         producer.group_chat_id = chat_id
+        producer.former_group_chat_id = None
+        producer.unlinked_warning_sent = False
         producer.group_language = language
+        await warnings.resolve_warning(uow, Cause.group_unreachable, str(producer.id))
         await uow.commit()
         return producer.id

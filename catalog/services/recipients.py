@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from catalog.models import Order, Producer, User, ZaloStaff
+from catalog.models import AdminWarning, Order, Producer, User, ZaloStaff
 from catalog.services.delivery import Claimed
 from catalog.services.orders.views import EVERYTHING, OrderView, order_view
 from catalog.services.users import preferred_language
+from catalog.services.warnings import Cause
 from catalog.text import Named
 from catalog.uow import UnitOfWork
 
@@ -23,6 +24,9 @@ class ProducerCard(Named):
     name_en: str
     group_chat_id: int | None
     group_language: str
+    # The admins were warned that its group refuses the bot (catalog.services.warnings):
+    # a message getting through resolves that.
+    admins_told_it_waits: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +73,46 @@ async def telegram_recipients(
             )
             if chat_id is not None and message_id is not None
         }
+        warned = set(
+            await uow.session.scalars(
+                select(AdminWarning.subject).where(
+                    AdminWarning.cause == Cause.group_unreachable,
+                    AdminWarning.subject.in_([str(producer) for producer in producer_ids]),
+                    AdminWarning.resolved_at.is_(None),
+                )
+            )
+        )
         producers = {
-            p.id: ProducerCard(p.id, p.name_vi, p.name_en, p.group_chat_id, p.group_language)
+            p.id: ProducerCard(
+                p.id,
+                p.name_vi,
+                p.name_en,
+                p.group_chat_id,
+                p.group_language,
+                admins_told_it_waits=str(p.id) in warned,
+            )
             for p in await uow.session.scalars(
                 select(Producer).where(Producer.id.in_(producer_ids))
             )
         }
-        languages = {
-            user_id: preferred_language(chosen, telegram, default_language)
-            for user_id, chosen, telegram in await uow.session.execute(
-                select(User.id, User.language, User.telegram_language).where(User.id.in_(people))
-            )
-            if chosen or telegram
-        }
+        languages = await _languages(uow, people, default_language)
         return TelegramRecipients(await _orders(uow, order_ids), alerts, producers, languages)
+
+
+async def _languages(uow: UnitOfWork, people: set[int], default: str) -> dict[int, str]:
+    return {
+        user_id: preferred_language(chosen, telegram, default)
+        for user_id, chosen, telegram in await uow.session.execute(
+            select(User.id, User.language, User.telegram_language).where(User.id.in_(people))
+        )
+        if chosen or telegram
+    }
+
+
+async def languages_of(uow: UnitOfWork, people: Iterable[int], default: str) -> dict[int, str]:
+    """The language each of ``people`` reads, for those who chose or have one."""
+    async with uow.reading():
+        return await _languages(uow, set(people), default)
 
 
 async def zalo_recipients(uow: UnitOfWork, rows: Sequence[Claimed]) -> ZaloRecipients:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from catalog.db import upsert
 from catalog.errors import UnsupportedLanguage
-from catalog.models import User, utcnow
+from catalog.models import PersonNumber, User, utcnow
 from catalog.text import nfc
 from catalog.uow import UnitOfWork
 
@@ -104,6 +105,65 @@ async def register_user(
     return UserProfile(
         id=user_id, first_name=row.first_name, language=row.language, phone=row.phone
     )
+
+
+async def person_on_channel(
+    uow: UnitOfWork, *, channel: str, external_id: str, first_name: str = ""
+) -> int:
+    """The shop's id of the person known on ``channel`` as ``external_id`` (a Messenger
+    page-scoped id), numbered on first contact: one read for someone known."""
+    user_id, _new = await arriving_on_channel(
+        uow, channel=channel, external_id=external_id, first_name=first_name
+    )
+    return user_id
+
+
+async def arriving_on_channel(
+    uow: UnitOfWork, *, channel: str, external_id: str, first_name: str = ""
+) -> tuple[int, bool]:
+    """``person_on_channel``, and whether the person was numbered just now.
+
+    Telegram's people keep their Telegram ids, which are positive; people on other channels
+    are numbered downwards from -1 (``person_numbers``), so the two never meet."""
+
+    def known(connection: Connection) -> int | None:
+        found = connection.execute(
+            select(User.id).where(User.channel == channel, User.external_id == external_id)
+        ).scalar()
+        return None if found is None else int(found)
+
+    def find_or_add(connection: Connection) -> tuple[int, bool]:
+        found = known(connection)
+        if found is not None:
+            return found, False
+        number = connection.execute(
+            update(PersonNumber)
+            .where(PersonNumber.id == 1)
+            .values(last=PersonNumber.last - 1)
+            .returning(PersonNumber.last)
+        ).scalar_one()
+        now = utcnow()
+        connection.execute(
+            insert(User).values(
+                id=number,
+                channel=channel,
+                external_id=external_id,
+                first_name=nfc(first_name)[:200],
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return int(number), True
+
+    try:
+        return await uow.short_write(find_or_add)
+    except IntegrityError:
+        # The same person's first two messages, numbered by two workers at once: one won.
+        async with uow.reading():
+            found = await uow.session.run_sync(lambda session: known(session.connection()))
+        if found is None:
+            raise
+        return found, False
 
 
 def preferred_language(chosen: str | None, telegram: str | None, default: str) -> str:

@@ -14,8 +14,10 @@ from catalog import outbox
 from catalog.errors import ShopError
 from catalog.models import Producer, ZaloLinkCode, ZaloStaff, utcnow
 from catalog.outbox import AdminEvent
+from catalog.services import delivery, warnings
 from catalog.services.fulfilment import create_link_code, spend_link_code, valid_link_code
 from catalog.services.producers import ProducerNotFound
+from catalog.services.warnings import Cause
 from catalog.text import Named
 from catalog.uow import UnitOfWork
 
@@ -74,7 +76,8 @@ async def use_zalo_link_code(
     language: str = "vi",
     now: datetime | None = None,
 ) -> StaffMember:
-    """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent."""
+    """Link ``zalo_id`` to the code's producer (one producer per account); the code is spent.
+    Alerts that waited for the producer's first group or staff member come to Zalo."""
     now = now or utcnow()
     async with uow:
         link = await valid_link_code(uow, ZaloLinkCode, code, now)
@@ -93,6 +96,10 @@ async def use_zalo_link_code(
         staff.linked_at = now
         producer = await uow.session.get(Producer, link.producer_id)
         assert producer is not None
+        if producer.group_chat_id is None:
+            await delivery.hand_waiting_alerts_to_zalo(uow, producer.id)
+        # Told as "linked" just below, not as a warning resolved.
+        await warnings.resolve_warning(uow, Cause.zalo_unreachable, zalo_id, quietly=True)
         outbox.to_admins(
             uow,
             AdminEvent.zalo_linked,
@@ -147,16 +154,32 @@ async def staff_of_producer(uow: UnitOfWork, producer_id: int) -> list[StaffMemb
         return [_member(staff, producer) for staff, producer in rows]
 
 
-async def unlink_zalo(uow: UnitOfWork, *, zalo_id: str, producer_id: int | None = None) -> bool:
+async def unlink_zalo(
+    uow: UnitOfWork, *, zalo_id: str, producer_id: int | None = None, unreachable: str = ""
+) -> bool:
     """The account gets no more orders; ``producer_id`` limits it to that producer's staff
-    (a manager may release only their own). True when someone was unlinked."""
+    (a manager may release only their own). True when someone was unlinked. The admins are
+    warned when Zalo refuses to reach the account (``unreachable``: what Zalo said)."""
     async with uow:
         statement = delete(ZaloStaff).where(ZaloStaff.zalo_id == zalo_id)
         if producer_id is not None:
             statement = statement.where(ZaloStaff.producer_id == producer_id)
-        removed = await uow.session.execute(statement)
+        removed = (
+            await uow.session.execute(
+                statement.returning(ZaloStaff.producer_id, ZaloStaff.display_name)
+            )
+        ).first()
+        if removed is not None and unreachable:
+            await warnings.raise_warning(
+                uow,
+                Cause.zalo_unreachable,
+                zalo_id,
+                producer_id=removed.producer_id,
+                name=removed.display_name,
+                error=unreachable[:200],
+            )
         await uow.commit()
-        return bool(removed.rowcount)  # type: ignore[attr-defined]
+        return removed is not None
 
 
 async def set_staff_language(uow: UnitOfWork, *, zalo_id: str, language: str) -> bool:

@@ -1,6 +1,8 @@
 """The Zalo bot's bookkeeping: the month's message quota (3,000 on the free plan), counted in
-the database so that every process (and a restart) sees the same figure, and the messages
-already handled (Zalo's getUpdates has no offset and repeats them). Months are Vietnam's."""
+the database so that every process (and a restart) sees the same figure, the messages
+already handled (Zalo's getUpdates has no offset and repeats them), and the strangers
+answered today (at most once a day each, so that nobody can spend the month's messages by
+writing to the bot). Months are Vietnam's."""
 
 from __future__ import annotations
 
@@ -10,14 +12,17 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from catalog import outbox
-from catalog.models import ZaloInbound, ZaloUsage, utcnow
-from catalog.outbox import AdminEvent
+from catalog.models import ZaloInbound, ZaloStranger, ZaloUsage, utcnow
+from catalog.outbox import OutboxKind
 from catalog.rules import SHOP_TIMEZONE as VIETNAM
-from catalog.services import delivery
+from catalog.services import delivery, warnings
+from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
 # How long a handled message id is remembered (Zalo repeats a message within minutes).
 REMEMBER_MESSAGES = timedelta(days=7)
+# Someone who is not linked is answered at most once in this time.
+STRANGER_ANSWERED = timedelta(days=1)
 
 
 def month_of(moment: datetime) -> str:
@@ -31,35 +36,22 @@ def next_month_start(moment: datetime) -> datetime:
     return (first + timedelta(days=32)).replace(day=1)
 
 
-async def messages_left(
-    uow: UnitOfWork, quota: int, reserve: int, now: datetime
-) -> tuple[int, bool]:
-    """Messages left this month, and whether the admins were told just now that only the
-    reserve is left (once a month, whichever process notices first)."""
-    month = month_of(now)
+async def messages_left(uow: UnitOfWork, quota: int, reserve: int, now: datetime) -> int:
+    """Messages left this month. The admins are warned once when only the reserve is left
+    (whichever process notices first), and told when a new month brings the quota back."""
     async with uow:
-        session = uow.session
-        usage = await session.get(ZaloUsage, month)
+        usage = await uow.session.get(ZaloUsage, month_of(now))
         used = usage.messages if usage else 0
         left = quota - used
-        if left > reserve or (usage is not None and usage.warned):
-            return left, False
-        if usage is None:
-            session.add(ZaloUsage(month=month, messages=0, warned=True))
-        else:
-            marked = await session.execute(
-                update(ZaloUsage)
-                .where(ZaloUsage.month == month, ZaloUsage.warned.is_(False))
-                .values(warned=True)
+        if left <= reserve:
+            told = await warnings.raise_warning(
+                uow, Cause.zalo_quota, now=now, used=used, quota=quota
             )
-            if marked.rowcount != 1:  # type: ignore[attr-defined]
-                return left, False
-        outbox.to_admins(uow, AdminEvent.zalo_quota_near, used=used, quota=quota)
-        try:
+        else:
+            told = await warnings.resolve_warning(uow, Cause.zalo_quota, now=now)
+        if told is not None:
             await uow.commit()
-        except IntegrityError:  # another process warned first
-            return left, False
-        return left, True
+        return left
 
 
 async def part_sent(uow: UnitOfWork, row_id: int | None, parts_sent: int) -> None:
@@ -90,7 +82,8 @@ async def _count_sent(uow: UnitOfWork) -> None:
 
 async def first_time(uow: UnitOfWork, message_id: str, *, forget_old: bool = False) -> bool:
     """Record a message received; False when it was handled before. With ``forget_old``,
-    message ids older than ``REMEMBER_MESSAGES`` are dropped too."""
+    message ids older than ``REMEMBER_MESSAGES`` are dropped too, and strangers answered
+    longer ago than ``STRANGER_ANSWERED``."""
     async with uow:
         uow.session.add(ZaloInbound(message_id=message_id))
         try:
@@ -98,9 +91,39 @@ async def first_time(uow: UnitOfWork, message_id: str, *, forget_old: bool = Fal
         except IntegrityError:
             return False
     if forget_old:
+        now = utcnow()
         async with uow:
             await uow.session.execute(
-                delete(ZaloInbound).where(ZaloInbound.received_at < utcnow() - REMEMBER_MESSAGES)
+                delete(ZaloInbound).where(ZaloInbound.received_at < now - REMEMBER_MESSAGES)
+            )
+            await uow.session.execute(
+                delete(ZaloStranger).where(ZaloStranger.answered_at < now - STRANGER_ANSWERED)
             )
             await uow.commit()
     return True
+
+
+async def reply_to_stranger(
+    uow: UnitOfWork, zalo_id: str, text: str, now: datetime | None = None
+) -> bool:
+    """Answer someone who is not linked, unless they were answered in the last day; True
+    when the answer was queued. Conditional writes, so that two workers handling two of
+    their messages at once answer once."""
+    now = now or utcnow()
+    async with uow:
+        renewed = await uow.session.execute(
+            update(ZaloStranger)
+            .where(
+                ZaloStranger.zalo_id == zalo_id,
+                ZaloStranger.answered_at <= now - STRANGER_ANSWERED,
+            )
+            .values(answered_at=now)
+        )
+        if not renewed.rowcount:  # type: ignore[attr-defined]
+            uow.session.add(ZaloStranger(zalo_id=zalo_id, answered_at=now))
+        outbox.to_zalo_user(uow, OutboxKind.zalo_reply, zalo_id, text=text)
+        try:
+            await uow.commit()
+        except IntegrityError:  # answered already today
+            return False
+        return True

@@ -145,6 +145,42 @@ class PeopleActions(EmulatorState):
                 chat.members.setdefault(by.id, by)
         self._member_update(chat, by, old, status)
 
+    def migrate_to_supergroup(self, chat: Chat, by: User) -> Chat:
+        """``by`` upgrades a group to a supergroup, as Telegram does: a new chat with a new id
+        and its own message numbering, the same members and bot; the bot gets a service
+        message in each (``migrate_from_chat_id`` in the supergroup first, then
+        ``migrate_to_chat_id`` in the group), and the group takes no more calls."""
+        if chat.type != "group" or chat.migrated_to is not None:
+            raise ValueError("only a basic group becomes a supergroup, once")
+        supergroup = Chat(
+            id=-(1_000_000_000_000 + self.new_group_id()), type="supergroup", title=chat.title,
+            bot_status=chat.bot_status, bot_known=chat.bot_known, members=dict(chat.members),
+            can_send_messages=chat.can_send_messages,
+        )  # fmt: skip
+        self.chats[supergroup.id] = supergroup
+        chat.migrated_to = supergroup.id
+        for where, moved_from, moved_to in (
+            (supergroup, chat.id, None),
+            (chat, None, supergroup.id),
+        ):
+            message = ChatMessage(
+                message_id=where.take_message_id(), chat_id=where.id, sender=by,
+                from_bot=False, date=int(time.time()), migrate_from_chat_id=moved_from,
+                migrate_to_chat_id=moved_to,
+            )  # fmt: skip
+            where.messages[message.message_id] = message
+            self.log_event(where, "user_message", message=message.snapshot(), user=by)
+            if where.bot_status in ("member", "administrator"):
+                # A service message: the bot sees it whatever its privacy mode.
+                self.queue_update({"message": self.message_api(where, message)})
+        return supergroup
+
+    def set_chat_permissions(self, chat: Chat, *, can_send_messages: bool) -> None:
+        """A group's administrator lets members (the bot among them, unless it is an
+        administrator) send messages or not; Telegram tells the bot nothing of it."""
+        chat.can_send_messages = can_send_messages
+        self.log_event(chat, "member", data={"can_send_messages": can_send_messages})
+
     def set_blocked(self, chat: Chat, *, blocked: bool) -> None:
         assert chat.user is not None
         if chat.blocked == blocked:

@@ -89,6 +89,9 @@ def _media_label(message: ChatMessage) -> str:
         return f"[contact {message.contact.get('phone_number')}]"
     if message.location is not None:
         return "[location]"
+    if message.migrate_to_chat_id or message.migrate_from_chat_id:
+        group = message.migrate_from_chat_id or message.chat_id
+        return f"[group {group} became supergroup {message.migrate_to_chat_id or message.chat_id}]"
     return ""
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from emulators.telegram.events import Event
 from emulators.telegram.messages import ChatMessage
-from emulators.telegram.models import Chat
+from emulators.telegram.models import ApiError, Chat
 
 if TYPE_CHECKING:
     from emulators.telegram.person import Person
@@ -40,6 +40,30 @@ class Group:
 
     async def remove_bot(self, by: Person) -> None:
         self.emulator.set_bot_membership(self.chat, by.user, "kicked")
+        by.mark_action(self.chat)
+        await asyncio.sleep(0)
+
+    def fail_sends(self, code: int = 502, description: str = "Bad Gateway") -> None:
+        """Until ``restore_sends``, every message the bot sends here fails with ``code``."""
+        self.chat.outage = ApiError(code, description)
+
+    def restore_sends(self) -> None:
+        self.chat.outage = None
+
+    async def become_supergroup(self, by: Person) -> Group:
+        """``by`` upgrades the group (Telegram does it too when, say, its history is made
+        visible to new members): the supergroup, a chat with a new id. Messages posted before
+        stay in this group, their buttons can still be pressed; the bot can no longer write
+        or edit here."""
+        supergroup = self.emulator.migrate_to_supergroup(self.chat, by.user)
+        by.mark_action(supergroup)
+        await asyncio.sleep(0)
+        return Group(self.emulator, supergroup)
+
+    async def let_members_send(self, by: Person, *, allowed: bool) -> None:
+        """``by``, an administrator, lets members send messages or takes that right away
+        (the bot loses it too unless it is an administrator)."""
+        self.emulator.set_chat_permissions(self.chat, can_send_messages=allowed)
         by.mark_action(self.chat)
         await asyncio.sleep(0)
 

@@ -90,7 +90,10 @@ class BotApiHttp:
                 description=err.description, data={"params": call.params.loggable()},
             )  # fmt: skip
             return _error(err)
-        emulator.calls.append(ApiCall(method, call.params.loggable()))
+        done = ApiCall(method, call.params.loggable())
+        emulator.calls.append(done)
+        for hook in list(emulator.call_hooks):
+            hook(done)
         return _json({"ok": True, "result": result})
 
     async def handle_file(self, request: web.Request) -> web.StreamResponse:

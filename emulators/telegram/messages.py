@@ -68,6 +68,9 @@ class ChatMessage:
     reply_to_message_id: int | None = None
     # A person's message made from the bot's inline result ("via @bot").
     via_bot: User | None = None
+    # Service messages of a group becoming a supergroup (in the group, in the supergroup).
+    migrate_to_chat_id: int | None = None
+    migrate_from_chat_id: int | None = None
     version: int = 0
     edit_date: int | None = None
     deleted: bool = False
@@ -155,4 +158,8 @@ class ChatMessage:
             data["reply_markup"] = self.reply_markup
         if reply_to is not None:
             data["reply_to_message"] = reply_to
-        return data
+        return with_present(
+            data,
+            migrate_to_chat_id=self.migrate_to_chat_id,
+            migrate_from_chat_id=self.migrate_from_chat_id,
+        )

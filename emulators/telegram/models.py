@@ -18,11 +18,19 @@ BotStatus = Literal["member", "administrator", "left", "kicked"]
 class ApiError(Exception):
     """An error answer of the Bot API."""
 
-    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: int | None = None,
+        *,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -30,8 +38,12 @@ class ApiError(Exception):
             "error_code": self.code,
             "description": self.description,
         }
-        if self.retry_after is not None:
-            data["parameters"] = {"retry_after": self.retry_after}
+        # ResponseParameters: what the bot can do about the error.
+        parameters = with_present(
+            {}, retry_after=self.retry_after, migrate_to_chat_id=self.migrate_to_chat_id
+        )
+        if parameters:
+            data["parameters"] = parameters
         return data
 
 
@@ -118,6 +130,13 @@ class Chat:
     reply_keyboard_message_id: int | None = None
     flood_429s: int = 0
     chat_action: str | None = None
+    # A test's outage: messages sent to this chat fail with this error meanwhile (Telegram
+    # answers 5xx at times, "Bad Gateway" when it restarts).
+    outage: ApiError | None = None
+    # A group that became a supergroup: the supergroup's id (the group takes no more calls).
+    migrated_to: int | None = None
+    # What members who are not administrators may do (setChatPermissions; groups only).
+    can_send_messages: bool = True
 
     def to_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}

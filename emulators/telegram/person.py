@@ -101,9 +101,19 @@ class Person(Observer):
         await self._settle()
         return message
 
-    async def press(self, label: str, chat: ChatRef = None) -> None:
-        """Tap the button labelled exactly ``label`` on the newest bot message showing it."""
+    async def press(
+        self, label: str, chat: ChatRef = None, *, on: ChatMessage | None = None
+    ) -> None:
+        """Tap the button labelled exactly ``label`` on the newest bot message showing it, or
+        on the message ``on`` (as it is now)."""
         target = self._chat(chat)
+        if on is not None:
+            message = target.messages[on.message_id]
+            button = message.inline_button(label) if _has_bot_buttons(message) else None
+            if button is None:
+                raise AssertionError(f"no button {label!r} on #{on.message_id}")
+            await self._press_inline(target, message, button)
+            return
         reply_at = target.reply_keyboard_message_id or 0
         for message in reversed(target.live_messages()):
             if message.message_id < reply_at:

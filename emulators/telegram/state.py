@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from collections.abc import Callable
 from typing import Any
 
 from emulators.telegram import commands
@@ -37,6 +38,9 @@ class EmulatorState(Changes):
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
         self.events: list[Event] = []
         self.calls: list[ApiCall] = []
+        # Called with each request carried out, before its answer leaves: a test may act at
+        # that very moment (kill the bot process that made it, say).
+        self.call_hooks: list[Callable[[ApiCall], None]] = []
         self._user_ids = itertools.count(100001)
         self._group_ids = itertools.count(4000000001)
         self._seq = itertools.count(1)
@@ -128,6 +132,14 @@ class EmulatorState(Changes):
             chat.events.append(event)
         self.notify(event.chat_id)
         return event
+
+    def expire_updates(self) -> int:
+        """A day passes with the bot away: Telegram keeps an update 24 hours at most, so
+        those waiting are gone (returns how many)."""
+        bot = self.bot
+        gone = len(bot.updates)
+        bot.updates.clear()
+        return gone
 
     def queue_update(self, update: dict[str, Any]) -> None:
         """An update for the bot, numbered; getUpdates or the webhook delivers it."""

@@ -47,6 +47,8 @@ class WebhookDelivery:
         self.retry_seconds = 0.2
         self.timeout_seconds = 60.0
         self.attempts: list[Delivery] = []
+        # The updates being posted now, by id: (where to, the update).
+        self.posting: dict[int, tuple[str, dict[str, Any]]] = {}
         self._turn = itertools.count()
         self._in_flight: set[int] = set()
         self._not_before: dict[int, float] = {}
@@ -132,6 +134,7 @@ class WebhookDelivery:
             if hook is None:
                 return
             url = self._url(hook)
+            self.posting[update_id] = (url, update)
             headers = {SECRET_HEADER: hook["secret_token"]} if hook.get("secret_token") else {}
             assert self._session is not None
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):
@@ -145,5 +148,6 @@ class WebhookDelivery:
             else:
                 self._not_before[update_id] = time.monotonic() + self.retry_seconds
         finally:
+            self.posting.pop(update_id, None)
             self._in_flight.discard(update_id)
             self.emulator.notify_changed()

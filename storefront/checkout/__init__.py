@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 
+from catalog import rules
 from catalog.phone import is_dialable
 from catalog.services import cart as cart_service
 from catalog.services import orders as order_service
@@ -20,7 +21,7 @@ from storefront.checkout.address import ask_province, ask_street, ask_ward
 from storefront.checkout.draft import CheckoutDraft, load_draft, save_draft
 from storefront.checkout.payment import ask_note, ask_payment
 from storefront.checkout.recipient import ask_name, ask_phone, ask_saved
-from storefront.checkout.review import ask_review
+from storefront.checkout.review import ask_review, too_many_products
 from storefront.screens import Screen
 from storefront.states import Checkout
 from storefront.visit import Visit
@@ -44,6 +45,9 @@ async def start_checkout(visit: Visit) -> None:
     cart = await cart_service.get_cart(visit.uow, user_id=visit.user_id)
     if cart.is_empty:
         await visit.out.answer(_("Your cart is empty."), alert=True)
+        return
+    if len(cart.lines) > rules.MAX_CART_LINES:
+        await visit.out.answer(too_many_products(rules.MAX_CART_LINES), alert=True)
         return
     if any(not line.active or line.quantity > line.stock for line in cart.lines):
         await visit.out.answer(

@@ -8,6 +8,7 @@ import secrets
 
 from catalog.errors import (
     CartChanged,
+    CartFull,
     EmptyCart,
     ItemsUnavailable,
     NotAllowed,
@@ -22,10 +23,17 @@ from catalog.services.payments.links import TransferCode
 from catalog.vietqr import parse_payload, render_qr_png
 from locales.translation import gettext as _
 from storefront.actions import Checkout as CheckoutPress
-from storefront.checkout.draft import change_draft, load_draft
+from storefront.checkout.draft import (
+    CheckoutDraft,
+    change_draft,
+    drop_draft,
+    load_draft,
+    save_draft,
+)
 from storefront.checkout.payment import ask_payment
-from storefront.checkout.review import ask_review, leave
-from storefront.format import esc, language, money, when_zoned
+from storefront.checkout.review import ask_review, leave, too_many_products
+from storefront.format import esc, fit_text, language, line_name, money, when_zoned
+from storefront.menu import MAIN_MENU
 from storefront.screens import Picture, Screen
 from storefront.states import Checkout
 from storefront.visit import Visit
@@ -48,6 +56,8 @@ async def on_confirm(visit: Visit, action: CheckoutPress) -> None:
                 _("This summary is out of date. Open the cart to order."), alert=True
             )
         return
+    # The review is still current until the customer has been told everything, so this
+    # also finishes what a worker that died half-way left: the key finds its orders again.
     try:
         placed = await order_service.place_order(
             visit.uow,
@@ -58,6 +68,7 @@ async def on_confirm(visit: Visit, action: CheckoutPress) -> None:
             locale=language(),
             reviewed=draft.reviewed,
             source=await link_service.order_source(visit.uow, user_id=user_id),
+            channel=visit.person.channel,
             payment_window=visit.payments.window,
         )
     except TransferUnavailable as err:
@@ -69,15 +80,37 @@ async def on_confirm(visit: Visit, action: CheckoutPress) -> None:
     except ItemsUnavailable as err:
         await _tell_shortages(visit, err)
         return
+    except CartFull as err:
+        await visit.out.answer(too_many_products(err.limit), alert=True)
+        return
     except (EmptyCart, NotAllowed):
         await visit.out.answer(_("Your cart is empty."), alert=True)
         await visit.state.set_state(None)
         return
     await visit.out.answer(_("Thank you! Your order is placed."))
     await visit.out.close()
-    await leave(visit, placed_text(placed))
-    if placed.orders and placed.orders[0].payment_method == PaymentMethod.bank_transfer:
-        await send_transfer_codes(visit, placed.orders)
+    await _tell_placed(visit, draft, placed)
+
+
+async def _tell_placed(visit: Visit, draft: CheckoutDraft, placed: PlacedCheckout) -> None:
+    """The order numbers, then each order's VietQR code for a bank transfer; each noted in
+    the draft once sent, and the checkout left when all is said."""
+    if not draft.told:
+        text = placed_text(placed, limit=visit.out.text_limit)
+        await visit.out.send(Screen(text, keyboard=MAIN_MENU))
+        draft = await save_draft(visit.state, draft.replace(told=True))
+    for order in placed.orders:
+        if (
+            order.payment_method == PaymentMethod.bank_transfer
+            and order.id not in draft.codes_sent
+        ):
+            code = await visit.payments.transfer_code(visit.uow, order)
+            if code is not None:
+                await visit.out.send(transfer_screen(order, code))
+            draft = await save_draft(
+                visit.state, draft.replace(codes_sent=(*draft.codes_sent, order.id))
+            )
+    await drop_draft(visit.state)
 
 
 async def _review_again(visit: Visit) -> None:
@@ -130,16 +163,18 @@ async def _tell_shortages(visit: Visit, err: ItemsUnavailable) -> None:
     await leave(visit, "\n".join(lines))
 
 
-def placed_text(placed: PlacedCheckout) -> str:
+def placed_text(placed: PlacedCheckout, *, limit: int) -> str:
     lang = language()
-    lines = [_("✅ <b>Thank you! Your order is placed.</b>")]
-    for order in placed.orders:
-        lines.append(f"📦 {order.number} — {esc(order.producer_name(lang))}: {money(order.total)}")
+    orders = [
+        f"📦 {order.number} — {line_name(order.producer_name(lang))}: {money(order.total)}"
+        for order in placed.orders
+    ]
+    tail = []
     if len(placed.orders) > 1:
-        lines.append(_("<b>Total: {amount}</b>").format(amount=money(placed.total)))
-    lines.append("")
-    lines.append(_("Each producer will confirm their order here. Follow it in “My orders”."))
-    return "\n".join(lines)
+        tail.append(_("<b>Total: {amount}</b>").format(amount=money(placed.total)))
+    tail.append("")
+    tail.append(_("Each producer will confirm their order here. Follow it in “My orders”."))
+    return fit_text([_("✅ <b>Thank you! Your order is placed.</b>")], orders, tail, limit=limit)
 
 
 def transfer_screen(order: OrderView, code: TransferCode) -> Screen:
@@ -182,11 +217,3 @@ def transfer_screen(order: OrderView, code: TransferCode) -> Screen:
         )
     picture = Picture(data=render_qr_png(code.payload), name=f"vietqr-{order.number}.png")
     return Screen("\n".join(lines), picture=picture)
-
-
-async def send_transfer_codes(visit: Visit, orders: tuple[OrderView, ...]) -> None:
-    """One VietQR code per producer: each is paid to its own account (or its payOS link)."""
-    for order in orders:
-        code = await visit.payments.transfer_code(visit.uow, order)
-        if code is not None:
-            await visit.out.send(transfer_screen(order, code))

@@ -43,6 +43,11 @@ class CheckoutDraft(BaseModel):
     ward_offer_id: int = 0
     ward_offer: tuple[tuple[str, str], ...] = ()
     ward_typed: str | None = None
+    # After the orders are placed, what the customer has been sent so far: the placed-order
+    # message, then the VietQR code of each order (its id). A Confirm handled again (Telegram
+    # posts an update again when the worker handling it died) sends only the rest.
+    told: bool = False
+    codes_sent: tuple[int, ...] = ()
 
     @field_validator("ward_offer", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ from catalog.services import cart as cart_service
 from locales.translation import gettext as _
 from storefront.checkout.draft import CheckoutDraft, drop_draft, save_draft
 from storefront.checkout.keys import review_choices
-from storefront.format import delivery_text, esc, language, money, payment_label
+from storefront.format import delivery_text, fit_text, language, line_name, money, payment_label
 from storefront.menu import MAIN_MENU
 from storefront.screens import Screen
 from storefront.visit import Visit
@@ -19,20 +19,31 @@ async def ask_review(visit: Visit, draft: CheckoutDraft) -> None:
     draft = await save_draft(visit.state, draft.replace(reviewed=cart.fingerprint))
     assert draft.payment is not None, "the review comes after the payment step"
     lang = language()
-    lines = [_("🧾 <b>Your order</b>")]
+    lines: list[str] = []
     for group in cart.groups:
         lines.append("")
         for line in group.lines:
-            lines.append(f"• {esc(line.name(lang))} × {line.quantity} — {money(line.line_total)}")
+            lines.append(
+                f"• {line_name(line.name(lang))} × {line.quantity} — {money(line.line_total)}"
+            )
         lines.append(_("Subtotal: {amount}").format(amount=money(group.subtotal)))
-    lines += [
+    tail = [
         "",
         _("<b>Total: {amount}</b>").format(amount=money(cart.total)),
         "",
         delivery_text(draft.details()),
         f"💳 {payment_label(draft.payment)}",
     ]
-    await visit.out.send(Screen("\n".join(lines), review_choices(draft.token)))
+    text = fit_text([_("🧾 <b>Your order</b>")], lines, tail, limit=visit.out.text_limit)
+    await visit.out.send(Screen(text, review_choices(draft.token)))
+
+
+def too_many_products(limit: int) -> str:
+    """A cart filled before orders had a size: it cannot be ordered as it stands."""
+    return _(
+        "One order can hold at most {limit} different products: please take some out of "
+        "the cart, and order them next time."
+    ).format(limit=limit)
 
 
 async def leave(visit: Visit, text: str) -> None:

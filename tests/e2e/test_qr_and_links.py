@@ -249,8 +249,21 @@ async def test_printing_is_for_staff_and_explains_mistakes(
     for command, answer in (
         ("/qr", "Usage: /qr SKU | /qr PRODUCER_CODE"),
         ("/qr NOPE-1", "No product or producer has the code NOPE-1."),
-        ("/poster", "Usage: /poster PRODUCER_CODE"),
         ("/poster NOPE", "No producer has the code NOPE."),
     ):
         await admin.send(command)
         assert (await admin.next_message()).text.startswith(answer)
+
+
+async def test_an_admin_picks_the_producer_of_a_poster_from_a_list(admin: Person) -> None:
+    await admin.send("/poster")
+    question = await admin.next_message()
+    assert question.text == "Whose poster do you want to print?"
+    assert ["Ba Be Turmeric Starch Workshop"] in admin.buttons(question)
+    await admin.press("Ba Be Turmeric Starch Workshop")
+    poster = await document(admin)
+    assert poster.document is not None
+    assert poster.document.file_name == "poster-BABE.pdf"
+    assert poster.text.startswith("Poster of Ba Be Turmeric Starch Workshop: 6 products")
+    # The list stays for the next producer's poster.
+    assert admin.buttons(question)

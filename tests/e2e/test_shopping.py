@@ -52,6 +52,8 @@ async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
     assert card.photo is not None
     assert card.text.startswith("Tinh dầu sả chanh\n💰 75.000\xa0₫ / lọ 10 ml")
     assert "⭐⭐⭐ OCOP 3 sao, năm 2023" in card.text
+    # Granted in 2023 (the day unknown: 1 January), so valid for 36 months to 1 January 2026.
+    assert "⚠️ Chứng nhận đã hết hạn: có hiệu lực đến 01/01/2026 (36 tháng)" in card.text
     assert f"✅ Còn hàng: {oil_stock}" in card.text
 
     await an.press("➕")

@@ -6,6 +6,7 @@ import dataclasses
 import re
 import signal
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 import pytest_asyncio
@@ -14,6 +15,7 @@ from support.botprocess import BotProcess, Shop, link_group_through_the_bot
 from support.ordering import place_orders
 from support.zalo import running_zalo
 
+from catalog import rules
 from catalog.db import create_engine, create_session_factory
 from catalog.models import Order, OrderStatus, Producer, Product
 from catalog.services import cart
@@ -105,6 +107,14 @@ async def test_zalo_alert_reaches_staff_and_nhan_accepts_it_telling_the_telegram
     assert "&amp;" not in alert.text
     assert f"nhan {number}" in alert.text  # the command to act on it, in Vietnamese
 
+    # Delivered before anyone accepted it: refused, saying to accept it first (not that a
+    # colleague has handled it).
+    await staff.send(f"xong {number}")
+    refused = await staff.wait_for(lambda m: "Chưa được" in m.text, timeout=10)
+    assert refused.text == (
+        f"Chưa được: đơn {number} đang ở trạng thái 🆕 Mới; cần chuyển sang 👍 Đã xác nhận "
+        f"trước.\nNhận đơn: nhan {number}"
+    )
     await staff.send(f"Nhận {number.lower()}")
     done = await staff.wait_for(lambda m: "Hoa Gốm" in m.text and number in m.text, timeout=10)
     assert "Đã xác nhận bởi Hoa Gốm" in done.text
@@ -180,12 +190,14 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
                         price=250_000 + n,
                         stock=10,
                         ocop_stars=4,
-                        ocop_year=2024,
+                        ocop_granted=date(2024, 1, 1),
                     )
                 )
             await uow.commit()
         customer = 70_001
-        for n in range(24):
+        # As many lines as one order may hold (rules.MAX_CART_LINES), the last one added
+        # by place_order.
+        for n in range(rules.MAX_CART_LINES - 1):
             async with UnitOfWork(factory) as uow:
                 product_id = await uow.session.scalar(
                     Product.__table__.select()
@@ -200,7 +212,7 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
         DETAILS,
         recipient_name="Công ty TNHH Thương mại và Dịch vụ Quà tặng Doanh nghiệp " * 3,
         street="Tầng 12, Tòa nhà Văn phòng Hồ Gươm, số 40 Phố Cát Linh, ngõ 15 ngách 7 " * 3,
-        note="Gọi trước khi giao. " * 24,
+        note="Gọi trước khi giao. " * 45,
     )
     order = await place_order(shop, customer, "BABE-LONG-24", details)
     number = f"DH{order:05d}"
@@ -215,7 +227,7 @@ async def test_zalo_alert_of_3000_characters_arrives_in_parts(
     assert all(len(part) <= 2000 for part in parts)
     whole = "\n".join(part.split(") ", 1)[1] for part in parts)
     assert len(whole) >= 3000
-    assert whole.count("Tinh bột nghệ nếp đỏ") == 25
+    assert whole.count("Tinh bột nghệ nếp đỏ") == rules.MAX_CART_LINES
     assert "Gọi trước khi giao." in whole
 
 
@@ -292,3 +304,18 @@ async def test_zalo_staff_choose_english_and_unlink_from_either_side(
         assert "mã liên kết" in (await person.next_message(10)).text
     assert not [m for m in first.bot_messages + second.bot_messages if f"DH{later:05d}" in m.text]
     assert await order_status(shop, later) == OrderStatus.new
+
+
+async def test_a_stranger_is_answered_once_a_day_however_much_they_write(
+    emulator: Emulator, zalo: ZaloEmulator, bot_process: BotProcess, shop: Shop, admin: Person
+) -> None:
+    stranger = zalo.person("Người tò mò")
+    for text in ("xin chào", "alo alo", "nhan DH00001", "K7MX2QPA", "/help"):
+        await stranger.send(text)
+    first = await stranger.next_message(10)
+    assert "mã liên kết" in first.text  # how to link, once
+    # Staff linking after them is answered (so every message before was handled)...
+    staff = zalo.person("Mai Lụa")
+    await link_on_zalo(admin, staff, "My Duc Mulberry Silk")
+    # ...and the stranger got nothing more: the month's messages are for the producers.
+    assert [m.text for m in stranger.bot_messages] == [first.text]

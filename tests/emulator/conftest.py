@@ -1,5 +1,6 @@
-"""Emulators started on loopback: Telegram's with an aiogram Bot talking to it, and the
-payment providers' with a stand-in for the shop's receiver."""
+"""The emulators started on loopback: Telegram with an aiogram Bot talking to it, Messenger
+with a stand-in for the shop's webhook, and the payment providers with a stand-in for the
+shop's receiver."""
 
 from collections.abc import AsyncIterator, Callable
 
@@ -8,8 +9,10 @@ from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from support.messenger import APP_SECRET, VERIFY_TOKEN, ImageServer, ShopWebhook
 from support.payment_receiver import Receiver
 
+from emulators.messenger import Limits, MessengerEmulator
 from emulators.payments import PaymentsEmulator
 from emulators.telegram import Emulator, FloodLimits
 
@@ -65,9 +68,44 @@ async def payments() -> AsyncIterator[PaymentsEmulator]:
 
 
 @pytest.fixture
+async def meta() -> AsyncIterator[MessengerEmulator]:
+    """The Messenger emulator with one Page, its Send API rate limit off."""
+    emulator = MessengerEmulator(app_secret=APP_SECRET, limits=Limits(send_per_second=None))
+    emulator.add_page("OCOP Shop", page_id="101010101010101", username="ocopshop")
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
     """The shop's side: records the notifications and answers as told."""
     shop = Receiver()
     await shop.start()
     yield shop
     await shop.stop()
+
+
+@pytest.fixture
+async def shop() -> AsyncIterator[ShopWebhook]:
+    webhook = ShopWebhook()
+    await webhook.start()
+    yield webhook
+    await webhook.stop()
+
+
+@pytest.fixture
+async def hooked(meta: MessengerEmulator, shop: ShopWebhook) -> MessengerEmulator:
+    """The emulator with the shop's webhook verified and the Page subscribed to it."""
+    meta.webhook.retry_delays = (0.05,)
+    await meta.webhook.subscribe(shop.url, VERIFY_TOKEN)
+    meta.subscribe_page()
+    return meta
+
+
+@pytest.fixture
+async def images() -> AsyncIterator[ImageServer]:
+    server = ImageServer()
+    await server.start()
+    yield server
+    await server.stop()

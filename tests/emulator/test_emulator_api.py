@@ -11,7 +11,9 @@ from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramConflictError,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
@@ -182,6 +184,89 @@ async def test_blocked_person_and_kicked_group_are_forbidden(emu: Emulator, bot:
         if u.my_chat_member
     ]
     assert statuses == [(an.id, "kicked"), (group.id, "member"), (group.id, "kicked")]
+
+
+async def test_a_groups_outage_fails_its_messages_until_it_ends(emu: Emulator, bot: Bot) -> None:
+    an = emu.person()
+    await an.send("/start")
+    group = emu.group("Tổ gốm")
+    await group.add_bot(by=an)
+    group.fail_sends()
+    with pytest.raises(TelegramServerError, match="Bad Gateway"):
+        await bot.send_message(group.id, "đơn mới")
+    await bot.send_message(an.id, "vẫn gửi được")  # other chats are not affected
+    group.restore_sends()
+    await bot.send_message(group.id, "đơn mới")
+    assert [m.text for m in group.bot_messages] == ["đơn mới"]
+    assert [e.error_code for e in group.api_errors] == [502]
+
+
+async def test_a_group_that_became_a_supergroup_answers_with_the_new_id(
+    emu: Emulator, bot: Bot
+) -> None:
+    an = emu.person()
+    group = emu.group("Tổ gốm")
+    await group.add_bot(by=an)
+    card = await bot.send_message(group.id, "Đơn DH00001", reply_markup=one_button("s:a:1"))
+    supergroup = await group.become_supergroup(by=an)
+
+    # The bot hears of it in both chats, the supergroup first, as Telegram sends it.
+    updates = [u.message for u in await bot.get_updates(timeout=0) if u.message]
+    assert [
+        (m.chat.id, m.chat.type, m.migrate_from_chat_id, m.migrate_to_chat_id) for m in updates
+    ] == [
+        (supergroup.id, "supergroup", group.id, None),
+        (group.id, "group", None, supergroup.id),
+    ]
+    assert supergroup.id < -1_000_000_000_000
+    # Nothing more goes to the group, not even an edit of what was posted there...
+    with pytest.raises(TelegramMigrateToChat) as moved:
+        await bot.send_message(group.id, "còn ai không")
+    assert moved.value.migrate_to_chat_id == supergroup.id
+    with pytest.raises(TelegramMigrateToChat):
+        await bot.edit_message_text("Đã nhận", chat_id=group.id, message_id=card.message_id)
+    # ...but its buttons may still be pressed, from the group's history.
+    await an.press("Mua", chat=group)
+    [press] = [u.callback_query for u in await bot.get_updates(timeout=0) if u.callback_query]
+    assert press.message is not None
+    assert (press.message.chat.id, press.message.message_id) == (group.id, card.message_id)
+    # The supergroup numbers its own messages from 1 (its service message): an id of the
+    # group names another message there.
+    sent = await bot.send_message(supergroup.id, "Xin chào nhóm mới")
+    assert (card.message_id, sent.message_id) == (1, 2)
+
+
+async def test_a_member_bot_may_not_send_where_members_may_not(emu: Emulator, bot: Bot) -> None:
+    an = emu.person()
+    group = emu.group("Tổ gốm")
+    await group.add_bot(by=an)
+    await group.let_members_send(by=an, allowed=False)
+    with pytest.raises(TelegramBadRequest, match="not enough rights to send text messages"):
+        await bot.send_message(group.id, "Đơn mới")
+    await group.let_members_send(by=an, allowed=True)
+    await bot.send_message(group.id, "Đơn mới")
+    admin_group = emu.group("Tổ lụa")
+    await admin_group.add_bot(by=an, admin=True)
+    await admin_group.let_members_send(by=an, allowed=False)
+    await bot.send_message(admin_group.id, "Đơn mới")  # an administrator still may
+
+
+async def test_an_inline_keyboard_holds_at_most_100_buttons(emu: Emulator, bot: Bot) -> None:
+    an = emu.person()
+    await an.send("/start")
+
+    def keyboard(buttons: int) -> InlineKeyboardMarkup:
+        rows = [
+            [InlineKeyboardButton(text=f"{n}", callback_data=f"b:{n}") for n in range(start, end)]
+            for start in range(0, buttons, 4)
+            for end in [min(start + 4, buttons)]
+        ]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+    await bot.send_message(an.id, "100", reply_markup=keyboard(100))
+    # The Bot API's words for it (MTProto's REPLY_MARKUP_TOO_LONG, as the Bot API says it).
+    with pytest.raises(TelegramBadRequest, match="reply markup is too long"):
+        await bot.send_message(an.id, "101", reply_markup=keyboard(101))
 
 
 async def test_contact_buttons_are_refused_in_groups(emu: Emulator, bot: Bot) -> None:

@@ -1,6 +1,7 @@
 """The in-memory catalog follows the database: this process's commits at once, others' soon."""
 
 import asyncio
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -56,6 +57,8 @@ async def test_changes_made_by_another_process_show_after_the_refresh_interval(
             unit_vi="chiếc",
             unit_en="piece",
             stock=4,
+            ocop_stars=4,
+            ocop_granted=date(2025, 9, 2),
             category_id=category_id,
             producer_id=producer_id,
             photo=None,

@@ -5,18 +5,29 @@ import io
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
-from support.catalog_rows import catalog_row
+from support import ordering
+from support.catalog_rows import catalog_row, tiny_png
 
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.data import PRODUCTS
 from catalog.demo.seed import seed_demo_catalog
-from catalog.models import Category, ChangeReason, Producer, ProducerKind, Product, ProductChange
+from catalog.models import (
+    Category,
+    ChangeReason,
+    PaymentMethod,
+    Producer,
+    ProducerKind,
+    Product,
+    ProductChange,
+)
+from catalog.services import cart, orders
 from catalog.services.catalog_io import (
     copy_photos_beside,
     export_catalog,
@@ -31,13 +42,14 @@ from catalog.spreadsheet import (
     Problem,
     RowError,
     SpreadsheetRejected,
+    read_catalog,
     write_catalog,
 )
 from catalog.text import fold
 from catalog.uow import UnitOfWork
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(64))
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+PNG = tiny_png()
 
 
 @pytest.fixture
@@ -106,7 +118,7 @@ async def search_texts(uow: UnitOfWork) -> dict[str, str]:
 
 def new_row(line: int, sku: str, **changes: object) -> CatalogRow:
     names = {"name_vi": f"Tinh bột nghệ {line}", "name_en": f"Turmeric starch {line}"}
-    return catalog_row(line, sku=sku, ocop_year=2022, **{**names, **changes})
+    return catalog_row(line, sku=sku, ocop_granted=date(2022, 3, 15), **{**names, **changes})
 
 
 def renumbered(rows: Iterable[CatalogRow]) -> list[CatalogRow]:
@@ -126,8 +138,8 @@ def csv_bytes(rows: Sequence[CatalogRow], bad: dict[int, dict[str, str]]) -> byt
             "name_vi": row.name_vi, "name_en": row.name_en,
             "description_vi": row.description_vi, "description_en": row.description_en,
             "unit_vi": row.unit_vi, "unit_en": row.unit_en, "price_vnd": str(row.price),
-            "stock": str(row.stock), "ocop_stars": str(row.ocop_stars),
-            "ocop_year": str(row.ocop_year), "active": str(row.active).lower(),
+            "stock": str(row.stock), "stock_at_export": "", "ocop_stars": str(row.ocop_stars),
+            "ocop_granted": row.ocop_granted.isoformat(), "active": str(row.active).lower(),
             "photo": row.photo or "",
         }  # fmt: skip
         cells.update(bad.get(row.line, {}))
@@ -506,3 +518,203 @@ async def test_the_catalog_cache_serves_an_imported_product_without_a_restart(
     assert by_sku["BABE-NEW"].name_vi == rows[1].name_vi
     assert by_sku[rows[0].sku].price == 123_000
     assert "BABE-NEW" in [p.sku for p in after.search("tinh bot nghe 0", "vi")]
+
+
+# --- a sheet sent back later ------------------------------------------------------------------
+
+
+async def sell(uow: UnitOfWork, sku: str, quantity: int, customer: int = 901) -> None:
+    """A customer buys ``quantity`` of ``sku`` through the cart and the checkout."""
+    product_id = (await product(uow, sku)).id
+    await cart.add_to_cart(uow, user_id=customer, product_id=product_id, quantity=quantity)
+    await orders.place_order(
+        uow,
+        user_id=customer,
+        details=ordering.DETAILS,
+        payment=PaymentMethod.cod,
+        idempotency_key=f"sale-{customer}-{sku}",
+    )
+
+
+async def set_stock(uow: UnitOfWork, sku: str, stock: int) -> None:
+    async with uow:
+        await uow.session.execute(update(Product).where(Product.sku == sku).values(stock=stock))
+        await uow.commit()
+
+
+def edited_csv(data: bytes, sku: str, column: str, value: str) -> bytes:
+    """The exported CSV with one cell of one product's row changed, as a person edits it."""
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    position = rows[0].index(column)
+    for row in rows[1:]:
+        if row[0] == sku:
+            row[position] = value
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+async def import_changes(uow: UnitOfWork) -> list[tuple[str, str, str, str]]:
+    return [
+        (sku, field, old, new)
+        for sku, field, old, new, reason, _ in await changes(uow)
+        if reason == ChangeReason.import_
+    ]
+
+
+@pytest.mark.parametrize("filename", ["catalog.csv", "catalog.xlsx"])
+async def test_units_sold_after_the_export_stay_sold_when_the_sheet_comes_back(
+    shop: UnitOfWork, media_dir: Path, filename: str
+) -> None:
+    await set_stock(shop, "BABE-NGHE-500", 10)
+    data = write_catalog(await export_catalog(shop), filename)  # 09:00
+    await sell(shop, "BABE-NGHE-500", 3)
+    assert (await product(shop, "BABE-NGHE-500")).stock == 7
+    # 17:00: one price fixed in the morning's file, which comes back.
+    rows = read_catalog(data, filename)
+    target = next(i for i, row in enumerate(rows) if row.sku == "BABE-NGHE-500")
+    rows[target] = replace(rows[target], price=rows[target].price + 1_000)
+
+    report = await import_spreadsheet(
+        shop, write_catalog(rows, filename), filename, actor_id=5, media_dir=media_dir
+    )
+
+    after = await product(shop, "BABE-NGHE-500")
+    assert (after.stock, after.price) == (7, rows[target].price)
+    assert (report.updated, report.unchanged) == (1, len(PRODUCTS) - 1)
+    assert (report.stock_changes, report.stock_moved, report.stock_as_typed) == (
+        len(PRODUCTS), 1, 0
+    )  # fmt: skip
+    assert [change[:2] for change in await import_changes(shop)] == [("BABE-NGHE-500", "price")]
+
+
+@pytest.mark.parametrize(("typed", "stock"), [(15, 12), (10, 7), (8, 5), (1, 0), (0, 0)])
+async def test_a_stock_typed_into_an_export_is_a_change_to_todays_stock(
+    shop: UnitOfWork, media_dir: Path, typed: int, stock: int
+) -> None:
+    await set_stock(shop, "BABE-NGHE-500", 10)
+    exported = write_catalog(await export_catalog(shop), "catalog.csv")
+    await sell(shop, "BABE-NGHE-500", 3)
+
+    report = await import_spreadsheet(
+        shop,
+        edited_csv(exported, "BABE-NGHE-500", "stock", str(typed)),
+        "catalog.csv",
+        actor_id=5,
+        media_dir=media_dir,
+    )
+
+    assert (await product(shop, "BABE-NGHE-500")).stock == stock
+    assert report.stock_moved == 1
+    audited = [c for c in await import_changes(shop) if c[1] == "stock"]
+    assert audited == ([] if stock == 7 else [("BABE-NGHE-500", "stock", "7", str(stock))])
+
+
+async def test_a_sheet_without_the_stock_at_export_sets_the_stock_as_typed(
+    shop: UnitOfWork, media_dir: Path
+) -> None:
+    await set_stock(shop, "BABE-NGHE-500", 10)
+    rows = [
+        replace(row, stock_at_export=None, stock=15) if row.sku == "BABE-NGHE-500" else row
+        for row in await export_catalog(shop)
+    ]
+    rows.append(new_row(len(rows) + 2, "BABE-NEW", stock=4, stock_at_export=9))
+    await sell(shop, "BABE-NGHE-500", 3)
+
+    report = await import_catalog(shop, rows, actor_id=5, media_dir=media_dir, source_dir=None)
+
+    assert (await product(shop, "BABE-NGHE-500")).stock == 15
+    # A new product has no stock to change: its stock is as typed, whatever the sheet says.
+    assert (await product(shop, "BABE-NEW")).stock == 4
+    assert (report.stock_changes, report.stock_moved, report.stock_as_typed) == (
+        len(PRODUCTS) - 1, 0, 2
+    )  # fmt: skip
+
+
+# The columns README says a sheet must have, and nothing else (the grant year in its old form).
+REQUIRED_ONLY = (
+    "sku", "producer_code", "producer_name_vi", "category_vi", "name_vi", "unit_vi",
+    "price_vnd", "stock", "ocop_stars", "ocop_year",
+)  # fmt: skip
+
+
+def required_only_csv(rows: Sequence[CatalogRow]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(REQUIRED_ONLY)
+    for row in rows:
+        writer.writerow(
+            [
+                row.sku, row.producer_code, row.producer_name_vi, row.category_vi, row.name_vi,
+                row.unit_vi, row.price, row.stock, row.ocop_stars, row.ocop_year,
+            ]
+        )  # fmt: skip
+    return buffer.getvalue().encode()
+
+
+async def test_columns_a_sheet_leaves_out_keep_what_the_shop_has(
+    shop: UnitOfWork, media_dir: Path
+) -> None:
+    babe = await producer_id(shop, "BABE")
+    async with shop:
+        await shop.session.execute(
+            update(Product).where(Product.sku == "BABE-NGHE-500").values(active=False)
+        )
+        await shop.session.execute(
+            update(Product)
+            .where(Product.sku == "BABE-SA-10")
+            .values(ocop_granted=date(2023, 5, 10))
+        )
+        await shop.commit()
+    before = {row.sku: row for row in await export_catalog(shop)}
+    own = [row for row in before.values() if row.producer_code == "BABE"]
+    assert all(row.description_vi and row.name_en != row.name_vi for row in own)
+    assert own[0].sku != "BABE-SA-10"
+    priced = [replace(row, price=row.price + 1_000) if row is own[0] else row for row in own]
+
+    # The producer's manager sends it (nothing of another producer's may change), then an admin.
+    first = await import_spreadsheet(
+        shop, required_only_csv(priced), "a.csv", actor_id=7, media_dir=media_dir,
+        only_producer_id=babe,
+    )  # fmt: skip
+    again = await import_spreadsheet(
+        shop, required_only_csv(priced), "a.csv", actor_id=1, media_dir=media_dir
+    )
+
+    assert (first.updated, first.unchanged, again.updated) == (1, len(own) - 1, 0)
+    assert first.left_out == (
+        "producer_name_en", "category_en", "name_en", "description_vi", "description_en",
+        "unit_en", "active",
+    )  # fmt: skip
+    after = {row.sku: row for row in await export_catalog(shop)}
+    assert after == {**before, own[0].sku: replace(own[0], price=own[0].price + 1_000)}
+    assert not after["BABE-NGHE-500"].active
+    assert after["BABE-SA-10"].ocop_granted == date(2023, 5, 10)  # the sheet said "2023"
+    assert [change[:2] for change in await changes(shop)] == [(own[0].sku, "price")]
+
+
+async def test_new_products_in_a_sheet_of_required_columns_get_the_defaults(
+    shop: UnitOfWork, media_dir: Path
+) -> None:
+    row = new_row(2, "BABE-NEW", description_vi="", name_en="Tinh bột nghệ 2")
+    await import_spreadsheet(
+        shop, required_only_csv([row]), "new.csv", actor_id=1, media_dir=media_dir
+    )
+    created = await product(shop, "BABE-NEW")
+    assert (created.name_en, created.unit_en) == (row.name_vi, row.unit_vi)
+    assert (created.description_vi, created.description_en, created.active) == ("", "", True)
+    assert created.ocop_granted == date(2022, 1, 1)
+
+
+async def test_a_year_in_an_old_sheet_that_differs_is_read_as_its_first_of_january(
+    shop: UnitOfWork, media_dir: Path
+) -> None:
+    rows = [r for r in await export_catalog(shop) if r.sku == "BABE-SA-10"]
+    await import_spreadsheet(
+        shop,
+        required_only_csv([replace(rows[0], ocop_granted=date(2025, 8, 1))]),
+        "old.csv",
+        actor_id=1,
+        media_dir=media_dir,
+    )
+    assert (await product(shop, "BABE-SA-10")).ocop_granted == date(2025, 1, 1)

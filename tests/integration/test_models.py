@@ -1,6 +1,6 @@
 """The schema itself refuses impossible data, on both databases."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, text, update
@@ -34,7 +34,7 @@ def product(producer_id: int, category_id: int, **overrides: object) -> Product:
         "price": 850_000,
         "stock": 5,
         "ocop_stars": 5,
-        "ocop_year": 2024,
+        "ocop_granted": date(2024, 1, 1),
     }
     values.update(overrides)
     return Product(**values)

@@ -200,3 +200,26 @@ async def test_a_customer_cancels_a_new_order_and_the_producer_is_told(shop: Uni
     await move(shop, accepted.id, OrderStatus.accepted)
     with pytest.raises(InvalidTransition):
         await orders.cancel_order_by_customer(shop, user_id=CUSTOMER, order_id=accepted.id)
+
+
+async def test_a_refused_step_says_where_the_order_is_and_who_took_it_there(
+    shop: UnitOfWork,
+) -> None:
+    order = await place(shop, "refused-who")
+    with pytest.raises(InvalidTransition) as early:
+        await move(shop, order.id, OrderStatus.delivered)  # nobody has accepted it yet
+    assert (early.value.current, early.value.by, early.value.by_customer) == ("new", "", False)
+    await move(shop, order.id, OrderStatus.accepted)  # by Vinh
+    with pytest.raises(InvalidTransition) as twice:
+        await move(shop, order.id, OrderStatus.accepted, actor_id=8)
+    assert (twice.value.current, twice.value.by, twice.value.by_customer) == (
+        "accepted", "Vinh", False
+    )  # fmt: skip
+
+    taken_back = await place(shop, "refused-customer")
+    await orders.cancel_order_by_customer(shop, user_id=CUSTOMER, order_id=taken_back.id)
+    with pytest.raises(InvalidTransition) as late:
+        await move(shop, taken_back.id, OrderStatus.accepted)
+    assert (late.value.current, late.value.by, late.value.by_customer) == (
+        "cancelled", "", True
+    )  # fmt: skip

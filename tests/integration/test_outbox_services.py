@@ -25,8 +25,10 @@ from catalog.models import (
     utcnow,
 )
 from catalog.outbox import AdminEvent, OutboxKind, OutboxSignal
-from catalog.services import delivery, fulfilment
+from catalog.services import delivery, fulfilment, warnings
 from catalog.services.delivery import Table
+from catalog.services.producers import link_group
+from catalog.services.warnings import Cause, State
 from catalog.uow import UnitOfWork
 
 LEASE = 60.0
@@ -240,7 +242,7 @@ async def test_a_notice_for_the_admins_becomes_one_row_per_admin(
 ) -> None:
     uow = new_uow()
     async with uow:
-        outbox.to_admins(uow, AdminEvent.group_lost, producer_id=7)
+        outbox.to_admins(uow, AdminEvent.group_linked, producer_id=7)
         await uow.commit()
     await delivery.fan_out_admin_notices(new_uow(), [11, 12])
     rows = await rows_of(new_uow(), OutboxMessage)
@@ -276,8 +278,8 @@ async def test_producers_whose_orders_wait_for_a_group_are_reported_once(
     async with uow:
         outbox.to_producer_group(uow, OutboxKind.order_alert, producer, order_id=1)
         await uow.commit()
-    await delivery.warn_about_unlinked_producers(new_uow())
-    await delivery.warn_about_unlinked_producers(new_uow())
+    await delivery.settle_groupless_rows(new_uow())
+    await delivery.settle_groupless_rows(new_uow())
     notices = [
         row.payload
         for row in await rows_of(new_uow(), OutboxMessage)
@@ -298,10 +300,93 @@ async def test_unlinking_a_group_lets_its_alerts_wait_and_tells_admins_if_the_bo
     async with uow.reading():
         groups = list(await uow.session.scalars(select(Producer.group_chat_id)))
     assert groups == [None, None]
-    notices = [row.payload for row in await rows_of(new_uow(), OutboxMessage)]
-    assert notices == [{"event": AdminEvent.group_lost, "producer_id": removed, "chat_id": -602}]
+    [notice] = [row.payload for row in await rows_of(new_uow(), OutboxMessage)]
+    assert notice["event"] == AdminEvent.warning
+    assert (notice["cause"], notice["state"]) == (Cause.group_unreachable, State.raised)
+    assert (notice["producer_id"], notice["chat_id"], notice["error"]) == (removed, -602, "")
     async with uow:
         outbox.to_producer_group(uow, OutboxKind.order_alert, kept, order_id=1)
         await uow.commit()
     due = await delivery.claim(new_uow(), OutboxMessage, now=utcnow(), lease_seconds=LEASE)
     assert [row.kind for row in due] == [OutboxKind.admin_notice]  # the alert waits
+
+
+async def admin_notices(uow: UnitOfWork) -> list[dict[str, object]]:
+    return [
+        row.payload
+        for row in await rows_of(uow, OutboxMessage)
+        if row.kind == OutboxKind.admin_notice
+    ]
+
+
+def told(notices: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    """The warnings among admin notices: (cause, state, producer, chat, error)."""
+    return [
+        (n["cause"], n["state"], n["producer_id"], n["chat_id"], n["error"])
+        for n in notices
+        if n["event"] == AdminEvent.warning
+    ]
+
+
+async def test_a_group_that_refuses_the_bot_keeps_its_producer_and_the_admins_hear_once(
+    new_uow: NewUow,
+) -> None:
+    producer = await add_producer(new_uow(), "MUTED", group=-701)
+    refused = "Bad Request: not enough rights to send text messages to the chat"
+    await fulfilment.group_posts_again(new_uow(), chat_id=-701)  # nothing was wrong
+    assert await admin_notices(new_uow()) == []
+    for _attempt in range(2):
+        assert await fulfilment.group_refuses_posts(new_uow(), chat_id=-701, error=refused) == (
+            producer
+        )
+    raised = (Cause.group_unreachable, State.raised, producer, -701, refused)
+    [notice] = await admin_notices(new_uow())
+    assert told([notice]) == [raised]
+    assert notice["may_not_post"] is True
+    # It let the bot post again for a while (resolved); refused again later, the admins hear
+    # again.
+    await fulfilment.group_posts_again(new_uow(), chat_id=-701)
+    await fulfilment.group_refuses_posts(new_uow(), chat_id=-701, error=refused)
+    resolved = (Cause.group_unreachable, State.resolved, producer, -701, refused)
+    assert told(await admin_notices(new_uow())) == [raised, resolved, raised]
+    uow = new_uow()
+    async with uow.reading():
+        assert await uow.session.scalar(select(Producer.group_chat_id)) == -701
+
+
+async def test_a_lost_group_is_told_once_while_its_alerts_wait_and_they_go_to_the_next(
+    new_uow: NewUow,
+) -> None:
+    producer = await add_producer(new_uow(), "GONE", group=-702)
+    uow = new_uow()
+    async with uow:
+        outbox.to_producer_group(uow, OutboxKind.order_alert, producer, order_id=1)
+        await uow.commit()
+    # The sender found the bot removed: the group is released, its alert waits.
+    kicked = "Forbidden: bot was kicked from the group chat"
+    assert await fulfilment.unlink_group(new_uow(), chat_id=-702, unreachable=kicked) == producer
+    await delivery.settle_groupless_rows(new_uow())
+    async with uow:
+        outbox.to_producer_group(uow, OutboxKind.order_alert, producer, order_id=2)
+        await uow.commit()
+    await delivery.settle_groupless_rows(new_uow())
+    notices = await admin_notices(new_uow())
+    assert told(notices) == [(Cause.group_unreachable, State.raised, producer, -702, kicked)]
+    assert len(notices) == 1  # no "orders wait for a group" besides
+    code = await fulfilment.create_link_code(new_uow(), producer_id=producer, created_by=1)
+    await fulfilment.use_link_code(new_uow(), code=code, chat_id=-703)
+    due = await delivery.claim(new_uow(), OutboxMessage, now=utcnow(), lease_seconds=LEASE)
+    assert [row.payload.get("order_id") for row in due if row.producer_id == producer] == [1, 2]
+
+
+async def test_a_group_linked_by_the_operator_resolves_the_warning_of_the_one_lost(
+    new_uow: NewUow,
+) -> None:
+    producer = await add_producer(new_uow(), "RELINKED", group=-704)
+    await fulfilment.unlink_group(new_uow(), chat_id=-704, bot_removed=True)
+    assert [w.subject for w in await warnings.raised(new_uow())] == [str(producer)]
+    await link_group(new_uow(), producer_code="RELINKED", chat_id=-705)
+    assert await warnings.raised(new_uow()) == []
+    raised = (Cause.group_unreachable, State.raised, producer, -704, "")
+    resolved = (Cause.group_unreachable, State.resolved, producer, -704, "")
+    assert told(await admin_notices(new_uow())) == [raised, resolved]

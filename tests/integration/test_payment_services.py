@@ -18,6 +18,7 @@ from support.payments_shop import (
     CUSTOMER,
     QV_SKU,
     place,
+    transfer,
 )
 
 from catalog.demo.seed import seed_demo_catalog
@@ -59,36 +60,6 @@ async def shop(uow: UnitOfWork, media_dir: Path) -> UnitOfWork:
     await seed_demo_catalog(uow, media_dir)
     await producers.link_group(uow, producer_code="BABE", chat_id=GROUP)
     return uow
-
-
-_ids = iter(range(92_700, 10**9))
-
-
-async def transfer(
-    uow: UnitOfWork,
-    account: str,
-    amount: int,
-    content: str,
-    *,
-    transaction_id: str | None = None,
-    code: str = "",
-) -> Outcome:
-    """What the receiver does with a notification: store it, apply it if new."""
-    incoming = Incoming(
-        provider=PaymentProvider.sepay,
-        transaction_id=transaction_id or f"id:{next(_ids)}",
-        account_number=account,
-        incoming=True,
-        amount=amount,
-        content=content,
-        code=code,
-        reference="FT26341000012345",
-    )
-    owner = (await producer_accounts(uow)).get(account)
-    stored = await store(uow, incoming, owner.producer_id if owner else None)
-    if not stored.new:
-        return Outcome("duplicate")
-    return await apply(uow, stored.id)
 
 
 async def order_row(uow: UnitOfWork, order_id: int) -> Order:

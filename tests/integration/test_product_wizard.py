@@ -17,18 +17,20 @@ from pathlib import Path
 
 import pytest
 from aiogram import Bot
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import BufferedInputFile, Chat, Message, Update, User
 from PIL import Image
 
 from bot.config import Config, DatabaseSettings, SendingSettings, ShopSettings, TelegramSettings
 from bot.presses import ShopDispatcher
 from bot.runner import serving
-from catalog import migrate
+from catalog import migrate, rules
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
 from catalog.services import inventory
 from catalog.uow import UnitOfWork
 from emulators.telegram import ChatMessage, Emulator, FloodLimits, Person
+from handlers.states import AddProduct
 
 TOKEN = "4244:TEST-product-wizard"
 
@@ -118,6 +120,10 @@ async def answer_every_step(shop: Shop) -> ChatMessage:
     for answer in ("Bình gốm men lam", "Blue glaze vase", "450000", "chiếc", "piece", "7"):
         await shop.admin.send(answer)
         await shop.admin.next_message()
+    await shop.admin.send(" 5 ")  # typed rather than pressed
+    await shop.admin.wait_for(lambda m: "certificate granted" in m.text)
+    await shop.admin.send("2024")
+    await shop.admin.wait_for(lambda m: "Which category" in m.text)
     await shop.admin.press("Handicrafts")
     await shop.admin.wait_for(lambda m: "Which producer" in m.text)
     await shop.admin.press("Quang Vinh Ceramics")
@@ -204,3 +210,41 @@ async def test_a_search_still_turns_its_pages_after_the_wizard(shop: Shop) -> No
         lambda m: m.message_id == results.message_id and ["◀️", "Page 2/2"] in shop.admin.buttons(m)
     )
     assert again.text.startswith("🔎 Results for “bat trang”: 11")
+
+
+async def test_a_wizard_begun_before_it_asked_for_the_rating_asks_for_it_before_the_summary(
+    shop: Shop,
+) -> None:
+    await shop.admin.send("/start")
+    await shop.admin.next_message()
+    # The answers of a wizard at the category step, as they were kept before the rating was.
+    key = StorageKey(bot_id=shop.bot.id, chat_id=shop.admin.id, user_id=shop.admin.id)
+    old = {"name_vi": "Bình gốm", "name_en": "Vase", "price": 450_000, "unit_vi": "chiếc"}
+    old |= {"unit_en": "piece", "stock": 7, "photo": None}
+    await shop.dispatcher.storage.set_state(key, AddProduct.category)
+    await shop.dispatcher.storage.set_data(key, {"wizard": old})
+
+    await shop.admin.send("?")
+    await shop.admin.wait_for(lambda m: "Which category" in m.text)
+    await shop.admin.press("Handicrafts")
+    await shop.admin.wait_for(lambda m: "How many OCOP stars" in m.text)
+    # One that had reached its summary: a word typed there asks for the rating too.
+    await shop.dispatcher.storage.set_state(key, AddProduct.confirm)
+    await shop.admin.send("?")
+    await shop.admin.wait_for(lambda m: "How many OCOP stars" in m.text)
+    await shop.admin.press("⭐⭐⭐ 3")
+    await shop.admin.wait_for(lambda m: "certificate granted" in m.text)
+    year = rules.shop_now().year
+    await shop.admin.send(f"1/6/{year}")
+    await shop.admin.wait_for(lambda m: "Which producer" in m.text)
+    await shop.admin.press("Quang Vinh Ceramics")
+    summary = await shop.admin.wait_for(lambda m: "New product" in m.text)
+    assert f"⭐⭐⭐ OCOP 3 stars, {year}, valid until 01/06/{year + 3}" in summary.text
+    await shop.admin.press("✅ Add it")
+    done = await shop.admin.wait_for(lambda m: m.text.startswith("✅ Added"))
+    sku = done.text.split("SKU ")[1].split(".")[0]
+    with sqlite3.connect(shop.database) as db:
+        rating = db.execute(
+            "SELECT ocop_stars, ocop_granted FROM products WHERE sku = ?", (sku,)
+        ).fetchall()
+    assert rating == [(3, f"{year}-06-01")]

@@ -153,7 +153,7 @@ async def test_one_worker_sends_the_outbox_and_another_takes_over_when_it_dies(
     bot = Bot("42:TEST")
     senders = [Sender(), Sender()]
     elections = [
-        OutboxElection(redis, sender, name, lease_seconds=0.3)  # type: ignore[arg-type]
+        OutboxElection(redis, sender, name, lease_seconds=0.3)
         for sender, name in zip(senders, ("one", "two"), strict=True)
     ]
     await elections[0].start(bot)

@@ -37,6 +37,7 @@ from catalog.services import cart, orders, zalo_staff
 from catalog.services.fulfilment import LinkCodeRefused, LinkProblem
 from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.services.producers import link_group
+from catalog.services.warnings import Cause, State
 from catalog.services.zalo_usage import month_of
 from catalog.uow import UnitOfWork
 from emulators.zalo import ZaloEmulator, ZaloPerson
@@ -224,13 +225,13 @@ async def staff_on_zalo(uow: UnitOfWork, zalo: ZaloEmulator, code: str, name: st
 
 
 async def hoa_on_zalo_having_sent(
-    uow: UnitOfWork, zalo: ZaloEmulator, media_dir: Path, messages: int, *, warned: bool = False
+    uow: UnitOfWork, zalo: ZaloEmulator, media_dir: Path, messages: int
 ) -> ZaloPerson:
     """Hoa, Hoàng Long's staff on Zalo, in a month the bot has sent ``messages`` already."""
     await seed_demo_catalog(uow, media_dir)
     hoa = await staff_on_zalo(uow, zalo, "HOANGLONG", "Hoa")
     async with uow:
-        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=messages, warned=warned))
+        uow.session.add(ZaloUsage(month=month_of(utcnow()), messages=messages))
         await uow.commit()
     return hoa
 
@@ -252,20 +253,23 @@ async def test_near_the_monthly_quota_alerts_are_digested_and_admins_told_once(
     assert all(f"DH{n:05d}" in texts[0] for n in numbers)
     async with uow.reading():
         usage = await uow.session.get(ZaloUsage, month_of(utcnow()))
-        counted = (usage.messages, usage.warned) if usage else None
+        counted = usage.messages if usage else None
         warnings = list(
             await uow.session.scalars(
                 select(OutboxMessage.payload).where(OutboxMessage.kind == OutboxKind.admin_notice)
             )
         )
-    assert counted == (2801, True)
-    assert [w["event"] for w in warnings].count(AdminEvent.zalo_quota_near) == 1
+    assert counted == 2801
+    quota = [w for w in warnings if w.get("cause") == Cause.zalo_quota]
+    assert [(w["event"], w["state"], w["used"]) for w in quota] == [
+        (AdminEvent.warning, State.raised, 2800)
+    ]
 
 
 async def test_with_the_quota_spent_messages_wait_for_next_month(
     uow: UnitOfWork, engine: AsyncEngine, zalo: ZaloEmulator, media_dir: Path
 ) -> None:
-    hoa = await hoa_on_zalo_having_sent(uow, zalo, media_dir, 50, warned=True)
+    hoa = await hoa_on_zalo_having_sent(uow, zalo, media_dir, 50)
     await place(uow, 700, "HOANGLONG-NEM-20")
     sender, client = await sender_for(engine, zalo, monthly_quota=50, quota_reserve=0)
     try:
@@ -377,5 +381,10 @@ async def test_someone_zalo_refuses_to_reach_is_unlinked_and_the_admins_told(
                 select(OutboxMessage.payload).where(OutboxMessage.kind == OutboxKind.admin_notice)
             )
         )
-    failed = [p for p in told if p["event"] == AdminEvent.delivery_failed]
-    assert [p["target"] for p in failed] == [f"Zalo {second.id}"]
+    assert [p for p in told if p["event"] == AdminEvent.delivery_failed] == []
+    [warning] = [p for p in told if p["event"] == AdminEvent.warning]
+    assert (warning["cause"], warning["subject"], warning["name"]) == (
+        Cause.zalo_unreachable,
+        second.id,
+        "Hai",
+    )

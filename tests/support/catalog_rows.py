@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
+from datetime import date
+
+from PIL import Image
 
 from catalog.spreadsheet import CatalogRow
 
@@ -22,8 +26,9 @@ GOOD: Mapping[str, str] = {
     "unit_en": "500 g jar",
     "price_vnd": "280000",
     "stock": "40",
+    "stock_at_export": "",
     "ocop_stars": "4",
-    "ocop_year": "2019",
+    "ocop_granted": "2019-05-20",
     "active": "true",
     "photo": "",
     # The producer's bank: empty leaves it as it is.
@@ -47,9 +52,16 @@ def catalog_row(line: int = 2, **overrides: object) -> CatalogRow:
         "price": 280_000,
         "stock": 40,
         "ocop_stars": 4,
-        "ocop_year": 2019,
+        "ocop_granted": date(2019, 5, 20),
         "active": True,
         "photo": None,
     }
     fields.update(overrides)
     return CatalogRow(**fields)  # type: ignore[arg-type]
+
+
+def tiny_png() -> bytes:
+    """A picture of 4 × 3 pixels, as a PNG file."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "olive").save(buffer, format="PNG")
+    return buffer.getvalue()

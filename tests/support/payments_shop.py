@@ -18,9 +18,12 @@ from sqlalchemy.engine import make_url
 from catalog import migrate
 from catalog.db import create_engine, create_session_factory
 from catalog.demo.seed import seed_demo_catalog
-from catalog.models import PaymentMethod, Product, utcnow
+from catalog.models import PaymentMethod, PaymentProvider, Product, utcnow
+from catalog.payments.incoming import Incoming
 from catalog.services import cart, orders
 from catalog.services.orders import DeliveryDetails, OrderView
+from catalog.services.payments.applying import apply
+from catalog.services.payments.notifications import Outcome, producer_accounts, store
 from catalog.uow import UnitOfWork
 from emulators.payments import (
     Account,
@@ -172,10 +175,15 @@ async def query(url: str, sql: str, **params: Any) -> list[Any]:
 
 
 async def transfer_order(
-    url: str, customer: int, sku: str, quantity: int = 1, window: timedelta = timedelta(days=1)
+    url: str,
+    customer: int,
+    sku: str,
+    quantity: int = 1,
+    window: timedelta = timedelta(days=1),
+    channel: str = "telegram",
 ) -> tuple[int, int]:
-    """A bank-transfer order placed for ``customer`` (who has talked to the bot), due in
-    ``window``: its id and total."""
+    """A bank-transfer order placed for ``customer`` (who has talked to the bot on
+    ``channel``), due in ``window``: its id and total."""
     engine = create_engine(url)
     factory = create_session_factory(engine)
     try:
@@ -192,6 +200,7 @@ async def transfer_order(
             payment=PaymentMethod.bank_transfer,
             idempotency_key=f"e2e-{customer}-{sku}-{uuid.uuid4().hex[:6]}",
             payment_window=window,
+            channel=channel,
         )
         [order] = placed.orders
         return order.id, order.total
@@ -207,6 +216,7 @@ async def place(
     quantity: int = 1,
     payment: PaymentMethod = PaymentMethod.bank_transfer,
     window: timedelta = timedelta(hours=24),
+    channel: str = "telegram",
 ) -> OrderView:
     """An order of ``sku`` placed through the services (bank transfer by default)."""
     async with uow.reading():
@@ -220,6 +230,46 @@ async def place(
         payment=payment,
         idempotency_key=f"pay-{customer}-{sku}-{utcnow().timestamp()}",
         payment_window=window,
+        channel=channel,
     )
     [order] = placed.orders
     return order
+
+
+# -- a notification, as the receiver takes it ---------------------------------------------
+
+_ids = iter(range(92_700, 10**9))
+
+
+async def transfer(
+    uow: UnitOfWork,
+    account: str,
+    amount: int,
+    content: str,
+    *,
+    transaction_id: str | None = None,
+    code: str = "",
+) -> Outcome:
+    """What the receiver does with a notification: store it, apply it if new."""
+    incoming = notification(account, amount, content, transaction_id=transaction_id, code=code)
+    owner = (await producer_accounts(uow)).get(account)
+    stored = await store(uow, incoming, owner.producer_id if owner else None)
+    if not stored.new:
+        return Outcome("duplicate")
+    return await apply(uow, stored.id)
+
+
+def notification(
+    account: str, amount: int, content: str, *, transaction_id: str | None = None, code: str = ""
+) -> Incoming:
+    """SePay's notification of money in to ``account``, as the receiver reads it."""
+    return Incoming(
+        provider=PaymentProvider.sepay,
+        transaction_id=transaction_id or f"id:{next(_ids)}",
+        account_number=account,
+        incoming=True,
+        amount=amount,
+        content=content,
+        code=code,
+        reference="FT26341000012345",
+    )

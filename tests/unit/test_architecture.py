@@ -112,3 +112,33 @@ def test_the_check_sees_imports_of_every_form(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert imported_modules(module) == {"sqlalchemy.orm", "bot.config"}
+
+
+MESSENGER = BOT / "messenger"
+ZALO = BOT / "zalo"
+
+
+def _channel_imports(package: Path, forbidden: set[str]) -> dict[str, list[str]]:
+    """Modules of ``package`` importing any of ``forbidden`` (dotted prefixes)."""
+    found = {}
+    for path in package.rglob("*.py"):
+        hits = sorted(
+            module
+            for module in imported_modules(path)
+            if any(module == name or module.startswith(name + ".") for name in forbidden)
+        )
+        if hits:
+            found[str(path.relative_to(package))] = hits
+    return found
+
+
+def test_the_messenger_channel_imports_no_other_channel_and_no_telegram_sdk() -> None:
+    assert len(list(MESSENGER.rglob("*.py"))) > 5
+    assert _channel_imports(MESSENGER, {"aiogram", "handlers", "bot.zalo"}) == {}
+
+
+def test_no_other_channel_imports_the_messenger_channel() -> None:
+    assert _channel_imports(HANDLERS, {"bot"}) == {}
+    assert _channel_imports(ZALO, {"bot.messenger"}) == {}
+    assert _channel_imports(STOREFRONT, {"bot", "handlers", "aiogram"}) == {}
+    assert _channel_imports(CATALOG, {"bot", "handlers", "storefront"}) == {}

@@ -18,6 +18,7 @@ from storefront.actions import (
     decode,
 )
 from storefront.actions import ChangeCart as CartCb
+from storefront.actions import ChangeCartPage as CartPageCb
 from storefront.actions import Checkout as CheckoutCb
 from storefront.actions import MyOrders as OrderCb
 from storefront.actions import OpenProduct as ProductCb
@@ -49,6 +50,7 @@ def test_product_buttons_fit_and_round_trip(
 @given(
     nav=st.builds(NavCb, view=st.sampled_from(View), id=ids, page=pages),
     cart=st.builds(CartCb, action=st.sampled_from(CartAction), id=ids),
+    cart_page=st.builds(CartPageCb, action=st.sampled_from(CartAction), id=ids, page=pages),
     order=st.builds(OrderCb, action=st.sampled_from(OrderAction), id=ids, page=pages),
     staff=st.builds(
         StaffCb,
@@ -73,12 +75,13 @@ def test_product_buttons_fit_and_round_trip(
 def test_every_kind_of_button_fits_in_64_bytes(
     nav: NavCb,
     cart: CartCb,
+    cart_page: CartPageCb,
     order: OrderCb,
     staff: StaffCb,
     checkout: CheckoutCb,
     ward: WardCb,
 ) -> None:
-    for button in (nav, cart, order, staff, checkout, ward):
+    for button in (nav, cart, cart_page, order, staff, checkout, ward):
         packed = button.pack()
         assert len(packed.encode()) <= 64, packed
         assert type(button).unpack(packed) == button
@@ -112,6 +115,16 @@ def test_buttons_pack_as_they_did_before_the_storefront_was_channel_free() -> No
     assert CheckoutCb(action=CheckoutAction.confirm, token="ab12").pack() == "k:ok:0:ab12"
     assert WardCb(action=WardAction.keep, offer=7).pack() == "kw:k:7:0"
     assert decode("o:cy:5:1") == OrderCb(action=OrderAction.cancel_confirmed, id=5, page=1)
+
+
+def test_cart_buttons_from_before_the_cart_had_pages_still_act() -> None:
+    # The cart's buttons now carry their page; those sent before act on the first page.
+    assert decode("c:m:5") == CartCb(action=CartAction.more, id=5)
+    assert decode("c:k:0") == CartCb(action=CartAction.checkout)
+    paged = CartPageCb(action=CartAction.more, id=5, page=2)
+    assert paged.pack() == "cp:m:5:2"
+    assert decode("cp:m:5:2") == paged
+    assert decode("c:m:5:2") is None
 
 
 @pytest.mark.parametrize("data", ["p:zz:1:1:h:0:0", "k:ok", "s:a:1::0", "n:c:1:2:3", "", "?"])

@@ -33,6 +33,8 @@ def test_run_without_a_token_says_how_to_give_one(capsys: pytest.CaptureFixture[
         ("ADMIN_IDS", "1,two"),
         ("DATABASE_URL", "mysql://localhost/shop"),
         ("LOG_LEVEL", "chatty"),
+        ("MESSENGER_PAGE_TOKEN", "oops"),
+        ("MESSENGER_APP_SECRET", "not-the-app-secret"),
     ],
 )
 def test_a_malformed_setting_is_named_in_one_line(
@@ -96,3 +98,16 @@ def test_the_installed_console_script_exits_2_without_a_token(tmp_path: Path) ->
     assert result.returncode == 2
     assert result.stderr.startswith("ocop-bot: BOT_TOKEN: no bot token")
     assert "Traceback" not in result.stderr
+
+
+def test_start_with_a_messenger_page_but_no_bot_token_says_the_bot_token_is_needed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MESSENGER_PAGE_ID", "101010101010101")
+    monkeypatch.setenv("MESSENGER_PAGE_TOKEN", "EAAG" + "x" * 60)
+    monkeypatch.setenv("MESSENGER_APP_SECRET", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("MESSENGER_VERIFY_TOKEN", "verify-me-please")
+    assert main(["start"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ocop-bot: BOT_TOKEN: no bot token")
+    assert err.count("\n") == 1

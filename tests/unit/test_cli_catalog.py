@@ -105,10 +105,49 @@ def test_an_edited_csv_is_imported(
     lines[0]["stock"] = "999"
     write_csv(tmp_path / "out.csv", lines)
 
+    with sqlite3.connect(seeded) as connection:  # one sold meanwhile
+        connection.execute(
+            "UPDATE products SET stock = stock - 1 WHERE sku = ?", [lines[0]["sku"]]
+        )
+    capsys.readouterr()
+
     assert main(["catalog", "import", "out.csv"]) == 0
 
-    assert "0 created, 1 updated, 45 unchanged" in capsys.readouterr().out
-    assert (lines[0]["sku"], 999) in {(row[0], row[2]) for row in products(seeded)}
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("catalog imported: 0 created, 1 updated, 45 unchanged (import-")
+    assert out[1:] == [
+        "stock: 46 rows with stock_at_export changed today's stock by what was typed, so units "
+        "sold since the export stay sold (1 product sold or restocked meanwhile); 0 rows set "
+        "as typed (new products, or no stock_at_export)"
+    ]
+    assert (lines[0]["sku"], 998) in {(row[0], row[2]) for row in products(seeded)}
+
+
+def test_a_sheet_made_by_hand_sets_stock_as_typed_and_keeps_what_it_lacks(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seeded: Path
+) -> None:
+    lines = exported_csv(tmp_path / "out.csv")
+    for line in lines:
+        for column in ("stock_at_export", "name_en", "active"):
+            del line[column]
+    lines[0]["stock"] = "999"
+    write_csv(tmp_path / "made.csv", lines)
+    with sqlite3.connect(seeded) as connection:
+        connection.execute("UPDATE products SET active = 0 WHERE sku = ?", [lines[1]["sku"]])
+    before = products(seeded)
+    capsys.readouterr()
+
+    assert main(["catalog", "import", "made.csv"]) == 0
+
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "stock: 0 rows with stock_at_export changed today's stock by what was typed, so units "
+        "sold since the export stay sold (0 products sold or restocked meanwhile); 46 rows set "
+        "as typed (new products, or no stock_at_export)",
+        "not in the file, so left as they were: name_en, active",
+    ]
+    assert products(seeded) == [
+        (*row[:2], 999, *row[3:]) if row[0] == lines[0]["sku"] else row for row in before
+    ]
 
 
 @pytest.mark.parametrize(

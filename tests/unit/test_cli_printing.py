@@ -38,6 +38,19 @@ def test_qr_writes_a_product_label_and_a_producer_svg(
     assert "Tan Thinh Pottery Cooperative" in svg
 
 
+def test_qr_for_messenger_leads_to_the_pages_m_me_link_with_the_same_payload(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["qr", "BABE-SA-10", "oil.png", "--channel", "messenger", "--page-username", "ocopshop"]
+    assert main(args) == 0
+    assert scan(Image.open(tmp_path / "oil.png")) == ["https://m.me/ocopshop?ref=pp_BABE-SA-10"]
+    (tmp_path / "bot.toml").write_text('[messenger]\npage_username = "ocop.hanoi"\n')
+    assert main(["qr", "BABE", "shop.png", "--channel", "messenger"]) == 0
+    assert scan(Image.open(tmp_path / "shop.png")) == ["https://m.me/ocop.hanoi?ref=ss_BABE"]
+    assert main(["qr", "BABE", "x.png", "--channel", "messenger", "--page-username", "a b"]) == 2
+    assert "is not a Facebook Page username" in capsys.readouterr().err
+
+
 def test_poster_writes_a_pdf_with_a_code_per_product(tmp_path: Path) -> None:
     (tmp_path / "bot.toml").write_text('[telegram]\nbot_username = "ocop_shop_bot"\n')
     assert main(["poster", "MYDUC", "myduc.pdf"]) == 0
@@ -55,6 +68,7 @@ def test_poster_writes_a_pdf_with_a_code_per_product(tmp_path: Path) -> None:
     ("args", "error"),
     [
         (["qr", "BABE-SA-10", "x.png"], "no bot username for the links"),
+        (["qr", "BABE-SA-10", "x.png", "--channel", "messenger"], "no Page username"),
         (["qr", "BABE-SA-10", "x.jpg", "--bot-username", "ocop_bot"], "not a .png or .svg"),
         (["qr", "NOPE", "x.png", "--bot-username", "ocop_bot"], "no product or producer"),
         (["poster", "BABE", "x.png", "--bot-username", "ocop_bot"], "not a .pdf file"),

@@ -122,3 +122,102 @@ def test_webhook_mode_needs_a_public_url_and_a_secret(tmp_path: Path) -> None:
             write(tmp_path, ""), environ={"WEBHOOK_URL": "https://shop.example.vn/hook"}
         ).require_webhook()
     assert err.value.setting == "WEBHOOK_SECRET"
+
+
+MESSENGER = {
+    "MESSENGER_PAGE_ID": "101010101010101",
+    "MESSENGER_PAGE_TOKEN": "EAAG" + "x" * 60,
+    "MESSENGER_APP_SECRET": "0123456789abcdef0123456789abcdef",
+    "MESSENGER_VERIFY_TOKEN": "verify-me-please",
+}
+
+
+def test_messenger_is_off_without_its_settings_and_on_with_all_four(tmp_path: Path) -> None:
+    assert not load_config(write(tmp_path, ""), environ={}).messenger.enabled
+    config = load_config(
+        write(tmp_path, '[messenger]\nutility_templates = { en = "order_update:en_US" }\n'),
+        environ={**MESSENGER, "MESSENGER_API_BASE": "http://127.0.0.1:9/",
+                 "MESSENGER_WEBHOOK_PORT": "8090"},
+    )  # fmt: skip
+    settings = config.messenger
+    assert settings.enabled
+    assert settings.graph_url == "http://127.0.0.1:9/v25.0"
+    assert (settings.webhook_host, settings.webhook_port) == ("127.0.0.1", 8090)
+    assert settings.utility_templates == {"en": "order_update:en_US"}
+
+
+@pytest.mark.parametrize(
+    ("environ", "setting"),
+    [
+        ({**MESSENGER, "MESSENGER_PAGE_ID": "my-page"}, "MESSENGER_PAGE_ID"),
+        ({**MESSENGER, "MESSENGER_PAGE_TOKEN": "short"}, "MESSENGER_PAGE_TOKEN"),
+        ({**MESSENGER, "MESSENGER_APP_SECRET": "not-hex"}, "MESSENGER_APP_SECRET"),
+        ({**MESSENGER, "MESSENGER_VERIFY_TOKEN": "short"}, "MESSENGER_VERIFY_TOKEN"),
+        ({**MESSENGER, "MESSENGER_API_BASE": "graph.facebook.com"}, "MESSENGER_API_BASE"),
+        ({**MESSENGER, "MESSENGER_WEBHOOK_PORT": "0"}, "MESSENGER_WEBHOOK_PORT"),
+        ({"MESSENGER_PAGE_ID": "101010101010101"}, "MESSENGER_PAGE_TOKEN"),
+        ({k: v for k, v in MESSENGER.items() if k != "MESSENGER_VERIFY_TOKEN"},
+         "MESSENGER_VERIFY_TOKEN"),
+    ],
+)  # fmt: skip
+def test_a_malformed_or_missing_messenger_setting_is_named(
+    tmp_path: Path, environ: dict[str, str], setting: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, ""), environ=environ)
+    assert err.value.setting == setting
+
+
+@pytest.mark.parametrize(
+    ("toml", "setting"),
+    [
+        ('public_url = "http://shop.example.vn/media"', "public_url"),
+        ('utility_templates = { vi = "order update" }', "utility_templates"),
+        ('utility_templates = { fr = "order_update:fr" }', "utility_templates"),
+        ('page_username = "x"', "page_username"),
+        ('graph_version = "25"', "graph_version"),
+    ],
+)
+def test_a_malformed_messenger_key_in_the_file_is_named(
+    tmp_path: Path, toml: str, setting: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, f"[messenger]\n{toml}\n"), environ={})
+    assert err.value.setting.startswith(f"[messenger] {setting}")
+
+
+def test_operating_settings_come_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    path = write(tmp_path, "[metrics]\nport = 9101\n[health]\noutbox_stuck_seconds = 30\n")
+    config = load_config(path, environ={"LOG_FORMAT": "JSON", "METRICS_PORT": "9200"})
+    assert config.log.format == "json"
+    assert config.metrics.port == 9200
+    assert config.metrics.host == "127.0.0.1"
+    assert config.health.outbox_stuck_seconds == 30
+    defaults = load_config(Path(__file__).parents[2] / "bot.toml", environ={})
+    assert (defaults.log.format, defaults.metrics.port, defaults.metrics.enabled) == (
+        "text",
+        0,
+        True,
+    )
+    assert defaults.backup.every_hours == 0
+
+
+@pytest.mark.parametrize(
+    ("environ", "setting"),
+    [({"LOG_FORMAT": "xml"}, "LOG_FORMAT"), ({"METRICS_PORT": "70000"}, "METRICS_PORT")],
+)
+def test_malformed_operating_settings_are_named(
+    tmp_path: Path, environ: dict[str, str], setting: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, ""), environ=environ)
+    assert err.value.setting == setting
+
+
+def test_scheduled_backups_on_postgresql_are_refused_with_pg_dump_advice(tmp_path: Path) -> None:
+    path = write(tmp_path, "[backup]\nevery_hours = 6\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, environ={"DATABASE_URL": "postgresql+asyncpg://shop@db/shop"})
+    assert err.value.setting == "[backup] every_hours"
+    assert "pg_dump" in err.value.problem
+    assert load_config(path, environ={}).backup.every_hours == 6

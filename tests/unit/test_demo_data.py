@@ -7,12 +7,14 @@ import io
 import re
 import unicodedata
 from collections import Counter
+from datetime import date
 
 import pytest
 from PIL import Image
 
 from catalog.demo.data import CATEGORIES, PRODUCERS, PRODUCTS, DemoProduct
 from catalog.demo.images import kind_of, render_product_image
+from catalog.rules import certificate_lapsed
 
 SKU_RE = re.compile(r"^[A-Z0-9-]{3,32}$")
 PRODUCER_CODE_RE = re.compile(r"^[A-Z0-9]{2,12}$")
@@ -27,8 +29,7 @@ MOBILE_PREFIXES = frozenset(
 )
 KNOWN_BINS = frozenset({"970436", "970415", "970418", "970405", "970416", "970422"})
 # Certificates are valid for 36 months; the catalog must let "lapsed" be shown.
-REFERENCE_YEAR = 2026
-CERTIFICATE_YEARS = 3
+REFERENCE_DAY = date(2026, 6, 1)
 MIN_PRODUCTS = 40
 MIN_CATEGORIES = 5
 PRODUCER_COUNT = 8
@@ -109,7 +110,7 @@ def test_product_fields(product: DemoProduct) -> None:
 def test_stock_and_certificate_mix() -> None:
     assert sum(p.stock == 0 for p in PRODUCTS) >= MIN_OUT_OF_STOCK
     assert sum(1 <= p.stock <= LOW_STOCK for p in PRODUCTS) >= MIN_LOW_STOCK
-    lapsed = [p for p in PRODUCTS if REFERENCE_YEAR - p.year > CERTIFICATE_YEARS]
+    lapsed = [p for p in PRODUCTS if certificate_lapsed(date(p.year, 1, 1), REFERENCE_DAY)]
     assert len(lapsed) >= MIN_LAPSED
     assert len(lapsed) < len(PRODUCTS) / 2
 

@@ -7,7 +7,7 @@ import pytest
 from bot.i18n import build_i18n
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.services.orders import DeliveryDetails, OrderLineView, OrderView
-from handlers.notifications import TEXT_LIMIT, digest_texts, order_alert_text
+from handlers.notifications import TEXT_LIMIT, digest_parts, order_alert_text
 
 
 def huge_order(order_id: int, lines: int) -> OrderView:
@@ -50,6 +50,7 @@ def test_an_enormous_order_still_fits_one_message(language: str) -> None:
         assert "55" in text  # "…and 55 more lines" once 25 are shown
         assert "&lt;sứ&gt;" not in text  # the producer's name is not part of the alert
         assert "S &amp; &lt;" in text
-        parts = digest_texts([huge_order(n, 30) for n in range(1, 6)])
-    assert all(len(part) <= TEXT_LIMIT for part in parts)
+        parts = digest_parts([huge_order(n, 30) for n in range(1, 6)])
+    assert all(len(text) <= TEXT_LIMIT for text, _orders in parts)
     assert len(parts) >= 2
+    assert [order.id for _text, orders in parts for order in orders] == [1, 2, 3, 4, 5]

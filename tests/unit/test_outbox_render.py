@@ -10,12 +10,13 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import build_i18n
 from bot.outbox.pacing import DIGEST_RESERVE
-from bot.outbox.render import Rendered, admin_text, alert_messages, render
+from bot.outbox.render import Outgoing, Rendered, admin_text, alert_messages, render
 from catalog.models import OrderStatus, PaymentMethod
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.services.delivery import Claimed
 from catalog.services.orders import DeliveryDetails, OrderLineView, OrderView
 from catalog.services.recipients import ProducerCard, TelegramRecipients
+from catalog.services.warnings import Cause, State, Telling
 from handlers import notifications
 
 NOW = datetime(2026, 12, 2, 3, 0, tzinfo=UTC)
@@ -140,15 +141,47 @@ def test_more_new_orders_than_the_window_lets_through_go_as_one_digest(
     items = [(alert_row(10 + n, n), o) for n, o in enumerate(orders, 1)]
     remaining = DIGEST_RESERVE + 3  # room for three alerts, and there are four
     messages = in_locale(i18n, language, lambda: alert_messages(GROUP, items, remaining))
-    expected = in_locale(i18n, language, lambda: notifications.digest_texts(orders))
-    assert [m.text for m in messages] == expected
-    # Settled, with the buttons, by the last part only: a part that fails leaves all pending.
-    assert [m.rows for m in messages[:-1]] == [[]] * (len(messages) - 1)
-    assert messages[-1].rows == [11, 12, 13, 14]
-    assert messages[-1].keyboard is not None
+    expected = in_locale(i18n, language, lambda: notifications.digest_parts(orders))
+    assert [m.text for m in messages] == [text for text, _orders in expected]
+    assert [m.rows for m in messages] == [[11, 12, 13, 14]]
+    assert buttons(messages[0]) == ["📋 DH00001", "📋 DH00002", "📋 DH00003", "📋 DH00004"]
     assert all(m.alert_for is None for m in messages)
     separate = in_locale(i18n, language, lambda: alert_messages(GROUP, items, remaining + 1))
     assert [m.alert_for for m in separate] == [1, 2, 3, 4]
+
+
+def buttons(message: Outgoing) -> list[str]:
+    keyboard = message.keyboard.inline_keyboard if message.keyboard else []
+    return [button.text for row in keyboard for button in row]
+
+
+def test_a_backlog_digest_keeps_within_telegrams_limits_each_part_settling_its_own_orders(
+    i18n: I18n,
+) -> None:
+    """200 alerts that waited: in parts of at most 4,096 characters and a button per order
+    (Telegram allows 100), each part settling the rows of the orders it shows, so that a part
+    sent stays sent when the group's budget cuts the digest short."""
+    orders = [replace(order(1), id=n, number=f"DH{n:05d}") for n in range(1, 201)]
+    items = [(alert_row(1000 + n, n), o) for n, o in enumerate(orders, 1)]
+    messages = in_locale(i18n, "vi", lambda: alert_messages(GROUP, items, 20))
+
+    assert len(messages) >= 10
+    assert all(len(m.text) <= notifications.TEXT_LIMIT for m in messages)
+    assert all(0 < len(buttons(m)) <= notifications.DIGEST_PART_ORDERS for m in messages)
+    shown = [label.removeprefix("📋 ") for m in messages for label in buttons(m)]
+    assert shown == [f"DH{n:05d}" for n in range(1, 201)]  # every order once, oldest first
+    for m in messages:
+        assert m.rows == [1000 + int(label[-5:]) for label in buttons(m)]
+        assert all(label.removeprefix("📋 ") in m.text for label in buttons(m))
+
+
+def test_an_alert_for_an_order_no_longer_new_is_settled_without_a_word(i18n: I18n) -> None:
+    accepted, cancelled = order(1, OrderStatus.accepted), order(2, OrderStatus.cancelled)
+    rows = [alert_row(10, 1), alert_row(11, 2), alert_row(12, 3)]
+    rendered = render_with_room(rows, about(accepted, cancelled, order(3)), i18n)
+    messages = [(d.chat_id, m.text, m.rows) for d in rendered.destinations for m in d.messages]
+    assert messages[:2] == [(0, "", [10]), (0, "", [11])]
+    assert [(chat, rows) for chat, _text, rows in messages[2:]] == [(GROUP, [12])]
 
 
 def test_an_alert_for_a_producer_without_a_group_waits(i18n: I18n) -> None:
@@ -215,9 +248,20 @@ def test_a_change_made_on_zalo_shows_the_group_the_card_anew(i18n: I18n, languag
     assert (message.alert_for, message.keyboard is not None) == (1, True)
 
 
+def group_lost(producer_id: int) -> dict[str, object]:
+    """The warning's payload when the bot was removed from a producer's group."""
+    detail = {"producer_id": producer_id, "chat_id": GROUP, "error": ""}
+    return Telling(Cause.group_unreachable, str(producer_id), State.raised, NOW, detail).payload()
+
+
+def quota_near(used: int, quota: int) -> dict[str, object]:
+    detail = {"used": used, "quota": quota}
+    return Telling(Cause.zalo_quota, "", State.raised, NOW, detail).payload()
+
+
 def test_admin_notices_name_the_producer_in_the_admins_language(i18n: I18n) -> None:
     producers = {PRODUCER.id: PRODUCER}
-    payload = {"event": AdminEvent.group_lost, "producer_id": PRODUCER.id}
+    payload = {"event": AdminEvent.warning, **group_lost(PRODUCER.id)}
     vi = in_locale(i18n, "vi", lambda: admin_text(payload, producers, "vi"))
     en = in_locale(i18n, "en", lambda: admin_text(payload, producers, "en"))
     assert "Gốm &lt;Bát Tràng&gt;" in vi
@@ -233,9 +277,9 @@ def test_each_admin_notice_differs_and_a_failure_names_its_target(
     producers = {PRODUCER.id: PRODUCER}
     events = [
         {"event": AdminEvent.group_linked, "producer_id": 7},
-        {"event": AdminEvent.group_lost, "producer_id": 7},
+        {"event": AdminEvent.warning, **group_lost(7)},
         {"event": AdminEvent.zalo_linked, "producer_id": 7, "name": "<Lan>"},
-        {"event": AdminEvent.zalo_quota_near, "used": 2900, "quota": 3000},
+        {"event": AdminEvent.warning, **quota_near(2900, 3000)},
         {"event": AdminEvent.orders_waiting, "producer_id": 7},
         {"event": AdminEvent.delivery_failed, "target": -42, "error": "chat <not> found"},
     ]

@@ -4,6 +4,7 @@ import io
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import pypdfium2
 import zxingcpp
@@ -37,7 +38,7 @@ def product(pid: int, *, active: bool = True, name: str = "Bộ ấm chén men l
         id=pid, sku=f"QV-{pid:02d}", producer_id=1, category_id=1, name_vi=f"{name} {pid}",
         name_en=f"Blue glaze tea set {pid}", description_vi="", description_en="",
         unit_vi="bộ", unit_en="set", price=980_000 + pid, stock=5, ocop_stars=5,
-        ocop_year=2024, photo=None, active=active, search_text=f"bo am chen {pid}",
+        ocop_granted=date(2024, 1, 1), photo=None, active=active, search_text=f"bo am chen {pid}",
     )  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -10,6 +10,8 @@ from catalog import rules
 from catalog.models import OrderStatus
 from catalog.services.figures import period_start
 from catalog.spreadsheet import COLUMNS, SpreadsheetRejected, read_catalog
+
+NEXT_YEAR = rules.latest_ocop_year(rules.shop_now())
 
 ROW = {
     "sku": "BABE-NGHE-500",
@@ -21,7 +23,7 @@ ROW = {
     "price_vnd": "280000",
     "stock": "40",
     "ocop_stars": "4",
-    "ocop_year": "2019",
+    "ocop_granted": "2019-05-20",
 }
 
 # Forms people write, accepted or not; the spreadsheet and the commands must agree on each.
@@ -38,7 +40,16 @@ STOCKS = [
 ]  # fmt: skip
 
 
-def imported(column: str, written: str) -> int | None:
+GRANT_DATES = [
+    "15/03/2024", "15-3-2024", "15.03.2024", "2024-03-15", "5/1/2024", "03/2024", "2024",
+    "29/02/2024", "31/12/2010", "1/1/2010", f"{NEXT_YEAR}", f"31/12/{NEXT_YEAR}",
+    "29/02/2023", "31/04/2024", "15/13/2024", "2024/03/15", "15/03/24", "15/03-2024",
+    "31/12/2009", "2009", f"{NEXT_YEAR + 1}", f"01/01/{NEXT_YEAR + 1}", "March 2024", "",
+    "²⁰²⁴",
+]  # fmt: skip
+
+
+def imported(column: str, written: str) -> object:
     """What a one-row spreadsheet gives for ``column``, or None when it refuses the cell."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -49,7 +60,7 @@ def imported(column: str, written: str) -> int | None:
         (row,) = read_catalog(buffer.getvalue().encode("utf-8-sig"), "catalog.csv")
     except SpreadsheetRejected:
         return None
-    return row.price if column == "price_vnd" else row.stock
+    return {"price_vnd": row.price, "stock": row.stock}.get(column, row.ocop_granted)
 
 
 def typed_price(text: str) -> int | None:
@@ -74,6 +85,43 @@ def test_a_price_reads_the_same_in_a_spreadsheet_a_command_and_the_wizard(writte
 @pytest.mark.parametrize("written", STOCKS)
 def test_a_stock_reads_the_same_in_a_spreadsheet_a_command_and_the_wizard(written: str) -> None:
     assert imported("stock", written) == typed_stock(written) == rules.read_stock(written)
+
+
+@pytest.mark.parametrize("written", GRANT_DATES)
+def test_a_grant_date_reads_the_same_in_a_spreadsheet_and_the_wizard(written: str) -> None:
+    typed = rules.read_grant_date(written, rules.shop_now())
+    assert imported("ocop_granted", written) == typed
+    assert (typed is None) == (written in GRANT_DATES[12:])
+
+
+@pytest.mark.parametrize(
+    ("written", "granted"),
+    [
+        ("15/03/2024", date(2024, 3, 15)),
+        ("5/1/2024", date(2024, 1, 5)),  # day first, as Vietnamese write it
+        ("2024-03-15", date(2024, 3, 15)),
+        ("03/2024", date(2024, 3, 1)),
+        ("2024", date(2024, 1, 1)),  # the year alone, as before the day was kept
+    ],
+)
+def test_grant_dates_people_write(written: str, granted: date) -> None:
+    assert rules.parse_grant_date(written) == granted
+
+
+@pytest.mark.parametrize(
+    ("granted", "valid_until"),
+    [
+        (date(2022, 1, 15), date(2025, 1, 15)),
+        (date(2022, 1, 1), date(2025, 1, 1)),  # a year alone: not to the end of 2025
+        (date(2024, 2, 29), date(2027, 2, 28)),  # no 29 February then: that month's last day
+        (date(2023, 5, 31), date(2026, 5, 31)),
+        (date(2023, 12, 31), date(2026, 12, 31)),
+    ],
+)
+def test_a_certificate_is_valid_36_months_to_the_day(granted: date, valid_until: date) -> None:
+    assert rules.certificate_valid_until(granted) == valid_until
+    assert not rules.certificate_lapsed(granted, valid_until)
+    assert rules.certificate_lapsed(granted, valid_until + timedelta(days=1))
 
 
 @pytest.mark.parametrize(
@@ -201,6 +249,42 @@ def test_orders_move_forward_one_step_and_may_be_cancelled_until_shipped() -> No
     assert rules.may_become(OrderStatus.new, OrderStatus.accepted)
     assert not rules.may_become(OrderStatus.new, OrderStatus.shipped)
     assert not rules.may_become(OrderStatus.shipped, OrderStatus.cancelled)
+
+
+def test_a_refused_step_says_whether_it_is_done_comes_later_or_can_no_longer_be() -> None:
+    new, accepted, shipped, delivered, cancelled = (
+        OrderStatus.new, OrderStatus.accepted, OrderStatus.shipped, OrderStatus.delivered,
+        OrderStatus.cancelled,
+    )  # fmt: skip
+    done, first, ended = rules.Refusal.done, rules.Refusal.first, rules.Refusal.ended
+    answers = {
+        (current, wanted): rules.refused_step(current, wanted)
+        for current in OrderStatus
+        for wanted in OrderStatus
+        if not rules.may_become(current, wanted)
+    }
+    assert answers == {
+        (new, new): (done, None),
+        (new, shipped): (first, accepted),  # "xong" on a new order: accept it first
+        (new, delivered): (first, accepted),
+        (accepted, new): (done, None),
+        (accepted, accepted): (done, None),
+        (accepted, delivered): (first, shipped),
+        (shipped, new): (done, None),
+        (shipped, accepted): (done, None),
+        (shipped, shipped): (done, None),
+        (shipped, cancelled): (ended, None),
+        (delivered, new): (done, None),
+        (delivered, accepted): (done, None),
+        (delivered, shipped): (done, None),
+        (delivered, delivered): (done, None),
+        (delivered, cancelled): (ended, None),
+        (cancelled, new): (ended, None),
+        (cancelled, accepted): (ended, None),
+        (cancelled, shipped): (ended, None),
+        (cancelled, delivered): (ended, None),
+        (cancelled, cancelled): (done, None),
+    }
 
 
 def test_the_shop_keeps_vietnam_time_all_year() -> None:

@@ -1,4 +1,4 @@
-"""The in-memory catalog: Vietnamese order, accent-free search, stock updates, lapsed stars."""
+"""The in-memory catalog: Vietnamese order, accent-free search, stock updates, grant dates."""
 
 from dataclasses import replace
 from datetime import date
@@ -20,7 +20,7 @@ def product(id_: int, name_vi: str, name_en: str, **changes: object) -> ProductV
         "id": id_, "sku": f"SKU-{id_}", "producer_id": 1, "category_id": 1,
         "name_vi": name_vi, "name_en": name_en, "description_vi": "", "description_en": "",
         "unit_vi": "hộp", "unit_en": "box", "price": 100_000, "stock": 5, "ocop_stars": 4,
-        "ocop_year": 2024, "photo": None, "active": True,
+        "ocop_granted": date(2024, 1, 1), "photo": None, "active": True,
     }  # fmt: skip
     values.update(changes)
     values["search_text"] = search_text(
@@ -100,9 +100,10 @@ def test_hidden_products_are_not_listed_or_found_and_a_stock_change_shows_at_onc
     assert not teapot.in_stock
 
 
-def test_a_certificate_lapses_after_three_whole_years() -> None:
-    granted_2022 = product(1, "Giò lụa", "Pork roll", ocop_year=2022)
-    granted_2023 = product(2, "Giò lụa", "Pork roll", ocop_year=2023)
-    today = date(2026, 11, 23)
-    assert granted_2022.certificate_lapsed(today)
-    assert not granted_2023.certificate_lapsed(today)
+def test_a_product_carries_the_day_its_certificate_was_granted() -> None:
+    tea = product(1, "Trà", "Tea", ocop_granted=date(2022, 3, 15))
+    assert (tea.ocop_granted, tea.ocop_year) == (date(2022, 3, 15), 2022)
+    changed = replace(tea, ocop_granted=date(2025, 6, 1))
+    shop = snapshot(tea)
+    shop.with_products([changed])
+    assert shop.products[1].ocop_granted == date(2025, 6, 1)

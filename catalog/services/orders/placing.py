@@ -9,15 +9,17 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from catalog import outbox, rules
+from catalog import logcontext, outbox, rules
 from catalog.errors import (
     CartChanged,
+    CartFull,
     EmptyCart,
     ItemsUnavailable,
     NotAllowed,
     Shortage,
     TransferUnavailable,
 )
+from catalog.events import ShopEvent
 from catalog.models import (
     Cart,
     CartLine,
@@ -73,6 +75,7 @@ async def place_order(
     locale: str = "vi",
     reviewed: str | None = None,
     source: str | None = None,
+    channel: str = "telegram",
     payment_window: timedelta = rules.DEFAULT_PAYMENT_WINDOW,
 ) -> PlacedCheckout:
     """Turn the cart into one order per producer, or change nothing at all.
@@ -80,15 +83,18 @@ async def place_order(
     Prices and stock are read again here; each product's stock is taken with one conditional
     UPDATE, so concurrent checkouts can never sell more than there is. With ``reviewed`` (the
     fingerprint of the cart the customer confirmed), a cart or price that differs in this
-    very transaction raises CartChanged. The key makes a repeated confirmation return the
+    very transaction raises CartChanged; a cart of more than ``rules.MAX_CART_LINES``
+    products raises CartFull. The key makes a repeated confirmation return the
     orders it already placed. ``source``: the kind of deep link the customer came through
-    (``catalog.services.links.order_source``). A bank-transfer order is due
-    ``payment_window`` from now, and every producer in the cart must still have a bank
-    account (``TransferUnavailable`` names those that have none now).
+    (``catalog.services.links.order_source``); ``channel``: where the customer ordered, and
+    where their news will go. A bank-transfer order is due ``payment_window`` from now, and
+    every producer in the cart must still have a bank account (``TransferUnavailable`` names
+    those that have none now).
     """
     order = NewOrder(
-        user_id, idempotency_key, payment, details, locale, reviewed, source, payment_window
-    )
+        user_id, idempotency_key, payment, details, locale, reviewed, source, channel,
+        payment_window,
+    )  # fmt: skip
     try:
         placed = await uow.short_write(lambda connection: _place(uow, Session(connection), order))
     except IntegrityError:
@@ -100,6 +106,7 @@ async def place_order(
         if existing is None:
             raise
         return existing
+    logcontext.note(order=",".join(view.number for view in placed.orders))
     return placed
 
 
@@ -114,6 +121,9 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
         cart = cart_view(session.execute(cart_query(user_id)).all())
         if cart.is_empty:
             raise EmptyCart
+        if len(cart.lines) > rules.MAX_CART_LINES:
+            # A cart filled before the cap was one: it is not taken as one order.
+            raise CartFull(rules.MAX_CART_LINES)
         checkout = Checkout(user_id=user_id, idempotency_key=order.key)
         session.add(checkout)
         session.flush()
@@ -189,7 +199,12 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
                 for view in views
             ],
         )
-        outbox.alert_producers(uow, session, [(view.id, view.producer_id) for view in views])
+        outbox.alert_producers(
+            uow,
+            session,
+            [(view.id, view.producer_id) for view in views],
+            groupless=[p.id for p in producers.values() if p.group_chat_id is None],
+        )
         audit_moves(
             session,
             [
@@ -206,6 +221,7 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
         session.execute(update(User).where(User.id == user_id).values(**details_columns(details)))
         session.flush()
         uow.products_changed(line.product_id for line in cart.lines)
+        uow.happened(ShopEvent.order_placed, len(views))
         return PlacedCheckout(checkout.id, tuple(views), created=True)
 
 
@@ -220,6 +236,7 @@ class NewOrder:
     locale: str
     reviewed: str | None
     source: str | None
+    channel: str
     payment_window: timedelta
 
 
@@ -240,7 +257,7 @@ def _insert_order(
     shared = {
         "checkout_id": checkout_id, "user_id": new.user_id, "producer_id": producer.id,
         "status": OrderStatus.new, "payment_method": new.payment, "locale": new.locale,
-        "total": total, "created_at": now,
+        "total": total, "created_at": now, "channel": new.channel,
         "payment_status": rules.payment_status(new.payment, OrderStatus.new, total, 0),
         "payment_due_at": now + new.payment_window if transfer else None,
     }  # fmt: skip

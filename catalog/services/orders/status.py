@@ -5,10 +5,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from catalog import outbox, rules
+from catalog import logcontext, outbox, rules
 from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, PaymentMissing
+from catalog.events import ShopEvent
 from catalog.models import Order, OrderStatus, OrderStatusChange, PaymentMethod, utcnow
 from catalog.outbox import OutboxKind
 from catalog.services.orders.stock import return_stock
@@ -18,6 +19,8 @@ from catalog.uow import UnitOfWork
 
 # The history's reason for a transfer order shipped before it was paid.
 SHIPPED_UNPAID = "shipped_unpaid"
+# The reason recorded when the customer takes an order back.
+CUSTOMER_CANCELLED = "customer"
 
 
 class CancelReason(StrEnum):
@@ -68,14 +71,16 @@ async def move_order(
     actor_id: int | None,
     reason: str,
     zalo_actor: str | None = None,
+    actor_name: str = "",
     unpaid: bool = False,
 ) -> bool:
     """The order leaves the status it was read with, recorded in its history; a cancelled
     order's units go back on sale, and what was paid for it is owed back. False when it
     moved meanwhile (or, ``unpaid``, when money came for it meanwhile)."""
     current = order.status
+    logcontext.note(order=rules.format_order_number(order.id))
     if not rules.may_become(current, new_status):
-        raise InvalidTransition(current.value, new_status.value)
+        raise await _refused(uow, order, new_status)
     # Conditional on the status as read, so two people moving the order at the same moment
     # cannot both win (the second is told where it is now).
     where = [Order.id == order.id, Order.status == current]
@@ -92,6 +97,7 @@ async def move_order(
         await uow.session.run_sync(
             lambda session: credit(session, order.id, 0, reason=Reason.cancelled)
         )
+        uow.happened(ShopEvent.order_cancelled)
     uow.session.add(
         OrderStatusChange(
             order_id=order.id,
@@ -100,6 +106,7 @@ async def move_order(
             actor_id=actor_id,
             zalo_actor=zalo_actor,
             reason=reason,
+            actor_name=actor_name[:100],
         )
     )
     return True
@@ -113,11 +120,33 @@ async def _move(
     actor_id: int | None,
     reason: str,
     zalo_actor: str | None = None,
+    actor_name: str = "",
 ) -> None:
+    """``move_order``, refused with where the order is now when it moved meanwhile."""
     if not await move_order(
-        uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor
-    ):
-        raise InvalidTransition(order.status.value, new_status.value)
+        uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor,
+        actor_name=actor_name,
+    ):  # fmt: skip
+        await uow.session.refresh(order, ["status"])
+        raise await _refused(uow, order, new_status)
+
+
+async def _refused(uow: UnitOfWork, order: Order, wanted: OrderStatus) -> InvalidTransition:
+    """The refusal of ``wanted``, saying where the order is and who took it there."""
+    last = await uow.session.scalar(
+        select(OrderStatusChange)
+        .where(OrderStatusChange.order_id == order.id)
+        .order_by(OrderStatusChange.id.desc())
+        .limit(1)
+    )
+    by_customer = (
+        last is not None
+        and last.new_status == OrderStatus.cancelled
+        and last.actor_id == order.user_id
+        and last.reason == CUSTOMER_CANCELLED
+    )
+    by = "" if last is None or by_customer else last.actor_name
+    return InvalidTransition(order.status.value, wanted.value, by=by, by_customer=by_customer)
 
 
 async def _committed_view(uow: UnitOfWork, order: Order) -> OrderView:
@@ -133,7 +162,7 @@ async def cancel_order_by_customer(uow: UnitOfWork, *, user_id: int, order_id: i
         order = await customer_order(uow, user_id, order_id)
         if not rules.customer_may_cancel(order.status):
             raise InvalidTransition(order.status.value, OrderStatus.cancelled.value)
-        await _move(uow, order, OrderStatus.cancelled, actor_id=user_id, reason="customer")
+        await _move(uow, order, OrderStatus.cancelled, actor_id=user_id, reason=CUSTOMER_CANCELLED)
         outbox.to_producer(uow, OutboxKind.order_cancelled, order.producer_id, order_id=order.id)
         return await _committed_view(uow, order)
 
@@ -152,9 +181,10 @@ async def change_order_status(
     actor_name: str = "",
     ship_unpaid: bool = False,
 ) -> OrderView:
-    """Move an order along (accept, ship, deliver, cancel); the customer is told, and so are
-    the producer's people on the other channel (Zalo staff for a Telegram press, and the
-    Telegram group and the other Zalo staff for a Zalo command, ``zalo_actor``).
+    """Move an order along (accept, ship, deliver, cancel); the customer is told on the channel
+    they ordered on, and so are the producer's people on the other channel (Zalo staff for a
+    Telegram press, and the Telegram group and the other Zalo staff for a Zalo command,
+    ``zalo_actor``).
 
     A bank-transfer order not paid yet is shipped only with ``ship_unpaid`` (else
     ``PaymentMissing``); cash on delivery is recorded as paid when delivered."""
@@ -165,8 +195,9 @@ async def change_order_status(
                 raise PaymentMissing(rules.amount_missing(order.total, order.amount_paid))
             reason = reason or SHIPPED_UNPAID
         await _move(
-            uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor
-        )
+            uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor,
+            actor_name=actor_name,
+        )  # fmt: skip
         if new_status == OrderStatus.delivered and order.payment_method == PaymentMethod.cod:
             cash = order.total - order.amount_paid
             if cash > 0:
@@ -175,10 +206,11 @@ async def change_order_status(
                         session, order_id, cash, reason=Reason.delivery, actor_id=actor_id
                     )
                 )
-        outbox.to_user(
+        outbox.to_customer(
             uow,
             OutboxKind.status_notice,
             order.user_id,
+            order.channel,
             order_id=order.id,
             status=new_status.value,
             reason=reason,

@@ -62,6 +62,8 @@ class OrderView:
     bank_account: str | None
     bank_account_name: str | None
     locale: str = "vi"
+    # Where the customer ordered (catalog.models.Order.channel).
+    channel: str = "telegram"
     producer_code: str = ""
     payment_status: PaymentStatus = PaymentStatus.awaiting
     amount_paid: int = 0
@@ -125,6 +127,7 @@ def order_view(order: Order) -> OrderView:
         bank_account=order.producer.bank_account,
         bank_account_name=order.producer.bank_account_name,
         locale=order.locale,
+        channel=order.channel,
         producer_code=order.producer.code,
         payment_status=order.payment_status,
         amount_paid=order.amount_paid,

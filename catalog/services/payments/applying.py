@@ -14,6 +14,8 @@ from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from catalog import rules
 from catalog.models import (
+    Channel,
+    MessengerOutboxMessage,
     NotificationState,
     Order,
     OutboxMessage,
@@ -92,9 +94,14 @@ class _Batch:
     restated: dict[int, PaymentStatus] = field(default_factory=dict)
     telegram: list[dict[str, Any]] = field(default_factory=list)
     zalo: list[dict[str, Any]] = field(default_factory=list)
+    messenger: list[dict[str, Any]] = field(default_factory=list)
 
     # Every row names every column it may fill: they are inserted in one statement.
-    def to_user(self, kind: str, user_id: int, payload: dict[str, Any]) -> None:
+    def to_customer(self, kind: str, user_id: int, channel: str, payload: dict[str, Any]) -> None:
+        """On the channel the customer ordered on (as ``outbox.to_customer``)."""
+        if channel == Channel.messenger:
+            self.messenger.append({"kind": kind, "user_id": user_id, "payload": payload})
+            return
         self.telegram.append(
             {"kind": kind, "user_id": user_id, "producer_id": None, "payload": payload}
         )
@@ -125,6 +132,9 @@ class _Batch:
             uow.outbox_written()
         if self.zalo:
             connection.execute(insert(ZaloOutboxMessage), self.zalo)
+        if self.messenger:
+            connection.execute(insert(MessengerOutboxMessage), self.messenger)
+            uow.outbox_written()
 
 
 def _apply(uow: UnitOfWork, connection: Connection, ids: list[int]) -> list[Outcome]:
@@ -150,7 +160,7 @@ def _apply(uow: UnitOfWork, connection: Connection, ids: list[int]) -> list[Outc
         moves = receive_many(connection, received, history=batch.history, restated=batch.restated)
         for (_order, _amount, notification_id), moved in zip(received, moves, strict=True):
             customer, producer = news(moved)
-            batch.to_user(OutboxKind.payment_notice, moved.user_id, customer)
+            batch.to_customer(OutboxKind.payment_notice, moved.user_id, moved.channel, customer)
             batch.to_producer(OutboxKind.payment_alert, moved.producer_id, producer)
             outcomes[notification_id] = Outcome(moved.event.value, moved.order_id)
     batch.write(uow, connection)

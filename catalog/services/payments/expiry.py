@@ -47,11 +47,11 @@ async def remind_unpaid(uow: UnitOfWork, *, window: timedelta, now: datetime) ->
                     Order.payment_due_at > now,
                 )
                 .values(payment_reminded=True)
-                .returning(Order.id, Order.user_id)
+                .returning(Order.id, Order.user_id, Order.channel)
             ).all()
-            for order_id, user_id in rows:
-                outbox.to_user(
-                    uow, OutboxKind.payment_notice, user_id, on=session,
+            for order_id, user_id, channel in rows:
+                outbox.to_customer(
+                    uow, OutboxKind.payment_notice, user_id, channel, on=session,
                     order_id=order_id, event=Event.reminder.value,
                 )  # fmt: skip
             session.flush()
@@ -85,8 +85,8 @@ async def _expire(uow: UnitOfWork, order_id: int) -> bool:
             uow, order, OrderStatus.cancelled, actor_id=None, reason=UNPAID_REASON, unpaid=True
         ):
             return False  # money came, or someone moved it, meanwhile
-        outbox.to_user(
-            uow, OutboxKind.status_notice, order.user_id, order_id=order.id,
+        outbox.to_customer(
+            uow, OutboxKind.status_notice, order.user_id, order.channel, order_id=order.id,
             status=OrderStatus.cancelled.value, reason=UNPAID_REASON,
         )  # fmt: skip
         outbox.to_producer(

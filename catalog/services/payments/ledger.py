@@ -58,6 +58,7 @@ class Moved:
     paid: int
     refunded: int
     cancelled: bool
+    channel: str  # where the customer ordered, and hears of it
 
     @property
     def missing(self) -> int:
@@ -84,7 +85,7 @@ class Moved:
 # Built once: a transfer's statements cost their parameters, not their construction.
 _RETURNED = (
     Order.user_id, Order.producer_id, Order.status, Order.payment_method,
-    Order.payment_status, Order.total, Order.amount_paid, Order.amount_refunded,
+    Order.payment_status, Order.total, Order.amount_paid, Order.amount_refunded, Order.channel,
 )  # fmt: skip
 _RECEIVED = (
     update(Order)
@@ -145,7 +146,7 @@ def credit(
             history.append(entry)
     return Moved(
         order_id, row.user_id, row.producer_id, row.payment_status, new, change, row.total,
-        row.amount_paid, row.amount_refunded, row.status == OrderStatus.cancelled,
+        row.amount_paid, row.amount_refunded, row.status == OrderStatus.cancelled, row.channel,
     )  # fmt: skip
 
 
@@ -204,6 +205,7 @@ def receive_many(
                 paid,
                 row.amount_refunded,
                 row.status == OrderStatus.cancelled,
+                row.channel,
             )
         )
     for order_id, (_paid, status) in held.items():
@@ -230,5 +232,7 @@ def tell(uow: UnitOfWork, session: Session, moved: Moved, *, by: str = "") -> No
     """The customer (on their channel) and the producer (group and Zalo staff) hear of it.
     ``by``: the name of whoever recorded it by hand."""
     customer, producer = news(moved, by=by)
-    outbox.to_user(uow, OutboxKind.payment_notice, moved.user_id, on=session, **customer)
+    outbox.to_customer(
+        uow, OutboxKind.payment_notice, moved.user_id, moved.channel, on=session, **customer
+    )
     outbox.to_producer(uow, OutboxKind.payment_alert, moved.producer_id, on=session, **producer)

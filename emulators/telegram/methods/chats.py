@@ -32,6 +32,13 @@ def target_chat(call: Call, *, reachable: bool = True) -> Chat:
     if chat is None or not chat.bot_known:
         raise bad_request("chat not found")
     call.chat = chat
+    if chat.migrated_to is not None:
+        # Every call naming a group that became a supergroup, whatever the method.
+        raise ApiError(
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            migrate_to_chat_id=chat.migrated_to,
+        )
     if reachable:
         _check_reachable(chat)
     return chat

@@ -12,6 +12,9 @@ from emulators.telegram.params import Params
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
+# An inline keyboard holds at most 100 buttons; more is refused as "reply markup is too long"
+# (not in the Bot API's pages, but what Telegram answers: tginfo/Telegram-Limits#228).
+MAX_INLINE_BUTTONS = 100
 INLINE_ACTIONS = (
     "url", "callback_data", "web_app", "login_url", "switch_inline_query",
     "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
@@ -74,6 +77,8 @@ def reply_markup(params: Params, chat: Chat) -> dict[str, Any] | None:
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" in markup:
+        if sum(len(row) for row in markup["inline_keyboard"]) > MAX_INLINE_BUTTONS:
+            raise bad_request("reply markup is too long")
         for row in markup["inline_keyboard"]:
             for button in row:
                 _check_inline_button(button)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import warnings
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PIL import Image, UnidentifiedImageError
@@ -17,6 +18,11 @@ if TYPE_CHECKING:
     from emulators.telegram.state import EmulatorState
 
 PHOTO_SIDES = (90, 320, 800, 1280)
+# sendPhoto: "The photo must be at most 10 MB in size. The photo's width and height must not
+# exceed 10000 in total. Width and height ratio must be at most 20." (Bot API, sendPhoto)
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_SIDES = 10_000
+MAX_PHOTO_RATIO = 20
 T = TypeVar("T")
 
 
@@ -38,10 +44,20 @@ def photo(emulator: EmulatorState, ref: Upload | str | None) -> tuple[StoredFile
     upload = _new_upload(ref, "photo", emulator.photo_sets)
     if not isinstance(upload, Upload):
         return upload
+    if len(upload.data) > MAX_PHOTO_BYTES:
+        raise bad_request("PHOTO_SAVE_FILE_INVALID")
     try:
-        with Image.open(io.BytesIO(upload.data)) as image:
-            image.load()
+        with warnings.catch_warnings():
+            # Pillow warns of a very large picture before it is decoded: refused just below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(upload.data))
+        with image:
             width, height = image.size
+            if width + height > MAX_PHOTO_SIDES or max(width, height) > MAX_PHOTO_RATIO * min(
+                width, height
+            ):
+                raise bad_request("PHOTO_INVALID_DIMENSIONS")
+            image.load()
             thumbs: list[tuple[bytes, int, int]] = []
             for side in PHOTO_SIDES:
                 if max(width, height) <= side:
@@ -51,6 +67,8 @@ def photo(emulator: EmulatorState, ref: Upload | str | None) -> tuple[StoredFile
                 buffer = io.BytesIO()
                 copy.save(buffer, format="JPEG")
                 thumbs.append((buffer.getvalue(), *copy.size))
+    except Image.DecompressionBombError:
+        raise bad_request("PHOTO_INVALID_DIMENSIONS") from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise bad_request("IMAGE_PROCESS_FAILED") from None
     sizes = tuple(

@@ -16,14 +16,20 @@ from emulators.telegram.methods.content import (
     reply_markup,
     reply_to,
 )
-from emulators.telegram.models import ApiError, Chat
+from emulators.telegram.models import ApiError, Chat, bad_request
 from emulators.telegram.params import Call, Params, api_method
+
+# What a member without the right to send messages is told, by method.
+_NO_RIGHTS = {"sendmessage": "text messages", "sendphoto": "photos", "senddocument": "documents"}
 
 
 def _prepare(call: Call, text_of: Callable[[Params], Text]) -> tuple[Chat, dict[str, Any]]:
     """The chat and the message fields every sending method takes, checked in Telegram's
-    order: chat, text, markup, the message replied to."""
+    order: chat (and the bot's right to send there), text, markup, the message replied to."""
     chat = target_chat(call)
+    if not chat.is_private and chat.bot_status == "member" and not chat.can_send_messages:
+        what = _NO_RIGHTS.get(call.method.lower(), "messages")
+        raise bad_request(f"not enough rights to send {what} to the chat")
     parsed, html = text_of(call.params)
     markup = reply_markup(call.params, chat)
     reply = reply_to(call.params, chat)
@@ -65,6 +71,8 @@ def _keep_reply_keyboard(chat: Chat, message: ChatMessage) -> None:
 
 
 def _bot_sends(call: Call, chat: Chat, message: ChatMessage) -> Any:
+    if chat.outage is not None:
+        raise chat.outage
     _flood_check(call, chat)
     message.message_id = chat.take_message_id()
     chat.chat_action = None

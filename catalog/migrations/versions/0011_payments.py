@@ -1,7 +1,7 @@
 """payments: an order's payment status, the bank notifications, payment history, payOS links
 
-Revision ID: 0010
-Revises: 0006
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-07
 
 Orders placed before: cash on delivery is "pay on delivery" (paid once delivered), and a
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0010'
-down_revision: str | None = '0006'
+revision: str = '0011'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,97 @@
+"""The shop on Messenger, end to end: the Messenger emulator with the shop's Page, the bot's
+settings for it, and what a Messenger customer does in the shop's conversation."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+from emulators.messenger import Limits, MessengerEmulator, MessengerPerson, ThreadMessage
+from support.messenger import APP_SECRET, VERIFY_TOKEN
+
+PAGE_ID = "101010101010101"
+PAGE_USERNAME = "ocopshop"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def running_meta() -> AsyncIterator[MessengerEmulator]:
+    emulator = MessengerEmulator(app_secret=APP_SECRET, limits=Limits(send_per_second=None))
+    emulator.add_page("OCOP Shop", page_id=PAGE_ID, username=PAGE_USERNAME)
+    await emulator.start()
+    yield emulator
+    await emulator.stop()
+
+
+def messenger_env(meta: MessengerEmulator, port: int) -> dict[str, str]:
+    return {
+        "MESSENGER_PAGE_ID": PAGE_ID,
+        "MESSENGER_PAGE_TOKEN": meta.page.token,
+        "MESSENGER_APP_SECRET": APP_SECRET,
+        "MESSENGER_VERIFY_TOKEN": VERIFY_TOKEN,
+        "MESSENGER_API_BASE": meta.base_url,
+        "MESSENGER_WEBHOOK_PORT": str(port),
+    }
+
+
+async def connect_page(meta: MessengerEmulator, port: int) -> None:
+    """What the Page's admin does once in the App Dashboard: the callback URL, verified; and
+    waits for the shop to have subscribed the Page and set its profile at start-up."""
+    url = f"http://127.0.0.1:{port}/messenger/webhook"
+    await meta.webhook.subscribe(url, VERIFY_TOKEN)
+    page = meta.page
+    ready = await meta.wait_until(
+        lambda: True if "get_started" in page.profile and page.subscribed_fields else None, 10
+    )
+    assert ready, (page.profile, page.subscribed_fields, meta.errors)
+
+
+def choice_of(message: ThreadMessage, label: str) -> tuple[str, str | None] | None:
+    """(button title, card) to tap for the choice ``label`` on ``message``: a button with the
+    label as its title, or a card titled with the label (its button's title may be cut)."""
+    if label in message.buttons:
+        return label, None
+    for element in message.elements:
+        titles = [button.title for button in element.buttons]
+        if label in titles:
+            return label, element.title
+        if element.title == label and len(titles) == 1:
+            return titles[0], element.title
+    return None
+
+
+def _shown(person: MessengerPerson, label: str) -> tuple[str, str | None, ThreadMessage] | None:
+    for message in reversed(person.messages):
+        found = choice_of(message, label)
+        if found is not None:
+            return (*found, message)
+    return None
+
+
+async def choose(person: MessengerPerson, label: str, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    """Choose ``label`` as a person reads it: a quick reply under the latest message, or a
+    button (or card) on the newest message that shows it — waiting for it to arrive."""
+
+    def probe() -> bool | tuple[str, str | None, ThreadMessage] | None:
+        if label in person.quick_replies:
+            return True
+        return _shown(person, label)
+
+    found = await person.emulator.wait_until(probe, timeout, chat_id=person.psid)
+    if found is None:
+        raise AssertionError(f"no choice {label!r} is shown\n{person.explain()}")
+    if found is True:
+        await person.tap_quick_reply(label)
+        return
+    assert isinstance(found, tuple)
+    title, card, message = found
+    await person.tap_button(title, element=card, message=message)
+
+
+async def until(person: MessengerPerson, text: str, timeout: float = 5.0) -> ThreadMessage:  # noqa: ASYNC109
+    """The Page's message, since the person's latest action, whose text holds ``text``."""
+    return await person.wait_for(lambda m: text in (m.text or ""), timeout)
