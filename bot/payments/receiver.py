@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -30,6 +30,7 @@ from catalog.outbox import OutboxSignal
 from catalog.payments import casso, payos, sepay
 from catalog.payments.directory import PaymentsDirectory, ProducerKeys
 from catalog.payments.incoming import Incoming, Malformed
+from catalog.services import warnings
 from catalog.services.payments.applying import apply_many
 from catalog.services.payments.notifications import (
     Account,
@@ -55,8 +56,19 @@ READERS: dict[PaymentProvider, Callable[[object], Incoming]] = {
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    producer_id: int | None  # None: authentic, but no producer of the shop has the account
+    """The producer a notification is for (None: no producer of the shop has the account),
+    and whether it is authentic; if not, ``why`` (for the log)."""
+
+    producer_id: int | None
     producer_code: str | None
+    authentic: bool = True
+    why: str = ""
+
+
+def _refused(why: str, owner: Account | None = None) -> Route:
+    if owner is None:
+        return Route(None, None, authentic=False, why=why)
+    return Route(owner.producer_id, owner.producer_code, authentic=False, why=why)
 
 
 class AccountBook:
@@ -88,12 +100,14 @@ class Receiver:
         signal: OutboxSignal | None = None,
         *,
         clock: Callable[[], datetime] = utcnow,
+        warn_every: timedelta = warnings.HOURLY,
     ) -> None:
         self.session_factory = session_factory
         self.directory = directory
         self.signal = signal
         self.clock = clock
         self.book = AccountBook(self.uow)
+        self.signatures = seams.SignatureWatch(self.uow, repeat=warn_every)
         self._applying: set[asyncio.Task[None]] = set()
         # Under load, what arrived meanwhile shares a transaction (bot.payments.batching).
         self._storing: Batcher[tuple[Incoming, int | None], Stored] = Batcher(
@@ -127,12 +141,12 @@ class Receiver:
             payload = json.loads(body)
         except ValueError:
             return _answer(400, "the body is not JSON")
-        route, why = await self._route(provider, headers, body, payload)
-        await seams.signature_checked(
-            provider.value, route.producer_code if route else None, passed=route is not None,
-            reason=why,
+        route = await self._route(provider, headers, body, payload)
+        await self.signatures.checked(
+            provider.value, passed=route.authentic, producer_id=route.producer_id,
+            reason=route.why,
         )  # fmt: skip
-        if route is None:
+        if not route.authentic:
             return _answer(401, "not authenticated")
         try:
             incoming = READERS[provider](payload)
@@ -166,8 +180,8 @@ class Receiver:
 
     async def _route(
         self, provider: PaymentProvider, headers: Mapping[str, str], body: bytes, payload: Any
-    ) -> tuple[Route | None, str]:
-        """The producer a notification is for, authenticated; or None and why not."""
+    ) -> Route:
+        """The producer a notification is for, and whether it is authentic."""
         accounts = await self.book.get()
         if provider == PaymentProvider.payos:
             return self._payos_route(payload, accounts)
@@ -177,16 +191,16 @@ class Receiver:
         if owner is not None:
             keys = self.directory.keys(owner.producer_code)
             if keys is None or keys.provider != provider:
-                return None, f"{owner.producer_code} has no {provider.value} keys"
+                return _refused(f"{owner.producer_code} has no {provider.value} keys", owner)
             if self._authentic(provider, headers, body, payload, keys):
-                return Route(owner.producer_id, owner.producer_code), ""
-            return None, f"not {owner.producer_code}'s key or signature"
+                return Route(owner.producer_id, owner.producer_code)
+            return _refused(f"not {owner.producer_code}'s key or signature", owner)
         # An account no producer of the shop has: authentic for one of the producers on
         # this provider (their company watches it too), it is kept for a person.
         for code, keys in self.directory.using(provider).items():
             if self._authentic(provider, headers, body, payload, keys):
-                return Route(None, code), ""
-        return None, f"account {account!r} of no producer, no producer's key"
+                return Route(None, code)
+        return _refused(f"account {account!r} of no producer, no producer's key")
 
     def _authentic(
         self,
@@ -200,13 +214,13 @@ class Receiver:
             return sepay.authentic(headers, body, keys, self.clock())
         return casso.authentic(headers, payload, keys.casso_checksum_key)
 
-    def _payos_route(self, payload: Any, accounts: dict[str, Account]) -> tuple[Route | None, str]:
+    def _payos_route(self, payload: Any, accounts: dict[str, Account]) -> Route:
         by_code = {account.producer_code: account for account in accounts.values()}
         for code, keys in self.directory.using(PaymentProvider.payos).items():
             if payos.authentic(payload, keys.payos_checksum_key):
                 owner = by_code.get(code)
-                return Route(owner.producer_id if owner else None, code), ""
-        return None, "signed with no producer's checksum key"
+                return Route(owner.producer_id if owner else None, code)
+        return _refused("signed with no producer's checksum key")
 
 
 def _answer(status: int, message: str = "") -> web.Response:

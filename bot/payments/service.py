@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import timedelta
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,7 +32,12 @@ class PaymentsService:
         listen: bool = True,
     ) -> None:
         self.settings = config.payments
-        self.receiver = Receiver(session_factory, self.settings.directory(), signal)
+        self.receiver = Receiver(
+            session_factory,
+            self.settings.directory(),
+            signal,
+            warn_every=timedelta(seconds=config.health.repeat_seconds),
+        )
         self.jobs = PaymentJobs(session_factory, self.settings, signal)
         # Without any producer's keys every notification would be refused: no port is taken.
         self.listen = listen and self.settings.webhook_port != 0 and bool(self.settings.producers)

@@ -1,7 +1,9 @@
 """The receiver of bank notifications against a real database: routed by the account a
 notification names and authenticated with that producer's keys (401 and nothing stored
 otherwise), stored once, answered as the providers expect, then applied; payOS's test call
-answered 2xx and ignored; an account of no producer kept for a person."""
+answered 2xx and ignored; an account of no producer kept for a person; each notification
+counted in the metrics by its outcome, and a provider whose signatures fail told to the
+admins once (whichever worker sees it) and resolved when one passes."""
 
 from __future__ import annotations
 
@@ -9,24 +11,31 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 from support.payments_shop import BABE_ACCOUNT, QV_ACCOUNT, place
 
+from bot import metrics
 from bot.payments.receiver import Receiver
 from catalog.demo.seed import seed_demo_catalog
 from catalog.models import (
     NotificationState,
     Order,
+    OutboxMessage,
     PaymentNotification,
     PaymentProvider,
     PaymentStatus,
 )
+from catalog.outbox import OutboxKind
 from catalog.payments.directory import PaymentsDirectory, ProducerKeys
 from catalog.payments.payos import data_signature
+from catalog.services.payments.notifications import producer_accounts
+from catalog.services.warnings import Cause
 from catalog.uow import UnitOfWork
 
 SEPAY_KEY = "babe-key"
@@ -205,3 +214,77 @@ async def test_payos_test_call_from_confirm_webhook_gets_2xx_and_changes_nothing
     async with receiver.uow().reading() as uow:
         [state] = await uow.session.scalars(select(PaymentNotification.state))
     assert state == NotificationState.ignored
+
+
+@pytest.fixture
+def counting() -> Iterator[None]:
+    metrics.switch_on()
+    yield
+    metrics.switch_off()
+
+
+def counted(provider: str, outcome: str) -> float:
+    labels = {"provider": provider, "outcome": outcome}
+    return REGISTRY.get_sample_value("ocop_payment_notifications_total", labels) or 0.0
+
+
+async def test_each_notification_is_counted_by_provider_and_outcome(
+    receiver: Receiver, uow: UnitOfWork, counting: None
+) -> None:
+    outcomes = ("matched", "duplicate", "unmatched", "bad_signature")
+    before = {outcome: counted("sepay", outcome) for outcome in outcomes}
+    order = await place(uow)
+    key = {"Authorization": f"Apikey {SEPAY_KEY}"}
+    paying = sepay_body(BABE_ACCOUNT, order.total, f"OCOP {order.number}", "FT6")
+
+    await receiver.receive(PaymentProvider.sepay, key, paying)
+    await receiver.receive(PaymentProvider.sepay, key, paying)
+    await receiver.receive(PaymentProvider.sepay, {"Authorization": "Apikey x"}, paying)
+    nobodys = json.loads(sepay_body(BABE_ACCOUNT, 1000, "no number here", "FT7"))
+    nobodys["id"] = 92705
+    await receiver.receive(PaymentProvider.sepay, key, json.dumps(nobodys).encode())
+    await receiver.settle()
+
+    assert {o: counted("sepay", o) - before[o] for o in outcomes} == dict.fromkeys(outcomes, 1)
+
+
+async def warnings_told(receiver: Receiver) -> list[tuple[str, str, int | None]]:
+    """The admins' notices of payment signatures: (provider, state, producer id named)."""
+    async with receiver.uow().reading() as uow:
+        rows = await uow.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == OutboxKind.admin_notice)
+            .order_by(OutboxMessage.id)
+        )
+        return [
+            (row.payload["subject"], row.payload["state"], row.payload.get("producer_id"))
+            for row in rows
+            if row.payload.get("cause") == Cause.payment_signature
+        ]
+
+
+async def test_a_provider_failing_its_signatures_is_told_to_the_admins_once_until_one_passes(
+    receiver: Receiver, uow: UnitOfWork
+) -> None:
+    order = await place(uow)
+    babe = (await producer_accounts(uow))[BABE_ACCOUNT].producer_id
+    body = sepay_body(BABE_ACCOUNT, order.total, f"OCOP {order.number}", "FT8")
+    forged = {"Authorization": "Apikey not-the-key"}
+    another_worker = Receiver(uow._session_factory, DIRECTORY)
+
+    for _retry in range(3):  # SePay tries again, and is refused again
+        assert (await receiver.receive(PaymentProvider.sepay, forged, body)).status == 401
+    await another_worker.receive(PaymentProvider.sepay, forged, body)
+    assert await warnings_told(receiver) == [("sepay", "raised", babe)]
+
+    key = {"Authorization": f"Apikey {SEPAY_KEY}"}
+    assert (await receiver.receive(PaymentProvider.sepay, key, body)).status == 200
+    await another_worker.receive(PaymentProvider.sepay, key, body)  # already resolved
+    await receiver.settle()
+    assert await warnings_told(receiver) == [
+        ("sepay", "raised", babe),
+        ("sepay", "resolved", babe),
+    ]
+    # Casso's signatures are their own cause.
+    assert (await receiver.receive(PaymentProvider.casso, {}, b'{"error": 0}')).status == 401
+    assert (await warnings_told(receiver))[-1] == ("casso", "raised", None)

@@ -14,7 +14,7 @@ from catalog.models import Order, OrderStatus, OrderStatusChange, PaymentMethod,
 from catalog.outbox import OutboxKind
 from catalog.services.orders.stock import return_stock
 from catalog.services.orders.views import OrderView, load_order, order_view
-from catalog.services.payments.ledger import Reason, credit
+from catalog.services.payments.ledger import Reason, count_paid, credit
 from catalog.uow import UnitOfWork
 
 # The history's reason for a transfer order shipped before it was paid.
@@ -201,11 +201,12 @@ async def change_order_status(
         if new_status == OrderStatus.delivered and order.payment_method == PaymentMethod.cod:
             cash = order.total - order.amount_paid
             if cash > 0:
-                await uow.session.run_sync(
+                moved = await uow.session.run_sync(
                     lambda session: credit(
                         session, order_id, cash, reason=Reason.delivery, actor_id=actor_id
                     )
                 )
+                count_paid(uow, [moved])
         outbox.to_customer(
             uow,
             OutboxKind.status_notice,

@@ -29,7 +29,7 @@ from catalog.models import (
 )
 from catalog.outbox import AdminEvent, OutboxKind
 from catalog.payments.matching import readings
-from catalog.services.payments.ledger import RESTATED, news, receive_many
+from catalog.services.payments.ledger import RESTATED, count_paid, news, receive_many
 from catalog.services.payments.notifications import Outcome, Why
 from catalog.uow import UnitOfWork
 
@@ -158,6 +158,7 @@ def _apply(uow: UnitOfWork, connection: Connection, ids: list[int]) -> list[Outc
     outcomes = {n: outcome for n, outcome in settled.items() if isinstance(outcome, Outcome)}
     if received:
         moves = receive_many(connection, received, history=batch.history, restated=batch.restated)
+        count_paid(uow, moves)
         for (_order, _amount, notification_id), moved in zip(received, moves, strict=True):
             customer, producer = news(moved)
             batch.to_customer(OutboxKind.payment_notice, moved.user_id, moved.channel, customer)

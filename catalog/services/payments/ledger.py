@@ -9,6 +9,7 @@ and the status is decided from what that statement returned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, bindparam, case, insert, update
 from sqlalchemy.orm import Session
 
 from catalog import outbox, rules
+from catalog.events import ShopEvent
 from catalog.models import Order, OrderStatus, PaymentChange, PaymentStatus, utcnow
 from catalog.outbox import OutboxKind
 from catalog.uow import UnitOfWork
@@ -68,6 +70,11 @@ class Moved:
     def owed_back(self) -> int:
         status = OrderStatus.cancelled if self.cancelled else OrderStatus.new
         return rules.amount_owed_back(status, self.total, self.paid, self.refunded)
+
+    @property
+    def settled_now(self) -> bool:
+        """This sum paid the order in full (the shop's "order paid")."""
+        return self.old not in rules.SETTLED and self.new in rules.SETTLED
 
     @property
     def event(self) -> Event:
@@ -212,6 +219,13 @@ def receive_many(
         if status != rows[order_id].payment_status:
             restated[order_id] = status
     return moves
+
+
+def count_paid(uow: UnitOfWork, moves: Iterable[Moved]) -> None:
+    """The orders ``moves`` paid in full, counted once the transaction commits."""
+    paid = sum(1 for moved in moves if moved.settled_now)
+    if paid:
+        uow.happened(ShopEvent.order_paid, paid)
 
 
 def news(moved: Moved, *, by: str = "") -> tuple[dict[str, Any], dict[str, Any]]:

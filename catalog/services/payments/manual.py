@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from catalog.errors import NothingToRecord
 from catalog.services.orders.status import order_for_staff
 from catalog.services.orders.views import OrderView, load_order, order_view
-from catalog.services.payments.ledger import Reason, credit, tell
+from catalog.services.payments.ledger import Reason, count_paid, credit, tell
 from catalog.uow import UnitOfWork
 
 
@@ -71,6 +71,7 @@ async def _record(
         with session:
             moved = credit(session, order_id, amount, reason=reason, actor_id=actor_id)
             tell(uow, session, moved, by=actor_name or str(actor_id))
+            count_paid(uow, [moved])
             session.flush()
 
     await uow.short_write(lambda connection: write(Session(connection)))
