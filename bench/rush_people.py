@@ -19,6 +19,7 @@ from emulators.telegram import ChatMessage, Emulator, Event
 from storefront.actions import (
     CartAction,
     ChangeCart,
+    ChangeCartPage,
     Checkout,
     CheckoutAction,
     ProductAction,
@@ -42,7 +43,11 @@ class Tap:
 
 
 def cart(action: CartAction) -> Chooser:
-    return lambda data: (cb := unpack(ChangeCart, data)) is not None and cb.action == action
+    # A cart's buttons are ChangeCartPage's; ChangeCart's only on carts sent before pages.
+    kinds = (ChangeCartPage, ChangeCart)
+    return lambda data: any(
+        (cb := unpack(kind, data)) is not None and cb.action == action for kind in kinds
+    )
 
 
 def checkout(action: CheckoutAction) -> Chooser:
