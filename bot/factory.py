@@ -24,7 +24,6 @@ from bot.presses import PressKeeper, ShopDispatcher
 from bot.retry import RetryAfterMiddleware
 from bot.scheduled_backups import ScheduledBackups
 from bot.sending import SendingBudget
-from bot.shared import SharedServices
 from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
 from bot.tasks import Duties, Duty
 from bot.watchdog import Watchdog
@@ -78,7 +77,12 @@ def build_dispatcher(
     With a Redis URL configured, state, locks, caches' news and the sending budget are
     shared with the other workers (bot.shared). ``worker``: how this process is named in
     the admins' warnings (the host's name by default)."""
-    shared = SharedServices.from_url(config.redis.url) if config.redis.url else None
+    shared = None
+    if config.redis.url:
+        # Only with several workers: one process keeps no Redis client (nor redis-py).
+        from bot.shared import SharedServices  # noqa: PLC0415
+
+        shared = SharedServices.from_url(config.redis.url)
     if shared is None:
         language_cache = LanguageCache()
         storage = storage or DatabaseStorage(session_factory)
