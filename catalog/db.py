@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, Table, event
 from sqlalchemy import create_engine as _create_sync_engine
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -186,5 +186,9 @@ async def writer_turn(session_factory: async_sessionmaker[AsyncSession]) -> Asyn
 def upsert(on: AsyncSession | Connection, target: type[DeclarativeBase] | Table) -> Any:
     """``INSERT … ON CONFLICT`` for this database (SQLite and PostgreSQL have it)."""
     dialect = (on.get_bind() if isinstance(on, AsyncSession) else on).dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(target)
+    if dialect == "postgresql":
+        # Loaded with a PostgreSQL engine; not on loading, where a SQLite shop would carry it.
+        from sqlalchemy.dialects import postgresql  # noqa: PLC0415
+
+        return postgresql.insert(target)
+    return sqlite.insert(target)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 # Loaded by what uses them: migrating (Alembic, which brings Mako and Pygments), spreadsheets
 # (openpyxl), pictures, labels and QR codes (Pillow, segno), several workers (Redis), the
-# Messenger channel (when its Page is configured), the demo catalog (`catalog seed-demo`).
+# Messenger channel (when its Page is configured), the demo catalog (`catalog seed-demo`),
+# PostgreSQL's dialect (with a PostgreSQL database; this one is SQLite).
 DEFERRED = (
     "alembic", "mako", "pygments", "openpyxl", "PIL", "segno", "fpdf", "redis",
-    "bot.messenger", "catalog.demo",
+    "bot.messenger", "catalog.demo", "sqlalchemy.dialects.postgresql", "asyncpg",
 )  # fmt: skip
 
 BUILD_THE_BOT = """
