@@ -153,8 +153,8 @@ def structure_sizes(snapshot: Any, units: Any) -> dict[str, float]:
         "snapshot: producers, categories": lambda: [snapshot.producers, snapshot.categories],
         "search index: postings": lambda: [snapshot._postings],
         "search index: vocabulary": lambda: [snapshot._vocabulary],
-        "search index: name words": lambda: [snapshot._name_words],
-        "listings: sort keys": lambda: [snapshot._sort_keys],
+        "search index: words in names": lambda: [snapshot._in_names],
+        "listings: alphabetical positions": lambda: [snapshot._positions],
         "listings: orders": lambda: [snapshot._sorted],
         "wards: data": lambda: [
             units._wards,
