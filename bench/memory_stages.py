@@ -156,12 +156,7 @@ def structure_sizes(snapshot: Any, units: Any) -> dict[str, float]:
         "search index: words in names": lambda: [snapshot._in_names],
         "listings: alphabetical positions": lambda: [snapshot._positions],
         "listings: orders": lambda: [snapshot._sorted],
-        "wards: data": lambda: [
-            units._wards,
-            units._entries,
-            units._everywhere,
-            units._district_keys,
-        ],
+        "wards: data": lambda: [units._wards, units._everywhere, units._district_keys],
         "wards: provinces indexed": lambda: [units._indexes],
     }
     return {name: round(deep_size(roots(), seen) / _KB / _KB, 1) for name, roots in parts.items()}
