@@ -4,10 +4,10 @@
 
 The stages are those of ``ocop-bot run`` (bot.cli, bot.runner): the interpreter; ``import
 aiogram`` (the floor); the rest of what the ``ocop-bot`` command imports; the configuration,
-the translations, the database engine and the schema check; the bot and the dispatcher; then
-what the running bot loads on first use and keeps: the catalog snapshot (with its search
-index), the ward data and Hà Nội's index (loaded at start-up), and the caches that browsing
-fills (every listing's order and sort keys, in both languages). Prints one JSON object.
+the translations, the database engine and the schema check; the bot and the dispatcher; the
+ward data and Hà Nội's index (loaded at start-up); then what the running bot loads on first
+use and keeps: the catalog snapshot with its search index, and what browsing fills (every
+listing's order, the alphabetical positions, in both languages). Prints one JSON object.
 
 Nothing is imported at the top of this module beyond the standard library: what a stage
 imports is part of what it measures.
@@ -114,11 +114,11 @@ async def build_and_load(config_path: Path, stages: Stages) -> dict[str, Any]:
             config, session_factory=create_session_factory(engine), i18n=i18n
         )
         stages.mark("bot and dispatcher built")
+        await load_wards()  # a start-up hook of the dispatcher
+        stages.mark("ward data, Hà Nội's index (at start-up)")
         cache: CatalogCache = dispatcher["catalog_cache"]
-        snapshot = await cache.get()
+        snapshot = await cache.get()  # what the first customer's tap does
         stages.mark("catalog snapshot and search index")
-        await load_wards()
-        stages.mark("ward data, Hà Nội's index")
         warm_every_listing(snapshot)
         stages.mark("every listing sorted, vi and en")
         sizes = structure_sizes(snapshot, units())
