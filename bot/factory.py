@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from bot.health import Readiness
+from bot.heap import give_back_after_catalog_loads, give_back_freed_memory
 from bot.i18n import LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.outbox import OutboxSender
@@ -41,6 +42,7 @@ from storefront.actions import is_navigation
 async def load_wards() -> None:
     """The ward data and Hà Nội's index, before the first update rather than in a rush."""
     await asyncio.to_thread(lambda: units().prepare(PROVINCES[0]))
+    give_back_freed_memory()  # what reading the data file left behind
 
 
 def handler_settings(config: Config) -> Settings:
@@ -154,6 +156,7 @@ def build_dispatcher(
         dispatcher.startup.register(start_duties)
         dispatcher.shutdown.register(duty.stop)
     dispatcher.startup.register(load_wards)
+    give_back_after_catalog_loads()
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
     return dispatcher

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog import events
 from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
-from catalog.db import READ_ONLY
+from catalog.db import READ_ONLY, forget_cached_pages
 from catalog.events import ShopEvent
 from catalog.facts import ProductFacts
 from catalog.models import Category, Producer, Product
@@ -395,6 +395,7 @@ class CatalogCache:
                 for row in partition:
                     view = _product_view(row, shared)
                     products[view.id] = view
+            await forget_cached_pages(session)
         return CatalogSnapshot(categories=categories, producers=producers, products=products)
 
     async def _shape_changed(self, snapshot: CatalogSnapshot) -> bool:
