@@ -122,9 +122,6 @@ class _ProvinceIndex:
     exact: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     deletions: dict[str, _Keys] = field(default_factory=dict)
 
-    def keys_near(self, variant: str) -> _Keys:
-        return self.deletions.get(variant, ())
-
 
 class Units:
     """The 34 provinces' wards, and the old wards that became them."""
@@ -253,6 +250,7 @@ class Units:
         scored: dict[str, tuple[_Rank, WardChoice]] = {}
         # A name typed exactly needs no look for typos: that is also what keeps it quick.
         exact = any(query in index.exact for query in queries)
+        deletions = index.deletions
         for query in queries:
             budget = _max_typos(query)
             if exact:
@@ -260,8 +258,10 @@ class Units:
             else:
                 candidates = set()
                 for variant in _deletions(query, budget):
-                    near = index.keys_near(variant)
-                    if isinstance(near, str):
+                    near = deletions.get(variant)
+                    if near is None:
+                        continue
+                    if type(near) is str:
                         candidates.add(near)
                     else:
                         candidates.update(near)
