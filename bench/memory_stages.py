@@ -166,8 +166,12 @@ def top_allocations(limit: int) -> list[dict[str, Any]]:
     """tracemalloc's biggest holders, by file, of what was allocated since it started."""
     snapshot = tracemalloc.take_snapshot()
     stats = snapshot.statistics("filename")[:limit]
+    root = f"{Path(__file__).resolve().parent.parent}/"
     return [
-        {"file": str(stat.traceback[0].filename), "mb": round(stat.size / _KB / _KB, 1)}
+        {
+            "file": stat.traceback[0].filename.removeprefix(root).split("site-packages/")[-1],
+            "mb": round(stat.size / _KB / _KB, 1),
+        }
         for stat in stats
     ]
 
