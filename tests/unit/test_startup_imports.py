@@ -40,7 +40,8 @@ i18n = build_i18n(config.shop.default_language)
 sessions = create_session_factory(create_engine(config.database.url))
 build_bot(config)
 dispatcher = build_dispatcher(config, session_factory=sessions, i18n=i18n)
-assert build_zalo_channel(config, sessions, i18n, telegram_signal=dispatcher["outbox_signal"]) is None
+signal = dispatcher["outbox_signal"]
+assert build_zalo_channel(config, sessions, i18n, telegram_signal=signal) is None
 assert build_messenger_channel(config, sessions, dispatcher) is None
 
 # What every screen does: money and days in both languages (Babel would load its data).
