@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from bot.health import Readiness
+from bot.heap import give_back_after_catalog_loads, give_back_freed_memory
 from bot.i18n import LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.outbox import OutboxSender
@@ -24,7 +25,6 @@ from bot.presses import PressKeeper, ShopDispatcher
 from bot.retry import RetryAfterMiddleware
 from bot.scheduled_backups import ScheduledBackups
 from bot.sending import SendingBudget
-from bot.shared import SharedServices
 from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
 from bot.tasks import Duties, Duty
 from bot.watchdog import Watchdog
@@ -43,6 +43,7 @@ from storefront.actions import is_navigation
 async def load_wards() -> None:
     """The ward data and Hà Nội's index, before the first update rather than in a rush."""
     await asyncio.to_thread(lambda: units().prepare(PROVINCES[0]))
+    give_back_freed_memory()  # what reading the data file left behind
 
 
 def handler_settings(config: Config) -> Settings:
@@ -79,7 +80,12 @@ def build_dispatcher(
     With a Redis URL configured, state, locks, caches' news and the sending budget are
     shared with the other workers (bot.shared). ``worker``: how this process is named in
     the admins' warnings (the host's name by default)."""
-    shared = SharedServices.from_url(config.redis.url) if config.redis.url else None
+    shared = None
+    if config.redis.url:
+        # Only with several workers: one process keeps no Redis client (nor redis-py).
+        from bot.shared import SharedServices  # noqa: PLC0415
+
+        shared = SharedServices.from_url(config.redis.url)
     if shared is None:
         language_cache = LanguageCache()
         storage = storage or DatabaseStorage(session_factory)
@@ -152,6 +158,7 @@ def build_dispatcher(
         dispatcher.startup.register(start_duties)
         dispatcher.shutdown.register(duty.stop)
     dispatcher.startup.register(load_wards)
+    give_back_after_catalog_loads()
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
     return dispatcher

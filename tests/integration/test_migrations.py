@@ -33,6 +33,7 @@ async def test_every_revision_upgrades_downgrades_and_upgrades_again(database_ur
     try:
         revisions = migrate.revisions()
         assert revisions, "no migrations found"
+        assert await migrate.current_revision(engine) is None
         previous: str = "base"
         for revision in revisions:
             await migrate.upgrade(engine, revision)
