@@ -13,9 +13,9 @@ Each figure comes from a fresh process, read from /proc (VmRSS, VmHWM; Linux onl
    been through it (a typed search, the catalog, a product card, the cart, a whole checkout
    with a typed ward, an order);
 3. **where it goes**: ``bench.memory_stages`` builds the same bot step by step in a process of
-   its own (imports, configuration and schema check, bot and dispatcher, the catalog snapshot
-   with its search index, the ward data, every listing opened in both languages) and reads its
-   memory after each step, then weighs the structures that hold the catalog and the wards.
+   its own (imports, configuration and schema check, bot and dispatcher, the ward data, the
+   catalog snapshot with its search index, every listing opened in both languages) and reads
+   its memory after each step, then weighs the structures that hold the catalog and the wards.
 
 The footprint is the bot's memory minus the floor. bench/README.md explains the figures.
 """
