@@ -10,7 +10,9 @@
 
 An open loop: each customer's arrival time is drawn within ``--arrivals`` seconds, and each
 pauses 0.3–2 s between taps, like a person reading the screen. Each goes /start → catalog →
-a category → a product card → add to cart → cart → the whole checkout → confirm. The bot
+a category → a product card → add to cart → cart → the whole checkout → confirm; a quarter
+of them (``--returning``) then come back through a product link and order again with their
+saved details, pressing buttons only. The messages each journey cost are counted. The bot
 runs as its own process (``ocop-bot run``, the production command) against the emulator;
 the emulator, the customers and the measuring run here. With ``--telegram-limits on`` the
 emulator enforces Telegram's flood limits and the bot paces itself to them.
@@ -69,11 +71,21 @@ async def run_shop(
         loop = asyncio.get_running_loop()
         rng = random.Random(args.seed)
         arrivals = sorted(rng.uniform(0, args.arrivals) for _ in range(args.customers))
+        # Products a returning customer's link may lead to: on sale with stock to spare.
+        skus = [
+            str(sku)
+            for (sku,) in await database.rows(
+                "SELECT sku FROM products WHERE active AND stock >= 20 ORDER BY sku"
+            )
+        ]
         started = loop.time()
         rushers = [
-            Rusher(emulator, rng.randrange(1 << 30), started + at, number)
+            Rusher(
+                emulator, rng.randrange(1 << 30), started + at, number,
+                comes_back_for=rng.choice(skus) if rng.random() < args.returning else None,
+            )
             for number, at in enumerate(arrivals)
-        ]
+        ]  # fmt: skip
         await asyncio.gather(*(rusher.shop(started) for rusher in rushers))
         wall = loop.time() - started
         process = {"peak_rss_mb": bot.peak_rss_mb(), "wall_s": round(wall, 1)}
@@ -205,6 +217,14 @@ def build_parser() -> argparse.ArgumentParser:
         "Page through the Messenger emulator, each kind of tap beside Telegram's",
     )
     parser.add_argument("--catalog-size", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--returning",
+        type=float,
+        default=0.25,
+        metavar="FRACTION",
+        help="customers who, once served, come back through a product link and order again "
+        "with their saved details (default 0.25)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=600.0, metavar="SECONDS")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
+from catalog.links import LinkSource, product_link
 from emulators.telegram import ChatMessage, Emulator, Event
 from storefront.actions import (
     CartAction,
@@ -43,10 +44,10 @@ class Tap:
 
 
 def cart(action: CartAction) -> Chooser:
-    """A cart button: of a cart with pages (``ChangeCartPage``), or one sent before them."""
+    """A cart button: on the product card, or on a page of the cart."""
 
     def choose(data: str) -> bool:
-        pressed = unpack(ChangeCartPage, data) or unpack(ChangeCart, data)
+        pressed = unpack(ChangeCart, data) or unpack(ChangeCartPage, data)
         return pressed is not None and pressed.action == action
 
     return choose
@@ -89,15 +90,24 @@ class Step:
     pick: bool = False  # a random one of the matching buttons, else the first
 
 
+# What the bot did in a person's chat during a journey, as Telegram sees it.
+TRAFFIC = {"bot_message": "new", "edited": "edits", "deleted": "deletes"}
+TRAFFIC_ANSWERS = "answers"
+
+
 @dataclass
 class Rusher:
     emulator: Emulator
     seed: int
     arrival: float  # loop time at which the person opens the bot
     number: int
+    # With a SKU, a returning customer: after the first order, a second one from a link to it.
+    comes_back_for: str | None = None
     taps: list[Tap] = field(default_factory=list)
     gave_up: str | None = None
     ordered: bool = False
+    # Per journey ("new", "returning"): new messages, edits, deletes and press answers.
+    journeys: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -203,28 +213,64 @@ class Rusher:
             Step("checkout", "checkout", _is_message, choose=cart(CartAction.checkout)),
             Step("name", "checkout", _is_message, text=lambda: f"Khách {self.number}"),
             Step("phone", "checkout", _shows(province), text=lambda: phone),
-            Step("province", "checkout", _is_message, choose=province),
+            Step("province", "checkout", _is_screen, choose=province),
             Step("ward", "checkout", _is_message, text=lambda: "Phường Tây Hồ"),
             Step("street", "checkout", _is_message, text=lambda: "3 Quảng An"),
             Step("note skipped", "checkout", _shows(cash), text=lambda: self._menu(0, 0)),
             Step("payment", "checkout", _shows(confirm), choose=cash),
             Step("confirm", "confirm", _is_message, choose=confirm),
         ]
+        if not await self._journey("new", steps):
+            return
+        self.ordered = True
+        if self.comes_back_for is not None:
+            await self._pause()
+            await self._journey("returning", self._returning(self.comes_back_for))
+
+    def _returning(self, sku: str) -> list[Step]:
+        """From a product link to a placed order with the saved details: buttons only."""
+        payload = product_link(sku, LinkSource.product).payload
+        return [
+            Step("product link", "browse", _shows(product(ProductAction.add)),
+                 text=lambda: f"/start {payload}"),
+            Step("add to cart", "write", _is_answer, choose=product(ProductAction.add)),
+            Step("cart (card)", "browse", _shows(cart(CartAction.checkout)),
+                 choose=cart(CartAction.show)),
+            Step("checkout", "checkout", _shows(checkout(CheckoutAction.use_saved)),
+                 choose=cart(CartAction.checkout)),
+            Step("deliver there", "checkout", _shows(checkout(CheckoutAction.confirm)),
+                 choose=checkout(CheckoutAction.use_saved)),
+            Step("confirm", "confirm", _is_message, choose=checkout(CheckoutAction.confirm)),
+        ]  # fmt: skip
+
+    def _count(self, journey: str, since: int) -> None:
+        counts = dict.fromkeys([*TRAFFIC.values(), TRAFFIC_ANSWERS], 0)
+        for event in self.chat.events[since:]:
+            if event.kind in TRAFFIC:
+                counts[TRAFFIC[event.kind]] += 1
+            elif event.kind == "callback_answer":
+                counts[TRAFFIC_ANSWERS] += 1
+        self.journeys[journey] = counts
+
+    async def _journey(self, name: str, steps: list[Step]) -> bool:
+        """The steps in turn, pausing between them; their messages counted once all done."""
+        since = len(self.chat.events)
         for number, step in enumerate(steps):
             if number:
                 await self._pause()
             text = step.text() if step.text is not None else None
             if step.text is not None and text is None:
                 self.gave_up = self.gave_up or f"no menu button for {step.label}"
-                return
+                return False
             if not await self._act(
                 step.label, step.kind, step.done, text=text, choose=step.choose,
                 pick_random=step.pick,
             ):  # fmt: skip
-                return
+                return False
             if step.label == "ward" and not await self._ward_offered():
-                return
-        self.ordered = True
+                return False
+        self._count(name, since)
+        return True
 
     async def _ward_offered(self) -> bool:
         """Where the bot offers matching wards as buttons, the person takes the first."""

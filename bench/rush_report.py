@@ -57,6 +57,23 @@ async def oversold(database: Database, before: dict[int, int]) -> dict[str, int]
     }
 
 
+def journeys(rushers: list[Rusher], *, channel: str) -> dict[str, dict[str, Any]]:
+    """Per journey finished: how many did, and the bot's new messages, edits, deletes and
+    press answers in the person's chat (mean and most)."""
+    done: dict[str, list[dict[str, int]]] = defaultdict(list)
+    for rusher in rushers:
+        for name, counts in rusher.journeys.items():
+            done[name].append(counts)
+    report: dict[str, dict[str, Any]] = {}
+    for name, all_counts in sorted(done.items()):
+        entry: dict[str, Any] = {"channel": channel, "people": len(all_counts)}
+        for key in all_counts[0]:
+            values = [counts[key] for counts in all_counts]
+            entry[key] = {"mean": round(sum(values) / len(values), 1), "max": max(values)}
+        report[name] = entry
+    return report
+
+
 def summarise(
     *,
     args: dict[str, Any],
@@ -97,6 +114,7 @@ def summarise(
         **sold,
         **process,
     }
+    report["journeys"] = journeys(rushers, channel="telegram")
     if shop_browse and floor_browse:
         report["browse_p99_ratio"] = round(
             percentile(shop_browse, 0.99) / percentile(floor_browse, 0.99), 2
@@ -197,6 +215,14 @@ def render(report: dict[str, Any]) -> str:
         f"bot process: peak RSS {report['peak_rss_mb']} MB, wall {report['wall_s']} s, "
         f"tracebacks in its log {report['log_tracebacks']}",
     ]
+    for name, entry in report["journeys"].items():
+        counts = ", ".join(
+            f"{key} {entry[key]['mean']:g} (at most {entry[key]['max']})"
+            for key in ("new", "edits", "deletes", "answers")
+        )
+        lines.append(
+            f"{name} customer's order on {entry['channel']} ({entry['people']}): {counts}"
+        )
     for reason, count in report["gave_up"].items():
         lines.append(f"NOTE: {count} customer(s) stopped: {reason}")
     if "messenger" in report:

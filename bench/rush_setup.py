@@ -165,6 +165,10 @@ class BotProcess:
 
     def peak_rss_mb(self) -> float | None:
         """The process's peak resident memory (VmHWM), read from /proc."""
+        return self.status_mb("VmHWM")
+
+    def status_mb(self, field: str) -> float | None:
+        """A memory figure of the process's /proc status (VmRSS, VmHWM), in MiB."""
         if self.process is None:
             return None
         try:
@@ -172,7 +176,7 @@ class BotProcess:
         except OSError:
             return None
         for line in status.splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{field}:"):
                 return round(int(line.split()[1]) / 1024, 1)
         return None
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from bot.health import Readiness
+from bot.heap import give_back_after_catalog_loads, give_back_freed_memory
 from bot.i18n import LanguageCache, UserLanguageMiddleware
 from bot.middlewares.database import UnitOfWorkMiddleware
 from bot.outbox import OutboxSender
@@ -24,12 +25,12 @@ from bot.presses import PressKeeper, ShopDispatcher
 from bot.retry import RetryAfterMiddleware
 from bot.scheduled_backups import ScheduledBackups
 from bot.sending import SendingBudget
-from bot.shared import SharedServices
 from bot.storage import DatabaseStorage, WriteStatesAfterUpdate
 from bot.tasks import Duties, Duty
 from bot.watchdog import Watchdog
 from catalog.addresses import PROVINCES
 from catalog.outbox import OutboxSignal
+from catalog.services.payments.links import CheckoutPayments
 from catalog.snapshot import CatalogCache
 from catalog.units import units
 from catalog.uow import UnitOfWork
@@ -42,6 +43,7 @@ from storefront.actions import is_navigation
 async def load_wards() -> None:
     """The ward data and Hà Nội's index, before the first update rather than in a rush."""
     await asyncio.to_thread(lambda: units().prepare(PROVINCES[0]))
+    give_back_freed_memory()  # what reading the data file left behind
 
 
 def handler_settings(config: Config) -> Settings:
@@ -79,7 +81,12 @@ def build_dispatcher(
     With a Redis URL configured, state, locks, caches' news and the sending budget are
     shared with the other workers (bot.shared). ``worker``: how this process is named in
     the admins' warnings (the host's name by default)."""
-    shared = SharedServices.from_url(config.redis.url) if config.redis.url else None
+    shared = None
+    if config.redis.url:
+        # Only with several workers: one process keeps no Redis client (nor redis-py).
+        from bot.shared import SharedServices  # noqa: PLC0415
+
+        shared = SharedServices.from_url(config.redis.url)
     if shared is None:
         language_cache = LanguageCache()
         storage = storage or DatabaseStorage(session_factory)
@@ -112,6 +119,7 @@ def build_dispatcher(
         catalog_cache=catalog_cache,
         photos=PhotoCache(),
         outbox_signal=outbox_signal,
+        payments=CheckoutPayments(config.payments.directory()),
     )
     if isinstance(storage, DatabaseStorage):
         dispatcher.update.outer_middleware(WriteStatesAfterUpdate(storage))
@@ -151,6 +159,7 @@ def build_dispatcher(
         dispatcher.startup.register(start_duties)
         dispatcher.shutdown.register(duty.stop)
     dispatcher.startup.register(load_wards)
+    give_back_after_catalog_loads()
     UserLanguageMiddleware(i18n, language_cache).setup(dispatcher)
     dispatcher.include_routers(*create_routers())
     return dispatcher

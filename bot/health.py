@@ -10,10 +10,8 @@ import sqlite3
 from collections.abc import Awaitable
 from contextlib import closing
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +22,10 @@ from catalog.db import is_sqlite
 from catalog.models import utcnow
 from catalog.services.backlog import outbox_backlog
 from catalog.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    # Imported where Redis is used: a single worker has none, and redis-py is ~5 MB.
+    from redis.asyncio import Redis
 
 # Seconds each check may take before it counts as failed.
 CHECK_TIMEOUT = 5.0
@@ -87,6 +89,8 @@ class Readiness:
             return str(await session.scalar(text(REVISION)))
 
     async def _redis(self, redis: Redis) -> dict[str, Any]:
+        from redis.exceptions import RedisError  # noqa: PLC0415 - see TYPE_CHECKING above
+
         try:
             await asyncio.wait_for(ping(redis), CHECK_TIMEOUT)
         except (RedisError, OSError, TimeoutError) as err:

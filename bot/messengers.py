@@ -1,22 +1,25 @@
 """Wiring the Messenger channel into the running program: the conversation state and the
 per-person locks it shares with the Telegram dispatcher (in the database or Redis, aiogram's
-storage and event isolation), the caches and the outbox signal. Nothing Messenger starts
-unless the Page is configured."""
+storage and event isolation), the caches and the outbox signal. Nothing Messenger starts,
+nor is imported, unless the Page is configured."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StorageKey
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.messenger.channel import MessengerChannel
 from bot.presses import ShopDispatcher
 from bot.storage import DatabaseStorage
 from storefront.visit import ConversationState
+
+if TYPE_CHECKING:
+    from bot.messenger.channel import MessengerChannel
 
 # Messenger people's state is keyed as a "bot" of its own: their ids (negative) never meet
 # Telegram's anyway.
@@ -51,6 +54,9 @@ def build_messenger_channel(
     """The Messenger channel when the Page is configured; None otherwise."""
     if not config.messenger.enabled:
         return None
+    # Not with this module: a shop without a Page would carry the channel in every worker.
+    from bot.messenger.channel import MessengerChannel  # noqa: PLC0415
+
     return MessengerChannel(
         config.messenger,
         session_factory=session_factory,
@@ -61,4 +67,5 @@ def build_messenger_channel(
         outbox_settings=config.outbox,
         media_dir=config.shop.media_dir,
         default_language=config.shop.default_language,
+        payments=dispatcher["payments"],
     )

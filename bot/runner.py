@@ -19,6 +19,7 @@ from bot.factory import build_bot, build_dispatcher
 from bot.i18n import build_i18n
 from bot.messengers import build_messenger_channel
 from bot.opsweb import OpsListener
+from bot.payments.service import PaymentsService
 from bot.presses import ShopDispatcher
 from bot.zalo.runner import build_zalo_channel
 from catalog import migrate
@@ -90,6 +91,10 @@ async def _serving(config: Config, worker: str) -> AsyncIterator[tuple[Bot, Shop
         if zalo is not None:
             dispatcher.startup.register(zalo.start)
             dispatcher.shutdown.register(zalo.stop)
+        # The providers' notifications, in polling and webhook mode alike.
+        payments = PaymentsService(config, session_factory, dispatcher["outbox_signal"])
+        dispatcher.startup.register(payments.start)
+        dispatcher.shutdown.register(payments.stop)
         # Customers on the Page's Messenger inbox, when the Page is configured.
         messenger = build_messenger_channel(config, session_factory, dispatcher)
         if messenger is not None:

@@ -3,7 +3,9 @@
 Telegram allows about 30 messages a second overall, about one a second to a private chat
 (short bursts pass) and 20 a minute to a group. Every request the bot makes goes through
 ``SendingBudget.middleware``, which waits for a slot before a message goes out, so that a 429
-is rare instead of routine. How Telegram counts, and so how this counts:
+is rare instead of routine. A slot is held until the request's response is back (see
+bot/slots.py: Telegram counts arrivals, not departures). How Telegram counts, and so how this
+counts:
 
 - a new message (sendMessage, sendPhoto, …) takes a slot of its chat and of the whole bot;
 - an edit takes none: the limits are on messages sent, and an edit redraws a screen in
@@ -14,9 +16,7 @@ is rare instead of routine. How Telegram counts, and so how this counts:
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import (
@@ -24,49 +24,13 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.methods import Response, TelegramMethod
-from aiolimiter import AsyncLimiter
+
+from bot.slots import LeakyBucket, SlidingWindow
 
 if TYPE_CHECKING:
     from aiogram import Bot
 
     from bot.config import SendingSettings
-
-
-class SlidingWindow:
-    """At most ``limit`` sends in any ``period`` seconds.
-
-    A leaky bucket of the same rate would allow a burst *and* a steady flow in one period,
-    which is more than Telegram accepts from a group (and overall).
-    """
-
-    def __init__(self, limit: int, period: float) -> None:
-        self.limit = limit
-        self.period = period
-        self._sent: deque[float] = deque()
-
-    def _trim(self, now: float) -> None:
-        while self._sent and now - self._sent[0] >= self.period:
-            self._sent.popleft()
-
-    def remaining(self) -> int:
-        self._trim(time.monotonic())
-        return max(self.limit - len(self._sent), 0)
-
-    def next_free_in(self) -> float:
-        now = time.monotonic()
-        self._trim(now)
-        if len(self._sent) < self.limit:
-            return 0.0
-        return self.period - (now - self._sent[0])
-
-    async def acquire(self) -> None:
-        while True:
-            now = time.monotonic()
-            self._trim(now)
-            if len(self._sent) < self.limit:
-                self._sent.append(now)
-                return
-            await asyncio.sleep(self.period - (now - self._sent[0]) + 0.005)
 
 
 def _is_message(method: TelegramMethod[Any]) -> bool:
@@ -87,7 +51,7 @@ class SendingBudget:
     def __init__(self, settings: SendingSettings) -> None:
         self.settings = settings
         self._overall = SlidingWindow(settings.messages_per_second, 1.0)
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._chats: OrderedDict[int, LeakyBucket] = OrderedDict()
         self._groups: OrderedDict[int, SlidingWindow] = OrderedDict()
 
     def group_window(self, chat_id: int) -> SlidingWindow:
@@ -101,36 +65,54 @@ class SendingBudget:
         self._groups.move_to_end(chat_id)
         return window
 
-    def _chat_bucket(self, chat_id: int) -> AsyncLimiter:
+    def _chat_bucket(self, chat_id: int) -> LeakyBucket:
         bucket = self._chats.get(chat_id)
         if bucket is None:
-            burst = self.settings.chat_burst
-            bucket = self._chats[chat_id] = AsyncLimiter(
-                burst, burst / self.settings.chat_messages_per_second
+            bucket = self._chats[chat_id] = LeakyBucket(
+                self.settings.chat_burst, self.settings.chat_messages_per_second
             )
             while len(self._chats) > self.MAX_CHATS:
                 self._chats.popitem(last=False)
         self._chats.move_to_end(chat_id)
         return bucket
 
-    async def acquire(self, method: TelegramMethod[Any]) -> None:
+    def _slots(self, method: TelegramMethod[Any]) -> tuple[SlidingWindow | LeakyBucket, ...]:
+        """The slots a request takes: none unless it adds a message to a chat."""
         if not _is_message(method):
-            return
+            return ()
         chat_id = getattr(method, "chat_id", None)
-        if isinstance(chat_id, int):
-            if chat_id > 0:
-                await self._chat_bucket(chat_id).acquire()
-            else:
-                await self.group_window(chat_id).acquire()
-        await self._overall.acquire()
+        if not isinstance(chat_id, int):
+            return (self._overall,)
+        chat = self._chat_bucket(chat_id) if chat_id > 0 else self.group_window(chat_id)
+        return (chat, self._overall)
+
+    async def acquire(self, method: TelegramMethod[Any]) -> None:
+        """Waits for the request's slots and holds them; ``release`` gives them back."""
+        taken: list[SlidingWindow | LeakyBucket] = []
+        try:
+            for slots in self._slots(method):
+                await slots.take()
+                taken.append(slots)
+        except BaseException:
+            for slots in taken:  # cancelled while waiting: nothing left, nothing held
+                slots.give_back()
+            raise
+
+    def release(self, method: TelegramMethod[Any]) -> None:
+        """The request's response is back (or it failed): its slots start their period."""
+        for slots in self._slots(method):
+            slots.give_back()
 
     async def middleware(
         self, make_request: NextRequestMiddlewareType[Any], bot: Bot, method: TelegramMethod[Any]
     ) -> Response[Any]:
-        """A request middleware of the bot's session: waits for a slot before each request
-        that sends a message."""
+        """A request middleware of the bot's session: holds a slot for each request that
+        sends a message, from before it leaves until its response is back."""
         await self.acquire(method)
-        return await make_request(bot, method)
+        try:
+            return await make_request(bot, method)
+        finally:
+            self.release(method)
 
 
 class KeepResponseTypes(BaseRequestMiddleware):

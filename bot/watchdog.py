@@ -15,12 +15,11 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.utils.i18n import I18n
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,6 +35,10 @@ from catalog.services.backlog import outbox_backlog
 from catalog.services.recipients import languages_of
 from catalog.services.warnings import Cause, Telling
 from catalog.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    # Imported where Redis is used: a single worker has none (see bot.health).
+    from redis.asyncio import Redis
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +129,8 @@ class Watchdog:
         return [telling for telling in tellings if telling is not None]
 
     async def _redis_problem(self, redis: Redis) -> str:
+        from redis.exceptions import RedisError  # noqa: PLC0415 - see TYPE_CHECKING above
+
         try:
             await asyncio.wait_for(ping(redis), REDIS_TIMEOUT)
         except (RedisError, OSError, TimeoutError) as err:

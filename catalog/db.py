@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy import create_engine as _create_sync_engine
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
@@ -183,8 +183,19 @@ async def writer_turn(session_factory: async_sessionmaker[AsyncSession]) -> Asyn
             _HOLDER.pop(lock, None)
 
 
+async def forget_cached_pages(session: AsyncSession) -> None:
+    """SQLite: free the pages the session's connection keeps cached (up to 2 MB each), after
+    reading a whole table that will not be read again soon. Nothing elsewhere."""
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(text("PRAGMA shrink_memory"))
+
+
 def upsert(on: AsyncSession | Connection, target: type[DeclarativeBase] | Table) -> Any:
     """``INSERT … ON CONFLICT`` for this database (SQLite and PostgreSQL have it)."""
     dialect = (on.get_bind() if isinstance(on, AsyncSession) else on).dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(target)
+    if dialect == "postgresql":
+        # Loaded with a PostgreSQL engine; not on loading, where a SQLite shop would carry it.
+        from sqlalchemy.dialects import postgresql  # noqa: PLC0415
+
+        return postgresql.insert(target)
+    return sqlite.insert(target)

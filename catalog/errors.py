@@ -99,3 +99,25 @@ class InvalidTransition(ShopError):
         self.wanted = wanted
         self.by = by
         self.by_customer = by_customer
+
+
+class TransferUnavailable(ShopError):
+    """Producers in the cart no longer take bank transfers: nothing was ordered.
+    ``producers``: their names, (Vietnamese, English)."""
+
+    def __init__(self, producers: list[tuple[str, str]]) -> None:
+        super().__init__(producers)
+        self.producers = producers
+
+
+class PaymentMissing(ShopError):
+    """A bank-transfer order is not paid (``missing`` đồng): it is not shipped unless the
+    producer says so explicitly."""
+
+    def __init__(self, missing: int) -> None:
+        super().__init__(missing)
+        self.missing = missing
+
+
+class NothingToRecord(ShopError):
+    """Nothing is owed (paid in full already, or nothing to return)."""

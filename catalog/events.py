@@ -14,7 +14,8 @@ from collections.abc import Callable
 class ShopEvent(enum.StrEnum):
     order_placed = "order_placed"
     order_cancelled = "order_cancelled"
-    # A bank transfer matched to an order (the payment receivers call ``tell``).
+    # An order paid in full: by transfers (the providers' notifications, or recorded by
+    # hand), or cash collected at delivery.
     order_paid = "order_paid"
     # The in-memory catalog read again: everything, or a few products' rows.
     catalog_loaded = "catalog_loaded"

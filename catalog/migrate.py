@@ -1,21 +1,31 @@
-"""Schema migrations through Alembic's API, sharing the application's engine set-up."""
+"""Schema migrations through Alembic's API, sharing the application's engine set-up.
+
+Alembic is imported only by what migrates: loading it brings Mako and Pygments (~10 MB
+resident), which the running bot, checking that its schema is the newest, does not need.
+"""
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+VERSIONS_DIR = MIGRATIONS_DIR / "versions"
+VERSION_TABLE = "alembic_version"  # where Alembic records the revision a database is at
 
 
 def alembic_config() -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig  # noqa: PLC0415 - see the docstring
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -23,26 +33,74 @@ def alembic_config() -> AlembicConfig:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (the newest by default)."""
+    from alembic import command  # noqa: PLC0415 - see the module's docstring
+
     await _run(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    from alembic import command  # noqa: PLC0415 - see the module's docstring
+
     await _run(engine, lambda cfg: command.downgrade(cfg, revision))
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at, as Alembic recorded it; None before the first."""
     async with engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
-        )
+        return await connection.run_sync(_recorded_revision)
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def _recorded_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    recorded = list(connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars())
+    if len(recorded) > 1:
+        raise RuntimeError(f"the database records several revisions: {sorted(recorded)}")
+    return str(recorded[0]) if recorded else None
+
+
+def head_revision(versions: Path = VERSIONS_DIR) -> str | None:
+    """The newest revision: the one no other revision names as its ``down_revision``.
+
+    Read from the revision scripts' own assignments, as Alembic reads them, without
+    importing Alembic or the scripts."""
+    parents: dict[str, tuple[str, ...]] = {}
+    for script in sorted(versions.glob("*.py")):
+        found = _assignments(script, {"revision", "down_revision"})
+        if "revision" not in found:
+            continue
+        down = found.get("down_revision")
+        # None for the first revision, a tuple of several where branches were merged.
+        parents[str(found["revision"])] = (
+            tuple(map(str, down)) if isinstance(down, tuple | list) else () if down is None
+            else (str(down),)
+        )  # fmt: skip
+    named = {parent for names in parents.values() for parent in names}
+    heads = sorted(set(parents) - named)
+    if len(heads) > 1:
+        raise RuntimeError(f"the migrations have several heads: {heads}")
+    return heads[0] if heads else None
+
+
+def _assignments(script: Path, names: set[str]) -> dict[str, object]:
+    """The literal values a module assigns at its top level to ``names``."""
+    found: dict[str, object] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in names:
+            found[target.id] = ast.literal_eval(value)
+    return found
 
 
 def revisions() -> list[str]:
     """Every revision, oldest first."""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 - see the module's docstring
+
     script = ScriptDirectory.from_config(alembic_config())
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 

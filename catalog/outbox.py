@@ -38,6 +38,11 @@ class OutboxKind:
     status_changed = "status_changed"
     zalo_reply = "zalo_reply"  # an answer to what a Zalo user typed (text in the payload)
     zalo_digest = "zalo_digest"  # alerts folded into one message (the monthly quota is near)
+    # Money: to the customer (received, part, over, late, reminder, refunded) and to the
+    # producer (the same, with the alert card shown anew); a transfer nobody's order names.
+    payment_notice = "payment_notice"
+    payment_alert = "payment_alert"
+    transfer_unmatched = "transfer_unmatched"
 
 
 class AdminEvent:
@@ -45,6 +50,8 @@ class AdminEvent:
     orders_waiting = "orders_waiting"  # orders for a producer with no group yet
     delivery_failed = "delivery_failed"
     zalo_linked = "zalo_linked"  # a producer's staff member linked their Zalo account
+    transfer_unmatched = "transfer_unmatched"  # money to an account no producer has
+    bank_changed = "bank_changed"  # where a producer's customers pay to changed
     # A warning raised, repeated or resolved (catalog.services.warnings): its cause says
     # what; the Zalo quota's, a group's that refuses the bot and a restricted Messenger Page
     # are warnings too.
@@ -73,46 +80,71 @@ class OutboxSignal:
         self._event.clear()
 
 
-def to_producer(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
+# Each ``to_*`` writes in the unit of work's session, or ``on`` the sync session of a short
+# write (``uow.short_write``), which wakes the senders once it has committed.
+
+
+def to_producer(
+    uow: UnitOfWork, kind: str, producer_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
     """To the producer's Telegram group and to its staff linked on Zalo."""
-    to_producer_group(uow, kind, producer_id, **payload)
-    to_zalo_staff(uow, kind, producer_id, **payload)
+    to_producer_group(uow, kind, producer_id, on=on, **payload)
+    to_zalo_staff(uow, kind, producer_id, on=on, **payload)
 
 
-def to_producer_group(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
+def to_producer_group(
+    uow: UnitOfWork, kind: str, producer_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
     """To the producer's Telegram group only (it waits while the producer has none)."""
-    _queue(uow, OutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+    _queue(uow, OutboxMessage(kind=kind, producer_id=producer_id, payload=payload), on)
 
 
-def to_zalo_staff(uow: UnitOfWork, kind: str, producer_id: int, **payload: Any) -> None:
+def to_zalo_staff(
+    uow: UnitOfWork, kind: str, producer_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
     """To whoever is linked on Zalo for the producer when it is sent (maybe nobody)."""
-    _queue(uow, ZaloOutboxMessage(kind=kind, producer_id=producer_id, payload=payload))
+    _queue(uow, ZaloOutboxMessage(kind=kind, producer_id=producer_id, payload=payload), on)
 
 
 def to_zalo_user(uow: UnitOfWork, kind: str, zalo_id: str, **payload: Any) -> None:
     _queue(uow, ZaloOutboxMessage(kind=kind, zalo_id=zalo_id, payload=payload))
 
 
-def to_user(uow: UnitOfWork, kind: str, user_id: int, **payload: Any) -> None:
-    _queue(uow, OutboxMessage(kind=kind, user_id=user_id, payload=payload))
+def to_user(
+    uow: UnitOfWork, kind: str, user_id: int, *, on: Session | None = None, **payload: Any
+) -> None:
+    """To a person on Telegram (a customer's news goes by ``to_customer``)."""
+    _queue(uow, OutboxMessage(kind=kind, user_id=user_id, payload=payload), on)
 
 
-def to_customer(uow: UnitOfWork, kind: str, user_id: int, channel: str, **payload: Any) -> None:
+def to_customer(
+    uow: UnitOfWork,
+    kind: str,
+    user_id: int,
+    channel: str,
+    *,
+    on: Session | None = None,
+    **payload: Any,
+) -> None:
     """To a customer on the channel they shop on (an order's ``channel``)."""
     if channel == Channel.messenger:
-        _queue(uow, MessengerOutboxMessage(kind=kind, user_id=user_id, payload=payload))
+        row = MessengerOutboxMessage(kind=kind, user_id=user_id, payload=payload)
+        _queue(uow, row, on)
     else:
-        to_user(uow, kind, user_id, **payload)
+        to_user(uow, kind, user_id, on=on, **payload)
 
 
-def to_admins(uow: UnitOfWork, event: str, **payload: Any) -> None:
-    _queue(uow, OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload}))
+def to_admins(uow: UnitOfWork, event: str, *, on: Session | None = None, **payload: Any) -> None:
+    row = OutboxMessage(kind=OutboxKind.admin_notice, payload={"event": event, **payload})
+    _queue(uow, row, on)
 
 
 def _queue(
-    uow: UnitOfWork, row: OutboxMessage | ZaloOutboxMessage | MessengerOutboxMessage
+    uow: UnitOfWork,
+    row: OutboxMessage | ZaloOutboxMessage | MessengerOutboxMessage,
+    on: Session | None = None,
 ) -> None:
-    uow.session.add(row)
+    (on or uow.session).add(row)
     uow.outbox_written()  # the senders are woken when the transaction commits
 
 

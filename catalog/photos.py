@@ -5,6 +5,9 @@ A photo within the limits (rules: size, sides, ratio) is kept as it is. One outs
 turned upright (phones store the camera's orientation apart from the pixels), padded with
 white to a ratio of 20 at most (nothing of the product is cut off), scaled to
 ``rules.FITTED_PHOTO_SIDE`` on its longest side and saved as a JPEG.
+
+Pillow is imported when a photo is looked at, not with this module: the running bot would
+otherwise carry it in every worker for the rare photo an admin stores.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import math
 import os
 import warnings
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from catalog import rules
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as Picture
 
 JPEG_QUALITIES = (87, 75, 60)
 
@@ -35,7 +40,9 @@ def photo_fits(size: int, width: int, height: int) -> bool:
     )
 
 
-def _open(path: Path) -> Image.Image:
+def _open(path: Path) -> Picture:
+    from PIL import Image, UnidentifiedImageError  # noqa: PLC0415 - see the module's docstring
+
     try:
         with warnings.catch_warnings():
             # A picture of more pixels than Pillow's warning threshold (a 108-megapixel phone
@@ -55,6 +62,8 @@ def needs_fitting(path: Path) -> bool:
 
 def fitted(path: Path) -> bytes:
     """The photo at ``path`` as a JPEG within Telegram's limits (see the module)."""
+    from PIL import Image, ImageOps  # noqa: PLC0415 - see the module's docstring
+
     side = rules.FITTED_PHOTO_SIDE
     try:
         with _open(path) as image:
@@ -86,8 +95,10 @@ def fit_in_place(path: Path) -> bool:
     return True
 
 
-def _flat(image: Image.Image) -> Image.Image:
+def _flat(image: Picture) -> Picture:
     """RGB, with anything transparent laid on white (as a card shows on a light chat)."""
+    from PIL import Image  # noqa: PLC0415 - see the module's docstring
+
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         canvas = Image.new("RGB", rgba.size, "white")
@@ -96,8 +107,10 @@ def _flat(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _padded(image: Image.Image) -> Image.Image:
+def _padded(image: Picture) -> Picture:
     """Within the ratio Telegram takes, by widening the short side with white."""
+    from PIL import Image  # noqa: PLC0415 - see the module's docstring
+
     width, height = image.size
     ratio = rules.MAX_PHOTO_RATIO
     if width > ratio * height:

@@ -1,5 +1,5 @@
 """The shop's rules, once: limits, SKUs, amounts people write, the shop's time zone, order
-numbers, the bank-transfer content and the steps an order may take.
+numbers, the bank-transfer content, the steps an order may take and whether it is paid.
 
 Commands, the product wizard, spreadsheets and services all ask here, so that what one
 accepts the others accept too. Pure functions and constants: no database, no messenger.
@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Final
 
-from catalog.models.enums import OrderStatus
+from catalog.models.enums import OrderStatus, PaymentMethod, PaymentStatus
 from catalog.text import nfc
 
 # --- the shop's clock ------------------------------------------------------------------------
@@ -300,6 +300,74 @@ def refused_step(current: OrderStatus, wanted: OrderStatus) -> tuple[Refusal, Or
 def customer_may_cancel(status: OrderStatus) -> bool:
     """A customer may take back only an order nobody has accepted yet."""
     return status == OrderStatus.new
+
+
+# --- payments --------------------------------------------------------------------------------
+
+# An unpaid bank-transfer order is cancelled after this long (bot.toml can change it), and
+# its customer reminded at half-time.
+DEFAULT_PAYMENT_WINDOW: Final = timedelta(hours=24)
+REMINDER_AT: Final = 0.5
+# Owed nothing, owed the rest, or owed back: what staff lists call "unpaid".
+UNPAID: Final = frozenset({PaymentStatus.awaiting, PaymentStatus.part_paid})
+# Money that came for the order (or more): the producer may ship.
+SETTLED: Final = frozenset({PaymentStatus.paid, PaymentStatus.over_paid})
+OWED_BACK: Final = frozenset({PaymentStatus.over_paid, PaymentStatus.refund_owed})
+
+
+def payment_status(
+    method: PaymentMethod, status: OrderStatus, total: int, paid: int, refunded: int = 0
+) -> PaymentStatus:
+    """Where an order's money stands, from what came in (``paid``) and went back
+    (``refunded``). Cash on delivery is "pay on delivery" until the cash is recorded (at
+    delivery); money for a cancelled order is owed back until it is refunded."""
+    if paid <= 0:
+        return PaymentStatus.on_delivery if method == PaymentMethod.cod else PaymentStatus.awaiting
+    if status == OrderStatus.cancelled:
+        return PaymentStatus.refunded if refunded >= paid else PaymentStatus.refund_owed
+    if paid < total:
+        return PaymentStatus.part_paid
+    if paid - refunded > total:
+        return PaymentStatus.over_paid
+    return PaymentStatus.paid
+
+
+def amount_missing(total: int, paid: int) -> int:
+    return max(0, total - paid)
+
+
+def amount_owed_back(status: OrderStatus, total: int, paid: int, refunded: int) -> int:
+    """What the producer owes the customer: everything for a cancelled order, the excess
+    for one paid too much, less what was refunded."""
+    kept = 0 if status == OrderStatus.cancelled else total
+    return max(0, paid - kept - refunded) if paid > kept else 0
+
+
+def payment_holds_shipping(method: PaymentMethod, paid: PaymentStatus) -> bool:
+    """A bank-transfer order is shipped once paid, unless the producer says so explicitly."""
+    return method == PaymentMethod.bank_transfer and paid in UNPAID
+
+
+def payment_expires(status: OrderStatus, method: PaymentMethod, paid: int) -> bool:
+    """Whether an order still expires unpaid: a transfer order nobody has paid anything
+    for, still new or accepted (a part payment goes to a person instead)."""
+    return method == PaymentMethod.bank_transfer and paid == 0 and may_cancel(status)
+
+
+# What a producer adds to a ship command to ship a transfer order before it is paid
+# (folded: without accents, lower case): /ship DH00012 unpaid, giao DH00012 chua tra.
+SHIP_UNPAID_WORDS: Final = frozenset({"unpaid", "chua tra", "chua thanh toan", "chua tt"})
+
+
+def payos_order_code(order_id: int) -> int:
+    """payOS's ``orderCode`` of an order: the digits of its number (``DH00012`` → 12)."""
+    return order_id
+
+
+def payos_description(order_number: str) -> str:
+    """payOS's ``description``: the order number alone, within the 9 characters payOS
+    allows on an account not linked through it."""
+    return order_number
 
 
 # A producer's code (the start of its SKUs, the key of its shop's links): capitals and digits,

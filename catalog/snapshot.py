@@ -2,6 +2,10 @@
 
 A snapshot is loaded once; the unit of work marks the products a transaction changed
 (stock, price, visibility) and the cache reloads just those rows before the next read.
+
+Every worker holds the whole catalog, so it is held compactly (bench/memory.py weighs it):
+the search index keeps each word once and a tuple of product ids per word, and the
+alphabetical order is one position per product and language rather than a sort key.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ import asyncio
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from catalog import events
 from catalog.addresses import format_address
 from catalog.collation import vi_sort_key
-from catalog.db import READ_ONLY
+from catalog.db import READ_ONLY, forget_cached_pages
 from catalog.events import ShopEvent
 from catalog.facts import ProductFacts
 from catalog.models import Category, Producer, Product
@@ -73,10 +77,34 @@ class ProductView(ProductFacts):
 
 # A view holds the product row's columns of the same names.
 _VIEW_FIELDS = tuple(f.name for f in fields(ProductView))
+_VIEW_COLUMNS = tuple(getattr(Product, name) for name in _VIEW_FIELDS)
+# Values many products share (a unit, a grant date, a price, a producer): one object each.
+_SHARED_FIELDS = frozenset(
+    {"unit_vi", "unit_en", "ocop_granted", "price", "producer_id", "category_id"}
+)
+
+_Value = TypeVar("_Value", bound=Hashable)
 
 
-def _product_view(product: Product) -> ProductView:
-    return ProductView(**{name: getattr(product, name) for name in _VIEW_FIELDS})
+class _Shared:
+    """One object for equal values: ``shared(value)`` is the first equal value seen."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Hashable, Any] = {}
+
+    def __call__(self, value: _Value) -> _Value:
+        seen: _Value = self._seen.setdefault(value, value)
+        return seen
+
+
+def _product_view(row: Iterable[Any], shared: _Shared) -> ProductView:
+    """A view of a row of ``_VIEW_COLUMNS``."""
+    return ProductView(
+        **{
+            name: shared(value) if name in _SHARED_FIELDS else value
+            for name, value in zip(_VIEW_FIELDS, row, strict=True)
+        }
+    )
 
 
 def _sort_key(language: str) -> Callable[[str], tuple[Any, ...]]:
@@ -84,6 +112,7 @@ def _sort_key(language: str) -> Callable[[str], tuple[Any, ...]]:
 
 
 MAX_QUERY_WORDS = 8
+LOAD_ROWS = 1000  # products read at a time when the whole catalog is loaded
 
 
 @dataclass
@@ -94,13 +123,13 @@ class CatalogSnapshot:
     producers: dict[int, ProducerView]
     products: dict[int, ProductView]
     _sorted: dict[tuple[str, str, int], list[int]] = field(default_factory=dict, repr=False)
+    # Each folded word of a product, its name or its producer, once, in order; per word, the
+    # products it names, and (for "vi", "en") those whose name in that language has it.
     _vocabulary: list[str] = field(default_factory=list, repr=False)
-    _postings: dict[str, set[int]] = field(default_factory=dict, repr=False)
-    # Per product: the folded words of its name in (vi, en), and memoised sort keys.
-    _name_words: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = field(
-        default_factory=dict, repr=False
-    )
-    _sort_keys: dict[tuple[int, str], tuple[Any, ...]] = field(default_factory=dict, repr=False)
+    _postings: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _in_names: tuple[dict[str, tuple[int, ...]], ...] = field(default=(), repr=False)
+    # Per language (on first use): each product's place in alphabetical order.
+    _positions: dict[str, dict[int, int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._build_search_index()
@@ -150,7 +179,8 @@ class CatalogSnapshot:
             chosen = [
                 p for p in self.products.values() if p.active and getattr(p, attribute) == key
             ]
-            ids = [p.id for p in sorted(chosen, key=lambda p: self.sort_key(p, language))]
+            positions = self._positions_in(language)
+            ids = [p.id for p in sorted(chosen, key=lambda p: positions[p.id])]
             self._sorted[(kind, language, key)] = ids
         # Stock and price come from the current views; only the order is memoised.
         return [view for i in ids if (view := self.products[i]).active]
@@ -158,60 +188,84 @@ class CatalogSnapshot:
     # -- search -----------------------------------------------------------------------------
 
     def _build_search_index(self) -> None:
-        postings: dict[str, set[int]] = defaultdict(set)
-        self._name_words = {
-            p.id: (tuple(fold(p.name_vi).split()), tuple(fold(p.name_en).split()))
-            for p in self.products.values()
-        }
-        self._sort_keys = {}
-        for product in self.products.values():
-            producer = self.producers.get(product.producer_id)
-            words = product.search_text.split()
-            if producer is not None:
-                words += fold(f"{producer.name_en} {producer.code}").split()
-            for word in words:
-                postings[word].add(product.id)
-        self._postings = dict(postings)
-        self._vocabulary = sorted(postings)
+        # One string per distinct word, shared by the vocabulary and every index.
+        words: dict[str, str] = {}
 
-    def _matching(self, word: str) -> set[int]:
-        """Products with a word that starts with ``word``: "trang" finds "tràng", "tra" too."""
+        def split(folded: str) -> tuple[str, ...]:
+            return tuple(words.setdefault(word, word) for word in folded.split())
+
+        producer_words = {
+            p.id: split(fold(f"{p.name_en} {p.code}")) for p in self.producers.values()
+        }
+        postings: dict[str, list[int]] = defaultdict(list)
+        in_names: tuple[dict[str, list[int]], ...] = (defaultdict(list), defaultdict(list))
+        for product in self.products.values():
+            for in_name, name in zip(in_names, (product.name_vi, product.name_en), strict=True):
+                for word in set(split(fold(name))):
+                    in_name[word].append(product.id)
+            # The search text is folded already (catalog.text.search_text).
+            found = {*split(product.search_text), *producer_words.get(product.producer_id, ())}
+            for word in found:
+                postings[word].append(product.id)
+        self._postings = {word: tuple(ids) for word, ids in postings.items()}
+        self._in_names = tuple(
+            {word: tuple(ids) for word, ids in in_name.items()} for in_name in in_names
+        )
+        self._vocabulary = sorted({*postings, *in_names[0], *in_names[1]})
+        self._positions = {}
+
+    def _matching(self, word: str, language: str) -> tuple[set[int], set[int]]:
+        """Products with a word that starts with ``word`` ("trang" finds "tràng", "tra" too),
+        and those of them whose name in ``language`` has such a word."""
         found: set[int] = set()
-        start = bisect_left(self._vocabulary, word)
-        for candidate in self._vocabulary[start:]:
+        named: set[int] = set()
+        in_name = self._in_names[1 if language == "en" else 0]
+        vocabulary = self._vocabulary
+        for index in range(bisect_left(vocabulary, word), len(vocabulary)):
+            candidate = vocabulary[index]
             if not candidate.startswith(word):
                 break
-            found |= self._postings[candidate]
-        return found
+            found.update(self._postings.get(candidate, ()))
+            named.update(in_name.get(candidate, ()))
+        return found, named
 
     def search(self, query: str, language: str) -> list[ProductView]:
-        """Active products matching every word of the query, accents and case ignored."""
+        """Active products matching every word of the query, accents and case ignored; those
+        with more of the words in their name first, then more stars, then by name."""
         words = fold(query).split()[:MAX_QUERY_WORDS]
         if not words:
             return []
         found: set[int] | None = None
+        in_name: list[set[int]] = []
         for word in words:
-            matches = self._matching(word)
+            matches, named = self._matching(word, language)
             found = matches if found is None else found & matches
             if not found:
                 return []
+            in_name.append(named)
         assert found is not None
         hits = [self.products[i] for i in found if self.products[i].active]
-        which = 1 if language == "en" else 0
+        positions = self._positions_in(language)
 
-        def rank(product: ProductView) -> tuple[int, int, tuple[Any, ...]]:
-            name_words = self._name_words[product.id][which]
-            in_name = sum(any(n.startswith(w) for n in name_words) for w in words)
-            return (-in_name, -product.ocop_stars, self.sort_key(product, language))
+        def rank(product: ProductView) -> tuple[int, int, int]:
+            named = sum(product.id in names for names in in_name)
+            return (-named, -product.ocop_stars, positions[product.id])
 
         return sorted(hits, key=rank)
 
-    def sort_key(self, product: ProductView, language: str) -> tuple[Any, ...]:
-        key = self._sort_keys.get((product.id, language))
-        if key is None:
-            key = _sort_key(language)(product.name(language))
-            self._sort_keys[(product.id, language)] = key
-        return key
+    def sort_key(self, product: ProductView, language: str) -> int:
+        """Where ``product`` comes in the alphabetical order of every product's name in
+        ``language`` (Vietnamese dictionary order for "vi")."""
+        return self._positions_in(language)[product.id]
+
+    def _positions_in(self, language: str) -> dict[int, int]:
+        positions = self._positions.get(language)
+        if positions is None:
+            key = _sort_key(language)
+            ordered = sorted(self.products.values(), key=lambda p: key(p.name(language)))
+            positions = {product.id: place for place, product in enumerate(ordered)}
+            self._positions[language] = positions
+        return positions
 
     # -- updates ----------------------------------------------------------------------------
 
@@ -256,6 +310,8 @@ class CatalogCache:
         # Other processes may change stock too: reload everything at least this often.
         self._max_age = max_age
         self._lock = asyncio.Lock()
+        # The loaded catalog's shared values, which reloaded products share too.
+        self._shared = _Shared()
 
     def invalidate(self) -> None:
         """Reload everything on the next read (producers or categories changed)."""
@@ -330,7 +386,16 @@ class CatalogCache:
                 )
                 for p in await session.scalars(select(Producer))
             }
-            products = {p.id: _product_view(p) for p in await session.scalars(select(Product))}
+            # Rows, not ORM objects, a thousand at a time: what is only read on the way to the
+            # views would otherwise stay as resident memory after it is freed.
+            self._shared = shared = _Shared()
+            products: dict[int, ProductView] = {}
+            rows = await session.stream(select(*_VIEW_COLUMNS))
+            async for partition in rows.partitions(LOAD_ROWS):
+                for row in partition:
+                    view = _product_view(row, shared)
+                    products[view.id] = view
+            await forget_cached_pages(session)
         return CatalogSnapshot(categories=categories, producers=producers, products=products)
 
     async def _shape_changed(self, snapshot: CatalogSnapshot) -> bool:
@@ -355,7 +420,7 @@ class CatalogCache:
                 select(Product.id, Product.stock, Product.price, Product.active)
             )
             changed = [
-                replace(view, stock=stock, price=price, active=active)
+                replace(view, stock=stock, price=self._shared(price), active=active)
                 for product_id, stock, price, active in rows
                 if (view := snapshot.products.get(product_id)) is not None
                 and (view.stock, view.price, view.active) != (stock, price, active)
@@ -366,6 +431,7 @@ class CatalogCache:
     async def _reload(self, snapshot: CatalogSnapshot, product_ids: set[int]) -> None:
         async with self._session_factory() as session:
             await session.connection(execution_options=READ_ONLY)
-            rows = list(await session.scalars(select(Product).where(Product.id.in_(product_ids))))
-        found = {row.id for row in rows}
-        snapshot.with_products((_product_view(row) for row in rows), removed=product_ids - found)
+            rows = await session.execute(select(*_VIEW_COLUMNS).where(Product.id.in_(product_ids)))
+            views = [_product_view(row, self._shared) for row in rows]
+        found = {view.id for view in views}
+        snapshot.with_products(views, removed=product_ids - found)

@@ -10,8 +10,10 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Final
 
 from catalog import rules
+from catalog.payments.banks import BadBank, check_bank
 from catalog.spreadsheet_rows import (
     ATTRIBUTES,
+    BANK_COLUMNS,
     ENGLISH_FALLBACK,
     KEPT_WHEN_LEFT_OUT,
     MAX_TEXT,
@@ -37,6 +39,11 @@ from catalog.text import fold
 
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _PATH_PARTS: Final = re.compile(r"[\\/]")
+_BANK_PROBLEMS: Final = {
+    "bin": Problem.bad_bank_bin,
+    "account": Problem.bad_bank_account,
+    "holder": Problem.bad_bank_holder,
+}
 _TRUE: Final = frozenset({"true", "1", "yes", "co"})
 _FALSE: Final = frozenset({"false", "0", "no", "khong"})
 
@@ -98,6 +105,7 @@ class _AcrossRows:
         self.skus: set[str] = set()
         self.producers: dict[str, tuple[str, str]] = {}
         self.categories: dict[str, str] = {}
+        self.banks: dict[str, tuple[str, str, str]] = {}
 
     def check(self, row: CatalogRow, check: _RowCheck) -> None:
         bad = check.bad
@@ -114,6 +122,10 @@ class _AcrossRows:
                 check.fail("producer_name_vi", Problem.producer_mismatch, names[0])
             elif known[1] != names[1]:
                 check.fail("producer_name_en", Problem.producer_mismatch, names[1])
+        bank = (row.bank_bin, row.bank_account, row.bank_holder)
+        known_bank = self.banks.setdefault(row.producer_code, bank) if row.bank_bin else bank
+        if known_bank != bank and not bad & {"producer_code", *BANK_COLUMNS}:
+            check.fail("bank_account", Problem.bank_mismatch, row.bank_account)
         if not bad & {"category_vi", "category_en"}:
             known_en = self.categories.setdefault(row.category_vi, row.category_en)
             if known_en != row.category_en:
@@ -180,6 +192,7 @@ class _RowCheck:
             "ocop_granted": self._granted(),
             "active": self._active(),
             **texts,
+            **self._bank(),
         }
         stock_at_export = None
         if not is_blank_cell(self.raw.get(STOCK_AT_EXPORT)):
@@ -290,6 +303,26 @@ class _RowCheck:
         if word not in _FALSE:
             self.fail("active", Problem.bad_active, value)
         return False
+
+    def _bank(self) -> dict[str, str]:
+        """All three bank cells, checked, or none (the producer's bank left as it is)."""
+        cells = {column: clean_text(self._cell(column)) for column in BANK_COLUMNS}
+        if not any(cells.values()):
+            return cells
+        missing = [column for column, value in cells.items() if not value]
+        if missing:
+            self.fail(missing[0], Problem.bank_incomplete, "")
+            return dict.fromkeys(BANK_COLUMNS, "")
+        try:
+            details = check_bank(cells["bank_bin"], cells["bank_account"], cells["bank_holder"])
+        except BadBank as err:
+            self.fail(f"bank_{err.field}", _BANK_PROBLEMS[err.field], err.value)
+            return dict.fromkeys(BANK_COLUMNS, "")
+        return {
+            "bank_bin": details.bin,
+            "bank_account": details.account,
+            "bank_holder": details.holder,
+        }
 
     def _photo(self, photo: str) -> str | None:
         if not photo or "photo" in self.bad:

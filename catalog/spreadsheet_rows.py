@@ -23,6 +23,9 @@ _WHO_AND_WHERE: Final = (
     "category_vi",
     "category_en",
 )
+# The producer's bank account (VietQR's BIN or bank name, the account number, the holder):
+# optional, and left as it is where the columns are missing or the cells empty.
+BANK_COLUMNS: Final = ("bank_bin", "bank_account", "bank_holder")
 # The stock an export showed, beside the stock a person edits: an import applies the edit as
 # a change to today's stock, so that what sold meanwhile stays sold.
 STOCK_AT_EXPORT: Final = "stock_at_export"
@@ -39,6 +42,7 @@ COLUMNS: Final[tuple[str, ...]] = (
     *_WHO_AND_WHERE,
     *(column for name in FACT_NAMES for column in _fact_columns(name)),
     "photo",
+    *BANK_COLUMNS,
 )
 # Sheets made before the grant date was kept have its year alone; they are still read.
 OLD_YEAR_COLUMN: Final = "ocop_year"
@@ -113,6 +117,11 @@ class Problem(StrEnum):
     bad_active = "bad_active"
     photo_outside = "photo_outside"
     photo_missing = "photo_missing"
+    bad_bank_bin = "bad_bank_bin"
+    bad_bank_account = "bad_bank_account"
+    bad_bank_holder = "bad_bank_holder"
+    bank_incomplete = "bank_incomplete"
+    bank_mismatch = "bank_mismatch"
 
 
 class ImportProblem(StrEnum):
@@ -153,6 +162,10 @@ class CatalogRow(ProductFacts):
     category_vi: str
     category_en: str
     photo: str | None  # as written: a path relative to the file
+    # The producer's bank, checked (empty: left as it is).
+    bank_bin: str = ""
+    bank_account: str = ""
+    bank_holder: str = ""
     # The stock the export showed: the stock typed is then a change to apply to today's.
     # None (a sheet made by hand): the stock is set as typed.
     stock_at_export: int | None = None

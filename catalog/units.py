@@ -4,6 +4,10 @@ The names come from ``catalog/data/units.json.gz``, generated from the `vietnam-
 package by ``tools/build_units.py`` (the release is recorded in the file). Matching what a
 customer typed runs in memory: current names and old names, with or without accents, with a
 typo or two, and points out a unit that belongs to another province.
+
+Every worker holds the whole table and an index of each province its customers use, so they
+are held compactly (bench/memory.py weighs them): an old district's name once for all its
+wards, and a typo's variant pointing at the one name it comes from rather than at a set.
 """
 
 from __future__ import annotations
@@ -101,18 +105,22 @@ class WardMatch:
 class _Entry:
     ward: str  # the current unit
     province: str
-    old: tuple[str, str] | None  # (old ward, old district) for an old name
+    # For an old name: the old ward and its district.
+    old_ward: str | None = None
+    old_district: str | None = None
 
     def choice(self) -> WardChoice:
-        if self.old is None:
-            return WardChoice(self.ward, self.province)
-        return WardChoice(self.ward, self.province, self.old[0], self.old[1])
+        return WardChoice(self.ward, self.province, self.old_ward, self.old_district)
+
+
+# A typo's variant (catalog key with letters deleted): the key it comes from, or the keys.
+_Keys = str | tuple[str, ...]
 
 
 @dataclass(slots=True)
 class _ProvinceIndex:
     exact: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
-    deletions: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    deletions: dict[str, _Keys] = field(default_factory=dict)
 
 
 class Units:
@@ -129,29 +137,28 @@ class Units:
                 raise ValueError(f"unknown province in the units data: {name}")
             provinces.append((province, [nfc(w) for w in wards]))
         self._wards = {province: tuple(wards) for province, wards in provinces}
-        self._entries: dict[str, list[tuple[str, _Entry]]] = defaultdict(list)
-        self._everywhere: dict[str, list[_Entry]] = defaultdict(list)
+        # Each name's keys (with and without its kind), and the units it may mean.
+        everywhere: dict[str, list[_Entry]] = defaultdict(list)
         for province, wards in provinces:
             for ward in wards:
-                self._add(_Entry(ward, province, None), _keys(ward))
+                entry = _Entry(ward, province)
+                for key in _keys(ward):
+                    everywhere[key].append(entry)
+        districts: dict[str, str] = {}  # one string per old district, for all its wards
         for old_ward, old_district, _old_province, targets in data["legacy"]:
-            old = (nfc(old_ward), nfc(old_district))
+            ward, district = nfc(old_ward), nfc(old_district)
+            district = districts.setdefault(district, district)
             keys = _keys(old_ward)
             for p_index, w_index in targets:
                 province, wards = provinces[p_index]
-                self._add(_Entry(wards[w_index], province, old), keys)
-        self._district_keys = {
-            _key(_DISTRICT.sub("", fold(district), count=1))
-            for _ward, district, _province, _targets in data["legacy"]
-        }
+                entry = _Entry(wards[w_index], province, ward, district)
+                for key in keys:
+                    everywhere[key].append(entry)
+        self._everywhere = {key: tuple(entries) for key, entries in everywhere.items()}
+        self._district_keys = {_key(_DISTRICT.sub("", fold(d), count=1)) for d in districts}
         self._indexes: dict[str, _ProvinceIndex] = {}
         # A rush picks the same province in many threads at once: one builds, the rest wait.
         self._building = threading.Lock()
-
-    def _add(self, entry: _Entry, keys: set[str]) -> None:
-        for key in keys:
-            self._entries[entry.province].append((key, entry))
-            self._everywhere[key].append(entry)
 
     def provinces(self) -> tuple[str, ...]:
         return tuple(self._wards)
@@ -177,11 +184,18 @@ class Units:
 
     def _build(self, province: str) -> _ProvinceIndex:
         index = _ProvinceIndex()
-        for key, entry in self._entries.get(province, ()):
-            index.exact[key].append(entry)
+        for key, entries in self._everywhere.items():
+            for entry in entries:
+                if entry.province == province:
+                    index.exact[key].append(entry)
+        deletions = index.deletions
         for key in index.exact:
             for variant in _deletions(key, _max_typos(key)):
-                index.deletions[variant].add(key)
+                known = deletions.get(variant)
+                deletions[variant] = (
+                    key if known is None else (known, key) if isinstance(known, str)
+                    else (*known, key)
+                )  # fmt: skip
         self._indexes[province] = index
         return index
 
@@ -236,16 +250,21 @@ class Units:
         scored: dict[str, tuple[_Rank, WardChoice]] = {}
         # A name typed exactly needs no look for typos: that is also what keeps it quick.
         exact = any(query in index.exact for query in queries)
+        deletions = index.deletions
         for query in queries:
             budget = _max_typos(query)
             if exact:
                 candidates = {query} if query in index.exact else set()
             else:
-                candidates = {
-                    key
-                    for variant in _deletions(query, budget)
-                    for key in index.deletions.get(variant, ())
-                }
+                candidates = set()
+                for variant in _deletions(query, budget):
+                    near = deletions.get(variant)
+                    if near is None:
+                        continue
+                    if type(near) is str:
+                        candidates.add(near)
+                    else:
+                        candidates.update(near)
             for key in candidates:
                 limit = max(budget, _max_typos(key))
                 distance = 0 if key == query else _distance(key, query, limit)
@@ -253,13 +272,14 @@ class Units:
                     continue
                 for entry in index.exact[key]:
                     other_district = (
-                        entry.old is not None
+                        entry.old_district is not None
                         and bool(context)
-                        and _key(_DISTRICT.sub("", fold(entry.old[1]), count=1)) not in context
+                        and _key(_DISTRICT.sub("", fold(entry.old_district), count=1))
+                        not in context
                     )
                     rank = (
                         distance,
-                        int(entry.old is not None),
+                        int(entry.old_ward is not None),
                         int(other_district),
                         int(query != with_kind),
                     )
@@ -270,7 +290,9 @@ class Units:
     def _elsewhere(self, province: str, queries: set[str], limit: int) -> tuple[WardChoice, ...]:
         found: dict[tuple[str, str], WardChoice] = {}
         for query in sorted(queries, key=len, reverse=True):
-            for entry in sorted(self._everywhere.get(query, ()), key=lambda e: e.old is not None):
+            for entry in sorted(
+                self._everywhere.get(query, ()), key=lambda e: e.old_ward is not None
+            ):
                 if entry.province == province or (entry.ward, entry.province) in found:
                     continue
                 found[(entry.ward, entry.province)] = entry.choice()

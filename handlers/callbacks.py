@@ -17,6 +17,7 @@ from storefront.actions import Language
 class StaffAction(StrEnum):
     accept = "a"
     ship = "s"
+    ship_unpaid = "su"  # shipped before the transfer arrived, said explicitly
     deliver = "d"
     cancel = "c"  # asks for a reason
     cancel_with = "cr"  # the reason was chosen

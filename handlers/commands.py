@@ -57,7 +57,21 @@ TOOLS: tuple[Tool, ...] = (
     ),
     Tool(N_("/lowstock [N] — products running out"), (("lowstock", N_("Products running out")),)),
     Tool(N_("/product — add a product, step by step"), (("product", N_("Add a product")),)),
-    Tool(N_("/orders [status] — recent orders"), (("orders", N_("Recent orders")),)),
+    Tool(
+        N_("/orders [status|unpaid] — recent orders, or those waiting for their transfer"),
+        (("orders", N_("Recent orders")),),
+    ),
+    Tool(
+        N_("/paid ORDER [AMOUNT], /refunded ORDER [AMOUNT] — money recorded by hand"),
+        (
+            ("paid", N_("Record a transfer confirmed by hand")),
+            ("refunded", N_("Record money returned to a customer")),
+        ),
+    ),
+    Tool(
+        N_("/bank PRODUCER_CODE [BANK ACCOUNT HOLDER | off] — where a producer is paid"),
+        (("bank", N_("A producer's bank account")),),
+    ),
     Tool(
         N_("/stats [today|week|month] — orders, revenue, best sellers"),
         (("stats", N_("Orders, revenue and best sellers")),),
@@ -142,6 +156,8 @@ MENUS = (
     (Chats.group, "ship", N_("Mark an order shipped: /ship DH00012")),
     (Chats.group, "deliver", N_("Mark an order delivered: /deliver DH00012")),
     (Chats.group, "cancel", N_("Cancel an order: /cancel DH00012 reason")),
+    (Chats.group, "paid", N_("A transfer confirmed by hand: /paid DH00012 [amount]")),
+    (Chats.group, "refunded", N_("Money returned: /refunded DH00012 [amount]")),
     (Chats.group, "language", N_("The language of the order alerts")),
     (Chats.group, "link", N_("Link this group to a producer: /link CODE")),
     (Chats.group, "unlink", N_("Stop receiving orders in this group")),

@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, User
 from aiogram.utils.i18n import I18n
 
 from catalog.language_cache import LanguageCache
+from catalog.services.payments.links import CheckoutPayments
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 from handlers.links import TelegramLinks
@@ -69,6 +70,7 @@ class Visiting:
         self.bot: Bot = data["bot"]
         self.i18n: I18n = data["i18n"]
         self.language_cache: LanguageCache = data["language_cache"]
+        self.payments: CheckoutPayments = data.get("payments") or CheckoutPayments()
 
     def visit(self, user: User, query: CallbackQuery | None = None) -> Visit:
         out = TelegramOutput(self.bot, user.id, self.photos, self.settings.media_dir, query)
@@ -84,6 +86,7 @@ class Visiting:
             staff=staff_hints(
                 user, self.uow, self.settings, self.catalog_cache, self.bot, self.i18n
             ),
+            payments=self.payments,
         )
 
 

@@ -12,11 +12,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 
 from catalog import rules
-from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, PaymentMissing
 from catalog.models import OrderStatus, utcnow
 from catalog.services import orders
 from catalog.services.fulfilment import LinkedProducer
 from catalog.services.orders import CancelReason, OrderPage, OrderView
+from catalog.text import fold
 from catalog.uow import UnitOfWork
 from handlers.access import is_admin, not_allowed, refuse
 from handlers.callbacks import StaffAction, StaffCb
@@ -26,19 +27,21 @@ from handlers.notifications import (
     order_alert_kb,
     order_alert_text,
     orders_list_kb,
+    ship_unpaid_kb,
     status_footer,
     step_refused,
 )
 from handlers.screens import chat_message
 from handlers.settings import Settings
 from handlers.tools import usage
-from storefront.format import esc, shorten
+from storefront.format import esc, money, shorten
 
 log = logging.getLogger(__name__)
 
 _STEPS = {
     StaffAction.accept: OrderStatus.accepted,
     StaffAction.ship: OrderStatus.shipped,
+    StaffAction.ship_unpaid: OrderStatus.shipped,
     StaffAction.deliver: OrderStatus.delivered,
     StaffAction.cancel_with: OrderStatus.cancelled,
 }
@@ -107,7 +110,7 @@ async def on_staff_button(
     if callback_data.action == StaffAction.page:
         await _show_page(query, card, callback_data, group)
         return
-    order = await _apply(query, callback_data, uow, chat_id, is_admin(settings, query.from_user))
+    order = await _apply(query, callback_data, card, chat_id, is_admin(settings, query.from_user))
     if order is not None:
         await _show_result(query, card, callback_data, order)
 
@@ -166,12 +169,13 @@ async def _show_page(
 async def _apply(
     query: CallbackQuery,
     callback_data: StaffCb,
-    uow: UnitOfWork,
+    card: Card,
     chat_id: int | None,
     admin: bool,
 ) -> OrderView | None:
     """Carry out the press; None when it was refused (the press is answered already)."""
     action = callback_data.action
+    uow = card.uow
     try:
         if action not in _STEPS:
             return await orders.get_order_for_staff(
@@ -188,7 +192,11 @@ async def _apply(
             is_admin=admin,
             reason=callback_data.reason,
             actor_name=query.from_user.full_name,
+            ship_unpaid=action == StaffAction.ship_unpaid,
         )
+    except PaymentMissing as err:
+        await query.answer(_not_paid(err), show_alert=True)
+        await card.redraw(None, ship_unpaid_kb(callback_data.id), callback_data.id)
     except (NotAllowed, OrderNotFound):
         log.warning(
             "refused staff button %r from user %s in chat %s",
@@ -249,6 +257,7 @@ async def cmd_order_step(
     reason = ""
     if name == "cancel":
         reason = parts[1].strip()[:200] if len(parts) > 1 else CancelReason.other.value
+    unpaid = name == "ship" and len(parts) > 1 and fold(parts[1]) in rules.SHIP_UNPAID_WORDS
     user = message.from_user
     assert user is not None
     try:
@@ -261,7 +270,16 @@ async def cmd_order_step(
             is_admin=is_admin(settings, user),
             reason=reason,
             actor_name=user.full_name,
+            ship_unpaid=unpaid,
         )
+    except PaymentMissing as err:
+        number = rules.format_order_number(order_id)
+        await message.reply(
+            _not_paid(err)
+            + "\n"
+            + _("To ship it anyway: /ship {number} unpaid").format(number=number)
+        )
+        return
     except (NotAllowed, OrderNotFound):
         log.warning("refused /%s from user %s in chat %s", name, user.id, message.chat.id)
         await message.reply(not_allowed())
@@ -275,6 +293,13 @@ async def cmd_order_step(
         + status_footer(order.status, user.full_name, utcnow(), reason)
     )
     await message.reply(text, reply_markup=order_alert_kb(order))
+
+
+def _not_paid(err: PaymentMissing) -> str:
+    return _(
+        "The transfer for this order has not arrived yet ({amount} missing). Ship it only "
+        "if you are sure."
+    ).format(amount=money(err.missing))
 
 
 # The command that takes an order to each step, for the answer that says which comes first.

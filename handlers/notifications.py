@@ -17,7 +17,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from catalog import rules
 from catalog.errors import InvalidTransition
-from catalog.models import OrderStatus, PaymentMethod
+from catalog.models import OrderStatus
 from catalog.services.orders import OrderView
 from catalog.text import N_
 from handlers.callbacks import StaffAction, StaffCb
@@ -30,6 +30,7 @@ from storefront.format import (
     line_name,
     money,
     payment_label,
+    payment_line,
     shorten,
     status_label,
     when,
@@ -74,13 +75,8 @@ def order_alert_text(order: OrderView) -> str:
         )
     tail = [_("<b>Total: {amount}</b>").format(amount=money(order.total))]
     tail.append(f"💳 {payment_label(order.payment_method)}")
-    if order.payment_method == PaymentMethod.bank_transfer:
-        tail.append(
-            _(
-                "The customer pays by bank transfer with the content “{content}”: "
-                "check it has arrived before shipping."
-            ).format(content=rules.transfer_content(order.number))
-        )
+    if paid := payment_line(order):
+        tail.append(paid)
     tail += ["", delivery_text(order.details), *channel_lines(order), ""]
     tail.append(_("Status: {status}").format(status=status_label(order.status)))
     return fit_text(head, lines, tail, limit=TEXT_LIMIT - FOOTER_ROOM)
@@ -116,6 +112,20 @@ def order_alert_kb(order: OrderView) -> InlineKeyboardMarkup | None:
     if not builder.buttons:
         return None
     builder.adjust(2)
+    return builder.as_markup()
+
+
+def ship_unpaid_kb(order_id: int) -> InlineKeyboardMarkup:
+    """The transfer has not arrived: ship anyway (said explicitly), or not yet."""
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=_("🚚 Ship it unpaid"),
+        callback_data=StaffCb(action=StaffAction.ship_unpaid, id=order_id),
+    )
+    builder.button(
+        text=_("⬅️ Not yet"), callback_data=StaffCb(action=StaffAction.back, id=order_id)
+    )
+    builder.adjust(1)
     return builder.as_markup()
 
 
@@ -194,9 +204,19 @@ def digest_kb(orders: Sequence[OrderView]) -> InlineKeyboardMarkup:
 
 
 def customer_cancelled_text(order: OrderView) -> str:
-    return _(
+    text = _(
         "✖️ The customer cancelled order {number} ({amount}). Its stock is back on sale."
     ).format(number=order.number, amount=money(order.total))
+    if not order.amount_owed_back:
+        return text
+    return "\n".join(
+        [
+            text,
+            _("Return {amount} to the customer, then record it: /refunded {number}").format(
+                amount=money(order.amount_owed_back), number=order.number
+            ),
+        ]
+    )
 
 
 def orders_list_kb(orders: Sequence[OrderView], page: int, pages: int) -> InlineKeyboardMarkup:

@@ -23,7 +23,7 @@ from aiogram.utils.i18n import I18n
 
 from catalog.services import fulfilment
 from catalog.uow import UnitOfWork
-from handlers import group_link, group_orders
+from handlers import group_link, group_orders, payments
 from handlers.callbacks import GroupLanguageCb, StaffCb
 
 GROUPS = F.chat.type.in_({"group", "supergroup"})
@@ -73,6 +73,7 @@ def create_router() -> Router:
         group_orders.cmd_order_step, Command(*group_orders.TEXT_STEPS)
     )
     in_group_language.message.register(group_orders.cmd_group_orders, Command("orders"))
+    in_group_language.message.register(payments.cmd_record_in_group, Command(*payments.RECORDERS))
     in_group_language.message.register(group_link.cmd_group_language, Command("language"))
     in_group_language.callback_query.register(group_orders.on_staff_button, StaffCb.filter())
     in_group_language.my_chat_member.register(

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from catalog import rules
 from catalog.links import LinkSource
 from catalog.models import OrderStatus, utcnow
 from catalog.services import figures
@@ -25,9 +26,17 @@ from handlers.access import Acting, refuse
 from handlers.callbacks import StaffAction, StaffCb, StaffOrdersCb
 from handlers.screens import page_row
 from handlers.tools import usage
-from storefront.format import esc, language, money, status_label, when
+from storefront.format import (
+    esc,
+    language,
+    money,
+    payment_state_label,
+    status_label,
+    when,
+)
 
 PERIODS = ("today", "week", "month")
+UNPAID = "unpaid"  # /orders unpaid: waiting for (some of) their transfer
 
 
 def staff_orders_screen(
@@ -42,10 +51,15 @@ def staff_orders_screen(
     if not page.orders:
         lines.append(_("No orders."))
     for order in page.orders:
-        lines.append(
+        line = (
             f"{order.number} · {when(order.created_at)} · {esc(order.producer_name(lang))} · "
             f"{money(order.total)} · {status_label(order.status)}"
         )
+        if order.payment_status in rules.UNPAID or order.payment_status in rules.OWED_BACK:
+            line += f" · {payment_state_label(order.payment_status)}"
+            if order.amount_paid:
+                line += " " + _("({paid} received)").format(paid=money(order.amount_paid))
+        lines.append(line)
         if admin:
             builder.button(
                 text=order.number, callback_data=StaffCb(action=StaffAction.show, id=order.id)
@@ -59,13 +73,12 @@ async def cmd_staff_orders(
     message: Message, command: CommandObject, uow: UnitOfWork, actor: Actor
 ) -> None:
     argument = (command.args or "").strip().lower()
-    if argument and argument not in set(OrderStatus):
+    if argument and argument not in set(OrderStatus) | {UNPAID}:
         await message.answer(
-            usage("/orders [new|accepted|shipped|delivered|cancelled]", "/orders new")
+            usage("/orders [new|accepted|shipped|delivered|cancelled|unpaid]", "/orders unpaid")
         )
         return
-    status = OrderStatus(argument) if argument else None
-    page = await figures.staff_orders(uow, actor=actor, status=status)
+    page = await _page(uow, actor, argument)
     text, keyboard = staff_orders_screen(page, argument, actor.is_admin)
     await message.answer(text, reply_markup=keyboard)
 
@@ -73,15 +86,21 @@ async def cmd_staff_orders(
 async def on_staff_orders_page(
     query: CallbackQuery, callback_data: StaffOrdersCb, uow: UnitOfWork, actor: Actor
 ) -> None:
-    if callback_data.status and callback_data.status not in set(OrderStatus):
+    if callback_data.status and callback_data.status not in set(OrderStatus) | {UNPAID}:
         await refuse(query)
         return
-    status = OrderStatus(callback_data.status) if callback_data.status else None
-    page = await figures.staff_orders(uow, actor=actor, status=status, page=callback_data.page)
+    page = await _page(uow, actor, callback_data.status, callback_data.page)
     text, keyboard = staff_orders_screen(page, callback_data.status, actor.is_admin)
     await query.answer()
     if query.message is not None and hasattr(query.message, "edit_text"):
         await query.message.edit_text(text, reply_markup=keyboard)
+
+
+async def _page(uow: UnitOfWork, actor: Actor, argument: str, page: int = 0) -> OrderPage:
+    status = OrderStatus(argument) if argument and argument != UNPAID else None
+    return await figures.staff_orders(
+        uow, actor=actor, status=status, page=page, unpaid=argument == UNPAID
+    )
 
 
 async def cmd_stats(
@@ -108,6 +127,15 @@ async def cmd_stats(
                 row.orders,
             ).format(orders=row.orders, cancelled=row.cancelled, revenue=money(row.revenue))
         )
+        lines.append(
+            _("💰 Received {received} · still to come {outstanding}").format(
+                received=money(row.received), outstanding=money(row.outstanding)
+            )
+        )
+        if row.owed_back:
+            lines.append(
+                _("↩️ To return to customers: {amount}").format(amount=money(row.owed_back))
+            )
         if row.best_sellers:
             best = ", ".join(f"{esc(b.name(lang))} × {b.units}" for b in row.best_sellers)
             lines.append(_("Best sellers: {list}").format(list=best))

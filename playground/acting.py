@@ -7,6 +7,7 @@ from typing import Any, get_args
 
 from aiohttp import web
 
+from catalog.uow import UnitOfWork
 from emulators.telegram import Chat
 from playground.app import ROLES, Language, Playground, Role
 from playground.http import fail, json_response
@@ -127,6 +128,16 @@ class PageActions:
         async with self.pg.lock:
             person = self.pg.new_customer(language)
         return json_response({"ok": True, "customer": person.user.to_api()})
+
+    async def pay(self, request: web.Request) -> web.Response:
+        """ "Pay this order": the customer's bank transfers what their newest transfer order
+        still misses, and SePay tells the shop."""
+        await self._body(request)
+        async with self.pg.lock:
+            assert self.pg.session_factory is not None
+            customer = self.pg.people["customer"].user.id
+            uow = UnitOfWork(self.pg.session_factory)
+        return await self.pg.payments.pay_latest(uow, customer)
 
     async def reset(self, request: web.Request) -> web.Response:
         await self._body(request)

@@ -26,6 +26,7 @@ from catalog.uow import UnitOfWork
 from emulators.telegram import Emulator, Group, Person
 from emulators.zalo import ZaloEmulator, ZaloPerson
 from playground.messenger import MessengerSide
+from playground.payments import PlaygroundPayments
 from playground.running import BACKGROUND_TASKS, BackgroundTask, RunningBot
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ class Playground:
         self.zalo_staff: ZaloPerson | None = None
         # A customer on the shop's Facebook Page: Graph under /graph, the Page's webhook.
         self.messenger = MessengerSide(self.emulator.app, self.emulator.notify_changed)
+        # The bank and SePay, on the same port: "pay this order" makes the bank notify.
+        self.payments = PlaygroundPayments()
         self.i18n = build_i18n(config.shop.default_language)
         self.config = config  # replaced in start(): token, emulator URL, admin
         self.engine: AsyncEngine | None = None
@@ -126,6 +129,7 @@ class Playground:
         from playground.web import add_routes  # noqa: PLC0415 - web imports this module
 
         add_routes(self.emulator.app, self)
+        self.payments.add_routes(self.emulator.app, lambda: self.running.receiver)
         try:
             url = await self.emulator.start(host, port)
         except OSError as err:
@@ -149,8 +153,14 @@ class Playground:
                 }
             )
             messenger = self.messenger.settings(self.base_config.messenger, url)
+            self.payments.serve_at(url)
             self.config = self.base_config.model_copy(
-                update={"telegram": telegram, "zalo": zalo, "messenger": messenger}
+                update={
+                    "telegram": telegram,
+                    "zalo": zalo,
+                    "messenger": messenger,
+                    "payments": self.payments.settings(self.base_config),
+                }
             )
             await self.messenger.start()
             self.engine = create_engine(
@@ -175,6 +185,7 @@ class Playground:
         self.ready = False
         await self._stop_bot()
         await self.messenger.stop()
+        await self.payments.emulator.queue.close()
         await self.emulator.stop()
         if self.engine is not None:
             await dispose(self.engine)

@@ -1,6 +1,6 @@
 """The real bot inside the playground's process: built as ``ocop-bot run`` builds it, polling
-the emulator, with the Zalo and Messenger channels and any background tasks beside it;
-stopped and started again around a reset."""
+the emulator, with the Zalo and Messenger channels, the payments (receiver and jobs) and
+any background tasks beside it; stopped and started again around a reset."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from bot.factory import build_bot, build_dispatcher
 from bot.messenger.channel import MessengerChannel
 from bot.messenger.webhook import MessengerWebhook
 from bot.messengers import build_messenger_channel
+from bot.payments.receiver import Receiver
+from bot.payments.service import PaymentsService
 from bot.zalo.runner import ZaloChannel, build_zalo_channel
 
 log = logging.getLogger(__name__)
@@ -58,11 +60,17 @@ class RunningBot:
         self._polling: asyncio.Task[None] | None = None
         self._zalo: ZaloChannel | None = None
         self._messenger: MessengerChannel | None = None
+        self._payments: PaymentsService | None = None
 
     @property
     def messenger_webhook(self) -> MessengerWebhook | None:
         """The Page's webhook of the running Messenger channel (the playground serves it)."""
         return self._messenger.webhook if self._messenger is not None else None
+
+    @property
+    def receiver(self) -> Receiver | None:
+        """The running bot's receiver of bank notifications (the page's server mounts it)."""
+        return self._payments.receiver if self._payments is not None else None
 
     async def start(
         self, config: Config, session_factory: async_sessionmaker[AsyncSession], i18n: I18n
@@ -97,6 +105,10 @@ class RunningBot:
         if self._messenger is not None:
             self._messenger.own_site = False  # the playground's server takes its webhook
             await self._messenger.start()
+        self._payments = PaymentsService(
+            config, session_factory, dispatcher["outbox_signal"], listen=False
+        )
+        await self._payments.start()
         services = BotServices(bot, dispatcher, session_factory, config, i18n)
         for factory in self.background:
             self._tasks.append(asyncio.create_task(self._guard(factory(services))))
@@ -122,6 +134,9 @@ class RunningBot:
         messenger, self._messenger = self._messenger, None
         if messenger is not None:
             await messenger.stop()
+        payments, self._payments = self._payments, None
+        if payments is not None:
+            await payments.stop()
         if polling is not None and dispatcher is not None:
             # stop_polling() also ends the getUpdates task that start_polling runs inside;
             # cancelling start_polling alone would leave that one running.

@@ -24,5 +24,6 @@ def add_routes(app: web.Application, playground: Playground) -> None:
     app.router.add_post("/api/chats/{role}/press", act.press)
     app.router.add_post("/api/chats/{role}/reply", act.reply)
     app.router.add_post("/api/customer", act.new_customer)
+    app.router.add_post("/api/pay", act.pay)
     app.router.add_post("/api/reset", act.reset)
     add_messenger_routes(app, playground)

@@ -7,22 +7,18 @@ import html
 import re
 from datetime import date, datetime
 
-from babel.dates import format_date, format_datetime
-
 from catalog import rules
 from catalog.addresses import format_address
-from catalog.models import OrderStatus, PaymentMethod
+from catalog.models import OrderStatus, PaymentMethod, PaymentStatus
 from catalog.money import format_vnd
 from catalog.phone import format_phone_display
-from catalog.services.orders import DeliveryDetails
+from catalog.services.orders import DeliveryDetails, OrderView
 from catalog.text import N_
 from locales.translation import gettext as _
 from locales.translation import language, ngettext
 
 # The marks of a screen's text (screens.py): no channel shows them as characters.
 _TAG = re.compile(r"<[^>]*>")
-
-_BABEL_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 _STATUSES = {
     OrderStatus.new: N_("New"),
@@ -37,6 +33,15 @@ _STATUS_ICONS = {
     OrderStatus.shipped: "🚚",
     OrderStatus.delivered: "✅",
     OrderStatus.cancelled: "✖️",
+}
+_PAYMENT_STATES = {
+    PaymentStatus.on_delivery: ("💵", N_("Pay on delivery")),
+    PaymentStatus.awaiting: ("⏳", N_("Awaiting the transfer")),
+    PaymentStatus.part_paid: ("⚠️", N_("Part-paid")),
+    PaymentStatus.paid: ("💰", N_("Paid")),
+    PaymentStatus.over_paid: ("⚠️", N_("Over-paid")),
+    PaymentStatus.refund_owed: ("↩️", N_("Refund owed")),
+    PaymentStatus.refunded: ("↩️", N_("Refunded")),
 }
 _PAYMENTS = {
     PaymentMethod.cod: N_("Cash on delivery"),
@@ -77,16 +82,16 @@ def rating_lines(ocop_stars: int, granted: date, today: date) -> list[str]:
 
 
 def when(moment: datetime) -> str:
-    return format_datetime(
-        moment.astimezone(rules.SHOP_TIMEZONE),
-        "dd/MM/yyyy HH:mm",
-        locale=_BABEL_LOCALES[language()],
-    )
+    """A moment in the shop's time zone, as Vietnamese and British readers write it:
+    15/03/2025 09:05."""
+    shop = moment.astimezone(rules.SHOP_TIMEZONE)
+    return f"{day(shop.date())} {shop.hour:02d}:{shop.minute:02d}"
 
 
 def day(value: date) -> str:
-    """A calendar day as Vietnamese and British readers write it: 15/03/2025."""
-    return format_date(value, "dd/MM/yyyy", locale=_BABEL_LOCALES[language()])
+    """A calendar day as Vietnamese and British readers write it: 15/03/2025 (CLDR's
+    dd/MM/yyyy for vi and en_GB, digits alike in both: no locale data needed)."""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def when_zoned(moment: datetime) -> str:
@@ -100,6 +105,36 @@ def status_label(status: OrderStatus) -> str:
 
 def payment_label(method: PaymentMethod) -> str:
     return _(_PAYMENTS[method])
+
+
+def payment_state_label(status: PaymentStatus) -> str:
+    icon, msgid = _PAYMENT_STATES[status]
+    return f"{icon} {_(msgid)}"
+
+
+def payment_line(order: OrderView) -> str:
+    """Where the order's money stands, with what is missing or owed back ("" for a
+    cancelled order nobody paid anything for)."""
+    label = payment_state_label(order.payment_status)
+    status = order.payment_status
+    if order.status == OrderStatus.cancelled and not order.amount_paid:
+        return ""
+    if status == PaymentStatus.part_paid:
+        return _("{label}: {paid} of {total} received, {missing} missing").format(
+            label=label,
+            paid=money(order.amount_paid),
+            total=money(order.total),
+            missing=money(order.amount_missing),
+        )
+    if status in (PaymentStatus.over_paid, PaymentStatus.refund_owed):
+        return _("{label}: {amount} to return").format(
+            label=label, amount=money(order.amount_owed_back)
+        )
+    if status == PaymentStatus.awaiting and order.payment_due_at is not None:
+        return _("{label}, until {when}").format(
+            label=label, when=when_zoned(order.payment_due_at)
+        )
+    return label
 
 
 def delivery_text(details: DeliveryDetails) -> str:

@@ -15,6 +15,7 @@ from storefront.format import (
     line_name,
     money,
     payment_label,
+    payment_line,
     status_label,
     when_zoned,
 )
@@ -64,9 +65,10 @@ def order_text(order: OrderView, *, limit: int) -> str:
     tail = [
         _("<b>Total: {amount}</b>").format(amount=money(order.total)),
         f"💳 {payment_label(order.payment_method)}",
-        "",
-        delivery_text(order.details),
     ]
+    if paid := payment_line(order):
+        tail.append(paid)
+    tail += ["", delivery_text(order.details)]
     return fit_text(head, lines, tail, limit=limit)
 
 

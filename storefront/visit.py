@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from catalog.language_cache import LanguageCache
 from catalog.links import DeepLink
+from catalog.services.payments.links import CheckoutPayments
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 from storefront.actions import Action
@@ -150,6 +151,9 @@ class Visit:
     language_cache: LanguageCache
     media_dir: Path
     staff: StaffHints | None = None
+    # How long a transfer order waits for its money, and the VietQR code to pay it with
+    # (a payOS link's, for a producer on payOS).
+    payments: CheckoutPayments = field(default_factory=CheckoutPayments)
     # Whatever else a channel passes along for its own steps.
     extra: dict[str, Any] = field(default_factory=dict)
 

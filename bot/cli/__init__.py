@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.backup import BackupError
-from bot.cli import database, printing, products, serving
+from bot.cli import database, payments, printing, products, serving
 from bot.cli.common import EXIT_REJECTED, EXIT_USAGE
 from bot.config import ConfigError, load_config
 from bot.i18n import TranslationsMissing
@@ -16,7 +16,7 @@ from bot.logs import set_up_logging
 from bot.runner import SchemaOutdated
 
 # In the order `ocop-bot --help` lists them.
-FAMILIES = (serving, database, products, printing)
+FAMILIES = (serving, database, products, payments, printing)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,7 +12,6 @@ from typing import TextIO
 from bot.cli.common import EXIT_REJECTED, Commands, add_command, database, usage_error
 from bot.config import Config
 from catalog.db import create_session_factory
-from catalog.demo.seed import seed_demo_catalog
 from catalog.services.catalog_io import (
     ImportReport,
     copy_photos_beside,
@@ -103,6 +102,9 @@ def _seed(config: Config, args: argparse.Namespace) -> int:
 
 
 async def _seed_demo(config: Config, *, if_empty: bool) -> None:
+    # Not on loading: every command, `run` too, would carry the demo catalog.
+    from catalog.demo.seed import seed_demo_catalog  # noqa: PLC0415
+
     async with database(config) as engine:
         uow = UnitOfWork(create_session_factory(engine))
         report = await seed_demo_catalog(uow, config.shop.media_dir, only_if_empty=if_empty)

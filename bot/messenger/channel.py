@@ -41,6 +41,7 @@ from catalog.language_cache import LanguageCache
 from catalog.models import Channel
 from catalog.outbox import OutboxSignal
 from catalog.services import messenger, users
+from catalog.services.payments.links import CheckoutPayments
 from catalog.snapshot import CatalogCache
 from catalog.uow import UnitOfWork
 from locales.translation import use_language
@@ -114,6 +115,7 @@ class MessengerChannel:
         outbox_settings: OutboxSettings,
         media_dir: Path,
         default_language: str,
+        payments: CheckoutPayments | None = None,
     ) -> None:
         self.settings = settings
         self.session_factory = session_factory
@@ -127,6 +129,8 @@ class MessengerChannel:
         outbox_signal.also_wake(self.signal)
         self.media_dir = media_dir
         self.default_language = default_language
+        # How long a transfer order waits for its money, and the VietQR code to pay it with.
+        self.payments = payments or CheckoutPayments()
         self.client = GraphClient(settings.graph_url, settings.page_id, settings.page_token)
         self.troubles = Troubles(self._uow)
         self.sender = MessengerSender(
@@ -260,6 +264,7 @@ class MessengerChannel:
                     links=self.links,
                     language_cache=self.language_cache,
                     media_dir=self.media_dir,
+                    payments=self.payments,
                 )
                 out.start_typing()
                 with contextlib.suppress(Undeliverable):

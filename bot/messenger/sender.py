@@ -39,8 +39,8 @@ from bot.messenger.graph import (
 from bot.messenger.troubles import Troubles
 from bot.outbox.rounds import Rounds, settle_all
 from catalog import logcontext
-from catalog.models import MessengerOutboxMessage, OrderStatus, utcnow
-from catalog.outbox import OutboxKind, OutboxSignal
+from catalog.models import MessengerOutboxMessage, utcnow
+from catalog.outbox import OutboxSignal
 from catalog.services import delivery
 from catalog.services import messenger as messenger_service
 from catalog.services.delivery import Claimed
@@ -48,7 +48,7 @@ from catalog.services.messenger import MessengerCustomer, MessengerRecipients
 from catalog.services.orders import OrderView
 from catalog.uow import UnitOfWork
 from locales.translation import use_language
-from storefront.notices import status_notice_text
+from storefront.notices import CUSTOMER_NEWS, customer_news
 
 log = logging.getLogger(__name__)
 
@@ -123,16 +123,12 @@ class MessengerSender:
         for position, row in enumerate(rows):
             rest = [later.id for later in rows[position:]]
             order = about.orders.get(row.payload.get("order_id", -1))
-            if order is None or row.kind != OutboxKind.status_notice:
+            if order is None or row.kind not in CUSTOMER_NEWS:
                 await delivery.mark_sent(self._uow(), TABLE, [row.id])  # nothing to say
                 continue
             logcontext.note(order=order.number)
             with use_language(language):
-                text = plain(
-                    status_notice_text(
-                        order, OrderStatus(row.payload["status"]), str(row.payload.get("reason"))
-                    )
-                )
+                text = plain(customer_news(order, row.kind, row.payload))
             try:
                 await self._send(customer, language, order, text)
             except _Waits:

@@ -4,7 +4,7 @@ whether to send now or later."""
 
 from __future__ import annotations
 
-from bot.sending import SlidingWindow
+from bot.slots import SlidingWindow
 
 # Slots of a group's per-minute budget kept for digests (and replies) once alerts pile up.
 DIGEST_RESERVE = 5

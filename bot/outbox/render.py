@@ -27,8 +27,9 @@ from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import ProducerCard, TelegramRecipients
 from catalog.text import N_
-from handlers import notifications
+from handlers import notifications, payment_notices
 from storefront.format import esc
+from storefront.notices import CUSTOMER_NEWS, customer_news
 
 log = logging.getLogger(__name__)
 
@@ -131,19 +132,23 @@ def _route(  # noqa: PLR0911 - one return per kind of row
         with locale(i18n, language):
             text = admin_text(row.payload, about.producers, language)
         return False, Outgoing(admin_id, text, [row.id])
+    producer = about.producers.get(row.producer_id or -1)
+    if row.kind == OutboxKind.transfer_unmatched:
+        if producer is None or producer.group_chat_id is None:
+            return None
+        with locale(i18n, producer.group_language):
+            text = payment_notices.transfer_unmatched_text(row.payload)
+        return True, Outgoing(producer.group_chat_id, text, [row.id])
     if order is None:
         return False, Outgoing(0, "", [row.id])  # the order is gone: nothing to say
-    if row.kind == OutboxKind.status_notice and row.user_id is not None:
+    if row.user_id is not None and row.kind in CUSTOMER_NEWS:
         with locale(i18n, about.languages.get(row.user_id, order.locale)):
-            text = notifications.status_notice_text(
-                order, type(order.status)(row.payload["status"]), row.payload["reason"]
-            )
+            text = customer_news(order, row.kind, row.payload)
         return False, Outgoing(row.user_id, text, [row.id])
     if row.kind == OutboxKind.order_alert and order.status != OrderStatus.new:
         # Moved on (on Zalo, or cancelled) before its alert went out: where it is now is
         # what matters, and the group's /orders shows it.
         return False, Outgoing(0, "", [row.id])
-    producer = about.producers.get(row.producer_id or -1)
     if producer is None or producer.group_chat_id is None:
         return None  # unlinked since it was claimed: it waits for the next group
     alert = about.alerts.get(order.id)
@@ -152,6 +157,8 @@ def _route(  # noqa: PLR0911 - one return per kind of row
         # ids mean other messages in the supergroup): it is left as it is.
         alert = None
     with locale(i18n, producer.group_language):
+        if row.kind == OutboxKind.payment_alert:
+            return True, money_moved(row, order, producer, alert)
         if row.kind == OutboxKind.order_alert:
             group_alerts[producer.group_chat_id].append((row, order))
             return None
@@ -162,6 +169,25 @@ def _route(  # noqa: PLR0911 - one return per kind of row
         if row.kind == OutboxKind.status_changed:
             return True, changed_on_zalo(row, order, producer, alert, now)
     raise ValueError(f"no way to deliver a {row.kind!r} row")
+
+
+def money_moved(
+    row: Claimed, order: OrderView, producer: ProducerCard, alert: tuple[int, int] | None
+) -> Outgoing:
+    """Money came (or went back) for an order: the group is told, with the order's card
+    anew as it stands now (💰 Paid, its buttons for the next step); the old card loses its
+    buttons, so nobody acts on it. In the group's locale."""
+    assert producer.group_chat_id is not None
+    card = notifications.order_alert_text(order)
+    text = payment_notices.payment_alert_text(order, row.payload) + "\n\n" + card
+    return Outgoing(
+        producer.group_chat_id,
+        text,
+        [row.id],
+        keyboard=notifications.order_alert_kb(order),
+        alert_for=order.id,
+        edit_alert=(*alert, card) if alert else None,
+    )
 
 
 def changed_on_zalo(
@@ -246,9 +272,14 @@ def admin_text(payload: dict[str, Any], producers: dict[int, ProducerCard], lang
     """A notice to an admin, in ``language`` (the locale the caller set)."""
     producer = producers.get(payload.get("producer_id", -1))
     name = esc(producer.name(language) if producer else "?")
-    if payload.get("event") == AdminEvent.warning:
+    event = payload.get("event")
+    if event == AdminEvent.warning:
         return warning_text(payload, name)
-    template = ADMIN_TEXTS.get(str(payload.get("event")), ADMIN_TEXTS[AdminEvent.delivery_failed])
+    if event == AdminEvent.transfer_unmatched:
+        return payment_notices.transfer_unmatched_text(payload)
+    if event == AdminEvent.bank_changed:
+        return payment_notices.bank_changed_text(payload, name)
+    template = ADMIN_TEXTS.get(str(event), ADMIN_TEXTS[AdminEvent.delivery_failed])
     return _(template).format(
         producer=name,
         name=esc(str(payload.get("name", ""))),

@@ -98,10 +98,17 @@ def _payment_signature(state: State, detail: dict[str, Any], producer: str) -> s
         return _(
             "✅ Payment notifications from {provider} pass their signature check again."
         ).format(provider=provider)
-    return _(
+    text = _(
         "⚠️ Payment notifications from {provider} fail their signature check, so transfers "
         "are not matched to orders. Check the provider's key in the bot's configuration."
     ).format(provider=provider)
+    if detail.get("producer_id") is None:
+        return text
+    return (
+        text
+        + "\n"
+        + _("The last one refused names the account of {producer}.").format(producer=producer)
+    )
 
 
 def _backup_failed(state: State, detail: dict[str, Any], producer: str) -> str:

@@ -16,7 +16,7 @@ from bot.zalo import texts
 from bot.zalo.client import IncomingText
 from bot.zalo.commands import ORDER_VERBS, Command, Verb, parse
 from catalog import outbox, rules
-from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, PaymentMissing
 from catalog.models import utcnow
 from catalog.outbox import OutboxKind
 from catalog.services import orders, zalo_staff, zalo_usage
@@ -26,6 +26,7 @@ from catalog.services.zalo_staff import StaffMember, TooManyStaff
 from catalog.text import fold
 from handlers.group_orders import TEXT_STEPS
 from handlers.notifications import status_footer
+from storefront.format import money
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +162,7 @@ class ZaloConversation(Worker):
         reason = ""
         if verb == Verb.cancel:
             reason = command.rest.strip()[:200] or CancelReason.other.value
+        unpaid = verb == Verb.ship and fold(command.rest) in rules.SHIP_UNPAID_WORDS
         try:
             order = await orders.change_order_status(
                 self._uow(),
@@ -172,6 +174,15 @@ class ZaloConversation(Worker):
                 zalo_actor=staff.zalo_id,
                 actor_name=staff.display_name,
                 reason=reason,
+                ship_unpaid=unpaid,
+            )
+        except PaymentMissing as err:
+            number = rules.format_order_number(command.order_id)
+            return Answer(
+                _(
+                    "The transfer for this order has not arrived yet ({amount} missing). To "
+                    "ship it anyway: giao {number} chua tra"
+                ).format(amount=money(err.missing), number=number)
             )
         except (NotAllowed, OrderNotFound):
             log.warning("refused Zalo %s of order %s by %s", verb, command.order_id, staff.zalo_id)

@@ -34,6 +34,7 @@ from catalog.services import delivery, zalo_staff, zalo_usage
 from catalog.services.delivery import Claimed
 from catalog.services.orders import OrderView
 from catalog.services.recipients import zalo_recipients
+from handlers import payment_notices
 
 log = logging.getLogger(__name__)
 
@@ -169,16 +170,24 @@ class ZaloSender(Worker):
             messages.append(Outgoing([row for row, _ in items], texts.split_message(text)))
         return messages
 
-    def _text(self, row: Claimed, order: OrderView | None) -> str:
+    def _text(  # noqa: PLR0911 - one return per kind of row
+        self, row: Claimed, order: OrderView | None
+    ) -> str:
         payload = row.payload
         if row.kind == OutboxKind.zalo_reply:
             return str(payload.get("text", ""))
+        if row.kind == OutboxKind.transfer_unmatched:
+            return texts.plain(payment_notices.transfer_unmatched_text(payload))
         if order is None:
             return ""  # the order is gone: nothing to say
         if row.kind == OutboxKind.order_alert:
             return texts.alert_text(order)
         if row.kind == OutboxKind.order_cancelled:
             return texts.customer_cancelled_text(order)
+        if row.kind == OutboxKind.payment_alert:
+            text = texts.plain(payment_notices.payment_alert_text(order, payload))
+            hint = texts.commands_hint(order)
+            return f"{text}\n{hint}" if hint else text
         if row.kind == OutboxKind.status_changed:
             return texts.status_changed_text(
                 order,

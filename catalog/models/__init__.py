@@ -2,13 +2,20 @@
 
 ``base`` (the declarative base, UTC timestamps), ``enums`` (order status, payment method),
 ``products`` (producers, categories, products, their managers and audit trail), ``orders``
-(carts, checkouts, orders), ``people`` (users, deep-link visits, conversation state),
-``messages`` (outboxes, link codes, Zalo, Messenger) and ``operations`` (warnings to the
-admins).
+(carts, checkouts, orders), ``payments`` (bank notifications, payment history, payOS
+links), ``people`` (users, deep-link visits, conversation state), ``messages`` (outboxes,
+link codes, Zalo, Messenger) and ``operations`` (warnings to the admins).
 """
 
 from catalog.models.base import NAMING_CONVENTION, Base, UTCDateTime, utcnow
-from catalog.models.enums import Channel, OrderStatus, PaymentMethod
+from catalog.models.enums import (
+    Channel,
+    NotificationState,
+    OrderStatus,
+    PaymentMethod,
+    PaymentProvider,
+    PaymentStatus,
+)
 from catalog.models.messages import (
     GroupLinkCode,
     MessengerInbound,
@@ -25,6 +32,7 @@ from catalog.models.messages import (
 )
 from catalog.models.operations import AdminWarning
 from catalog.models.orders import Cart, CartLine, Checkout, Order, OrderLine, OrderStatusChange
+from catalog.models.payments import PaymentChange, PaymentLink, PaymentNotification
 from catalog.models.people import ConversationState, LinkVisit, PersonNumber, User
 from catalog.models.products import (
     Category,
@@ -51,13 +59,19 @@ __all__ = [
     "LinkVisit",
     "MessengerInbound",
     "MessengerOutboxMessage",
+    "NotificationState",
     "Order",
     "OrderLine",
     "OrderStatus",
     "OrderStatusChange",
     "OutboxMessage",
     "OutboxStatus",
+    "PaymentChange",
+    "PaymentLink",
     "PaymentMethod",
+    "PaymentNotification",
+    "PaymentProvider",
+    "PaymentStatus",
     "PersonNumber",
     "PostProduct",
     "Producer",

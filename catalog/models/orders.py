@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from catalog import rules
 from catalog.models.base import Base, enum_column, utcnow
-from catalog.models.enums import OrderStatus, PaymentMethod
+from catalog.models.enums import OrderStatus, PaymentMethod, PaymentStatus
 from catalog.models.products import Producer, Product
 
 
@@ -59,6 +59,7 @@ class Order(Base):
         CheckConstraint("total > 0", name="total_positive"),
         Index("ix_orders_user_created", "user_id", "created_at"),
         Index("ix_orders_producer_status", "producer_id", "status"),
+        Index("ix_orders_payment_due", "payment_status", "payment_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +79,17 @@ class Order(Base):
     address_street: Mapped[str] = mapped_column(String(300))
     note: Mapped[str] = mapped_column(String(500), default="")
     total: Mapped[int] = mapped_column(BigInteger)
+    # Where its money stands (catalog.rules.payment_status), from what came in and went back.
+    payment_status: Mapped[PaymentStatus] = mapped_column(
+        enum_column(PaymentStatus, "payment_status"),
+        default=PaymentStatus.awaiting,
+        server_default=PaymentStatus.awaiting.value,
+    )
+    amount_paid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    amount_refunded: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # A bank-transfer order unpaid by then is cancelled; its customer is reminded once before.
+    payment_due_at: Mapped[datetime | None] = mapped_column()
+    payment_reminded: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The customer's language when ordering: their notices are written in it.
     locale: Mapped[str] = mapped_column(String(2), default="vi", server_default="vi")
     # The producer group's message about this order, edited as its status changes.

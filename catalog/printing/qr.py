@@ -1,4 +1,9 @@
-"""QR codes (segno) and labels: a code with a name and a price under it, as PNG and SVG."""
+"""QR codes (segno) and labels: a code with a name and a price under it, as PNG and SVG.
+
+segno and Pillow are imported when a code or a label is drawn, not with this module: the
+running bot would otherwise carry them in every worker for a bank transfer's QR code or an
+admin's label now and then.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,13 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
-import segno
-from PIL import Image, ImageDraw, ImageFont
-
 from catalog.printing import BOLD_FONT, REGULAR_FONT
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
 
 # The standard's quiet zone: four light modules around the code.
 QUIET_ZONE = 4
@@ -32,12 +38,16 @@ def qr_matrix(data: str) -> Matrix:
     Error correction at least M (15 % of the code may be damaged or dirty), raised for free
     when the data still fits the same size.
     """
+    import segno  # noqa: PLC0415 - see the module's docstring
+
     code = segno.make_qr(data, error="m", boost_error=True)
     return tuple(tuple(bool(module) for module in row) for row in code.matrix)
 
 
 def qr_png(data: str, *, scale: int = 8, error: str = "m") -> bytes:
     """``data`` as a plain PNG QR code, ``scale`` pixels per module, with the quiet zone."""
+    import segno  # noqa: PLC0415 - see the module's docstring
+
     code = segno.make_qr(data, error=error, boost_error=False)
     stream = io.BytesIO()
     code.save(stream, kind="png", scale=scale, border=QUIET_ZONE)
@@ -79,7 +89,9 @@ class _Layout:
 
 
 @lru_cache(maxsize=8)
-def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+def _font(bold: bool, size: int) -> FreeTypeFont:
+    from PIL import ImageFont  # noqa: PLC0415 - see the module's docstring
+
     return ImageFont.truetype(str(BOLD_FONT if bold else REGULAR_FONT), size)
 
 
@@ -139,6 +151,8 @@ def _layout(label: Label) -> _Layout:
 
 def label_png(label: Label) -> bytes:
     """The label as a PNG image: the code, and the text centred under it."""
+    from PIL import Image, ImageDraw  # noqa: PLC0415 - see the module's docstring
+
     layout = _layout(label)
     image = Image.new("L", (layout.width, layout.height), 255)
     draw = ImageDraw.Draw(image)

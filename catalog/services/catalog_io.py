@@ -179,6 +179,9 @@ async def export_catalog(
                 category_en=category.name_en,
                 photo=product.photo,
                 stock_at_export=product.stock,
+                bank_bin=producer.bank_bin or "",
+                bank_account=producer.bank_account or "",
+                bank_holder=producer.bank_account_name or "",
                 **facts_of(product),
             )
             for line, (product, producer, category) in enumerate(found, start=2)

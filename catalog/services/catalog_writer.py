@@ -110,6 +110,7 @@ class Writer:
         position = max((c.position for c in shop.categories.values()), default=0)
         for row in rows:
             self._producer(row)
+            self._bank(row)
             key = row.category_vi.casefold()
             category = shop.categories.get(key)
             if category is None:
@@ -129,6 +130,13 @@ class Writer:
                 category.name_en = row.category_en
                 self._catalog_changed = True
         await self.uow.flush()
+
+    def _bank(self, row: CatalogRow) -> None:
+        """The row's bank account for its producer, if the row gives one."""
+        if row.bank_bin:
+            producer = self.shop.producers[row.producer_code]
+            producer.bank_bin, producer.bank_account = row.bank_bin, row.bank_account
+            producer.bank_account_name = row.bank_holder
 
     def _producer(self, row: CatalogRow) -> None:
         """Create the row's producer, or rename it as the row names it."""

@@ -1,12 +1,14 @@
-"""What staff look at: the recent orders, page by page, and the figures (orders, revenue,
-best sellers) per producer over a day, a week or a month of the shop's calendar."""
+"""What staff look at: the recent orders (or the unpaid ones), page by page, and the figures
+(orders, revenue, money received and outstanding, best sellers) per producer over a day, a
+week or a month of the shop's calendar."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from catalog import rules
 from catalog.errors import NotAllowed
@@ -33,21 +35,36 @@ class ProducerStats(Named):
     cancelled: int
     revenue: int
     best_sellers: tuple[BestSeller, ...]
+    # Money: received (less refunds), still to come, and owed back to customers.
+    received: int = 0
+    outstanding: int = 0
+    owed_back: int = 0
 
 
 STAFF_PAGE_SIZE = 8
 
 
 async def staff_orders(
-    uow: UnitOfWork, *, actor: Actor, status: OrderStatus | None, page: int = 0
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    status: OrderStatus | None,
+    page: int = 0,
+    unpaid: bool = False,
 ) -> OrderPage:
-    """Recent orders, newest first: all for admins, their producer's for managers."""
+    """Recent orders, newest first: all for admins, their producer's for managers;
+    ``unpaid``: those still waiting for (some of) their transfer."""
     if not actor.is_staff:
         raise NotAllowed
     async with uow.reading():
         where = []
         if status is not None:
             where.append(Order.status == status)
+        if unpaid:
+            where += [
+                Order.payment_status.in_(rules.UNPAID),
+                Order.status != OrderStatus.cancelled,
+            ]
         if not actor.is_admin:
             where.append(Order.producer_id == actor.producer_id)
         return await order_page(
@@ -64,6 +81,15 @@ async def stats(uow: UnitOfWork, *, actor: Actor, since: datetime) -> list[Produ
         if not actor.is_admin:
             where.append(Order.producer_id == actor.producer_id)
         kept = Order.status != OrderStatus.cancelled
+        owed = case(
+            (Order.status == OrderStatus.cancelled, Order.amount_paid - Order.amount_refunded),
+            (
+                Order.amount_paid > Order.total,
+                Order.amount_paid - Order.total - Order.amount_refunded,
+            ),
+            else_=0,
+        )
+        missing = case((Order.amount_paid < Order.total, Order.total - Order.amount_paid), else_=0)
         rows = await uow.session.execute(
             select(
                 Producer.id,
@@ -72,6 +98,9 @@ async def stats(uow: UnitOfWork, *, actor: Actor, since: datetime) -> list[Produ
                 func.count(Order.id),
                 func.sum(func.coalesce(Order.total, 0)).filter(kept),
                 func.count(Order.id).filter(Order.status == OrderStatus.cancelled),
+                func.sum(Order.amount_paid - Order.amount_refunded),
+                func.sum(missing).filter(kept),
+                func.sum(owed),
             )
             .join(Order, Order.producer_id == Producer.id)
             .where(*where)
@@ -95,18 +124,23 @@ async def stats(uow: UnitOfWork, *, actor: Actor, since: datetime) -> list[Produ
             picks = best.setdefault(producer_id, [])
             if len(picks) < 3:
                 picks.append(BestSeller(name_vi, name_en, int(units)))
-        return [
-            ProducerStats(
-                pid,
-                name_vi,
-                name_en,
-                orders,
-                cancelled,
-                int(revenue or 0),
-                tuple(best.get(pid, [])),
-            )
-            for pid, name_vi, name_en, orders, revenue, cancelled in rows
-        ]
+        return [_producer_stats(row, best) for row in rows]
+
+
+def _producer_stats(row: Any, best: dict[int, list[BestSeller]]) -> ProducerStats:
+    pid, name_vi, name_en, orders, revenue, cancelled, received, outstanding, owed = row
+    return ProducerStats(
+        producer_id=pid,
+        name_vi=name_vi,
+        name_en=name_en,
+        orders=orders,
+        cancelled=cancelled,
+        revenue=int(revenue or 0),
+        best_sellers=tuple(best.get(pid, [])),
+        received=int(received or 0),
+        outstanding=int(outstanding or 0),
+        owed_back=max(0, int(owed or 0)),
+    )
 
 
 def period_start(period: str, now: datetime) -> datetime:

@@ -1,5 +1,5 @@
 // The playground page, part 5 of 5: the state from the server, live updates, and the
-// page's own controls (tabs, language, new customer, reset).
+// page's own controls (tabs, language, pay this order, new customer, reset).
 "use strict";
 
 // ------------------------------------------------------------------ state and live updates
@@ -107,6 +107,9 @@ document.addEventListener("DOMContentLoaded", () => {
       if (button.dataset.lang === language) return;
       control("/api/customer", { language: button.dataset.lang }, "khách mới · new customer…");
     });
+  });
+  document.querySelector(".pay-order").addEventListener("click", () => {
+    control("/api/pay", {}, "đang chuyển khoản · paying…");
   });
   document.querySelector(".new-customer").addEventListener("click", () => {
     control("/api/customer", { language }, "khách mới · new customer…");

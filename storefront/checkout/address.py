@@ -36,6 +36,10 @@ async def ask_province(visit: Visit, draft: CheckoutDraft) -> None:
 
 
 async def ask_ward(visit: Visit, draft: CheckoutDraft) -> None:
+    await visit.out.send(_ward_question(draft))
+
+
+def _ward_question(draft: CheckoutDraft, above: str = "") -> Screen:
     text = step(
         4,
         _(
@@ -44,7 +48,7 @@ async def ask_ward(visit: Visit, draft: CheckoutDraft) -> None:
             "For example: Phường Hoàn Kiếm, Xã Bát Tràng."
         ),
     ).format(province=esc(draft.province))
-    await visit.out.send(Screen(text, keyboard=answers()))
+    return Screen(above + text, keyboard=answers())
 
 
 async def ask_street(visit: Visit, draft: CheckoutDraft) -> None:
@@ -91,7 +95,7 @@ async def process_province_text(visit: Visit, typed: str) -> None:
         )
         await visit.out.send(_provinces_screen())
         return
-    await _province_chosen(visit, province)
+    await ask_ward(visit, await _province_chosen(visit, province))
 
 
 async def on_province_page(visit: Visit, action: CheckoutPress) -> None:
@@ -105,15 +109,18 @@ async def on_province(visit: Visit, action: CheckoutPress) -> None:
         return
     await visit.out.answer()
     province = PROVINCES[action.value]
-    await visit.out.close(_("Province or city: {name}").format(name=esc(province)))
-    await _province_chosen(visit, province)
+    draft = await _province_chosen(visit, province)
+    # The list pressed becomes the next question (the keyboard under the typing field is
+    # already this step's): a press costs no new message.
+    chosen = _("Province or city: {name}").format(name=esc(province))
+    await visit.out.show(_ward_question(draft, above=chosen + "\n\n"))
 
 
-async def _province_chosen(visit: Visit, province: str) -> None:
+async def _province_chosen(visit: Visit, province: str) -> CheckoutDraft:
     draft = await change_draft(visit.state, province=province)
     await visit.state.set_state(Checkout.ward)
     ward_step.prepare(province)
-    await ask_ward(visit, draft)
+    return draft
 
 
 async def process_ward(visit: Visit, typed: str) -> None:

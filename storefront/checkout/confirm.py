@@ -1,22 +1,38 @@
 """Placing the order from the review: exactly once, whatever the taps; what the customer is
-told after (the orders, a shortage, a changed cart) and the VietQR codes to pay by transfer."""
+told after (the orders, a shortage, a changed cart, a producer that no longer takes
+transfers) and the VietQR codes to pay by transfer."""
 
 from __future__ import annotations
 
 import secrets
 
-from catalog import rules
-from catalog.errors import CartChanged, CartFull, EmptyCart, ItemsUnavailable, NotAllowed
+from catalog.errors import (
+    CartChanged,
+    CartFull,
+    EmptyCart,
+    ItemsUnavailable,
+    NotAllowed,
+    TransferUnavailable,
+)
 from catalog.models import PaymentMethod
+from catalog.payments.banks import bank
 from catalog.services import links as link_service
 from catalog.services import orders as order_service
 from catalog.services.orders import OrderView, PlacedCheckout
-from catalog.vietqr import build_payload, render_qr_png
+from catalog.services.payments.links import TransferCode
+from catalog.vietqr import parse_payload, render_qr_png
 from locales.translation import gettext as _
 from storefront.actions import Checkout as CheckoutPress
-from storefront.checkout.draft import CheckoutDraft, drop_draft, load_draft, save_draft
+from storefront.checkout.draft import (
+    CheckoutDraft,
+    change_draft,
+    drop_draft,
+    load_draft,
+    save_draft,
+)
+from storefront.checkout.payment import ask_payment
 from storefront.checkout.review import ask_review, leave, too_many_products
-from storefront.format import esc, fit_text, language, line_name, money
+from storefront.format import esc, fit_text, language, line_name, money, when_zoned
 from storefront.menu import MAIN_MENU
 from storefront.screens import Picture, Screen
 from storefront.states import Checkout
@@ -53,7 +69,11 @@ async def on_confirm(visit: Visit, action: CheckoutPress) -> None:
             reviewed=draft.reviewed,
             source=await link_service.order_source(visit.uow, user_id=user_id),
             channel=visit.person.channel,
+            payment_window=visit.payments.window,
         )
+    except TransferUnavailable as err:
+        await _transfer_gone(visit, err)
+        return
     except CartChanged:
         await _review_again(visit)
         return
@@ -84,9 +104,9 @@ async def _tell_placed(visit: Visit, draft: CheckoutDraft, placed: PlacedCheckou
             order.payment_method == PaymentMethod.bank_transfer
             and order.id not in draft.codes_sent
         ):
-            screen = transfer_screen(order)
-            if screen is not None:
-                await visit.out.send(screen)
+            code = await visit.payments.transfer_code(visit.uow, order)
+            if code is not None:
+                await visit.out.send(transfer_screen(order, code))
             draft = await save_draft(
                 visit.state, draft.replace(codes_sent=(*draft.codes_sent, order.id))
             )
@@ -101,6 +121,22 @@ async def _review_again(visit: Visit) -> None:
     draft = (await load_draft(visit.state)).replace(token=secrets.token_hex(8))
     await visit.out.close()
     await ask_review(visit, draft)
+
+
+async def _transfer_gone(visit: Visit, err: TransferUnavailable) -> None:
+    """A producer's bank went after the payment step: the customer chooses again."""
+    lang = language()
+    names = ", ".join(esc(vi if lang == "vi" else en) for vi, en in err.producers)
+    await visit.out.answer(
+        _("{names} no longer takes bank transfers: please choose another way to pay.").format(
+            names=names
+        ),
+        alert=True,
+    )
+    await visit.out.close()
+    draft = await change_draft(visit.state, bank_ok=False, payment=None)
+    await visit.state.set_state(Checkout.payment)
+    await ask_payment(visit, draft)
 
 
 async def _tell_shortages(visit: Visit, err: ItemsUnavailable) -> None:
@@ -141,33 +177,43 @@ def placed_text(placed: PlacedCheckout, *, limit: int) -> str:
     return fit_text([_("✅ <b>Thank you! Your order is placed.</b>")], orders, tail, limit=limit)
 
 
-def transfer_purpose(order: OrderView) -> str:
-    return rules.transfer_content(order.number)
-
-
-def transfer_screen(order: OrderView) -> Screen | None:
-    """The VietQR code to pay ``order`` to its producer's own account (None without one)."""
-    if not (order.bank_bin and order.bank_account):
-        return None
-    payload = build_payload(
-        bank_bin=order.bank_bin,
-        account=order.bank_account,
-        amount=order.total,
-        purpose=transfer_purpose(order),
-    )
-    caption = _(
-        "🏦 <b>Bank transfer for {number}</b>\n"
-        "Scan with your banking app, or transfer by hand:\n"
-        "Amount: <b>{amount}</b>\n"
-        "Account: {account} ({holder}), bank code {bin}\n"
-        "Content: <code>{purpose}</code>"
-    ).format(
-        number=order.number,
-        amount=money(order.total),
-        account=esc(order.bank_account),
-        holder=esc(order.bank_account_name or ""),
-        bin=order.bank_bin,
-        purpose=transfer_purpose(order),
-    )
-    picture = Picture(data=render_qr_png(payload), name=f"vietqr-{order.number}.png")
-    return Screen(caption, picture=picture)
+def transfer_screen(order: OrderView, code: TransferCode) -> Screen:
+    """The VietQR code to pay ``order`` with, and how the money will be seen."""
+    fields = parse_payload(code.payload)
+    bin_ = fields.get("38.01.00", order.bank_bin or "")
+    known = bank(bin_)
+    lines = [
+        _(
+            "🏦 <b>Bank transfer for {number}</b>\n"
+            "Scan with your banking app, or transfer by hand:\n"
+            "Amount: <b>{amount}</b>\n"
+            "Account: {account} ({holder}), {bank}\n"
+            "Content: <code>{purpose}</code>"
+        ).format(
+            number=order.number,
+            amount=money(order.total),
+            account=esc(fields.get("38.01.01", order.bank_account or "")),
+            holder=esc(order.bank_account_name or ""),
+            bank=esc(known.short_name if known else bin_),
+            purpose=esc(code.purpose),
+        )
+    ]
+    if code.fallback:
+        lines.append(
+            _(
+                "⚠️ The automatic payment link could not be made just now: this is the "
+                "producer's own account, and they confirm your transfer by hand."
+            )
+        )
+    elif code.automatic:
+        lines.append(_("✅ The shop sees your transfer by itself and tells you when it arrives."))
+    else:
+        lines.append(_("The producer checks your transfer and tells you when it arrives."))
+    if order.payment_due_at is not None:
+        lines.append(
+            _("Please pay by {when}: an order still unpaid then is cancelled.").format(
+                when=when_zoned(order.payment_due_at)
+            )
+        )
+    picture = Picture(data=render_qr_png(code.payload), name=f"vietqr-{order.number}.png")
+    return Screen("\n".join(lines), picture=picture)

@@ -12,7 +12,7 @@ from storefront.card import not_allowed
 from storefront.checkout.draft import CheckoutDraft, change_draft, load_draft
 from storefront.checkout.keys import SKIP_NOTE, answers, payment_choices, step
 from storefront.checkout.review import ask_review
-from storefront.format import esc, payment_label
+from storefront.format import esc
 from storefront.screens import NO_KEYBOARD, Screen
 from storefront.states import Checkout
 from storefront.visit import Visit
@@ -62,6 +62,7 @@ async def on_payment(visit: Visit, action: CheckoutPress) -> None:
         return
     await visit.out.answer()
     method = PaymentMethod.bank_transfer if bank else PaymentMethod.cod
-    await visit.out.close(f"💳 {payment_label(method)}")
     await visit.state.set_state(Checkout.review)
-    await ask_review(visit, draft.replace(payment=method, token=secrets.token_hex(8)))
+    # The question pressed becomes the review: no new message for a press.
+    draft = draft.replace(payment=method, token=secrets.token_hex(8))
+    await ask_review(visit, draft, in_place=True)

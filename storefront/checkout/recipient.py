@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+
+from catalog.models import PaymentMethod
 from catalog.phone import (
     InvalidPhone,
     PhoneProblem,
@@ -9,11 +12,12 @@ from catalog.phone import (
     format_phone_display,
     normalize_phone,
 )
+from catalog.services import orders as order_service
 from locales.translation import gettext as _
 from storefront.checkout.address import ask_province, read_part
 from storefront.checkout.draft import CheckoutDraft, change_draft, load_draft
 from storefront.checkout.keys import answers, phone_key, saved_choices, step
-from storefront.checkout.payment import ask_note
+from storefront.checkout.review import ask_review
 from storefront.format import delivery_text, esc
 from storefront.screens import Key, Screen
 from storefront.states import Checkout
@@ -24,7 +28,8 @@ MAX_NAME_LENGTH = 100
 
 async def ask_saved(visit: Visit, draft: CheckoutDraft) -> None:
     text = _("Deliver to the same place as last time?") + "\n\n" + delivery_text(draft.details())
-    await visit.out.send(Screen(text, saved_choices()))
+    # In place of the cart whose Checkout was pressed: one tap more and it is the review.
+    await visit.out.show(Screen(text, saved_choices()))
 
 
 async def ask_name(visit: Visit, draft: CheckoutDraft) -> None:
@@ -48,10 +53,15 @@ async def ask_phone(visit: Visit, draft: CheckoutDraft) -> None:
 
 
 async def on_use_saved(visit: Visit) -> None:
+    """Straight to the review, paying as last time when that is still possible (Edit goes
+    through every step: the note, another way to pay)."""
     await visit.out.answer()
-    await visit.out.close()
-    await visit.state.set_state(Checkout.note)
-    await ask_note(visit, await load_draft(visit.state))
+    draft = await load_draft(visit.state)
+    last = await order_service.last_payment_method(visit.uow, user_id=visit.user_id)
+    method = last if last == PaymentMethod.bank_transfer and draft.bank_ok else PaymentMethod.cod
+    await visit.state.set_state(Checkout.review)
+    draft = draft.replace(payment=method, note="", token=secrets.token_hex(8))
+    await ask_review(visit, draft, in_place=True)
 
 
 async def on_new_details(visit: Visit) -> None:

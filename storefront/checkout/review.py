@@ -12,9 +12,10 @@ from storefront.screens import Screen
 from storefront.visit import Visit
 
 
-async def ask_review(visit: Visit, draft: CheckoutDraft) -> None:
+async def ask_review(visit: Visit, draft: CheckoutDraft, *, in_place: bool = False) -> None:
     """Show the order as it will be placed, and save ``draft`` with the cart it showed:
-    placing the order refuses a cart that changed since (the customer sees it again)."""
+    placing the order refuses a cart that changed since (the customer sees it again).
+    ``in_place``: it replaces the screen whose button was pressed."""
     cart = await cart_service.get_cart(visit.uow, user_id=visit.user_id)
     draft = await save_draft(visit.state, draft.replace(reviewed=cart.fingerprint))
     assert draft.payment is not None, "the review comes after the payment step"
@@ -35,7 +36,8 @@ async def ask_review(visit: Visit, draft: CheckoutDraft) -> None:
         f"💳 {payment_label(draft.payment)}",
     ]
     text = fit_text([_("🧾 <b>Your order</b>")], lines, tail, limit=visit.out.text_limit)
-    await visit.out.send(Screen(text, review_choices(draft.token)))
+    screen = Screen(text, review_choices(draft.token))
+    await (visit.out.show if in_place else visit.out.send)(screen)
 
 
 def too_many_products(limit: int) -> str:

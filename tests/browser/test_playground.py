@@ -398,3 +398,23 @@ def test_a_person_on_messenger_comments_on_the_livestream_and_orders_from_the_pr
     bot_says(messenger, "đã nhận")
     expect(page.locator("#status")).to_have_attribute("data-state", "live")
     shot(page, "messenger-news")
+
+
+def test_pay_this_order_makes_the_bank_send_a_payment_the_customer_and_group_hear_of(
+    page: Page, customer_name: str, shot: Shot
+) -> None:
+    customer, group = pane(page, "customer"), pane(page, "group")
+    add_to_cart(customer, "am chen hoa sen", item("Bộ ấm chén hoa sen", 980_000, "vi"))
+    check_out(customer, customer_name, "🏦 Chuyển khoản (VietQR)")
+    bot_says(customer, "Chuyển khoản cho đơn")
+    bot_says(customer, "tự nhận biết")
+    bot_says(group, "Chờ chuyển khoản")
+    shot(page, "vietqr-to-pay")
+
+    customer.get_by_role("button", name="🏦 Trả đơn này · Pay this order").click()
+
+    bot_says(customer, "Đã nhận thanh toán")
+    bot_says(group, "Đã thanh toán")
+    shot(page, "paid-by-transfer")
+    customer.get_by_role("button", name="🏦 Trả đơn này · Pay this order").click()
+    expect(customer.locator(".toast")).to_contain_text("no order of this customer waits")

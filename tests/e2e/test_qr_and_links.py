@@ -200,7 +200,7 @@ async def test_an_order_after_a_poster_scan_counts_under_posters_in_stats(
     await hoa.share_contact()
     await hoa.wait_for(lambda m: m.text == "Tỉnh, thành phố:")
     await hoa.press("Hà Nội")
-    await hoa.next_message()
+    await hoa.wait_for(lambda m: "Phường hoặc xã" in m.text)
     await hoa.send("Phường Hoàn Kiếm")
     await hoa.next_message()
     await hoa.send("12 Hàng Gai")

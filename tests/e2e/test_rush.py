@@ -17,8 +17,8 @@ from storefront.actions import Browse, OpenProduct, ProductAction
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-# Telegram's limits, as the emulator enforces them: the bot paces itself to them, and a 429
-# that still comes (requests do not arrive when they leave) is honoured.
+# Telegram's limits, as the emulator enforces them: the bot paces itself to them (a 429 that
+# came anyway would be honoured, but none should).
 FLOOD = FloodLimits()
 TOLERATED_ERRORS = (429,)
 PEOPLE = 20
@@ -146,7 +146,9 @@ class Tapper:
 async def check_out_twice(person: Person) -> None:
     """The whole checkout, with a double tap on Confirm."""
     await person.press("🛒 Cart")
-    await person.wait_for(lambda m: any(d.startswith(("c:k", "cp:k")) for d in callback_data(m)))
+    await person.wait_for(
+        lambda m: any(b["text"] == "✅ Checkout" for row in m.inline_keyboard for b in row)
+    )
     await person.press("✅ Checkout")
     await person.wait_for(lambda m: "Who receives the parcel?" in m.text)
     await person.send("Người Mua")
@@ -185,10 +187,8 @@ async def test_a_flood_of_taps_is_answered_once_each_and_loses_nothing(
     presses = [record for tapper in tappers for record in tapper.presses]
     assert all(record.answer is not None for record in presses)
     # Answered exactly once: a second answer would have been refused by the emulator.
-    errors = emulator.api_errors()
-    assert not [e.describe() for e in errors if e.error_code != 429]
-    sent = sum(1 for e in emulator.events if e.kind == "bot_message")
-    assert len(errors) * 20 <= sent, f"{len(errors)} x 429 for {sent} messages: not paced"
+    # And none refused for flood control: the bot counts its messages as Telegram does.
+    assert not [e.describe() for e in emulator.api_errors()]
     for tapper in tappers:
         in_cart = dict(
             query(

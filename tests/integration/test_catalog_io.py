@@ -143,7 +143,7 @@ def csv_bytes(rows: Sequence[CatalogRow], bad: dict[int, dict[str, str]]) -> byt
             "photo": row.photo or "",
         }  # fmt: skip
         cells.update(bad.get(row.line, {}))
-        writer.writerow([cells[column] for column in COLUMNS])
+        writer.writerow([cells.get(column, "") for column in COLUMNS])
     return buffer.getvalue().encode("utf-8")
 
 

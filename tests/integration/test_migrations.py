@@ -33,6 +33,7 @@ async def test_every_revision_upgrades_downgrades_and_upgrades_again(database_ur
     try:
         revisions = migrate.revisions()
         assert revisions, "no migrations found"
+        assert await migrate.current_revision(engine) is None
         previous: str = "base"
         for revision in revisions:
             await migrate.upgrade(engine, revision)
@@ -118,3 +119,48 @@ async def test_grant_dates_go_down_to_years_and_years_come_up_as_first_of_januar
 
 async def rows(connection: AsyncConnection, sql: str) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in await connection.execute(text(sql))]
+
+
+async def test_orders_placed_before_payments_keep_their_channel_and_get_a_payment_status(
+    database_url: str, tmp_path: Path
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        await migrate.upgrade(engine)
+        await seed_demo_catalog(UnitOfWork(create_session_factory(engine)), tmp_path)
+        cod, shipped, waiting = await ordering.place_orders(database_url, 1, 3, "BABE-NGHE-500")
+        async with engine.begin() as connection:
+            for order in (shipped, waiting):
+                await connection.execute(
+                    text(
+                        "UPDATE orders SET payment_method = 'bank_transfer', "
+                        "channel = 'messenger' WHERE id = :order"
+                    ),
+                    {"order": order},
+                )
+            await connection.execute(
+                text("UPDATE orders SET status = 'shipped' WHERE id = :order"), {"order": shipped}
+            )
+
+        # Down to the customers on channels (0010), and up through payments (0011) again.
+        await migrate.downgrade(engine, "0010")
+        await migrate.upgrade(engine, "0011")
+
+        async with engine.connect() as connection:
+            found = {
+                order: (channel, status, paid == total, due)
+                for order, channel, status, paid, total, due in await rows(
+                    connection,
+                    "SELECT id, channel, payment_status, amount_paid, total, payment_due_at "
+                    "FROM orders",
+                )
+            }
+    finally:
+        await engine.dispose()
+    assert found == {
+        cod: ("telegram", "on_delivery", False, None),
+        # The producer checked the bank before shipping, as the alert asked: paid.
+        shipped: ("messenger", "paid", True, None),
+        # Awaiting its transfer, and never expiring: nobody set it a time to pay.
+        waiting: ("messenger", "awaiting", False, None),
+    }

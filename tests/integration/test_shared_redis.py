@@ -30,14 +30,19 @@ async def redis(redis_url: str) -> AsyncIterator[Redis]:
     await client.aclose()
 
 
-async def take(budget: RedisSendingBudget, chat_id: int) -> int:
-    """The script's answer for one message to ``chat_id``: 0 (taken) or ms to wait."""
+async def take(budget: RedisSendingBudget, chat_id: int, *, answered: bool = True) -> int:
+    """The script's answer for one message to ``chat_id``: 0 (taken) or ms to wait. Unless
+    ``answered`` is False, a message that went is answered at once."""
     kind = "group" if chat_id < 0 else "chat"
     keys = [f"{budget.prefix}:all", f"{budget.prefix}:{kind}:{chat_id}"]
-    args: list[Any] = ["m" + str(id(keys)) + str(asyncio.get_running_loop().time())]
-    args += [SETTINGS.messages_per_second, kind, SETTINGS.group_messages_per_minute, 60_000]
-    args += [1000.0 / SETTINGS.chat_messages_per_second, SETTINGS.chat_burst]
-    return int(await budget._take(keys=keys, args=args))
+    member = "m" + str(id(keys)) + str(asyncio.get_running_loop().time())
+    args: list[Any] = [member, SETTINGS.messages_per_second, kind]
+    args += [SETTINGS.group_messages_per_minute, 60_000]
+    args += [1000.0 / SETTINGS.chat_messages_per_second, SETTINGS.chat_burst, 60_000]
+    wait = int(await budget._take(keys=keys, args=args))
+    if wait == 0 and answered:
+        await budget._give_back(keys=keys, args=[member])
+    return wait
 
 
 async def test_overall_budget_is_one_for_both_workers(redis: Redis) -> None:
@@ -58,6 +63,41 @@ async def test_a_groups_minute_is_shared_and_a_chat_gets_its_burst(redis: Redis)
     assert await take(first, 55) == 0
     assert await take(second, 55) == 0  # a burst of two
     assert 0 < await take(first, 55) <= 1000  # then one a second
+
+
+async def test_a_message_under_way_holds_its_slots_until_it_is_answered(redis: Redis) -> None:
+    """Telegram counts a message when it arrives, which may be as late as its answer: until
+    then the slot stays taken, however long ago it left."""
+    budget = RedisSendingBudget(SETTINGS, redis)
+    assert await take(budget, 66, answered=False) == 0
+    assert await take(budget, 66, answered=False) == 0
+    await asyncio.sleep(1.1)  # a second later the chat's burst of two is still under way
+    assert 0 < await take(budget, 66) <= 50
+    assert await take(budget, 1066, answered=False) == 0
+    assert await take(budget, 1067, answered=False) == 0
+    assert 0 < await take(budget, 1068) <= 50  # four under way: the overall window is full
+
+
+async def test_the_middleware_gives_the_shared_slots_back_when_the_answer_comes(
+    redis: Redis,
+) -> None:
+    budget = RedisSendingBudget(SETTINGS.model_copy(update={"chat_burst": 1}), redis)
+    method = SendMessage(chat_id=77, text="a")
+
+    async def now_ms() -> float:
+        seconds, micros = await redis.time()
+        return float(seconds * 1000 + micros / 1000)
+
+    async def answered(bot: Any, sent: SendMessage) -> str:
+        scores = await redis.zrange(f"{budget.prefix}:chat:77", 0, -1, withscores=True)
+        now = await now_ms()
+        assert [score > now + 50_000 for _, score in scores] == [True]  # held
+        return "ok"
+
+    assert await budget.middleware(answered, None, method) == "ok"  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    [(_, score)] = await redis.zrange(f"{budget.prefix}:chat:77", 0, -1, withscores=True)
+    assert score <= await now_ms()  # finished: it counts from its answer
 
 
 async def test_a_message_waits_for_the_shared_budget_then_goes(redis: Redis) -> None:

@@ -31,6 +31,10 @@ GOOD: Mapping[str, str] = {
     "ocop_granted": "2019-05-20",
     "active": "true",
     "photo": "",
+    # The producer's bank: empty leaves it as it is.
+    "bank_bin": "",
+    "bank_account": "",
+    "bank_holder": "",
 }
 
 

@@ -61,11 +61,12 @@ async def search_and_add(
 async def open_checkout(
     person: Person, language: str, *, wait: float = DEFAULT_TIMEOUT
 ) -> ChatMessage:
-    """Open the cart from the menu and press checkout; the checkout's first question."""
+    """Open the cart from the menu and press checkout; the checkout's first question (a new
+    message, or the cart itself turned into the saved details' offer)."""
     await person.press(LABELS[language]["cart"])
     await person.next_message(timeout=wait)
     await person.press(LABELS[language]["checkout"])
-    return await person.next_message(timeout=wait)
+    return await person.wait_for(lambda _message: True, timeout=wait)
 
 
 async def answer_in_turn(

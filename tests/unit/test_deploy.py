@@ -78,10 +78,28 @@ def test_the_compose_file_runs_three_workers_on_postgresql_and_redis_behind_ngin
         assert "ports" not in worker  # reached only inside the compose network
     assert services["migrate"]["command"] == ["ocop-bot", "db", "upgrade"]
     assert {"postgres", "redis", "nginx", "prometheus", "grafana"} <= set(services)
-    upstream = (COMPOSE / "nginx.conf.template").read_text(encoding="utf-8")
-    assert set(re.findall(r"server (\w+):(\d+)", upstream)) == {
+    assert upstream_servers("ocop_workers") == {
         (name, worker["command"][-1]) for name, worker in workers().items()
     }
+
+
+def upstream_servers(name: str) -> set[tuple[str, str]]:
+    template = (COMPOSE / "nginx.conf.template").read_text(encoding="utf-8")
+    block = re.search(rf"upstream {name} \{{([^}}]*)\}}", template)
+    assert block is not None
+    return set(re.findall(r"server (\w+):(\d+)", block.group(1)))
+
+
+def test_bank_notifications_reach_every_workers_receiver_with_the_keys_of_payments_env() -> None:
+    port = str(load_config(COMPOSE.parents[1] / "bot.toml", environ={}).payments.webhook_port)
+    for worker in workers().values():
+        assert worker["environment"]["PAYMENTS_WEBHOOK_HOST"] == "0.0.0.0"
+        assert worker["env_file"] == [{"path": "./payments.env", "required": False}]
+    assert upstream_servers("ocop_payments") == {(name, port) for name in workers()}
+    template = (COMPOSE / "nginx.conf.template").read_text(encoding="utf-8")
+    route = re.search(r"location /payments/ \{([^}]*)\}", template)
+    assert route is not None
+    assert "proxy_pass http://ocop_payments;" in route.group(1)
 
 
 MESSENGER_SETTINGS = (

@@ -107,3 +107,28 @@ def test_a_product_carries_the_day_its_certificate_was_granted() -> None:
     shop = snapshot(tea)
     shop.with_products([changed])
     assert shop.products[1].ocop_granted == date(2025, 6, 1)
+
+
+def test_english_readers_get_english_name_matches_first() -> None:
+    shop = snapshot(
+        product(1, "Ấm trà", "Blue teapot", ocop_stars=5),
+        product(2, "Bát xanh", "Rice bowl", ocop_stars=3),
+    )
+    # "xanh" is in the bowl's Vietnamese name, "blue" in the teapot's English one.
+    assert [p.id for p in shop.search("xanh", "vi")] == [2]
+    assert [p.id for p in shop.search("bat", "vi")] == [2, 1]
+    assert [p.id for p in shop.search("blue", "en")] == [1]
+    assert [p.id for p in shop.search("bat", "en")] == [1, 2]  # both only by the village
+
+
+def test_a_renamed_product_takes_its_new_place_and_is_found_by_its_new_name() -> None:
+    shop = snapshot(product(1, "Ấm trà", "Teapot"), product(2, "Chén", "Cup"))
+    assert [p.id for p in shop.products_in_category(1, "vi")] == [1, 2]
+    assert shop.sort_key(shop.products[1], "vi") < shop.sort_key(shop.products[2], "vi")
+    renamed = product(1, "Đĩa", "Plate")
+    shop.with_products([renamed])
+    assert [p.id for p in shop.products_in_category(1, "vi")] == [2, 1]
+    assert [p.id for p in shop.products_in_category(1, "en")] == [2, 1]
+    assert shop.sort_key(shop.products[1], "vi") > shop.sort_key(shop.products[2], "vi")
+    assert [p.id for p in shop.search("dia", "vi")] == [1]
+    assert shop.search("am tra", "vi") == []

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from support.catalog_rows import GOOD, catalog_row
 
 from catalog import spreadsheet
@@ -672,8 +673,9 @@ def test_xlsx_with_a_stale_recorded_size_is_read_in_full() -> None:
         for part in source.infolist():
             content = source.read(part)
             if part.filename == "xl/worksheets/sheet1.xml":
-                assert b'<dimension ref="A1:S3"' in content
-                content = content.replace(b'<dimension ref="A1:S3"', b'<dimension ref="A1:B2"')
+                size = f'<dimension ref="A1:{get_column_letter(len(COLUMNS))}3"'.encode()
+                assert size in content
+                content = content.replace(size, b'<dimension ref="A1:B2"')
             target.writestr(part, content)
     rows = read_catalog(buffer.getvalue(), "catalog.xlsx")
     assert [(row.sku, row.photo, row.active) for row in rows] == [
@@ -794,3 +796,44 @@ def catalogs(draw: st.DrawFn) -> list[CatalogRow]:
 @given(rows=catalogs())
 def test_any_valid_catalog_round_trips(filename: str, rows: list[CatalogRow]) -> None:
     assert read_catalog(write_catalog(rows, filename), filename) == rows
+
+
+# --- the producer's bank ------------------------------------------------------------------------
+
+
+def test_the_producers_bank_columns_are_checked_against_the_vietqr_list_and_normalised() -> None:
+    bank = {"bank_bin": "MB", "bank_account": "0123 456 789", "bank_holder": "Cơ sở Bà Bé"}
+    [row] = read_catalog(csv_file([good(2, **bank)]), "catalog.csv")
+    assert (row.bank_bin, row.bank_account, row.bank_holder) == (
+        "970422", "0123456789", "CO SO BA BE",
+    )  # fmt: skip
+    [left] = read_catalog(csv_file([good(2)]), "catalog.csv")
+    assert (left.bank_bin, left.bank_account, left.bank_holder) == ("", "", "")
+    columns = [c for c in COLUMNS if not c.startswith("bank_")]
+    [without] = read_catalog(csv_file([good(2)], columns), "catalog.csv")
+    assert without.bank_bin == ""
+
+
+def test_a_wrong_bank_an_incomplete_one_or_two_banks_for_one_producer_are_refused() -> None:
+    bank = {"bank_bin": "970436", "bank_account": "0451000123456", "bank_holder": "BA BE"}
+    rows = [
+        good(2, **bank | {"bank_bin": "123456"}),
+        good(3, **bank | {"bank_account": "0451-ABC"}),
+        good(4, **bank | {"bank_holder": ""}),
+        good(5, **bank | {"bank_holder": "X" * 101}),
+        good(6, **bank),
+        good(7, **bank | {"bank_account": "0451000999999"}),
+    ]
+    assert rejected(csv_file(rows)) == [
+        RowError(2, "bank_bin", Problem.bad_bank_bin, "123456"),
+        RowError(3, "bank_account", Problem.bad_bank_account, "0451-ABC"),
+        RowError(4, "bank_holder", Problem.bank_incomplete, ""),
+        RowError(5, "bank_holder", Problem.bad_bank_holder, "X" * 50),
+        RowError(7, "bank_account", Problem.bank_mismatch, "0451000999999"),
+    ]
+
+
+@pytest.mark.parametrize("filename", ["catalog.csv", "catalog.xlsx"])
+def test_the_bank_survives_a_round_trip(filename: str) -> None:
+    row = catalog_row(2, bank_bin="970422", bank_account="0012345678", bank_holder="HTX A")
+    assert read_catalog(write_catalog([row], filename), filename) == [row]

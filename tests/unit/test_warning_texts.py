@@ -84,3 +84,16 @@ def test_a_group_that_refuses_posts_is_told_apart_from_a_group_out_of_reach(
     assert said(muted, State.raised).startswith("⚠️")
     assert said(muted, State.resolved).startswith("✅")
     assert "Bad Request: &lt;no rights&gt;" in said(muted, State.raised)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_signature_warning_names_the_producer_whose_account_the_refused_one_named(
+    i18n: I18n, language: str
+) -> None:
+    detail = {"producer_id": 7}
+    payload = Telling(Cause.payment_signature, "casso", State.raised, SINCE, detail).payload()
+    with i18n.context(), i18n.use_locale(language):
+        said = warning_text(payload, "Gốm &lt;Bát Tràng&gt;")
+    assert "casso" in said
+    assert "Gốm &lt;Bát Tràng&gt;" in said
+    assert "Bát Tràng" not in text(i18n, language, Cause.payment_signature, State.raised)

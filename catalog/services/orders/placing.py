@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from catalog import logcontext, outbox, rules
-from catalog.errors import CartChanged, CartFull, EmptyCart, ItemsUnavailable, NotAllowed, Shortage
+from catalog.errors import (
+    CartChanged,
+    CartFull,
+    EmptyCart,
+    ItemsUnavailable,
+    NotAllowed,
+    Shortage,
+    TransferUnavailable,
+)
 from catalog.events import ShopEvent
 from catalog.models import (
     Cart,
@@ -26,7 +35,6 @@ from catalog.models import (
     User,
     utcnow,
 )
-from catalog.rules import format_order_number
 from catalog.services.cart import ProducerGroup, cart_query, cart_view, fingerprint
 from catalog.services.orders.stock import audit_moves
 from catalog.services.orders.views import (
@@ -68,6 +76,7 @@ async def place_order(
     reviewed: str | None = None,
     source: str | None = None,
     channel: str = "telegram",
+    payment_window: timedelta = rules.DEFAULT_PAYMENT_WINDOW,
 ) -> PlacedCheckout:
     """Turn the cart into one order per producer, or change nothing at all.
 
@@ -78,9 +87,14 @@ async def place_order(
     products raises CartFull. The key makes a repeated confirmation return the
     orders it already placed. ``source``: the kind of deep link the customer came through
     (``catalog.services.links.order_source``); ``channel``: where the customer ordered, and
-    where their news will go.
+    where their news will go. A bank-transfer order is due ``payment_window`` from now, and
+    every producer in the cart must still have a bank account (``TransferUnavailable`` names
+    those that have none now).
     """
-    order = NewOrder(user_id, idempotency_key, payment, details, locale, reviewed, source, channel)
+    order = NewOrder(
+        user_id, idempotency_key, payment, details, locale, reviewed, source, channel,
+        payment_window,
+    )  # fmt: skip
     try:
         placed = await uow.short_write(lambda connection: _place(uow, Session(connection), order))
     except IntegrityError:
@@ -157,6 +171,11 @@ def _place(uow: UnitOfWork, session: Session, order: NewOrder) -> PlacedCheckout
                 select(Producer).where(Producer.id.in_([g.producer_id for g in cart.groups]))
             )
         }
+        if order.payment == PaymentMethod.bank_transfer:
+            # Offered at the payment step; a producer's bank may have gone since.
+            without = [p for p in producers.values() if not (p.bank_bin and p.bank_account)]
+            if without:
+                raise TransferUnavailable([(p.name_vi, p.name_en) for p in without])
         # A statement per order (its number is its id), then one per table for all the rest.
         placed = [
             (_insert_order(session, order, checkout.id, producers[g.producer_id], g, prices), g)
@@ -218,6 +237,7 @@ class NewOrder:
     reviewed: str | None
     source: str | None
     channel: str
+    payment_window: timedelta
 
 
 def _insert_order(
@@ -231,12 +251,15 @@ def _insert_order(
     """One producer's order, inserted; returns its view (the lines are inserted by the caller)."""
     lines = tuple(line_view(line, prices[line.product_id]) for line in group.lines)
     now = utcnow()
+    total = sum(line.line_total for line in lines)
+    transfer = new.payment == PaymentMethod.bank_transfer
     # What the order's row and its view share.
     shared = {
         "checkout_id": checkout_id, "user_id": new.user_id, "producer_id": producer.id,
         "status": OrderStatus.new, "payment_method": new.payment, "locale": new.locale,
-        "total": sum(line.line_total for line in lines), "created_at": now,
-        "channel": new.channel,
+        "total": total, "created_at": now, "channel": new.channel,
+        "payment_status": rules.payment_status(new.payment, OrderStatus.new, total, 0),
+        "payment_due_at": now + new.payment_window if transfer else None,
     }  # fmt: skip
     order_id = session.scalar(
         insert(Order)
@@ -252,7 +275,8 @@ def _insert_order(
     assert order_id is not None
     return OrderView(
         id=order_id,
-        number=format_order_number(order_id),
+        number=rules.format_order_number(order_id),
+        producer_code=producer.code,
         producer_name_vi=producer.name_vi,
         producer_name_en=producer.name_en,
         details=new.details,

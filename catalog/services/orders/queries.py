@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from catalog import rules
-from catalog.models import Order, Producer, User
+from catalog.models import Order, PaymentMethod, Producer, User
 from catalog.services.orders.placing import existing_checkout
 from catalog.services.orders.status import customer_order, order_for_staff
 from catalog.services.orders.views import (
@@ -90,6 +90,17 @@ async def saved_details(uow: UnitOfWork, *, user_id: int) -> DeliveryDetails | N
         ):
             return None
         return details_of(user)
+
+
+async def last_payment_method(uow: UnitOfWork, *, user_id: int) -> PaymentMethod | None:
+    """How the customer paid their latest order, if they ordered before."""
+    async with uow.reading():
+        return await uow.session.scalar(
+            select(Order.payment_method)
+            .where(Order.user_id == user_id)
+            .order_by(Order.id.desc())
+            .limit(1)
+        )
 
 
 async def producer_bank_details(uow: UnitOfWork, producer_ids: list[int]) -> dict[int, bool]:

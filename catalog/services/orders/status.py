@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select, update
 
 from catalog import logcontext, outbox, rules
-from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound
+from catalog.errors import InvalidTransition, NotAllowed, OrderNotFound, PaymentMissing
 from catalog.events import ShopEvent
-from catalog.models import Order, OrderStatus, OrderStatusChange, utcnow
+from catalog.models import Order, OrderStatus, OrderStatusChange, PaymentMethod, utcnow
 from catalog.outbox import OutboxKind
 from catalog.services.orders.stock import return_stock
 from catalog.services.orders.views import OrderView, load_order, order_view
+from catalog.services.payments.ledger import Reason, count_paid, credit
 from catalog.uow import UnitOfWork
 
+# The history's reason for a transfer order shipped before it was paid.
+SHIPPED_UNPAID = "shipped_unpaid"
 # The reason recorded when the customer takes an order back.
 CUSTOMER_CANCELLED = "customer"
 
@@ -59,7 +63,7 @@ async def order_for_staff(
     return order
 
 
-async def _move(
+async def move_order(
     uow: UnitOfWork,
     order: Order,
     new_status: OrderStatus,
@@ -68,25 +72,31 @@ async def _move(
     reason: str,
     zalo_actor: str | None = None,
     actor_name: str = "",
-) -> None:
+    unpaid: bool = False,
+) -> bool:
     """The order leaves the status it was read with, recorded in its history; a cancelled
-    order's units go back on sale."""
+    order's units go back on sale, and what was paid for it is owed back. False when it
+    moved meanwhile (or, ``unpaid``, when money came for it meanwhile)."""
     current = order.status
     logcontext.note(order=rules.format_order_number(order.id))
     if not rules.may_become(current, new_status):
         raise await _refused(uow, order, new_status)
     # Conditional on the status as read, so two people moving the order at the same moment
     # cannot both win (the second is told where it is now).
+    where = [Order.id == order.id, Order.status == current]
+    if unpaid:
+        where.append(Order.amount_paid == 0)
     moved = await uow.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == current)
-        .values(status=new_status, updated_at=utcnow())
+        update(Order).where(*where).values(status=new_status, updated_at=utcnow())
     )
     if moved.rowcount != 1:  # type: ignore[attr-defined]
-        await uow.session.refresh(order, ["status"])
-        raise await _refused(uow, order, new_status)
+        return False
     if new_status == OrderStatus.cancelled:
         await return_stock(uow, order, actor_id)
+        # The row is locked by the update: what was paid for it is read as it stands.
+        await uow.session.run_sync(
+            lambda session: credit(session, order.id, 0, reason=Reason.cancelled)
+        )
         uow.happened(ShopEvent.order_cancelled)
     uow.session.add(
         OrderStatusChange(
@@ -99,6 +109,26 @@ async def _move(
             actor_name=actor_name[:100],
         )
     )
+    return True
+
+
+async def _move(
+    uow: UnitOfWork,
+    order: Order,
+    new_status: OrderStatus,
+    *,
+    actor_id: int | None,
+    reason: str,
+    zalo_actor: str | None = None,
+    actor_name: str = "",
+) -> None:
+    """``move_order``, refused with where the order is now when it moved meanwhile."""
+    if not await move_order(
+        uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor,
+        actor_name=actor_name,
+    ):  # fmt: skip
+        await uow.session.refresh(order, ["status"])
+        raise await _refused(uow, order, new_status)
 
 
 async def _refused(uow: UnitOfWork, order: Order, wanted: OrderStatus) -> InvalidTransition:
@@ -149,17 +179,34 @@ async def change_order_status(
     producer_id: int | None = None,
     zalo_actor: str | None = None,
     actor_name: str = "",
+    ship_unpaid: bool = False,
 ) -> OrderView:
     """Move an order along (accept, ship, deliver, cancel); the customer is told on the channel
     they ordered on, and so are the producer's people on the other channel (Zalo staff for a
     Telegram press, and the Telegram group and the other Zalo staff for a Zalo command,
-    ``zalo_actor``)."""
+    ``zalo_actor``).
+
+    A bank-transfer order not paid yet is shipped only with ``ship_unpaid`` (else
+    ``PaymentMissing``); cash on delivery is recorded as paid when delivered."""
     async with uow:
         order = await order_for_staff(uow, order_id, chat_id, is_admin, producer_id)
+        if _held_for_payment(order, new_status):
+            if not ship_unpaid:
+                raise PaymentMissing(rules.amount_missing(order.total, order.amount_paid))
+            reason = reason or SHIPPED_UNPAID
         await _move(
             uow, order, new_status, actor_id=actor_id, reason=reason, zalo_actor=zalo_actor,
             actor_name=actor_name,
         )  # fmt: skip
+        if new_status == OrderStatus.delivered and order.payment_method == PaymentMethod.cod:
+            cash = order.total - order.amount_paid
+            if cash > 0:
+                moved = await uow.session.run_sync(
+                    lambda session: credit(
+                        session, order_id, cash, reason=Reason.delivery, actor_id=actor_id
+                    )
+                )
+                count_paid(uow, [moved])
         outbox.to_customer(
             uow,
             OutboxKind.status_notice,
@@ -169,7 +216,7 @@ async def change_order_status(
             status=new_status.value,
             reason=reason,
         )
-        told = {
+        told: dict[str, Any] = {
             "order_id": order.id,
             "status": new_status.value,
             "reason": reason,
@@ -182,6 +229,14 @@ async def change_order_status(
         if zalo_actor is not None and order.producer.group_chat_id is not None:
             outbox.to_producer_group(uow, OutboxKind.status_changed, order.producer_id, **told)
         return await _committed_view(uow, order)
+
+
+def _held_for_payment(order: Order, new_status: OrderStatus) -> bool:
+    return (
+        new_status == OrderStatus.shipped
+        and rules.may_become(order.status, new_status)
+        and rules.payment_holds_shipping(order.payment_method, order.payment_status)
+    )
 
 
 async def remember_alert(uow: UnitOfWork, *, order_id: int, chat_id: int, message_id: int) -> None:

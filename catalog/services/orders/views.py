@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from catalog import rules
-from catalog.models import Order, OrderLine, OrderStatus, PaymentMethod, User
+from catalog.models import Order, OrderLine, OrderStatus, PaymentMethod, PaymentStatus, User
 from catalog.paging import clamp_page, page_count
 from catalog.services.cart import CartLineView
 from catalog.text import Measured, Named
@@ -64,6 +64,22 @@ class OrderView:
     locale: str = "vi"
     # Where the customer ordered (catalog.models.Order.channel).
     channel: str = "telegram"
+    producer_code: str = ""
+    payment_status: PaymentStatus = PaymentStatus.awaiting
+    amount_paid: int = 0
+    amount_refunded: int = 0
+    # A bank-transfer order unpaid by then is cancelled.
+    payment_due_at: datetime | None = None
+
+    @property
+    def amount_missing(self) -> int:
+        return rules.amount_missing(self.total, self.amount_paid)
+
+    @property
+    def amount_owed_back(self) -> int:
+        return rules.amount_owed_back(
+            self.status, self.total, self.amount_paid, self.amount_refunded
+        )
 
     def producer_name(self, language: str) -> str:
         return self.producer_name_en if language == "en" else self.producer_name_vi
@@ -112,6 +128,11 @@ def order_view(order: Order) -> OrderView:
         bank_account_name=order.producer.bank_account_name,
         locale=order.locale,
         channel=order.channel,
+        producer_code=order.producer.code,
+        payment_status=order.payment_status,
+        amount_paid=order.amount_paid,
+        amount_refunded=order.amount_refunded,
+        payment_due_at=order.payment_due_at,
     )
 
 

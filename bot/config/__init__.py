@@ -1,25 +1,44 @@
-"""Configuration: ``bot.toml`` overridden by the environment, validated once at start."""
+"""Configuration: ``bot.toml`` overridden by the environment, validated once at start.
+
+Sections of their own: ``fields`` (what every section is made of), ``messenger``,
+``payments``; the others, and reading the file and the environment, are here."""
 
 from __future__ import annotations
 
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from catalog.links import MESSENGER_USERNAME_PATTERN, USERNAME_PATTERN
+from bot.config.fields import (
+    ConfigError,
+    Section,
+    base_url_check,
+    https_only,
+    optional,
+    stripped,
+)
+from bot.config.messenger import MessengerSettings
+from bot.config.payments import (
+    PRODUCER_PAYMENTS,
+    PaymentsSettings,
+    ProducerPayments,
+    producer_payments_from,
+)
+from catalog.links import USERNAME_PATTERN
+
+# Their sections' modules define them; everyone imports them from here.
+__all__ = [
+    "PRODUCER_PAYMENTS",
+    "ConfigError",
+    "MessengerSettings",
+    "PaymentsSettings",
+    "ProducerPayments",
+]
 
 DEFAULT_CONFIG_PATH = Path("bot.toml")
 PUBLIC_API_BASE = "https://api.telegram.org"
@@ -29,54 +48,16 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LogFormat = Literal["text", "json"]
 
 
-class ConfigError(Exception):
-    """A setting is missing or malformed; ``setting`` names it as the operator wrote it."""
-
-    def __init__(self, setting: str, problem: str) -> None:
-        super().__init__(f"{setting}: {problem}")
-        self.setting = setting
-        self.problem = problem
-
-
-def _base_url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise ValueError("must start with http:// or https://")
-    return value.rstrip("/")
-
-
-def _optional(accepts: Callable[[str], object], problem: str) -> AfterValidator:
-    """A setting that may be left empty; when set, ``accepts`` it or says ``problem``."""
-
-    def check(value: str) -> str:
-        if value and not accepts(value):
-            raise ValueError(problem)
-        return value
-
-    return AfterValidator(check)
-
-
-def _https(value: str) -> bool:
-    return value.startswith("https://")
-
-
-_stripped = AfterValidator(str.strip)
-_base_url_check = AfterValidator(_base_url)
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TelegramSettings(_Section):
+class TelegramSettings(Section):
     token: Annotated[
         str,
-        _stripped,
-        _optional(
+        stripped,
+        optional(
             TOKEN_PATTERN.fullmatch,
             "malformed bot token; @BotFather gives one like 123456789:AAH…",
         ),
     ] = ""
-    api_base: Annotated[str, _base_url_check] = PUBLIC_API_BASE
+    api_base: Annotated[str, base_url_check] = PUBLIC_API_BASE
     admin_ids: tuple[int, ...] = ()
     polling_timeout: int = Field(default=30, ge=1, le=50)
     bot_username: str = ""
@@ -97,7 +78,7 @@ class TelegramSettings(_Section):
         return value
 
 
-class DatabaseSettings(_Section):
+class DatabaseSettings(Section):
     url: str = "sqlite+aiosqlite:///data/ocop.db"
     sqlite_busy_timeout_ms: int = Field(default=15000, ge=0)
     echo: bool = False
@@ -114,18 +95,18 @@ class DatabaseSettings(_Section):
         return value
 
 
-class ShopSettings(_Section):
+class ShopSettings(Section):
     default_language: Literal["vi", "en"] = "vi"
     media_dir: Path = Path("data/media")
     low_stock_threshold: int = Field(default=5, ge=0)
 
 
-class OutboxSettings(_Section):
+class OutboxSettings(Section):
     lease_seconds: float = Field(default=30.0, gt=0)
     poll_seconds: float = Field(default=2.0, gt=0)
 
 
-class SendingSettings(_Section):
+class SendingSettings(Section):
     group_messages_per_minute: int = Field(default=20, ge=1)
     chat_messages_per_second: float = Field(default=1.0, gt=0)
     chat_burst: int = Field(default=8, ge=1)
@@ -137,26 +118,26 @@ ZALO_PUBLIC_API_BASE = "https://bot-api.zaloplatforms.com"
 ZALO_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}:[A-Za-z0-9_-]{1,200}")
 
 
-class ZaloSettings(_Section):
+class ZaloSettings(Section):
     """The shop's Zalo bot, for producers' staff; nothing Zalo runs without a token."""
 
     token: Annotated[
         str,
-        _stripped,
-        _optional(
+        stripped,
+        optional(
             ZALO_TOKEN_PATTERN.fullmatch,
             "malformed Zalo bot token; Zalo Bot Manager gives one like 1234567890:AbC…",
         ),
     ] = ""
-    api_base: Annotated[str, _base_url_check] = ZALO_PUBLIC_API_BASE
+    api_base: Annotated[str, base_url_check] = ZALO_PUBLIC_API_BASE
     polling_timeout: int = Field(default=30, ge=1, le=60)
     monthly_quota: int = Field(default=3000, ge=1)
     # When this few messages are left this month, alerts are digested and admins told.
     quota_reserve: int = Field(default=300, ge=0)
     messages_per_second: float = Field(default=5.0, gt=0)
-    webhook_url: Annotated[str, _optional(_https, "Zalo calls webhooks over https://")] = ""
+    webhook_url: Annotated[str, optional(https_only, "Zalo calls webhooks over https://")] = ""
     webhook_secret: Annotated[
-        str, _optional(lambda value: 8 <= len(value) <= 256, "8 to 256 characters")
+        str, optional(lambda value: 8 <= len(value) <= 256, "8 to 256 characters")
     ] = ""
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
@@ -168,115 +149,18 @@ class ZaloSettings(_Section):
         return self
 
 
-MESSENGER_PUBLIC_API_BASE = "https://graph.facebook.com"
-PAGE_ID_PATTERN = re.compile(r"\d{5,20}")
-# Meta's Page access tokens are long runs of letters and digits ("EAAG…").
-PAGE_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,1024}")
-APP_SECRET_PATTERN = re.compile(r"[0-9a-f]{32}")
-GRAPH_VERSION_PATTERN = re.compile(r"v\d{1,3}\.\d")
-PAGE_USERNAME_PATTERN = MESSENGER_USERNAME_PATTERN
-UTILITY_TEMPLATE_PATTERN = re.compile(r"[a-z0-9_]{1,512}:[A-Za-z_]{2,10}")
-
-
-class MessengerSettings(_Section):
-    """The shop on a Facebook Page's Messenger inbox; nothing Messenger runs unless the
-    Page's id, token, app secret and verify token are all set."""
-
-    page_id: Annotated[
-        str, _stripped, _optional(PAGE_ID_PATTERN.fullmatch, "the Page's numeric id")
-    ] = ""
-    page_token: Annotated[
-        str,
-        _stripped,
-        _optional(
-            PAGE_TOKEN_PATTERN.fullmatch,
-            "malformed Page access token; the app's Messenger settings give one like EAAG…",
-        ),
-    ] = ""
-    app_secret: Annotated[
-        str,
-        _stripped,
-        _optional(
-            APP_SECRET_PATTERN.fullmatch,
-            "malformed app secret; App settings > Basic shows 32 hexadecimal digits",
-        ),
-    ] = ""
-    verify_token: Annotated[
-        str, _stripped, _optional(lambda value: 8 <= len(value) <= 256, "8 to 256 characters")
-    ] = ""
-    api_base: Annotated[str, _base_url_check] = MESSENGER_PUBLIC_API_BASE
-    graph_version: Annotated[
-        str, _optional(GRAPH_VERSION_PATTERN.fullmatch, "a Graph API version like v25.0")
-    ] = "v25.0"
-    # The Page's username, for m.me links (facebook.com/<username>).
-    page_username: Annotated[
-        str,
-        AfterValidator(lambda value: value.strip().removeprefix("@")),
-        _optional(PAGE_USERNAME_PATTERN.fullmatch, "a Page username: 5-50 letters, digits, ."),
-    ] = ""
-    # The public https:// address the media folder is served at (product pictures).
-    public_url: Annotated[
-        str, _optional(_https, "Messenger fetches pictures over https:// only")
-    ] = ""
-    # Approved utility templates by the customer's language: "name:language_code".
-    utility_templates: dict[Literal["vi", "en"], str] = {}
-    webhook_host: str = "127.0.0.1"
-    webhook_port: int = Field(default=8082, ge=1, le=65535)
-
-    @field_validator("utility_templates")
-    @classmethod
-    def _check_templates(cls, value: dict[str, str]) -> dict[str, str]:
-        for template in value.values():
-            if not UTILITY_TEMPLATE_PATTERN.fullmatch(template):
-                raise ValueError(
-                    f"{template!r}: a template as name:language_code, like order_update:vi"
-                )
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
-
-    @model_validator(mode="after")
-    def _all_or_nothing(self) -> MessengerSettings:
-        given = {
-            "MESSENGER_PAGE_ID": self.page_id,
-            "MESSENGER_PAGE_TOKEN": self.page_token,
-            "MESSENGER_APP_SECRET": self.app_secret,
-            "MESSENGER_VERIFY_TOKEN": self.verify_token,
-        }
-        missing = [name for name, value in given.items() if not value]
-        if missing and len(missing) < len(given):
-            # Not a ValueError: pydantic passes it on, naming the setting to give.
-            raise ConfigError(
-                missing[0],
-                "missing: Messenger needs the Page's id and token, the app secret and a "
-                "verify token together (nothing Messenger starts without all four)",
-            )
-        return self
-
-    @property
-    def enabled(self) -> bool:
-        return bool(self.page_id)
-
-    @property
-    def graph_url(self) -> str:
-        return f"{self.api_base}/{self.graph_version}"
-
-
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
-class WebhookSettings(_Section):
+class WebhookSettings(Section):
     # The public HTTPS address Telegram posts updates to (the reverse proxy in front).
     url: Annotated[
-        str, _optional(_https, "Telegram posts updates only to an https:// address")
+        str, optional(https_only, "Telegram posts updates only to an https:// address")
     ] = ""
     listen_host: str = "127.0.0.1"
     listen_port: int = Field(default=8081, ge=1, le=65535)
     secret: Annotated[
-        str, _optional(WEBHOOK_SECRET_PATTERN.fullmatch, "1-256 characters of A-Z a-z 0-9 _ -")
+        str, optional(WEBHOOK_SECRET_PATTERN.fullmatch, "1-256 characters of A-Z a-z 0-9 _ -")
     ] = ""
     max_connections: int = Field(default=100, ge=1, le=100)
     # Seconds a stopping worker waits for the updates it is handling.
@@ -289,23 +173,23 @@ class WebhookSettings(_Section):
         return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
 
 
-class RedisSettings(_Section):
+class RedisSettings(Section):
     # redis://host:6379/0 — set it (REDIS_URL) to run several workers; empty: one process.
     url: Annotated[
         str,
-        _optional(
+        optional(
             lambda value: value.startswith(("redis://", "rediss://", "unix://")),
             "use redis://host:6379/0 (or rediss:// or unix://)",
         ),
     ] = ""
 
 
-class LogSettings(_Section):
+class LogSettings(Section):
     level: LogLevel = "INFO"
     format: LogFormat = "text"
 
 
-class MetricsSettings(_Section):
+class MetricsSettings(Section):
     """Prometheus metrics: counted while ``enabled``; served on the webhook server's
     ``/metrics``, and in polling mode on a listener of their own when ``port`` is set."""
 
@@ -315,7 +199,7 @@ class MetricsSettings(_Section):
     host: str = "127.0.0.1"
 
 
-class HealthSettings(_Section):
+class HealthSettings(Section):
     # An outbox whose oldest deliverable message waited longer is stuck: /health/ready
     # fails and the admins are warned.
     outbox_stuck_seconds: float = Field(default=600.0, gt=0)
@@ -325,7 +209,7 @@ class HealthSettings(_Section):
     repeat_seconds: float = Field(default=3600.0, gt=0)
 
 
-class BackupSettings(_Section):
+class BackupSettings(Section):
     # Where `ocop-bot db backup` without a PATH, and the scheduled backups, write.
     directory: Path = Path("data/backups")
     # Hours between scheduled backups taken by the running bot; 0: none.
@@ -334,7 +218,7 @@ class BackupSettings(_Section):
     keep: int = Field(default=7, ge=1)
 
 
-class Config(_Section):
+class Config(Section):
     telegram: TelegramSettings = TelegramSettings()
     database: DatabaseSettings = DatabaseSettings()
     shop: ShopSettings = ShopSettings()
@@ -344,6 +228,7 @@ class Config(_Section):
     messenger: MessengerSettings = MessengerSettings()
     webhook: WebhookSettings = WebhookSettings()
     redis: RedisSettings = RedisSettings()
+    payments: PaymentsSettings = PaymentsSettings()
     log: LogSettings = LogSettings()
     metrics: MetricsSettings = MetricsSettings()
     health: HealthSettings = HealthSettings()
@@ -405,6 +290,11 @@ ENVIRONMENT: Mapping[str, tuple[str, str]] = {
     "WEBHOOK_HOST": ("webhook", "listen_host"),
     "WEBHOOK_PORT": ("webhook", "listen_port"),
     "REDIS_URL": ("redis", "url"),
+    "PAYMENTS_WEBHOOK_HOST": ("payments", "webhook_host"),
+    "PAYMENTS_WEBHOOK_PORT": ("payments", "webhook_port"),
+    "SEPAY_API_BASE": ("payments", "sepay_api_base"),
+    "CASSO_API_BASE": ("payments", "casso_api_base"),
+    "PAYOS_API_BASE": ("payments", "payos_api_base"),
 }
 
 
@@ -462,6 +352,7 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
             if isinstance(section_values, dict):
                 section_values[key] = _parse_env(name, environ[name])
             origin[(section, key)] = name
+    producer_payments_from(environ, raw, origin)
 
     try:
         return Config.model_validate(raw)
