@@ -30,6 +30,12 @@ from storefront.actions import Browse, ChangeCart, ChangeCartPage, ProductAction
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})
 TAP_TIMEOUT = 15.0
+TRAFFIC = {
+    "bot_message": "new",
+    "edited": "edits",
+    "deleted": "deletes",
+    "callback_answer": "answers",
+}
 Kind = Literal["setup", "browse", "search", "cart", "replay"]
 
 _current_update: ContextVar[int | None] = ContextVar("bench_current_update", default=None)
@@ -140,6 +146,8 @@ class Tap:
     sql: int
     sql_by_verb: dict[str, int]
     api_errors: int
+    # What the bot did in the chat for this tap: new messages, edits, deletes, press answers.
+    traffic: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -192,6 +200,9 @@ class Customer:
             sql=sum(sql.values()),
             sql_by_verb=dict(sql),
             api_errors=sum(1 for e in responses if e.kind == "error"),
+            traffic={
+                name: sum(1 for e in responses if e.kind == kind) for kind, name in TRAFFIC.items()
+            },
         )
         self.log.taps.append(tap)
         return tap

@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.common import run_bounded
 from bench.load import (
+    TRAFFIC,
     Customer,
     CustomerLog,
     Probe,
@@ -376,6 +377,15 @@ def summarise(name: str, logs: list[CustomerLog], wall: float, api_calls: int) -
         "api_errors": sum(t.api_errors for t in taps),
         "timeouts": sum(entry.timeouts for entry in logs),
         "fallbacks": dict(sum((entry.fallbacks for entry in logs), Counter[str]())),
+        # The bot's messages, edits, deletes and press answers: per update, and per session.
+        "traffic_per_update": {
+            name: round(sum(t.traffic.get(name, 0) for t in taps) / len(taps), 2) if taps else 0
+            for name in TRAFFIC.values()
+        },
+        "traffic_per_session": {
+            name: round(sum(t.traffic.get(name, 0) for t in taps) / len(logs), 1) if logs else 0
+            for name in TRAFFIC.values()
+        },
     }
 
 
@@ -452,6 +462,14 @@ def render(report: dict[str, Any]) -> str:
         )
     for problem in problems:
         lines.append(f"NOTE: {problem}")
+    per_update, per_session = shop["traffic_per_update"], shop["traffic_per_session"]
+    lines += [
+        "",
+        "the shop's messages per update: "
+        + ", ".join(f"{name} {value:g}" for name, value in per_update.items())
+        + f"; per customer's session of {settings['taps']} taps: "
+        + ", ".join(f"{name} {value:g}" for name, value in per_session.items()),
+    ]
     kinds = report["sql_per_tap_by_kind"]
     lines += [
         "",

@@ -143,6 +143,8 @@ class MessengerRusher:
     gave_up: str | None = None
     ordered: bool = False
     last_seen: list[str] = field(default_factory=list)  # the thread when they gave up
+    # A journey finished: the Page's messages in the thread (Rusher.journeys' shape).
+    journeys: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -252,16 +254,14 @@ class MessengerRusher:
             Step("add to cart", "write", _any, product(ProductAction.add)),
             Step("open cart (menu)", "browse", _shows(cart(CartAction.checkout)),
                  menu=MenuItem.cart),
-            Step("checkout", "checkout", _any, cart(CartAction.checkout)),
-            Step("name", "checkout", _any, text=f"Khách {self.number}"),
-            Step("phone", "checkout", _shows(province), text=phone),
+            Step("checkout", "checkout", _shows(province), cart(CartAction.checkout)),
             Step("province", "checkout", _any, province),
-            Step("ward", "checkout", _any, text="Phường Tây Hồ"),
-            Step("street", "checkout", _shows(_typed_answer), text="3 Quảng An"),
-            Step("note skipped", "checkout", _shows(cash), _typed_answer),
+            Step("ward", "checkout", _any, text="3 Quảng An, Phường Tây Hồ"),
+            Step("phone", "checkout", _shows(cash), text=f"Khách {self.number} {phone}"),
             Step("payment", "checkout", _shows(confirm), cash),
             Step("confirm", "confirm", _any, confirm),
         ]  # fmt: skip
+        since = len(self.user.thread)
         for number, step in enumerate(steps):
             if number:
                 await self._pause()
@@ -270,6 +270,9 @@ class MessengerRusher:
             if step.label == "ward" and not await self._ward():
                 return
         self.ordered = True
+        # Messenger cannot edit or delete, and has no answer to a press: every screen is new.
+        new = sum(1 for message in self.user.thread[since:] if message.from_page)
+        self.journeys["new"] = {"new": new, "edits": 0, "deletes": 0, "answers": 0}
 
     async def _ward(self) -> bool:
         """Where the bot offers matching wards as buttons, the person takes the first."""

@@ -57,7 +57,9 @@ async def oversold(database: Database, before: dict[int, int]) -> dict[str, int]
     }
 
 
-def journeys(rushers: list[Rusher], *, channel: str) -> dict[str, dict[str, Any]]:
+def journeys(
+    rushers: list[Rusher] | list[MessengerRusher], *, channel: str
+) -> dict[str, dict[str, Any]]:
     """Per journey finished: how many did, and the bot's new messages, edits, deletes and
     press answers in the person's chat (mean and most)."""
     done: dict[str, list[dict[str, int]]] = defaultdict(list)
@@ -141,9 +143,23 @@ def summarise_channel(
         "gave_up_threads": [r.last_seen for r in rushers if r.last_seen][:10],
         "kinds": {kind: _spread(by_kind.get(kind, [])) for kind in KINDS},
         "taps_unanswered": sum(1 for t in taps if t.latency is None),
+        "journeys": journeys(rushers, channel="messenger"),
         **sold,
         **process,
     }
+
+
+def _journey_lines(report: dict[str, Any]) -> list[str]:
+    lines = []
+    for name, entry in report["journeys"].items():
+        counts = ", ".join(
+            f"{key} {entry[key]['mean']:g} (at most {entry[key]['max']})"
+            for key in ("new", "edits", "deletes", "answers")
+        )
+        lines.append(
+            f"{name} customer's order on {entry['channel']} ({entry['people']}): {counts}"
+        )
+    return lines
 
 
 def _render_channel(report: dict[str, Any]) -> list[str]:
@@ -173,6 +189,7 @@ def _render_channel(report: dict[str, Any]) -> list[str]:
         f"bot process: peak RSS {other['peak_rss_mb']} MB, wall {other['wall_s']} s, "
         f"tracebacks in its log {other['log_tracebacks']}",
     ]
+    lines += _journey_lines(other)
     for reason, count in other["gave_up"].items():
         lines.append(f"NOTE: {count} customer(s) on Messenger stopped: {reason}")
     return lines
@@ -215,14 +232,7 @@ def render(report: dict[str, Any]) -> str:
         f"bot process: peak RSS {report['peak_rss_mb']} MB, wall {report['wall_s']} s, "
         f"tracebacks in its log {report['log_tracebacks']}",
     ]
-    for name, entry in report["journeys"].items():
-        counts = ", ".join(
-            f"{key} {entry[key]['mean']:g} (at most {entry[key]['max']})"
-            for key in ("new", "edits", "deletes", "answers")
-        )
-        lines.append(
-            f"{name} customer's order on {entry['channel']} ({entry['people']}): {counts}"
-        )
+    lines += _journey_lines(report)
     for reason, count in report["gave_up"].items():
         lines.append(f"NOTE: {count} customer(s) stopped: {reason}")
     if "messenger" in report:

@@ -59,8 +59,15 @@ def find_phone(text: str) -> str:
     A number on its own is read as :func:`normalize_phone` reads it; otherwise the first
     valid Vietnamese number inside the text is taken, without an extension.
     """
+    return split_phone(text)[0]
+
+
+def split_phone(text: str) -> tuple[str, str]:
+    """:func:`find_phone`, and what was typed around the number ("Phạm Thu Hà, sđt
+    0912 345 678" → ``("+84912345678", "Phạm Thu Hà")``): the recipient's name, without the
+    number's label."""
     try:
-        return normalize_phone(text)
+        return normalize_phone(text), ""
     except InvalidPhone as err:
         if err.reason not in (PhoneProblem.NOT_A_NUMBER, PhoneProblem.TOO_LONG):
             raise
@@ -70,8 +77,20 @@ def find_phone(text: str) -> str:
         for match in PhoneNumberMatcher(candidate, VIETNAM, leniency=Leniency.VALID):
             number = match.number
             if not number.extension and _is_dialable(number):
-                return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+                around = f"{candidate[: match.start]} {candidate[match.end :]}"
+                return phonenumbers.format_number(number, PhoneNumberFormat.E164), _tidy(around)
         raise
+
+
+# What people write next to a number: "SĐT:", "ĐT", "tel", "Zalo", "phone"…
+_LABEL = re.compile(r"(?<!\w)(?:s[đd]t|[đd]t|[đd]i[eệ]n tho[aạ]i|tel|phone|zalo)(?!\w)", re.I)
+_SEPARATORS = " \t\n,;:.-–—/|()"
+
+
+def _tidy(text: str) -> str:
+    """The words around a number as a name; nothing when digits are left (another number)."""
+    text = " ".join(_LABEL.sub(" ", text).split()).strip(_SEPARATORS)
+    return "" if _DIGIT.search(text) else text
 
 
 def is_dialable(e164: str) -> bool:

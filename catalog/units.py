@@ -31,6 +31,10 @@ MAX_PARTS: Final = 4  # of an address typed whole, separated by commas
 # district than the one typed, the kind ("phường", "xã") typed but not the unit's.
 _Rank = tuple[int, int, int, int]
 _PARTS: Final = re.compile(r"[,;/|\n]+")
+# "8 Tràng Thi Phường Cửa Nam", typed without a comma: the ward starts at its kind's word.
+_KIND_INSIDE: Final = re.compile(
+    r"(?<=\w)[ \t]+(?=(?:phường|phuong|xã|thị trấn|thi tran|đặc khu)\s)", re.IGNORECASE
+)
 
 # The unit's kind, as people write it before the name ("P.", "F" and "X." are shorthands).
 _KIND: Final = re.compile(r"^(?:phuong|xa|thi tran|dac khu|tt|p|f|x)(?:\s+|\.\s*|(?=\d))")
@@ -42,6 +46,12 @@ _LEADING_ZEROS: Final = re.compile(r"(?<!\d)0+(?=\d)")
 def _key(folded: str) -> str:
     """A name as a comparable string: "phuong 05" → "phuong5", "ea h'leo" → "eahleo"."""
     return _LEADING_ZEROS.sub("", _NOT_KEY.sub("", folded))
+
+
+def _queries(typed: str) -> set[str]:
+    """The keys a folded part is looked up by: as typed, and without its kind's word."""
+    bare = _KIND.sub("", typed, count=1)
+    return {k for k in (_key(typed), _key(bare)) if k}
 
 
 def _keys(name: str) -> set[str]:
@@ -99,6 +109,10 @@ class WardMatch:
     choices: tuple[WardChoice, ...] = ()  # the best few units of the province
     elsewhere: tuple[WardChoice, ...] = ()  # units of other provinces with exactly that name
     district: bool = False  # the text starts like a district ("Quận 1", "huyện Gia Lâm")
+    # Of a whole address typed ("8 Tràng Thi, Phường Cửa Nam"): the part taken as the ward,
+    # and the others as typed (the street, the village…), the province's name left out.
+    part: str = ""
+    rest: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,22 +219,44 @@ class Units:
         A whole address may be typed ("thôn Dương Đá, xã Dương Xá, huyện Gia Lâm"): the part
         that matches best is the ward, and the others help choose between old wards.
         """
-        parts = [fold(part) for part in _PARTS.split(nfc(text))]
-        parts = [part for part in parts if _key(part)]
+        typed_parts = [raw.strip() for raw in _PARTS.split(_KIND_INSIDE.sub(",", nfc(text)))]
+        typed_parts = [raw for raw in typed_parts if _key(fold(raw))]
         # ", Hà Nội" at the end names the province; "Phường Tây Ninh" alone is a ward.
-        parts = [part for part in parts if match_province(part) is None] or parts
+        typed_parts = [raw for raw in typed_parts if match_province(fold(raw)) is None] or (
+            typed_parts
+        )
+        parts = [fold(raw) for raw in typed_parts]
         if not parts:
             return WardMatch()
         index = self._index(province)
-        best: list[tuple[_Rank, WardChoice]] = []
-        typed = parts[0]
-        for position, part in enumerate(parts[:MAX_PARTS]):
+        # "1 Lê Lợi": a part starting with a house number is the street, not the ward.
+        candidates = [p for p, part in enumerate(parts[:MAX_PARTS]) if not part[:1].isdigit()]
+        candidates = candidates or list(range(min(len(parts), MAX_PARTS)))
+
+        def ranked_part(position: int) -> list[tuple[_Rank, WardChoice]]:
+            part = parts[position]
             context = {_key(_DISTRICT.sub("", p, count=1)) for p in parts if p is not part}
-            ranked = self._ranked(index, part, context)
+            return self._ranked(index, part, context)
+
+        best: list[tuple[_Rank, WardChoice]] = []
+        chosen = candidates[0]
+        for position in candidates:
+            ranked = ranked_part(position)
             if ranked and (not best or ranked[0][0] < best[0][0]):
-                best, typed = ranked, parts[position]
+                best, chosen = ranked, position
+        if not any(rank[0] == 0 for rank, _choice in best):
+            # A part naming a unit of another province exactly beats a guess in this one.
+            named_elsewhere = [
+                p
+                for p in candidates
+                if p != chosen and self._elsewhere(province, _queries(parts[p]), 1)
+            ]
+            if named_elsewhere:
+                chosen = named_elsewhere[0]
+                best = ranked_part(chosen)
+        typed = parts[chosen]
         bare = _KIND.sub("", typed, count=1)
-        queries = {k for k in (_key(typed), _key(bare)) if k}
+        queries = _queries(typed)
         choices = tuple(choice for _rank, choice in best[:limit])
         exact_current = [(rank, c) for rank, c in best if rank[:2] == (0, 0)]
         exact_with_kind = [c for rank, c in exact_current if rank[3] == 0]
@@ -238,7 +274,8 @@ class Units:
         district = bool(_DISTRICT.match(typed)) or (
             not best and bare == typed and _key(typed) in self._district_keys
         )
-        return WardMatch(exact, choices, elsewhere, district)
+        rest = tuple(raw for position, raw in enumerate(typed_parts) if position != chosen)
+        return WardMatch(exact, choices, elsewhere, district, typed_parts[chosen], rest)
 
     def _ranked(
         self, index: _ProvinceIndex, typed: str, context: set[str]

@@ -156,6 +156,8 @@ class CheckoutAction(StrEnum):
     confirm = "ok"
     edit = "ed"
     cancel = "x"
+    note = "nt"  # a note for the producer, asked from the payment question
+    no_note = "nn"  # back to the payment question without one
 
 
 class Checkout(Action, prefix="k"):

@@ -43,7 +43,7 @@ from storefront.checkout.address import (
 )
 from storefront.checkout.confirm import on_confirm
 from storefront.checkout.keys import CANCEL
-from storefront.checkout.payment import on_payment, process_note
+from storefront.checkout.payment import on_no_note, on_note, on_payment, process_note
 from storefront.checkout.recipient import (
     on_new_details,
     on_use_saved,
@@ -81,7 +81,7 @@ def _bare(step: Step_) -> Callable[[Visit, Any], Awaitable[None]]:
 CHECKOUT_BUTTONS: dict[
     CheckoutAction, tuple[Callable[[Visit, Any], Awaitable[None]], tuple[str, ...]]
 ] = {
-    CheckoutAction.cancel: (_bare(on_cancel_button), (Step.saved, Step.review)),
+    CheckoutAction.cancel: (_bare(on_cancel_button), Step.ALL),
     CheckoutAction.use_saved: (_bare(on_use_saved), (Step.saved,)),
     CheckoutAction.new_details: (_bare(on_new_details), (Step.saved,)),
     CheckoutAction.edit: (_bare(on_new_details), (Step.review,)),
@@ -89,6 +89,8 @@ CHECKOUT_BUTTONS: dict[
     CheckoutAction.province: (on_province, (Step.province,)),
     CheckoutAction.cash: (on_payment, (Step.payment,)),
     CheckoutAction.bank: (on_payment, (Step.payment,)),
+    CheckoutAction.note: (on_note, (Step.payment,)),
+    CheckoutAction.no_note: (on_no_note, (Step.note,)),
 }
 
 
@@ -201,8 +203,12 @@ _TYPED: dict[str, Callable[[Visit, str], Awaitable[None]]] = {
 }
 
 
+_AFTER_THE_ADDRESS = (Step.phone, Step.payment, Step.note, Step.review)
+
+
 async def _checkout_answer(visit: Visit, state: str, event: Event) -> None:
-    if state == Step.phone and isinstance(event, Contact):
+    if isinstance(event, Contact) and state in _AFTER_THE_ADDRESS:
+        # The share button stays under the typing field until the order is placed.
         await process_phone(visit, event.phone, shared=True)
     elif state == Step.phone and isinstance(event, Text):
         await process_phone(visit, event.text, shared=False)

@@ -1,4 +1,8 @@
-"""Checkout: recipient, phone, address (2025 units: province, ward), note, payment, review.
+"""Checkout: the address (2025 units: province, then ward and street typed together), who
+receives it (phone and name typed together), payment (and a note), review.
+
+A new customer's checkout is built to cost few messages: a press turns the screen pressed into
+the next question, and a typed answer gets one message, the next question.
 
 Every step is a conversation state kept across restarts, so a restart of the bot leaves the
 customer where they were; the answers so far are a typed draft (draft.py). Each step can be
@@ -20,7 +24,8 @@ from locales.translation import gettext as _
 from storefront.checkout.address import ask_province, ask_street, ask_ward
 from storefront.checkout.draft import CheckoutDraft, load_draft, save_draft
 from storefront.checkout.payment import ask_note, ask_payment
-from storefront.checkout.recipient import ask_name, ask_phone, ask_saved
+from storefront.checkout.phone import ask_phone
+from storefront.checkout.recipient import ask_name, ask_saved
 from storefront.checkout.review import ask_review, too_many_products
 from storefront.screens import Screen
 from storefront.states import Checkout
@@ -38,6 +43,11 @@ _QUESTIONS: dict[str | None, Ask] = {
     Checkout.note: ask_note,
     Checkout.payment: ask_payment,
 }
+
+
+async def _ask_province_in_place(visit: Visit, draft: CheckoutDraft) -> None:
+    # In place of the cart whose Checkout was pressed: a press costs no new message.
+    await ask_province(visit, draft, in_place=True)
 
 
 async def start_checkout(visit: Visit) -> None:
@@ -64,7 +74,7 @@ async def start_checkout(visit: Visit) -> None:
     ask: Ask
     if saved is None:
         draft = draft.replace(recipient_name=visit.person.full_name)
-        ask, step = ask_name, Checkout.name
+        ask, step = _ask_province_in_place, Checkout.province
     elif is_dialable(saved.phone):
         draft = draft.replace(**asdict(saved))
         ask, step = ask_saved, Checkout.saved

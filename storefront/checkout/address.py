@@ -1,38 +1,36 @@
-"""The checkout's address steps: province (a list, or typed), ward (storefront/checkout/ward.py
-matches it against the 2025 units) and street (typed, or a shared location)."""
+"""The checkout's address steps: the province (a list, or typed), then the address typed whole
+(storefront/checkout/ward.py finds the ward in it among the 2025 units, the rest is the street)
+and, when only a ward was typed, the street (typed, or a shared location)."""
 
 from __future__ import annotations
 
 from catalog import addresses
 from catalog.addresses import PROVINCES, AddressProblem, InvalidAddress, format_address
-from catalog.phone import format_phone_display
 from locales.translation import gettext as _
 from storefront.actions import Checkout as CheckoutPress
 from storefront.actions import PickWard
 from storefront.card import not_allowed
 from storefront.checkout import ward as ward_step
 from storefront.checkout.draft import CheckoutDraft, change_draft, load_draft
-from storefront.checkout.keys import answers, location_key, province_choices, step
-from storefront.checkout.payment import ask_note
+from storefront.checkout.keys import answers, cancel_row, location_key, province_choices, step
+from storefront.checkout.phone import ask_phone
 from storefront.format import esc
 from storefront.screens import Screen
 from storefront.states import Checkout
 from storefront.visit import Visit
 
-MAX_WARD_LENGTH = 100
+# The ward, or a whole address ("8 Tràng Thi, Phường Cửa Nam") with the street in it.
+MAX_ADDRESS_LENGTH = addresses.MAX_STREET_LENGTH
 
 
-def _provinces_screen(page: int = 0) -> Screen:
-    return Screen(_("Provinces and cities:"), province_choices(page))
+def _provinces_screen(page: int = 0, above: str = "") -> Screen:
+    text = above + step(1, _("Where shall we deliver? Choose the province or city, or type it."))
+    return Screen(text, province_choices(page))
 
 
-async def ask_province(visit: Visit, draft: CheckoutDraft) -> None:
-    # The number as it will be dialled: what was read out of a pasted text is shown back.
-    phone = _("📞 Phone: {phone}").format(phone=format_phone_display(draft.phone))
-    # The cancel button stays under the typing field; this question has its own buttons.
-    text = phone + "\n" + step(3, _("Province or city? Choose below or type it."))
-    await visit.out.send(Screen(text, keyboard=answers()))
-    await visit.out.send(_provinces_screen())
+async def ask_province(visit: Visit, draft: CheckoutDraft, *, in_place: bool = False) -> None:
+    """The first question; ``in_place``: it replaces the cart whose Checkout was pressed."""
+    await (visit.out.show if in_place else visit.out.send)(_provinces_screen())
 
 
 async def ask_ward(visit: Visit, draft: CheckoutDraft) -> None:
@@ -41,14 +39,14 @@ async def ask_ward(visit: Visit, draft: CheckoutDraft) -> None:
 
 def _ward_question(draft: CheckoutDraft, above: str = "") -> Screen:
     text = step(
-        4,
+        2,
         _(
-            "Ward or commune (phường / xã) in {province}? Type it as you know it, with or "
-            "without accents; an old name from before July 2025 is fine too. "
-            "For example: Phường Hoàn Kiếm, Xã Bát Tràng."
+            "The address in {province}: house number and street, then the ward or commune "
+            "(phường / xã). For example: 8 Tràng Thi, Phường Cửa Nam. Accents are optional; "
+            "an old name from before July 2025 is fine too."
         ),
     ).format(province=esc(draft.province))
-    return Screen(above + text, keyboard=answers())
+    return Screen(above + text, (cancel_row(),))
 
 
 async def ask_street(visit: Visit, draft: CheckoutDraft) -> None:
@@ -57,7 +55,7 @@ async def ask_street(visit: Visit, draft: CheckoutDraft) -> None:
         + esc(format_address("", draft.ward, draft.province))
         + "\n"
         + step(
-            5,
+            2,
             _(
                 "House number and street, or village (số nhà, ngõ, đường, thôn…). "
                 "You can also share your location."
@@ -110,8 +108,7 @@ async def on_province(visit: Visit, action: CheckoutPress) -> None:
     await visit.out.answer()
     province = PROVINCES[action.value]
     draft = await _province_chosen(visit, province)
-    # The list pressed becomes the next question (the keyboard under the typing field is
-    # already this step's): a press costs no new message.
+    # The list pressed becomes the next question: a press costs no new message.
     chosen = _("Province or city: {name}").format(name=esc(province))
     await visit.out.show(_ward_question(draft, above=chosen + "\n\n"))
 
@@ -124,7 +121,8 @@ async def _province_chosen(visit: Visit, province: str) -> CheckoutDraft:
 
 
 async def process_ward(visit: Visit, typed: str) -> None:
-    text = await read_part(visit, typed, MAX_WARD_LENGTH)
+    """The ward, or the whole address: the part naming a unit is the ward, the rest the street."""
+    text = await read_part(visit, typed, MAX_ADDRESS_LENGTH)
     if text is None:
         await ask_ward(visit, await load_draft(visit.state))
     elif await ward_step.offer_wards(visit, text):
@@ -137,8 +135,12 @@ async def on_ward_button(visit: Visit, action: PickWard) -> None:
 
 
 async def _ward_chosen(visit: Visit) -> None:
-    await visit.state.set_state(Checkout.street)
-    await ask_street(visit, await load_draft(visit.state))
+    draft = await load_draft(visit.state)
+    if draft.street:
+        await ask_recipient(visit, draft)
+    else:
+        await visit.state.set_state(Checkout.street)
+        await ask_street(visit, draft)
 
 
 async def process_street(visit: Visit, typed: str) -> None:
@@ -157,6 +159,10 @@ async def process_location(visit: Visit, latitude: float, longitude: float) -> N
 
 
 async def _street_given(visit: Visit, street: str) -> None:
-    draft = await change_draft(visit.state, street=street)
-    await visit.state.set_state(Checkout.note)
-    await ask_note(visit, draft)
+    await ask_recipient(visit, await change_draft(visit.state, street=street))
+
+
+async def ask_recipient(visit: Visit, draft: CheckoutDraft) -> None:
+    """The address is whole: who receives the parcel, and their phone."""
+    await visit.state.set_state(Checkout.phone)
+    await ask_phone(visit, draft)

@@ -12,7 +12,8 @@ from storefront.paging import page_row
 from storefront.screens import Choice, Key, Keyboard, KeyKind, Row, columns, rows
 
 PROVINCES_PER_PAGE = 12
-STEPS = 7
+# Where (the province, then the address), who (name and phone), how to pay; then the review.
+STEPS = 4
 
 CANCEL = Label("✖️", N_("Cancel checkout"))
 SKIP_NOTE = Label("⏭", N_("No note"))
@@ -27,6 +28,11 @@ def step(number: int, text: str) -> str:
 def answers(*rows: tuple[Key, ...] | list[Key]) -> Keyboard:
     """The question's own ready answers, and under them the way out of the checkout."""
     return Keyboard((*(tuple(row) for row in rows), (CANCEL.key(),)))
+
+
+def cancel_row() -> Row:
+    """The way out of the checkout under a question that has buttons of its own."""
+    return (Choice(_("✖️ Cancel"), Checkout(action=CheckoutAction.cancel)),)
 
 
 def saved_choices() -> tuple[Row, ...]:
@@ -53,16 +59,25 @@ def province_choices(page: int) -> tuple[Row, ...]:
         lambda n: Checkout(action=CheckoutAction.province_page, value=n),
         forward=_("More ▶️"),
     )
-    return (*columns(choices, 2), *rows(paging))
+    return (*columns(choices, 2), *rows(paging), cancel_row())
 
 
-def payment_choices(bank_possible: bool) -> tuple[Row, ...]:
+def payment_choices(bank_possible: bool, *, has_note: bool) -> tuple[Row, ...]:
     choices = [Choice("💵 " + _("Cash on delivery"), Checkout(action=CheckoutAction.cash))]
     if bank_possible:
         choices.append(
             Choice("🏦 " + _("Bank transfer (VietQR)"), Checkout(action=CheckoutAction.bank))
         )
-    return columns(choices, 1)
+    note = _("📝 Change the note") if has_note else _("📝 Add a note for the producer")
+    return (
+        *columns(choices, 1),
+        (Choice(note, Checkout(action=CheckoutAction.note)),),
+        cancel_row(),
+    )
+
+
+def note_choices() -> tuple[Row, ...]:
+    return ((Choice(_("⬅️ No note"), Checkout(action=CheckoutAction.no_note)),),)
 
 
 def review_choices(token: str) -> tuple[Row, ...]:

@@ -1,4 +1,5 @@
-"""The checkout's last questions: a note for the producer, and how the customer pays."""
+"""The checkout's last question, how the customer pays, and the note for the producer
+asked from it."""
 
 from __future__ import annotations
 
@@ -10,32 +11,45 @@ from storefront.actions import Checkout as CheckoutPress
 from storefront.actions import CheckoutAction
 from storefront.card import not_allowed
 from storefront.checkout.draft import CheckoutDraft, change_draft, load_draft
-from storefront.checkout.keys import SKIP_NOTE, answers, payment_choices, step
+from storefront.checkout.keys import SKIP_NOTE, note_choices, payment_choices, step
 from storefront.checkout.review import ask_review
 from storefront.format import esc
-from storefront.screens import NO_KEYBOARD, Screen
+from storefront.screens import Screen
 from storefront.states import Checkout
 from storefront.visit import Visit
 
 MAX_NOTE_LENGTH = 500
 
 
-async def ask_note(visit: Visit, draft: CheckoutDraft) -> None:
-    text = step(
-        6,
-        _(
-            "A note for the producer? (a delivery time, a gift message…) "
-            "Type it, or press “No note”."
-        ),
-    )
-    await visit.out.send(Screen(text, keyboard=answers([SKIP_NOTE.key()])))
+async def ask_note(visit: Visit, draft: CheckoutDraft, *, in_place: bool = False) -> None:
+    text = _("A note for the producer? (a delivery time, a gift message…) Type it.")
+    await (visit.out.show if in_place else visit.out.send)(Screen(text, note_choices()))
 
 
-async def ask_payment(visit: Visit, draft: CheckoutDraft) -> None:
-    await visit.out.send(Screen(step(7, _("How will you pay?")), payment_choices(draft.bank_ok)))
+async def ask_payment(
+    visit: Visit, draft: CheckoutDraft, *, above: str = "", in_place: bool = False
+) -> None:
+    text = above + step(4, _("How will you pay?"))
+    screen = Screen(text, payment_choices(draft.bank_ok, has_note=bool(draft.note)))
+    await (visit.out.show if in_place else visit.out.send)(screen)
+
+
+async def on_note(visit: Visit, _action: CheckoutPress) -> None:
+    """ "Add a note" under the payment question: the question becomes the note's."""
+    await visit.out.answer()
+    await visit.state.set_state(Checkout.note)
+    await ask_note(visit, await load_draft(visit.state), in_place=True)
+
+
+async def on_no_note(visit: Visit, _action: CheckoutPress) -> None:
+    await visit.out.answer()
+    draft = await change_draft(visit.state, note="")
+    await visit.state.set_state(Checkout.payment)
+    await ask_payment(visit, draft, in_place=True)
 
 
 async def process_note(visit: Visit, typed: str) -> None:
+    # "No note" typed: the button under the typing field of a checkout begun before.
     note = "" if SKIP_NOTE.matches(typed) else typed.strip()
     if len(note) > MAX_NOTE_LENGTH:
         await visit.out.send(
@@ -48,10 +62,8 @@ async def process_note(visit: Visit, typed: str) -> None:
         return
     draft = await change_draft(visit.state, note=note)
     await visit.state.set_state(Checkout.payment)
-    # The payment and the review take buttons: "No note" must not stay on screen.
     ack = _("📝 Note: {note}").format(note=esc(note)) if note else _("📝 No note.")
-    await visit.out.send(Screen(ack, keyboard=NO_KEYBOARD))
-    await ask_payment(visit, draft)
+    await ask_payment(visit, draft, above=ack + "\n\n")
 
 
 async def on_payment(visit: Visit, action: CheckoutPress) -> None:

@@ -1,4 +1,4 @@
-"""The checkout's first steps: the saved details offered again, the recipient, the phone."""
+"""The checkout's saved details offered again, and the recipient: their phone and name."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from catalog.models import PaymentMethod
 from catalog.phone import (
     InvalidPhone,
     PhoneProblem,
-    find_phone,
     format_phone_display,
     normalize_phone,
+    split_phone,
 )
 from catalog.services import orders as order_service
 from locales.translation import gettext as _
 from storefront.checkout.address import ask_province, read_part
 from storefront.checkout.draft import CheckoutDraft, change_draft, load_draft
-from storefront.checkout.keys import answers, phone_key, saved_choices, step
+from storefront.checkout.keys import answers, saved_choices
+from storefront.checkout.payment import ask_payment
+from storefront.checkout.phone import ask_phone
 from storefront.checkout.review import ask_review
 from storefront.format import delivery_text, esc
 from storefront.screens import Key, Screen
@@ -33,23 +35,10 @@ async def ask_saved(visit: Visit, draft: CheckoutDraft) -> None:
 
 
 async def ask_name(visit: Visit, draft: CheckoutDraft) -> None:
+    """Asked only of a checkout begun before the name came with the phone."""
     suggestions = [Key(draft.recipient_name)] if draft.recipient_name else []
-    text = step(1, _("Who receives the parcel? Type the recipient's full name."))
+    text = _("Who receives the parcel? Type the recipient's full name.")
     await visit.out.send(Screen(text, keyboard=answers(suggestions)))
-
-
-async def ask_phone(visit: Visit, draft: CheckoutDraft) -> None:
-    rows = [(phone_key(),)]
-    if draft.phone:
-        rows.append((Key(format_phone_display(draft.phone)),))
-    text = step(
-        2,
-        _(
-            "A phone number for the delivery: press the button to share yours, "
-            "or type one (for example 0912 345 678)."
-        ),
-    )
-    await visit.out.send(Screen(text, keyboard=answers(*rows)))
 
 
 async def on_use_saved(visit: Visit) -> None:
@@ -65,11 +54,11 @@ async def on_use_saved(visit: Visit) -> None:
 
 
 async def on_new_details(visit: Visit) -> None:
-    """ "Other details" under the saved ones, or "Edit" under the review: from the top."""
+    """ "Other details" under the saved ones, or "Edit" under the review: from the top, in
+    place of the screen pressed (the answers so far are offered again where they can be)."""
     await visit.out.answer()
-    await visit.out.close()
-    await visit.state.set_state(Checkout.name)
-    await ask_name(visit, await load_draft(visit.state))
+    await visit.state.set_state(Checkout.province)
+    await ask_province(visit, await load_draft(visit.state), in_place=True)
 
 
 async def process_name(visit: Visit, typed: str) -> None:
@@ -78,8 +67,8 @@ async def process_name(visit: Visit, typed: str) -> None:
         await ask_name(visit, await load_draft(visit.state))
         return
     draft = await change_draft(visit.state, recipient_name=name)
-    await visit.state.set_state(Checkout.phone)
-    await ask_phone(visit, draft)
+    await visit.state.set_state(Checkout.province)
+    await ask_province(visit, draft)
 
 
 def _phone_problem(err: InvalidPhone) -> str:
@@ -96,13 +85,37 @@ def _phone_problem(err: InvalidPhone) -> str:
 
 
 async def process_phone(visit: Visit, typed: str, *, shared: bool) -> None:
-    """A typed (or pasted) number, or (``shared``) one the channel's own button gave."""
+    """A number typed (or pasted) with or without the recipient's name, or (``shared``) one
+    the channel's own button gave: the parcel goes to the person's own name."""
     try:
-        phone = normalize_phone(typed) if shared else find_phone(typed)
+        phone, name = (normalize_phone(typed), "") if shared else split_phone(typed)
     except InvalidPhone as err:
         await visit.out.send(Screen(_phone_problem(err)))
         await ask_phone(visit, await load_draft(visit.state))
         return
-    draft = await change_draft(visit.state, phone=phone)
-    await visit.state.set_state(Checkout.province)
-    await ask_province(visit, draft)
+    if len(name) > MAX_NAME_LENGTH:
+        await visit.out.send(
+            Screen(
+                _("That name is too long: at most {count} characters, please.").format(
+                    count=MAX_NAME_LENGTH
+                )
+            )
+        )
+        await ask_phone(visit, await load_draft(visit.state))
+        return
+    draft = await load_draft(visit.state)
+    name = name or draft.recipient_name or visit.person.full_name
+    if not name:
+        await visit.out.send(Screen(_("Please type the recipient's name with the number.")))
+        await ask_phone(visit, draft)
+        return
+    draft = await change_draft(visit.state, phone=phone, recipient_name=name)
+    if not (draft.province and draft.ward and draft.street):
+        # A checkout begun when the phone came before the address.
+        await visit.state.set_state(Checkout.province)
+        await ask_province(visit, draft)
+        return
+    await visit.state.set_state(Checkout.payment)
+    # What was read out of the typed text, shown back before the last question.
+    who = f"👤 {esc(draft.recipient_name)} · 📞 {format_phone_display(draft.phone)}"
+    await ask_payment(visit, draft, above=who + "\n")

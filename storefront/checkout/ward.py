@@ -108,16 +108,22 @@ async def offer_wards(visit: Visit, typed: str) -> bool:
     state = visit.state
     draft = await load_draft(state)
     match = units().match(draft.province, typed)
+    # What was typed beside the ward is the street ("8 Tràng Thi, Phường Cửa Nam").
+    street = ", ".join(match.rest)
     if match.exact is not None:
-        await change_draft(state, ward=match.exact.ward, ward_offer=(), ward_typed=None)
+        await change_draft(
+            state, ward=match.exact.ward, street=street, ward_offer=(), ward_typed=None
+        )
         return True
     offered = [*match.choices, *match.elsewhere]
+    typed = match.part or typed
     draft = await save_draft(
         state,
         draft.replace(
             ward_offer_id=draft.ward_offer_id + 1,
             ward_offer=tuple((choice.ward, choice.province) for choice in offered),
             ward_typed=typed,
+            street=street,
         ),
     )
     choices = offer_choices(draft.ward_offer_id, offered, typed, draft.province)

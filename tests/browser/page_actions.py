@@ -29,19 +29,17 @@ def add_to_cart(customer: Locator, query: str, product: str) -> None:
 
 
 def check_out(customer: Locator, customer_name: str, payment: str) -> None:
-    """From the cart to the order's review: the Telegram name, the shared phone number,
-    12 Hàng Gai in Hoàn Kiếm, no note, then ``payment`` and the confirmation."""
+    """From the cart to the placed order: Hà Nội, 12 Hàng Gai in Hoàn Kiếm typed as one
+    address, the shared phone number (the parcel goes to the Telegram name), ``payment``
+    and the confirmation."""
     composer = customer.locator(".composer .text")
     press(customer, "🛒 Giỏ hàng")
     press(customer, "✅ Đặt hàng")
-    press(customer, customer_name)
-    press(customer, "📱 Gửi số điện thoại của tôi")
     press(customer, "Hà Nội")
-    composer.fill("Phường Hoàn Kiếm")
+    bot_says(customer, "Địa chỉ ở Hà Nội")
+    composer.fill("12 Hàng Gai, Phường Hoàn Kiếm")
     composer.press("Enter")
-    bot_says(customer, "Số nhà, ngõ, đường")
-    composer.fill("12 Hàng Gai")
-    composer.press("Enter")
-    press(customer, "⏭ Không ghi chú")
+    bot_says(customer, customer_name)
+    press(customer, "📱 Gửi số điện thoại của tôi")
     press(customer, payment)
     press(customer, "✅ Xác nhận đặt hàng")

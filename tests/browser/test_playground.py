@@ -68,15 +68,11 @@ def test_a_customer_browses_adds_a_product_and_orders_cash_on_delivery(
     press(customer, "🛒 Giỏ hàng")
     bot_says(customer, "Tổng cộng: 75.000")
     press(customer, "✅ Đặt hàng")
-    bot_says(customer, "Ai nhận hàng?")
-    press(customer, customer_name)
-    bot_says(customer, "Số điện thoại")
-    shot(page, "share-phone-keyboard")
-    press(customer, "📱 Gửi số điện thoại của tôi")
-    expect(customer.locator(".msg.out .contact").last).to_contain_text("+8491234")
-    bot_says(customer, "Tỉnh, thành phố")
+    # The cart pressed became the first question, with the provinces under it.
+    bot_says(customer, "Bước 1/4 · Giao hàng đến đâu?")
+    expect(customer.locator(".msg.in .body").filter(has_text="Tổng cộng: 75.000")).to_have_count(0)
     press(customer, "Hà Nội")
-    bot_says(customer, "Phường hoặc xã ở Hà Nội?")
+    bot_says(customer, "Địa chỉ ở Hà Nội")
     composer = customer.locator(".composer .text")
     composer.fill("Phường Hoàn Kiếm")
     composer.press("Enter")
@@ -84,10 +80,29 @@ def test_a_customer_browses_adds_a_product_and_orders_cash_on_delivery(
     bot_says(customer, "Số nhà, ngõ, đường")
     composer.fill("12 <Hàng Gai> & 🏮")
     customer.get_by_role("button", name="Gửi · Send").click()
-    press(customer, "⏭ Không ghi chú")
-    bot_says(customer, "thanh toán")
-    # Past the note step only the inline buttons of the step remain.
-    expect(customer.locator(".reply-keyboard")).to_be_hidden()
+    # Text the customer typed comes back as text, never as markup.
+    bot_says(customer, "📍 12 <Hàng Gai> & 🏮, Phường Hoàn Kiếm, Hà Nội")
+    bot_says(customer, "Bước 3/4 · Ai nhận hàng?")
+    # With the phone shared, the parcel goes to the person's own name.
+    bot_says(customer, f"Nếu chỉ gõ số, người nhận là {customer_name}.")
+    shot(page, "share-phone-keyboard")
+    press(customer, "📱 Gửi số điện thoại của tôi")
+    expect(customer.locator(".msg.out .contact").last).to_contain_text("+8491234")
+    bot_says(customer, f"👤 {customer_name} · 📞 0912 34")
+    bot_says(customer, "Bước 4/4 · Bạn muốn thanh toán thế nào?")
+    # Payment and review take inline buttons; under the typing field stay only the share key
+    # (a number shared again changes the recipient) and the way out, until the order is placed.
+    expect(customer.locator(".reply-keyboard").get_by_role("button")).to_have_text(
+        ["📱 Gửi số điện thoại của tôi", "✖️ Hủy đặt hàng"]
+    )
+    # No note: the note's question, opened in place of the payment's, goes back to it.
+    press(customer, "📝 Thêm ghi chú cho nhà sản xuất")
+    bot_says(customer, "Ghi chú cho nhà sản xuất?")
+    paying = customer.locator(".msg.in .body").filter(has_text="Bạn muốn thanh toán thế nào?")
+    expect(paying).to_have_count(0)
+    press(customer, "⬅️ Không ghi chú")
+    expect(customer.get_by_role("button", name="⬅️ Không ghi chú")).to_have_count(0)
+    expect(paying).to_have_count(1)
     expect(customer.get_by_role("button", name="⏭ Không ghi chú")).to_have_count(0)
     press(customer, "💵 Thanh toán khi nhận hàng (COD)")
     bot_says(customer, "Đơn hàng của bạn")
@@ -363,26 +378,26 @@ def test_a_person_on_messenger_comments_on_the_livestream_and_orders_from_the_pr
     tea.get_by_role("button", name="🛒 Thêm vào giỏ").click()
     bot_says(messenger, "Đã thêm vào giỏ")
 
-    # The Page's menu (☰) has the cart; the checkout as on Telegram, the phone by quick reply.
+    # The Page's menu (☰) has the cart; the checkout as on Telegram, answers typed.
     messenger.get_by_role("button", name="☰").click()
     messenger.locator(".page-menu").get_by_role("button", name="🛒 Giỏ hàng").click()
     choose(messenger, "✅ Đặt hàng")
-    bot_says(messenger, "Ai nhận hàng?")
-    for answer, question in (("Phạm Thu Thảo", "Số điện thoại"),):
-        composer.fill(answer)
-        composer.press("Enter")
-        bot_says(messenger, question)
-    choose(messenger, "📞 Số điện thoại của tôi · My phone")
-    bot_says(messenger, "Tỉnh, thành phố")
+    bot_says(messenger, "Giao hàng đến đâu?")
     for answer, question in (
-        ("Hà Nội", "Phường hoặc xã"),
-        ("Phường Hoàn Kiếm", "Số nhà, ngõ, đường"),
-        ("12 Hàng Gai", "Ghi chú"),
+        ("Hà Nội", "Địa chỉ ở Hà Nội"),
+        ("12 Hàng Gai, Phường Hoàn Kiếm", "Ai nhận hàng?"),
     ):
         composer.fill(answer)
         composer.press("Enter")
         bot_says(messenger, question)
-    choose(messenger, "⏭ Không ghi chú")
+    bot_says(messenger, "📍 12 Hàng Gai, Phường Hoàn Kiếm, Hà Nội")
+    # The person's own number is a quick reply away; the parcel is for someone else, so the
+    # recipient's name and number are typed together.
+    expect(quick.get_by_role("button", name="📞 Số điện thoại của tôi · My phone")).to_be_visible()
+    composer.fill("Phạm Thu Thảo 0912 345 678")
+    composer.press("Enter")
+    bot_says(messenger, "👤 Phạm Thu Thảo · 📞 0912 345 678")
+    bot_says(messenger, "Bạn muốn thanh toán thế nào?")
     choose(messenger, "💵 Thanh toán khi nhận hàng (COD)")
     bot_says(messenger, "Đơn hàng của bạn")
     choose(messenger, "✅ Xác nhận đặt hàng")

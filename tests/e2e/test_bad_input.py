@@ -28,28 +28,36 @@ async def forge(emulator: Emulator, person: Person, data: str) -> CallbackAnswer
     return answer
 
 
-async def customer_at_the_review(emulator: Emulator, name: str) -> tuple[Person, ChatMessage]:
-    """An English-speaking customer who has filled the cart and the checkout up to the review."""
+async def customer_with_a_cart(emulator: Emulator, name: str) -> Person:
+    """An English-speaking customer with a bag of nem chua in the cart."""
     person = emulator.person(name, language_code="en")
     await start(person)
     pork = f"Nem chua fermented pork · {format_vnd(100_000, 'en')}"
     await search_and_add(person, "nem chua", pork, "en")
+    return person
+
+
+async def checkout_to_the_review(person: Person) -> ChatMessage:
+    """From the cart, through the checkout, up to the review."""
     await open_checkout(person, "en")
     steps = (
-        ("Lê Chi", "A phone number"),
-        ("0912345678", "Provinces and cities:"),
-        ("Hà Nội", "Ward or commune"),
+        ("Hà Nội", "The address in Hà Nội"),
         ("Phường Tây Hồ", "House number"),
-        ("3 Quảng An", "A note for the producer"),
+        ("3 Quảng An", "Who receives the parcel?"),
+        ("Lê Chi 0912345678", "How will you pay?"),
     )
     await answer_in_turn(person, steps)
-    await person.press("⏭ No note")
-    await person.wait_for(lambda m: "How will you pay?" in m.text)
     await person.press("💵 Cash on delivery")
     await person.wait_for(lambda m: "Your order" in m.text)
     review = person.last_bot_message
     assert review is not None
-    return person, review
+    return review
+
+
+async def customer_at_the_review(emulator: Emulator, name: str) -> tuple[Person, ChatMessage]:
+    """An English-speaking customer who has filled the cart and the checkout up to the review."""
+    person = await customer_with_a_cart(emulator, name)
+    return person, await checkout_to_the_review(person)
 
 
 async def test_forged_and_stale_buttons_are_refused_politely(
@@ -125,12 +133,18 @@ async def test_stray_text_long_text_and_stickers_get_an_answer(
 async def test_a_cart_changed_after_the_review_is_shown_again_before_ordering(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
-    giang, review = await customer_at_the_review(emulator, "Giang")
-    cart = next(m for m in reversed(giang.bot_messages()) if "🛒 Your cart" in m.text)
-    plus = cart.inline_button("➕")
-    assert plus is not None
-    record = emulator.post_callback_query(giang.chat, giang.user, cart, plus["callback_data"])
-    await emulator.wait_until(lambda: record.answer, timeout=5)
+    giang = await customer_with_a_cart(emulator, "Giang")
+    # A cart opened before the one whose Checkout turns into the checkout's first question:
+    # it stays on screen, its buttons alive, while the checkout goes on.
+    card = giang.last_bot_message
+    assert card is not None
+    await giang.press("🛒 Cart", on=card)
+    cart = await giang.wait_for(lambda m: "🛒 Your cart" in m.text)
+    # The product card (a photo) gives way to the cart: then the menu's Cart opens another.
+    assert await emulator.wait_until(lambda: not giang.buttons(card) or None, timeout=5)
+    review = await checkout_to_the_review(giang)
+    await giang.press("➕", on=cart)
+    await giang.wait_callback_answer()
     confirm = review.inline_button("✅ Confirm order")
     assert confirm is not None
     record = emulator.post_callback_query(giang.chat, giang.user, review, confirm["callback_data"])

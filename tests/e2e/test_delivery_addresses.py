@@ -4,7 +4,14 @@ import sqlite3
 
 import pytest
 from support.botprocess import BotProcess, Shop
-from support.journeys import StaffedGroup, answer_in_turn, open_checkout, search_and_add, start
+from support.journeys import (
+    StaffedGroup,
+    Tap,
+    answer_in_turn,
+    open_checkout,
+    search_and_add,
+    start,
+)
 
 from catalog.money import format_vnd
 from emulators.telegram import ChatMessage, Emulator, Person
@@ -41,27 +48,45 @@ async def pork_in_cart(emulator: Emulator, name: str) -> Person:
 
 
 async def reach_the_ward_step(
-    person: Person, language: str, steps: tuple[tuple[str, str], ...]
+    person: Person, language: str, steps: tuple[tuple[str | Tap, str], ...]
 ) -> None:
     await open_checkout(person, language)
     await answer_in_turn(person, steps)
 
 
-# The labels after the street, in each language: the note's question and "no note" button,
-# cash on delivery, and the review's heading.
-AFTER_STREET = {
-    "vi": ("Ghi chú", "⏭ Không ghi chú", "💵 Thanh toán khi nhận hàng (COD)", "Đơn hàng của bạn"),
-    "en": ("A note for the producer", "⏭ No note", "💵 Cash on delivery", "Your order"),
+# The questions after the address, in each language: who receives the parcel, how to pay;
+# then cash on delivery, and the review's heading.
+AFTER_ADDRESS = {
+    "vi": (
+        "Bước 3/4 · Ai nhận hàng?",
+        "Bước 4/4 · Bạn muốn thanh toán thế nào?",
+        "💵 Thanh toán khi nhận hàng (COD)",
+        "Đơn hàng của bạn",
+    ),
+    "en": (
+        "Step 3 of 4 · Who receives the parcel?",
+        "Step 4 of 4 · How will you pay?",
+        "💵 Cash on delivery",
+        "Your order",
+    ),
 }
 
 
-async def review_after_street(person: Person, street: str, language: str) -> ChatMessage:
-    """Type the street, skip the note, pay cash: the review the customer is shown."""
-    note, no_note, cash, heading = AFTER_STREET[language]
+async def phone_question_after_street(person: Person, street: str, language: str) -> ChatMessage:
+    """Type the street: the question of who receives the parcel."""
     await person.send(street)
-    await person.wait_for(lambda m: note in m.text)
-    await person.press(no_note)
-    await person.wait_for(lambda m: m.inline_button(cash) is not None)
+    return await person.wait_for(lambda m: AFTER_ADDRESS[language][0] in m.text)
+
+
+async def payment_question_after_phone(person: Person, phone: str, language: str) -> ChatMessage:
+    """Type (or paste) the phone number: the payment question, what was read shown above it."""
+    await person.send(phone)
+    return await person.wait_for(lambda m: AFTER_ADDRESS[language][1] in m.text)
+
+
+async def review_after_cash(person: Person, language: str) -> ChatMessage:
+    """Pay cash on delivery: the review the customer is shown."""
+    _who, _how, cash, heading = AFTER_ADDRESS[language]
     await person.press(cash)
     return await person.wait_for(lambda m: heading in m.text)
 
@@ -74,16 +99,7 @@ async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_
     lan = emulator.person("Lan", language_code="vi")
     tea_set = f"Bộ ấm chén hoa sen · {format_vnd(980_000, 'vi')}"
     await fill_cart(lan, "am chen sen", tea_set, "vi")
-    await reach_the_ward_step(
-        lan,
-        "vi",
-        (("Nguyễn Lan", "Số điện thoại"), ("Zalo: 0912.345.678 (chị Lan)", "Tỉnh, thành phố:")),
-    )
-    # The number read out of the pasted text is shown back in its normal form.
-    read_back = lan.bot_messages()[-2]
-    assert read_back.text.startswith("📞 Số điện thoại: 0912 345 678\n")
-    await lan.press("Hà Nội")
-    await lan.wait_for(lambda m: "Phường hoặc xã ở Hà Nội?" in m.text)
+    await reach_the_ward_step(lan, "vi", ((Tap("Hà Nội"), "Bước 2/4 · Địa chỉ ở Hà Nội"),))
 
     # A district-era ward: Dịch Vọng was split between Cầu Giấy and Nghĩa Đô.
     await lan.send("dich vong")
@@ -124,7 +140,12 @@ async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_
     street = await lan.wait_for(lambda m: "Số nhà" in m.text)
     assert street.text.startswith("📍 Xã Bát Tràng, Hà Nội\n")
 
-    review = await review_after_street(lan, "Xóm 2", "vi")
+    await phone_question_after_street(lan, "Xóm 2", "vi")
+    # The number read out of the pasted text is shown back in its normal form (and what was
+    # pasted around it, as the recipient's name).
+    read_back = await payment_question_after_phone(lan, "Zalo: 0912.345.678 (chị Lan)", "vi")
+    assert read_back.text.startswith("👤 chị Lan · 📞 0912 345 678\n")
+    review = await review_after_cash(lan, "vi")
     assert "📍 Xóm 2, Xã Bát Tràng, Hà Nội" in review.text
     assert "📞 0912 345 678" in review.text
     await lan.press("✅ Xác nhận đặt hàng")
@@ -151,18 +172,7 @@ async def test_what_the_bot_cannot_place_can_still_be_kept_as_typed(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
     sam = await pork_in_cart(emulator, "Sam")
-    await reach_the_ward_step(sam, "en", (("Sam Lee", "A phone number"),))
-
-    # Ten digits under a prefix no network has: refused, saying what a number looks like.
-    await sam.send("0501 234 567")
-    refusal = await sam.next_message()
-    assert "“0501 234 567” is not a phone number we can call" in refusal.text
-    assert "starts with 03, 05, 07, 08 or 09" in refusal.text
-    await sam.send("tel:+84987654321")
-    await sam.wait_for(lambda m: m.text == "Provinces and cities:")
-    assert "📞 Phone: 0987 654 321" in sam.bot_messages()[-2].text
-    await sam.send("ha noi")
-    await sam.wait_for(lambda m: "Ward or commune" in m.text)
+    await reach_the_ward_step(sam, "en", (("ha noi", "Step 2 of 4 · The address in Hà Nội"),))
 
     await sam.send("Quận 1")
     district = await sam.next_message()
@@ -178,7 +188,17 @@ async def test_what_the_bot_cannot_place_can_still_be_kept_as_typed(
     assert kept.text == "✍️ Kept as typed: asdfgh, Hà Nội"
     street = await sam.wait_for(lambda m: "House number and street" in m.text)
     assert street.text.startswith("📍 asdfgh, Hà Nội\n")
-    review = await review_after_street(sam, "7 Lý Thái Tổ", "en")
+    await phone_question_after_street(sam, "7 Lý Thái Tổ", "en")
+
+    # Ten digits under a prefix no network has: refused, saying what a number looks like.
+    await sam.send("0501 234 567")
+    refusal = await sam.next_message()
+    assert "“0501 234 567” is not a phone number we can call" in refusal.text
+    assert "starts with 03, 05, 07, 08 or 09" in refusal.text
+    await sam.wait_for(lambda m: AFTER_ADDRESS["en"][0] in m.text)  # and asked again
+    read_back = await payment_question_after_phone(sam, "tel:+84987654321", "en")
+    assert "📞 0987 654 321" in read_back.text
+    review = await review_after_cash(sam, "en")
     assert "📍 7 Lý Thái Tổ, asdfgh, Hà Nội" in review.text
 
 
@@ -186,22 +206,16 @@ async def test_choosing_a_unit_of_another_province_moves_the_delivery_there(
     emulator: Emulator, bot_process: BotProcess, shop: Shop
 ) -> None:
     minh = await pork_in_cart(emulator, "Minh")
-    await reach_the_ward_step(
-        minh,
-        "en",
-        (
-            ("Trần Minh", "A phone number"),
-            ("sđt 0912 345 678", "Provinces and cities:"),
-            ("Hà Nội", "Ward or commune"),
-        ),
-    )
+    await reach_the_ward_step(minh, "en", (("Hà Nội", "Step 2 of 4 · The address in Hà Nội"),))
     await minh.send("phuong ben thanh")
     await minh.next_message()
     await minh.press("Phường Bến Thành · Thành phố Hồ Chí Minh")
     await minh.wait_callback_answer()
     street = await minh.wait_for(lambda m: "House number and street" in m.text)
     assert street.text.startswith("📍 Phường Bến Thành, Thành phố Hồ Chí Minh\n")
-    review = await review_after_street(minh, "1 Lê Lợi", "en")
+    await phone_question_after_street(minh, "1 Lê Lợi", "en")
+    await payment_question_after_phone(minh, "Trần Minh sđt 0912 345 678", "en")
+    review = await review_after_cash(minh, "en")
     assert "📍 1 Lê Lợi, Phường Bến Thành, Thành phố Hồ Chí Minh" in review.text
 
 
@@ -219,9 +233,37 @@ async def test_a_saved_number_no_network_has_is_asked_for_again(
 ) -> None:
     # 089 1xx xxxx was accepted as "possible" before numbers were checked against allocations.
     hoa, question = await checkout_with_saved_details(emulator, shop, "Hoa", "+84891234567")
-    assert "A phone number for the delivery" in question.text
+    assert AFTER_ADDRESS["en"][0] in question.text
+    assert question.text.startswith("📍 Xóm 1, Xã Bát Tràng, Hà Nội\n")
     assert "Deliver to the same place" not in hoa.transcript()
+    # The address is kept: the new number leads to the last question.
+    read_back = await payment_question_after_phone(hoa, "0987 654 321", "en")
+    assert read_back.text.startswith("👤 Đào Hoa · 📞 0987 654 321\n")
 
-    _kim, offer = await checkout_with_saved_details(emulator, shop, "Kim", "+84912345678")
+    kim, offer = await checkout_with_saved_details(emulator, shop, "Kim", "+84912345678")
     assert "Deliver to the same place as last time?" in offer.text
     assert "📍 Xóm 1, Xã Bát Tràng, Hà Nội" in offer.text
+
+    # Another address, typed whole in one message: ward and street at once, so no question
+    # of the street; the saved number, still good, is offered under the next question.
+    await kim.press("✏️ Other details")
+    await kim.wait_for(lambda m: "Step 1 of 4 · Where shall we deliver?" in m.text)
+    await kim.press("Hà Nội")
+    await kim.wait_for(lambda m: "Step 2 of 4 · The address in Hà Nội" in m.text)
+    await kim.send("8 Tràng Thi, Phường Cửa Nam")
+    who = await kim.next_message()
+    assert AFTER_ADDRESS["en"][0] in who.text
+    assert who.text.startswith("📍 8 Tràng Thi, Phường Cửa Nam, Hà Nội\n")
+    await kim.press("0912 345 678")
+    await kim.wait_for(lambda m: AFTER_ADDRESS["en"][1] in m.text)
+    review = await review_after_cash(kim, "en")
+    assert "📍 8 Tràng Thi, Phường Cửa Nam, Hà Nội" in review.text
+    assert "📞 0912 345 678" in review.text
+    await kim.press("✅ Confirm order")
+    await kim.wait_callback_answer()
+    [(street, ward, province)] = query(
+        shop,
+        "SELECT address_street, address_ward, address_province FROM orders WHERE user_id = ?",
+        kim.id,
+    )
+    assert (street, ward, province) == ("8 Tràng Thi", "Phường Cửa Nam", "Hà Nội")

@@ -186,16 +186,19 @@ async def test_messenger_checkout_whose_events_land_on_different_workers_complet
     await until(lan, "Đã thêm vào giỏ", WAIT)
     await lan.tap_menu("🛒 Giỏ hàng")
     await choose(lan, "✅ Đặt hàng", WAIT)
+    await until(lan, "Giao hàng đến đâu?", WAIT)
     for answer, question in (
-        ("Phạm Thu Hà", "Số điện thoại"),
-        ("0912 345 678", "Tỉnh, thành phố"),
-        ("Hà Nội", "Phường hoặc xã"),
+        ("Hà Nội", "Địa chỉ ở Hà Nội"),
         ("Phường Cửa Nam", "Số nhà"),
-        ("8 Tràng Thi", "Ghi chú"),
-        ("Giao giờ hành chính", "thanh toán"),
+        ("8 Tràng Thi", "Ai nhận hàng?"),
+        ("Phạm Thu Hà 0912 345 678", "thanh toán"),
     ):
         await lan.send(answer)
         await until(lan, question, WAIT)
+    await choose(lan, "📝 Thêm ghi chú cho nhà sản xuất", WAIT)
+    await until(lan, "Ghi chú cho nhà sản xuất", WAIT)
+    await lan.send("Giao giờ hành chính")
+    await until(lan, "thanh toán", WAIT)
     await choose(lan, "💵 Thanh toán khi nhận hàng (COD)", WAIT)
     await until(lan, "Đơn hàng của bạn", WAIT)
     await choose(lan, "✅ Xác nhận đặt hàng", WAIT)

@@ -68,28 +68,31 @@ async def test_browse_add_and_order_with_a_shared_phone_in_vietnamese(
     assert "Tổng cộng: 150.000\xa0₫" in cart.text
 
     await an.press("✅ Đặt hàng")
-    assert "Ai nhận hàng?" in (await an.next_message()).text
-    await an.press("An")
-    assert "Số điện thoại" in (await an.next_message()).text
-    await an.share_contact()
-    await an.wait_for(lambda m: m.text == "Tỉnh, thành phố:")
+    # The cart pressed becomes the first question, and each list pressed the next one: no new
+    # message for a press.
+    await an.wait_for(lambda m: m.message_id == cart.message_id and "Giao hàng đến đâu?" in m.text)
     await an.press("Hà Nội")
-    # The list pressed becomes the next question: no new message for a press.
-    ward = await an.wait_for(lambda m: "Phường hoặc xã ở Hà Nội?" in m.text)
+    ward = await an.wait_for(lambda m: "Địa chỉ ở Hà Nội" in m.text)
+    assert ward.message_id == cart.message_id
     assert ward.text.startswith("Tỉnh, thành phố: Hà Nội\n")
     await an.send("Phường Hoàn Kiếm")
-    await an.next_message()
+    assert "Số nhà" in (await an.next_message()).text
     await an.send("12 <Hàng Gai> & 🏮")
-    await an.next_message()
-    assert an.reply_keyboard == [["⏭ Không ghi chú"], ["✖️ Hủy đặt hàng"]]
-    await an.press("⏭ Không ghi chú")
-    assert (await an.next_message()).text == "📝 Không có ghi chú."
-    await an.wait_for(lambda m: "thanh toán" in m.text)
-    # Past the note step its keyboard is gone: payment and review take inline buttons only.
-    assert an.reply_keyboard == []
+    assert "Ai nhận hàng?" in (await an.next_message()).text
+    phone_keys = [["📱 Gửi số điện thoại của tôi"], ["✖️ Hủy đặt hàng"]]
+    assert an.reply_keyboard == phone_keys
+    await an.share_contact()
+    payment = await an.wait_for(lambda m: "thanh toán" in m.text)
+    # A shared phone: the parcel is addressed to the person's own (Telegram) name.
+    assert payment.text.startswith("👤 An · 📞 0912 345 601\n")
+    # Payment and review take inline buttons; under the typing field stay only the phone's
+    # share button (a number shared again changes the recipient) and the way out, until the
+    # order is placed.
+    assert an.reply_keyboard == phone_keys
     await an.press("💵 Thanh toán khi nhận hàng (COD)")
     review = await an.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
-    assert an.reply_keyboard == []
+    assert an.reply_keyboard == phone_keys
+    assert "👤 An" in review.text
     assert "📞 0912 345 601" in review.text
     assert "📍 12 <Hàng Gai> & 🏮, Phường Hoàn Kiếm, Hà Nội" in review.text
     assert "&lt;" in review.html
@@ -142,27 +145,29 @@ async def test_search_order_from_two_producers_and_pay_by_bank_transfer_in_engli
     assert "one order per producer" in cart.text
 
     await mary.press("✅ Checkout")
-    await mary.next_message()
-    await mary.send("Mary <Smith> & co")
-    await mary.next_message()
-    await mary.send("12345")
-    refusal = await mary.next_message()
-    assert "is not a phone number we can call" in refusal.text
-    await mary.next_message()
-    await mary.send("+84 912.345.678")
-    await mary.wait_for(lambda m: m.text == "Provinces and cities:")
+    await mary.wait_for(lambda m: "Where shall we deliver?" in m.text)
     await mary.send("ha noi")
-    assert "Ward or commune" in (await mary.next_message()).text
+    assert "The address in Hà Nội" in (await mary.next_message()).text
     await mary.send("Phường Ba Đình")
-    await mary.next_message()
+    assert "House number and street" in (await mary.next_message()).text
     await mary.send("x" * 301)
     assert "at most 300 characters" in (await mary.next_message()).text
     await mary.next_message()
     await mary.send("5 Phan Đình Phùng")
-    await mary.next_message()
+    assert "Who receives the parcel?" in (await mary.next_message()).text
+    await mary.send("12345")
+    refusal = await mary.next_message()
+    assert "is not a phone number we can call" in refusal.text
+    assert "Who receives the parcel?" in (await mary.next_message()).text
+    await mary.send("Mary <Smith> & co +84 912.345.678")
+    payment = await mary.wait_for(lambda m: "How will you pay?" in m.text)
+    assert payment.text.startswith("👤 Mary <Smith> & co · 📞 0912 345 678\n")
+    await mary.press("📝 Add a note for the producer")
+    await mary.wait_for(lambda m: "A note for the producer?" in m.text)
     await mary.send("Please call before 😊")
-    assert (await mary.next_message()).text == "📝 Note: Please call before 😊"
-    await mary.wait_for(lambda m: "How will you pay?" in m.text)
+    noted = await mary.next_message()
+    assert noted.text.startswith("📝 Note: Please call before 😊\n\n")
+    assert "How will you pay?" in noted.text
     await mary.send("bank please")
     assert (await mary.next_message()).text == "Please answer with the buttons below."
     await mary.press("🏦 Bank transfer (VietQR)")
@@ -193,22 +198,28 @@ async def test_the_checkout_survives_a_restart_and_a_language_switch(
     binh = await greeted(emulator, "Bình", "vi")
     await search_and_add(binh, "gio lua", item("Giò lụa", 120_000, "vi"), "vi")
     await open_checkout(binh, "vi")
-    await binh.send("Trần Bình")
-    await binh.next_message()
-    await binh.send("0987 654 321")
-    await binh.wait_for(lambda m: m.text == "Tỉnh, thành phố:")
+    await binh.send("Bắc Ninh")
+    assert "Địa chỉ ở Bắc Ninh" in (await binh.next_message()).text
 
     await bot_process.restart()
-    await binh.send("Bắc Ninh")
-    assert "Phường hoặc xã ở Bắc Ninh?" in (await binh.next_message()).text
+    await binh.send("Phường Kinh Bắc")
+    street = await binh.next_message()
+    assert "Số nhà" in street.text
+    assert "📍 Phường Kinh Bắc, Bắc Ninh\n" in street.text
 
     await binh.send("/language")
     await binh.next_message()
     await binh.press("🇬🇧 English")
-    again = await binh.wait_for(lambda m: "Ward or commune" in m.text)
-    assert "in Bắc Ninh?" in again.text
-    await binh.send("Phường Kinh Bắc")
-    assert "House number and street" in (await binh.next_message()).text
+    again = await binh.wait_for(lambda m: "House number and street" in m.text)
+    assert "📍 Phường Kinh Bắc, Bắc Ninh\n" in again.text
+    await binh.send("5 Lý Thái Tổ")
+    recipient = await binh.next_message()
+    assert "Who receives the parcel?" in recipient.text
+    assert "📍 5 Lý Thái Tổ, Phường Kinh Bắc, Bắc Ninh\n" in recipient.text
+    await binh.send("Trần Bình 0987 654 321")
+    payment = await binh.next_message()
+    assert payment.text.startswith("👤 Trần Bình · 📞 0987 654 321\n")
+    assert "How will you pay?" in payment.text
 
 
 async def test_the_out_of_stock_mark_is_explained_in_the_list_and_the_card(
@@ -249,8 +260,8 @@ async def test_a_search_still_turns_its_pages_after_a_checkout_is_started_and_le
     await lan.send("/cart")
     await lan.next_message()
     await lan.press("✅ Checkout")
-    assert "Who receives the parcel?" in (await lan.next_message()).text
-    await lan.press("✖️ Cancel checkout")
+    await lan.wait_for(lambda m: "Where shall we deliver?" in m.text)
+    await lan.press("✖️ Cancel")
     assert (await lan.next_message()).text == "Checkout cancelled. Your cart is kept."
 
     await lan.press("▶️")

@@ -22,7 +22,13 @@ import pytest_asyncio
 from redis.asyncio import Redis
 from sqlalchemy.engine import make_url
 from support.botprocess import ADMIN_ID, OCOP_BOT, BotProcess, Shop, link_group_through_the_bot
-from support.journeys import HANOI_DELIVERY_VI, answer_in_turn, open_checkout, search_and_add
+from support.journeys import (
+    HANOI_DELIVERY_VI,
+    Tap,
+    answer_in_turn,
+    open_checkout,
+    search_and_add,
+)
 from support.postgres import _free_port
 
 from bot.election import KEY as SENDER_KEY
@@ -64,11 +70,11 @@ LABELS = {
         "placed": "Thank you! Your order is placed.",
         "in_stock": "✅ In stock: {n}",
         "steps": (
-            ("Pham Thu Ha", "A phone number"),
-            ("0912 345 678", "Provinces and cities:"),
-            ("Hà Nội", "Ward or commune"),
+            ("Hà Nội", "The address in Hà Nội"),
             ("Phường Cửa Nam", "House number"),
-            ("8 Trang Thi", "A note for the producer"),
+            ("8 Trang Thi", "Who receives the parcel?"),
+            ("Pham Thu Ha 0912 345 678", "How will you pay?"),
+            (Tap("📝 Add a note for the producer"), "A note for the producer?"),
             ("Office hours please", "How will you pay?"),
         ),
     },

@@ -6,6 +6,7 @@ Each helper only drives the conversation; what the bot answered is for the test 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from emulators.telegram import ChatMessage, Emulator, Group, Person
 from emulators.telegram.observer import DEFAULT_TIMEOUT
@@ -16,14 +17,24 @@ LABELS = {
     "vi": {"add": "🛒 Thêm 1 vào giỏ", "cart": "🛒 Giỏ hàng", "checkout": "✅ Đặt hàng"},
     "en": {"add": "🛒 Add 1 to cart", "cart": "🛒 Cart", "checkout": "✅ Checkout"},
 }
-# Who receives the parcel, where, and a note: the answers of a Hanoi checkout in Vietnamese,
-# each with (a part of) the question that follows it.
+
+
+@dataclass(frozen=True)
+class Tap:
+    """In :func:`answer_in_turn`: press the button labelled so instead of typing."""
+
+    label: str
+
+
+# Where the parcel goes, who receives it, and a note: the answers of a Hanoi checkout in
+# Vietnamese from its first question (the province), each with (a part of) the question that
+# follows it.
 HANOI_DELIVERY_VI = (
-    ("Phạm Thu <Hà>", "Số điện thoại"),
-    ("0912 345 678", "Tỉnh, thành phố:"),
-    ("Hà Nội", "Phường hoặc xã"),
+    ("Hà Nội", "Địa chỉ ở Hà Nội"),
     ("Phường Cửa Nam", "Số nhà"),
-    ("8 Tràng Thi", "Ghi chú"),
+    ("8 Tràng Thi", "Ai nhận hàng"),
+    ("Phạm Thu <Hà> 0912 345 678", "thanh toán"),
+    (Tap("📝 Thêm ghi chú cho nhà sản xuất"), "Ghi chú cho nhà sản xuất"),
     ("Giao giờ hành chính", "thanh toán"),
 )
 
@@ -61,8 +72,8 @@ async def search_and_add(
 async def open_checkout(
     person: Person, language: str, *, wait: float = DEFAULT_TIMEOUT
 ) -> ChatMessage:
-    """Open the cart from the menu and press checkout; the checkout's first question (a new
-    message, or the cart itself turned into the saved details' offer)."""
+    """Open the cart from the menu and press checkout; the checkout's first question: the cart
+    itself turned into the province question, or into the saved details' offer."""
     await person.press(LABELS[language]["cart"])
     await person.next_message(timeout=wait)
     await person.press(LABELS[language]["checkout"])
@@ -71,13 +82,17 @@ async def open_checkout(
 
 async def answer_in_turn(
     person: Person,
-    answers: Sequence[tuple[str, str]],
+    answers: Sequence[tuple[str | Tap, str]],
     *,
     wait: float = DEFAULT_TIMEOUT,
 ) -> None:
-    """Type each answer, then wait for the bot's next question (containing the text given)."""
+    """Type (or tap) each answer, then wait for the bot's next question (containing the text
+    given), sent or shown in place of the one tapped."""
     for answer, question in answers:
-        await person.send(answer)
+        if isinstance(answer, Tap):
+            await person.press(answer.label)
+        else:
+            await person.send(answer)
         await person.wait_for(lambda m, q=question: q in m.text, timeout=wait)
 
 

@@ -108,7 +108,6 @@ LABELS = {
         "add": "🛒 Thêm 1 vào giỏ",
         "cart": "🛒 Giỏ hàng",
         "checkout": "✅ Đặt hàng",
-        "no_note": "⏭ Không ghi chú",
         "bank": "🏦 Chuyển khoản (VietQR)",
         "confirm": "✅ Xác nhận đặt hàng",
         "accept": "✅ Nhận đơn",
@@ -120,7 +119,6 @@ LABELS = {
         "add": "🛒 Add 1 to cart",
         "cart": "🛒 Cart",
         "checkout": "✅ Checkout",
-        "no_note": "⏭ No note",
         "bank": "🏦 Bank transfer (VietQR)",
         "confirm": "✅ Confirm order",
         "accept": "✅ Accept",
@@ -150,28 +148,24 @@ async def started(meta: MessengerEmulator, name: str, language: str) -> Messenge
 # What the checkout asks, and the answers a customer gives, in each language.
 CHECKOUT = {
     "vi": {
-        "name": "Ai nhận hàng?",
-        "phone": "Số điện thoại",
-        "province": "Tỉnh, thành phố",
+        "province": "Giao hàng đến đâu?",
         "province_typed": "Hà Nội",
-        "ward": "Phường hoặc xã",
+        "ward": "Địa chỉ ở Hà Nội",
         "ward_typed": "phuong cua nam",
         "street": "Số nhà",
-        "note": "Ghi chú",
+        "recipient_question": "Ai nhận hàng?",
         "payment": "thanh toán",
         "review": "Đơn hàng của bạn",
         "placed": "Đơn hàng đã được đặt",
         "recipient": "Phạm Thu <Hà> & 🧪",
     },
     "en": {
-        "name": "Who receives the parcel?",
-        "phone": "A phone number for the delivery",
-        "province": "Provinces and cities",
+        "province": "Where shall we deliver?",
         "province_typed": "ha noi",
-        "ward": "Ward or commune",
+        "ward": "The address in Hà Nội",
         "ward_typed": "Phường Cửa Nam",
         "street": "House number and street",
-        "note": "A note for the producer",
+        "recipient_question": "Who receives the parcel?",
         "payment": "How will you pay?",
         "review": "Your order",
         "placed": "Your order is placed",
@@ -181,21 +175,18 @@ CHECKOUT = {
 
 
 async def check_out(person: MessengerPerson, language: str) -> None:
-    """From the checkout's first question to the review: a typed name, the phone quick reply,
-    a typed province and ward, a street, no note, bank transfer."""
+    """From the checkout's first question to the review: a typed province, ward and street,
+    the recipient's name typed with the number (the phone quick reply is offered), bank
+    transfer."""
     asks = CHECKOUT[language]
-    await until(person, asks["name"])
-    await person.send(asks["recipient"])
-    await until(person, asks["phone"])
-    assert "user_phone_number" in person.quick_replies
-    await person.share_phone()
     await until(person, asks["province"])
     await person.send(asks["province_typed"])
     await until(person, asks["ward"])
     await person.send(asks["ward_typed"])
     await until(person, asks["street"])
     await person.send("8 Tràng Thi")
-    await until(person, asks["note"])
-    await choose(person, LABELS[language]["no_note"])
+    await until(person, asks["recipient_question"])
+    assert "user_phone_number" in person.quick_replies
+    await person.send(f"{asks['recipient']} 0912 345 678")
     await until(person, asks["payment"])
     await choose(person, LABELS[language]["bank"])

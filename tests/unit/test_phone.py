@@ -11,6 +11,7 @@ from catalog.phone import (
     format_phone_display,
     is_dialable,
     normalize_phone,
+    split_phone,
 )
 
 # DOMAIN.md: the mobile prefixes allocated whole since the 2018 renumbering (052, 055, 089 and
@@ -268,3 +269,22 @@ def test_normalize_phone_raises_nothing_but_invalid_phone(text: str) -> None:
         assert result.startswith("+84")
         assert result[1:].isdigit()
         assert normalize_phone(result) == result
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164", "name"),
+    [
+        ("Phạm Thu <Hà> 0912 345 678", "+84912345678", "Phạm Thu <Hà>"),
+        ("Hà, sđt: 0912.345.678", "+84912345678", "Hà"),
+        ("SĐT 0912345678 - Nguyễn Văn An", "+84912345678", "Nguyễn Văn An"),
+        ("Mary <Smith> & co (0912 345 678)", "+84912345678", "Mary <Smith> & co"),
+        ("Zalo: 0912.345.678", "+84912345678", ""),
+        ("0912 345 678", "+84912345678", ""),
+        # Digits left around the number are another number, not a name.
+        ("0501 234 567 hoặc 0987 654 321", "+84987654321", ""),
+    ],
+)
+def test_split_phone_gives_the_number_and_the_name_typed_with_it(
+    typed: str, e164: str, name: str
+) -> None:
+    assert split_phone(typed) == (e164, name)

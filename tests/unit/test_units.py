@@ -186,3 +186,52 @@ def test_nonsense_matches_nothing(typed: str) -> None:
 )
 def test_short_name_drops_the_kind_but_not_from_a_number(name: str, short: str) -> None:
     assert short_name(name) == short
+
+
+@pytest.mark.parametrize(
+    ("typed", "ward", "rest"),
+    [
+        ("8 Tràng Thi, Phường Cửa Nam", "Phường Cửa Nam", ("8 Tràng Thi",)),
+        ("3 Quảng An, Phường Tây Hồ, Hà Nội", "Phường Tây Hồ", ("3 Quảng An",)),
+        ("Số 5 phố Bát Tràng; Xã Bát Tràng", "Xã Bát Tràng", ("Số 5 phố Bát Tràng",)),
+        ("phuong cua nam", "Phường Cửa Nam", ()),
+        # Without a comma, the ward starts at its kind's word.
+        ("8 Tràng Thi phường Cửa Nam", "Phường Cửa Nam", ("8 Tràng Thi",)),
+        ("12 ngõ 5 Xã Đàn, Phường Kim Liên", "Phường Kim Liên", ("12 ngõ 5", "Xã Đàn")),
+    ],
+)
+def test_a_whole_address_gives_its_ward_and_the_rest_as_typed(
+    typed: str, ward: str, rest: tuple[str, ...]
+) -> None:
+    match = units().match("Hà Nội", typed)
+    assert match.exact is not None
+    assert match.exact.ward == ward
+    assert match.rest == rest
+
+
+def test_the_part_not_found_is_the_one_offered_and_the_others_are_kept() -> None:
+    match = units().match("Hà Nội", "thôn Dương Đá, xã Dương Xá, huyện Gia Lâm")
+    assert match.exact is None
+    assert match.part == "xã Dương Xá"
+    assert match.rest == ("thôn Dương Đá", "huyện Gia Lâm")
+
+
+@pytest.mark.parametrize(
+    ("typed", "part", "rest"),
+    [
+        # A house number starts the street: the other part is the ward, even one not found.
+        ("7 Lý Thái Tổ, asdfgh", "asdfgh", ("7 Lý Thái Tổ",)),
+        # A unit of another province, named exactly, is the ward part (and pointed out).
+        ("1 Lê Lợi, Phường Bến Thành", "Phường Bến Thành", ("1 Lê Lợi",)),
+    ],
+)
+def test_the_ward_part_is_not_a_house_number_and_may_be_another_provinces(
+    typed: str, part: str, rest: tuple[str, ...]
+) -> None:
+    match = units().match("Hà Nội", typed)
+    assert (match.exact, match.part, match.rest) == (None, part, rest)
+
+
+def test_a_ward_of_another_province_typed_with_its_street_is_pointed_out() -> None:
+    match = units().match("Hà Nội", "1 Lê Lợi, phuong ben thanh")
+    assert [c.ward for c in match.elsewhere] == ["Phường Bến Thành"]
