@@ -79,18 +79,37 @@ def split_phone(text: str) -> tuple[str, str]:
             if not number.extension and _is_dialable(number):
                 around = f"{candidate[: match.start]} {candidate[match.end :]}"
                 return phonenumbers.format_number(number, PhoneNumberFormat.E164), _tidy(around)
-        raise
+        found = _number_after_other_digits(candidate)
+        if found is None:
+            raise
+        return found
+
+
+def _number_after_other_digits(text: str) -> tuple[str, str] | None:
+    """ "Khách 7 0912 345 678": a short group of digits (a name's, a house's) before the
+    number makes the matcher read one longer, invalid number; the number is what follows."""
+    for run in _SHORT_GROUP_THEN_DIGITS.finditer(text):
+        try:
+            e164 = normalize_phone(run.group("number"))
+        except InvalidPhone:
+            continue
+        return e164, _tidy(f"{text[: run.start('number')]} {text[run.end() :]}")
+    return None
 
 
 # What people write next to a number: "SĐT:", "ĐT", "tel", "Zalo", "phone"…
 _LABEL = re.compile(r"(?<!\w)(?:s[đd]t|[đd]t|[đd]i[eệ]n tho[aạ]i|tel|phone|zalo)(?!\w)", re.I)
 _SEPARATORS = " \t\n,;:.-–—/|()"
+_ANOTHER_NUMBER = re.compile(r"\d{3}", re.ASCII)
+_SHORT_GROUP_THEN_DIGITS = re.compile(
+    r"(?<![\d+])\d{1,3}\s+(?P<number>\d[\d\s.\-()]*\d)(?!\d)", re.ASCII
+)
 
 
 def _tidy(text: str) -> str:
-    """The words around a number as a name; nothing when digits are left (another number)."""
+    """The words around a number as a name; nothing when another number is left in them."""
     text = " ".join(_LABEL.sub(" ", text).split()).strip(_SEPARATORS)
-    return "" if _DIGIT.search(text) else text
+    return "" if _ANOTHER_NUMBER.search(text) else text
 
 
 def is_dialable(e164: str) -> bool:

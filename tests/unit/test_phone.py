@@ -280,6 +280,7 @@ def test_normalize_phone_raises_nothing_but_invalid_phone(text: str) -> None:
         ("Mary <Smith> & co (0912 345 678)", "+84912345678", "Mary <Smith> & co"),
         ("Zalo: 0912.345.678", "+84912345678", ""),
         ("0912 345 678", "+84912345678", ""),
+        ("Khách 7 0912 345 678", "+84912345678", "Khách 7"),
         # Digits left around the number are another number, not a name.
         ("0501 234 567 hoặc 0987 654 321", "+84987654321", ""),
     ],
