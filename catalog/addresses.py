@@ -112,6 +112,22 @@ def match_province(text: str) -> str | None:
     return _INDEX.get(_compact(text))
 
 
+# Words that begin the part of an address a courier finds a door by (folded): a house, a lane,
+# a street, a hamlet, a block…
+_STREET_WORDS: Final = frozenset(
+    {"so", "nha", "ngo", "ngach", "hem", "kiet", "duong", "pho", "lo", "km", "thon", "xom"}
+    | {"ap", "to", "doi", "bon", "buon", "ban", "lang", "cum", "khu", "toa", "tang", "phong"}
+)
+
+
+def looks_like_street(text: str) -> bool:
+    """Whether text typed beside a ward can stand for the street: it has a number, or a word
+    such as "ngõ", "phố", "thôn". "Tràng Thi" alone has neither: the house is asked for."""
+    if any(character.isdigit() for character in text):
+        return True
+    return any(word in _STREET_WORDS for word in fold(text).replace(".", " ").split())
+
+
 def format_address(street: str, ward: str, province: str) -> str:
     """One delivery address, as every screen and export shows it: street, ward, province."""
     return ", ".join(part for part in (street.strip(), ward.strip(), province.strip()) if part)

@@ -97,19 +97,27 @@ def _number_after_other_digits(text: str) -> tuple[str, str] | None:
     return None
 
 
-# What people write next to a number: "SĐT:", "ĐT", "tel", "Zalo", "phone"…
-_LABEL = re.compile(r"(?<!\w)(?:s[đd]t|[đd]t|[đd]i[eệ]n tho[aạ]i|tel|phone|zalo)(?!\w)", re.I)
+# What people write next to a name and a number: "Tên:", "Người nhận", "SĐT:", "ĐT", "Zalo"…
+_LABEL = re.compile(
+    r"(?<!\w)(?:s[đd]t|[đd]t|[đd]i[eệ]n tho[aạ]i|tel|phone|zalo|h[oọ](?: v[aà])? t[eê]n|t[eê]n"
+    r"|ng[uư][oờ]i nh[aậ]n|name|recipient)(?!\w)",
+    re.IGNORECASE,
+)
+# Beside the name: a remark in brackets ("(gọi trước 30 phút)"), another number, "hoặc".
+_REMARK = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_OTHER_NUMBER = re.compile(r"\+?\d[\d\s.\-()]{6,}\d", re.ASCII)
+_OR = re.compile(r"(?<!\w)(?:ho[aặ]c|or)(?!\w)", re.IGNORECASE)
 _SEPARATORS = " \t\n,;:.-–—/|()"
-_ANOTHER_NUMBER = re.compile(r"\d{3}", re.ASCII)
 _SHORT_GROUP_THEN_DIGITS = re.compile(
     r"(?<![\d+])\d{1,3}\s+(?P<number>\d[\d\s.\-()]*\d)(?!\d)", re.ASCII
 )
 
 
 def _tidy(text: str) -> str:
-    """The words around a number as a name; nothing when another number is left in them."""
-    text = " ".join(_LABEL.sub(" ", text).split()).strip(_SEPARATORS)
-    return "" if _ANOTHER_NUMBER.search(text) else text
+    """The words around a number, as a name: without labels, remarks and other numbers."""
+    for pattern in (_OTHER_NUMBER, _REMARK, _LABEL, _OR):
+        text = pattern.sub(" ", text)
+    return " ".join(text.split()).strip(_SEPARATORS)
 
 
 def is_dialable(e164: str) -> bool:

@@ -30,11 +30,14 @@ MAX_PARTS: Final = 4  # of an address typed whole, separated by commas
 # How well a unit matches: typos, an old name (not a current one), an old ward of another
 # district than the one typed, the kind ("phường", "xã") typed but not the unit's.
 _Rank = tuple[int, int, int, int]
-_PARTS: Final = re.compile(r"[,;/|\n]+")
+# Between the parts of an address typed whole; a "/" between digits is a house's ("123/4").
+_PARTS: Final = re.compile(r"[,;|\n]+|(?<!\d)/|/(?!\d)")
 # "8 Tràng Thi Phường Cửa Nam", typed without a comma: the ward starts at its kind's word.
 _KIND_INSIDE: Final = re.compile(
-    r"(?<=\w)[ \t]+(?=(?:phường|phuong|xã|thị trấn|thi tran|đặc khu)\s)", re.IGNORECASE
+    r"(?<=\w)[ \t]+(?=(?:phường|phuong|xã|thị trấn|thi tran|đặc khu)\s|(?:p|x|tt)\.)",
+    re.IGNORECASE,
 )
+_COUNTRY: Final = frozenset({"viet nam", "vietnam", "vn"})
 
 # The unit's kind, as people write it before the name ("P.", "F" and "X." are shorthands).
 _KIND: Final = re.compile(r"^(?:phuong|xa|thi tran|dac khu|tt|p|f|x)(?:\s+|\.\s*|(?=\d))")
@@ -229,9 +232,10 @@ class Units:
         if not parts:
             return WardMatch()
         index = self._index(province)
-        # "1 Lê Lợi": a part starting with a house number is the street, not the ward.
-        candidates = [p for p, part in enumerate(parts[:MAX_PARTS]) if not part[:1].isdigit()]
-        candidates = candidates or list(range(min(len(parts), MAX_PARTS)))
+        # The ward is looked for among the first part and the last few (the order people
+        # write in either way round); "1 Lê Lợi", starting with a house number, is a street.
+        window = sorted({0, *range(max(0, len(parts) - MAX_PARTS), len(parts))})
+        candidates = [p for p in window if not parts[p][:1].isdigit()] or window
 
         def ranked_part(position: int) -> list[tuple[_Rank, WardChoice]]:
             part = parts[position]
@@ -274,8 +278,19 @@ class Units:
         district = bool(_DISTRICT.match(typed)) or (
             not best and bare == typed and _key(typed) in self._district_keys
         )
-        rest = tuple(raw for position, raw in enumerate(typed_parts) if position != chosen)
+        # The other parts are the street, less what names a place: an old district ("Quận
+        # Hoàn Kiếm", "Gia Lâm"), the country, a unit (an old ward typed beside its new one).
+        rest = tuple(
+            raw
+            for position, raw in enumerate(typed_parts)
+            if position != chosen
+            and not self._names_no_street(parts[position])
+            and not any(rank[0] == 0 for rank, _choice in ranked_part(position))
+        )
         return WardMatch(exact, choices, elsewhere, district, typed_parts[chosen], rest)
+
+    def _names_no_street(self, part: str) -> bool:
+        return part in _COUNTRY or bool(_DISTRICT.match(part)) or _key(part) in self._district_keys
 
     def _ranked(
         self, index: _ProvinceIndex, typed: str, context: set[str]

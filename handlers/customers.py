@@ -50,7 +50,9 @@ def person_of(user: User) -> Person:
 
 def message_event(message: Message) -> Event:
     if message.contact is not None:
-        return Contact(message.contact.phone_number)
+        contact = message.contact
+        name = " ".join(filter(None, (contact.first_name, contact.last_name)))
+        return Contact(contact.phone_number, name)
     if message.location is not None:
         return Location(message.location.latitude, message.location.longitude)
     if message.text is not None:

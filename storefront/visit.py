@@ -63,9 +63,11 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
-    """The person's phone number, shared with the channel's own button."""
+    """A phone number shared with the channel's own button (the person's own, with the name
+    the channel gives them; ``name`` is empty where the channel gives none)."""
 
     phone: str
+    name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,7 @@ async def start_checkout(visit: Visit) -> None:
         visit.uow, [group.producer_id for group in cart.groups]
     )
     saved = await order_service.saved_details(visit.uow, user_id=visit.user_id)
-    draft = CheckoutDraft(bank_ok=all(banks.values()))
+    draft = CheckoutDraft(bank_ok=all(banks.values()), recipient_last=True)
     ask: Ask
     if saved is None:
         draft = draft.replace(recipient_name=visit.person.full_name)

@@ -13,6 +13,7 @@ from storefront.card import not_allowed
 from storefront.checkout import ward as ward_step
 from storefront.checkout.draft import CheckoutDraft, change_draft, load_draft
 from storefront.checkout.keys import answers, cancel_row, location_key, province_choices, step
+from storefront.checkout.payment import ask_payment
 from storefront.checkout.phone import ask_phone
 from storefront.format import esc
 from storefront.screens import Screen
@@ -163,6 +164,11 @@ async def _street_given(visit: Visit, street: str) -> None:
 
 
 async def ask_recipient(visit: Visit, draft: CheckoutDraft) -> None:
-    """The address is whole: who receives the parcel, and their phone."""
+    """The address is whole: who receives the parcel, and their phone (a checkout begun
+    before they were asked last has them already: on to the payment)."""
+    if not draft.recipient_last and draft.phone:
+        await visit.state.set_state(Checkout.payment)
+        await ask_payment(visit, draft)
+        return
     await visit.state.set_state(Checkout.phone)
     await ask_phone(visit, draft)

@@ -26,6 +26,9 @@ class CheckoutDraft(BaseModel):
 
     # Bank transfer is offered only when every producer in the cart has an account.
     bank_ok: bool = True
+    # Begun with the four-question checkout (the recipient asked after the address); False
+    # for a checkout stored before it, which asked the name and phone first.
+    recipient_last: bool = False
     # The delivery details, named as in DeliveryDetails ("name": a checkout begun before).
     recipient_name: str = Field("", validation_alias=AliasChoices("recipient_name", "name"))
     phone: str = ""

@@ -69,7 +69,8 @@ def payment_choices(bank_possible: bool, *, has_note: bool) -> tuple[Row, ...]:
             Choice("🏦 " + _("Bank transfer (VietQR)"), Checkout(action=CheckoutAction.bank))
         )
     note = _("📝 Change the note") if has_note else _("📝 Add a note for the producer")
-    # No Cancel here: it is under the typing field, and on the review a tap later.
+    # No Cancel of its own: on Telegram it is under the typing field, and on every channel
+    # the review, a tap later, has it.
     return (*columns(choices, 1), (Choice(note, Checkout(action=CheckoutAction.note)),))
 
 

@@ -14,7 +14,7 @@ from storefront.checkout.draft import CheckoutDraft, change_draft, load_draft
 from storefront.checkout.keys import SKIP_NOTE, note_choices, payment_choices, step
 from storefront.checkout.review import ask_review
 from storefront.format import esc
-from storefront.screens import Screen
+from storefront.screens import NO_KEYBOARD, Screen
 from storefront.states import Checkout
 from storefront.visit import Visit
 
@@ -63,6 +63,11 @@ async def process_note(visit: Visit, typed: str) -> None:
     draft = await change_draft(visit.state, note=note)
     await visit.state.set_state(Checkout.payment)
     ack = _("📝 Note: {note}").format(note=esc(note)) if note else _("📝 No note.")
+    if not draft.recipient_last:
+        # Begun before: "No note" is under the typing field, and must not stay there.
+        await visit.out.send(Screen(ack, keyboard=NO_KEYBOARD))
+        await ask_payment(visit, draft)
+        return
     await ask_payment(visit, draft, above=ack + "\n\n")
 
 

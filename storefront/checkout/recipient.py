@@ -84,30 +84,39 @@ def _phone_problem(err: InvalidPhone) -> str:
     ).format(text=esc(err.text[:40]))
 
 
-async def process_phone(visit: Visit, typed: str, *, shared: bool) -> None:
-    """A number typed (or pasted) with or without the recipient's name, or (``shared``) one
-    the channel's own button gave: the parcel goes to the person's own name."""
+async def _ask_again(visit: Visit, problem: str) -> None:
+    await visit.out.send(Screen(problem))
+    await visit.state.set_state(Checkout.phone)
+    await ask_phone(visit, await load_draft(visit.state))
+
+
+def has_phone(typed: str) -> bool:
     try:
-        phone, name = (normalize_phone(typed), "") if shared else split_phone(typed)
+        split_phone(typed)
+    except InvalidPhone:
+        return False
+    return True
+
+
+async def process_phone(visit: Visit, typed: str, *, shared: bool, name: str = "") -> None:
+    """A number typed (or pasted) with or without the recipient's name, or (``shared``) one
+    the channel's own button gave with the name it gave (the person's own when none)."""
+    try:
+        if shared:
+            phone, name = normalize_phone(typed), name or visit.person.full_name
+        else:
+            phone, name = split_phone(typed)
     except InvalidPhone as err:
-        await visit.out.send(Screen(_phone_problem(err)))
-        await ask_phone(visit, await load_draft(visit.state))
+        await _ask_again(visit, _phone_problem(err))
         return
     if len(name) > MAX_NAME_LENGTH:
-        await visit.out.send(
-            Screen(
-                _("That name is too long: at most {count} characters, please.").format(
-                    count=MAX_NAME_LENGTH
-                )
-            )
-        )
-        await ask_phone(visit, await load_draft(visit.state))
+        problem = _("That name is too long: at most {count} characters, please.")
+        await _ask_again(visit, problem.format(count=MAX_NAME_LENGTH))
         return
     draft = await load_draft(visit.state)
     name = name or draft.recipient_name or visit.person.full_name
     if not name:
-        await visit.out.send(Screen(_("Please type the recipient's name with the number.")))
-        await ask_phone(visit, draft)
+        await _ask_again(visit, _("Please type the recipient's name with the number."))
         return
     draft = await change_draft(visit.state, phone=phone, recipient_name=name)
     if not (draft.province and draft.ward and draft.street):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from catalog.addresses import format_address
+from catalog.addresses import format_address, looks_like_street
 from catalog.units import WardChoice, WardMatch, loaded_units, short_name, units
 from locales.translation import gettext as _
 from storefront.actions import PickWard, WardAction
@@ -108,8 +108,10 @@ async def offer_wards(visit: Visit, typed: str) -> bool:
     state = visit.state
     draft = await load_draft(state)
     match = units().match(draft.province, typed)
-    # What was typed beside the ward is the street ("8 Tràng Thi, Phường Cửa Nam").
+    # What was typed beside the ward is the street ("8 Tràng Thi, Phường Cửa Nam"), when a
+    # courier could find the door by it; otherwise the street is asked next.
     street = ", ".join(match.rest)
+    street = street if looks_like_street(street) else ""
     if match.exact is not None:
         await change_draft(
             state, ward=match.exact.ward, street=street, ward_offer=(), ward_typed=None

@@ -96,8 +96,8 @@ def test_a_customer_browses_adds_a_product_and_orders_cash_on_delivery(
         ["📱 Gửi số điện thoại của tôi", "✖️ Hủy đặt hàng"]
     )
     # No note: the note's question, opened in place of the payment's, goes back to it.
-    press(customer, "📝 Thêm ghi chú cho nhà sản xuất")
-    bot_says(customer, "Ghi chú cho nhà sản xuất?")
+    press(customer, "📝 Thêm ghi chú cho cơ sở sản xuất")
+    bot_says(customer, "Ghi chú cho cơ sở sản xuất?")
     paying = customer.locator(".msg.in .body").filter(has_text="Bạn muốn thanh toán thế nào?")
     expect(paying).to_have_count(0)
     press(customer, "⬅️ Không ghi chú")

@@ -141,10 +141,11 @@ async def test_old_names_typos_and_other_provinces_lead_to_a_real_unit_that_the_
     assert street.text.startswith("📍 Xã Bát Tràng, Hà Nội\n")
 
     await phone_question_after_street(lan, "Xóm 2", "vi")
-    # The number read out of the pasted text is shown back in its normal form (and what was
-    # pasted around it, as the recipient's name).
-    read_back = await payment_question_after_phone(lan, "Zalo: 0912.345.678 (chị Lan)", "vi")
-    assert read_back.text.startswith("👤 chị Lan · 📞 0912 345 678\n")
+    # The number read out of the pasted text is shown back in its normal form, and what was
+    # pasted around it as the recipient's name, without the label and the remark.
+    pasted = "Nguyễn Lan - Zalo: 0912.345.678 (gọi trước 30 phút)"
+    read_back = await payment_question_after_phone(lan, pasted, "vi")
+    assert read_back.text.startswith("👤 Nguyễn Lan · 📞 0912 345 678\n")
     review = await review_after_cash(lan, "vi")
     assert "📍 Xóm 2, Xã Bát Tràng, Hà Nội" in review.text
     assert "📞 0912 345 678" in review.text

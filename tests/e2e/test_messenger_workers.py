@@ -195,8 +195,8 @@ async def test_messenger_checkout_whose_events_land_on_different_workers_complet
     ):
         await lan.send(answer)
         await until(lan, question, WAIT)
-    await choose(lan, "📝 Thêm ghi chú cho nhà sản xuất", WAIT)
-    await until(lan, "Ghi chú cho nhà sản xuất", WAIT)
+    await choose(lan, "📝 Thêm ghi chú cho cơ sở sản xuất", WAIT)
+    await until(lan, "Ghi chú cho cơ sở sản xuất", WAIT)
     await lan.send("Giao giờ hành chính")
     await until(lan, "thanh toán", WAIT)
     await choose(lan, "💵 Thanh toán khi nhận hàng (COD)", WAIT)

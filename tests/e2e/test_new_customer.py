@@ -42,7 +42,8 @@ async def test_a_new_customer_orders_in_seven_messages_from_start_to_the_placed_
     await lan.send("Phạm Thu <Hà> & 🧪, sđt 0912.345.678")
     payment = await lan.wait_for(lambda m: "thanh toán" in m.text)
     assert payment.text.startswith("👤 Phạm Thu <Hà> & 🧪 · 📞 0912 345 678\n")
-    assert lan.reply_keyboard_in() is not None  # the share button stays until the order
+    # The share button (and the way out) stay under the typing field until the order.
+    assert lan.reply_keyboard == [["📱 Gửi số điện thoại của tôi"], ["✖️ Hủy đặt hàng"]]
 
     await lan.press("💵 Thanh toán khi nhận hàng (COD)")
     review = await lan.wait_for(lambda m: "Đơn hàng của bạn" in m.text)
@@ -88,7 +89,12 @@ async def test_a_note_is_added_from_the_payment_question_and_the_way_back_keeps_
     await mary.send("12 Hàng Gai")
     await mary.wait_for(lambda m: "Who receives the parcel?" in m.text)
     await mary.send("0912 345 678")  # a number alone: the parcel goes to her Telegram name
-    await mary.wait_for(lambda m: "How will you pay?" in m.text)
+    first = await mary.wait_for(lambda m: "How will you pay?" in m.text)
+    assert first.text.startswith("👤 Mary · 📞 0912 345 678\n")
+    # The name (and number) typed again where a button is expected: read again, asked again.
+    await mary.send("Mary Smith 0987 654 321")
+    second = await mary.wait_for(lambda m: "How will you pay?" in m.text)
+    assert second.text.startswith("👤 Mary Smith · 📞 0987 654 321\n")
 
     await mary.press("📝 Add a note for the producer")
     asked = await mary.wait_for(lambda m: "A note for the producer?" in m.text)
@@ -103,7 +109,7 @@ async def test_a_note_is_added_from_the_payment_question_and_the_way_back_keeps_
     assert again.inline_button("📝 Change the note") is not None
     await mary.press("💵 Cash on delivery")
     review = await mary.wait_for(lambda m: "Your order" in m.text)
-    assert "👤 Mary" in review.text
+    assert "👤 Mary Smith\n📞 0987 654 321" in review.text
     assert "📝 Ring twice <please> & thanks 🙏" in review.text
     await mary.press("✅ Confirm order")
     await mary.wait_for(lambda m: "Your order is placed" in m.text)
@@ -113,4 +119,9 @@ async def test_a_note_is_added_from_the_payment_question_and_the_way_back_keeps_
             " WHERE user_id = ?",
             (mary.id,),
         ).fetchall()
-    assert row == ("Mary", "12 Hàng Gai", "Phường Hoàn Kiếm", "Ring twice <please> & thanks 🙏")
+    assert row == (
+        "Mary Smith",
+        "12 Hàng Gai",
+        "Phường Hoàn Kiếm",
+        "Ring twice <please> & thanks 🙏",
+    )

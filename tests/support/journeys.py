@@ -34,7 +34,7 @@ HANOI_DELIVERY_VI = (
     ("Phường Cửa Nam", "Số nhà"),
     ("8 Tràng Thi", "Ai nhận hàng"),
     ("Phạm Thu <Hà> 0912 345 678", "thanh toán"),
-    (Tap("📝 Thêm ghi chú cho nhà sản xuất"), "Ghi chú cho nhà sản xuất"),
+    (Tap("📝 Thêm ghi chú cho cơ sở sản xuất"), "Ghi chú cho cơ sở sản xuất"),
     ("Giao giờ hành chính", "thanh toán"),
 )
 

@@ -11,6 +11,7 @@ from catalog.addresses import (
     AddressProblem,
     InvalidAddress,
     format_address,
+    looks_like_street,
     match_province,
     validate_address_part,
 )
@@ -192,3 +193,20 @@ def test_format_address_puts_street_ward_and_province_in_one_order(
     parts: tuple[str, str, str], shown: str
 ) -> None:
     assert format_address(*parts) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "street"),
+    [
+        ("8 Tràng Thi", True),
+        ("thôn Dương Đá", True),
+        ("Ngõ Huế", True),
+        ("Tầng 5, tòa A", True),
+        ("Tràng Thi", False),  # no house: the street question comes
+        ("", False),
+    ],
+)
+def test_text_beside_a_ward_stands_for_the_street_with_a_number_or_a_street_word(
+    typed: str, street: bool
+) -> None:
+    assert looks_like_street(typed) is street

@@ -281,7 +281,11 @@ def test_normalize_phone_raises_nothing_but_invalid_phone(text: str) -> None:
         ("Zalo: 0912.345.678", "+84912345678", ""),
         ("0912 345 678", "+84912345678", ""),
         ("Khách 7 0912 345 678", "+84912345678", "Khách 7"),
-        # Digits left around the number are another number, not a name.
+        ("Tên: Phạm Thu Hà, SĐT: 0912345678", "+84912345678", "Phạm Thu Hà"),
+        ("Người nhận Phạm Thu Hà - 0912345678", "+84912345678", "Phạm Thu Hà"),
+        # Remarks in brackets and other numbers are no part of the name.
+        ("Nguyễn Văn A 0912345678 (gọi trước 30 phút)", "+84912345678", "Nguyễn Văn A"),
+        ("Anh Tuấn 0912345678 / 0987654321", "+84912345678", "Anh Tuấn"),
         ("0501 234 567 hoặc 0987 654 321", "+84987654321", ""),
     ],
 )

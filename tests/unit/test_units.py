@@ -213,7 +213,7 @@ def test_the_part_not_found_is_the_one_offered_and_the_others_are_kept() -> None
     match = units().match("Hà Nội", "thôn Dương Đá, xã Dương Xá, huyện Gia Lâm")
     assert match.exact is None
     assert match.part == "xã Dương Xá"
-    assert match.rest == ("thôn Dương Đá", "huyện Gia Lâm")
+    assert match.rest == ("thôn Dương Đá",)  # the old district is no street
 
 
 @pytest.mark.parametrize(
@@ -235,3 +235,29 @@ def test_the_ward_part_is_not_a_house_number_and_may_be_another_provinces(
 def test_a_ward_of_another_province_typed_with_its_street_is_pointed_out() -> None:
     match = units().match("Hà Nội", "1 Lê Lợi, phuong ben thanh")
     assert [c.ward for c in match.elsewhere] == ["Phường Bến Thành"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "ward", "rest"),
+    [
+        # Old districts, the province and the country are no street.
+        ("Phường Cửa Nam, Quận Hoàn Kiếm", "Phường Cửa Nam", ()),
+        ("Bát Tràng, Gia Lâm, Hà Nội", "Xã Bát Tràng", ()),
+        ("Phường Cửa Nam, Hà Nội, Việt Nam", "Phường Cửa Nam", ()),
+        # Nor is an old ward typed beside the unit that took it over.
+        ("Dịch Vọng, Cầu Giấy", "Phường Cầu Giấy", ()),
+        # A "/" between digits is a house's number, not a separator.
+        ("123/4 Lê Lợi, Phường Hoàn Kiếm", "Phường Hoàn Kiếm", ("123/4 Lê Lợi",)),
+        # The ward last, after more than four parts; "p." as its kind.
+        (
+            "Tầng 5, tòa A, số 3, ngõ 45, Phường Cửa Nam",
+            "Phường Cửa Nam",
+            ("Tầng 5", "tòa A", "số 3", "ngõ 45"),
+        ),
+        ("8 Tràng Thi p. Cửa Nam", "Phường Cửa Nam", ("8 Tràng Thi",)),
+    ],
+)
+def test_the_street_is_what_names_no_place(typed: str, ward: str, rest: tuple[str, ...]) -> None:
+    match = units().match("Hà Nội", typed)
+    assert match.exact is not None
+    assert (match.exact.ward, match.rest) == (ward, rest)
