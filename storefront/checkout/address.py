@@ -24,8 +24,8 @@ from storefront.visit import Visit
 MAX_ADDRESS_LENGTH = addresses.MAX_STREET_LENGTH
 
 
-def _provinces_screen(page: int = 0, above: str = "") -> Screen:
-    text = above + step(1, _("Where shall we deliver? Choose the province or city, or type it."))
+def _provinces_screen(page: int = 0) -> Screen:
+    text = step(1, _("Where shall we deliver? Choose the province or city, or type it."))
     return Screen(text, province_choices(page))
 
 
