@@ -11,11 +11,30 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 from emulators.telegram import Chat, ChatMessage
 from storefront.actions import Action, Browse, OpenProduct, ProductAction, View
+
+# What the bot did in a chat, as Telegram counts it, by the emulator's kinds of event.
+TRAFFIC = {
+    "bot_message": "new",
+    "edited": "edits",
+    "deleted": "deletes",
+    "callback_answer": "answers",
+}
+
+
+def traffic(events: Iterable[Any]) -> dict[str, int]:
+    """New messages, edits, deletes and press answers among a chat's ``events``."""
+    counts = dict.fromkeys(TRAFFIC.values(), 0)
+    for event in events:
+        name = TRAFFIC.get(event.kind)
+        if name is not None:
+            counts[name] += 1
+    return counts
+
 
 Chooser = Callable[[str], bool]
 

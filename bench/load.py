@@ -24,18 +24,12 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from sqlalchemy import Engine, event
 
-from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
+from bench.common import Chooser, callback_data, menu_text, nav, product, traffic, unpack
 from emulators.telegram import Chat, ChatMessage, Emulator, Person
 from storefront.actions import Browse, ChangeCart, ChangeCartPage, ProductAction, View
 
 RESPONSE_KINDS = frozenset({"bot_message", "edited", "deleted", "callback_answer", "error"})
 TAP_TIMEOUT = 15.0
-TRAFFIC = {
-    "bot_message": "new",
-    "edited": "edits",
-    "deleted": "deletes",
-    "callback_answer": "answers",
-}
 Kind = Literal["setup", "browse", "search", "cart", "replay"]
 
 _current_update: ContextVar[int | None] = ContextVar("bench_current_update", default=None)
@@ -200,9 +194,7 @@ class Customer:
             sql=sum(sql.values()),
             sql_by_verb=dict(sql),
             api_errors=sum(1 for e in responses if e.kind == "error"),
-            traffic={
-                name: sum(1 for e in responses if e.kind == kind) for kind, name in TRAFFIC.items()
-            },
+            traffic=traffic(responses),
         )
         self.log.taps.append(tap)
         return tap

@@ -41,9 +41,8 @@ from aiogram.types import CallbackQuery, FSInputFile, Message
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bench.common import run_bounded
+from bench.common import TRAFFIC, run_bounded
 from bench.load import (
-    TRAFFIC,
     Customer,
     CustomerLog,
     Probe,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bench.common import Chooser, callback_data, menu_text, nav, product, unpack
+from bench.common import Chooser, callback_data, menu_text, nav, product, traffic, unpack
 from catalog.links import LinkSource, product_link
 from emulators.telegram import ChatMessage, Emulator, Event
 from storefront.actions import (
@@ -91,8 +91,6 @@ class Step:
 
 
 # What the bot did in a person's chat during a journey, as Telegram sees it.
-TRAFFIC = {"bot_message": "new", "edited": "edits", "deleted": "deletes"}
-TRAFFIC_ANSWERS = "answers"
 
 
 @dataclass
@@ -241,13 +239,7 @@ class Rusher:
         ]  # fmt: skip
 
     def _count(self, journey: str, since: int) -> None:
-        counts = dict.fromkeys([*TRAFFIC.values(), TRAFFIC_ANSWERS], 0)
-        for event in self.chat.events[since:]:
-            if event.kind in TRAFFIC:
-                counts[TRAFFIC[event.kind]] += 1
-            elif event.kind == "callback_answer":
-                counts[TRAFFIC_ANSWERS] += 1
-        self.journeys[journey] = counts
+        self.journeys[journey] = traffic(self.chat.events[since:])
 
     async def _journey(self, name: str, steps: list[Step]) -> bool:
         """The steps in turn, pausing between them; their messages counted once all done."""

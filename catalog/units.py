@@ -237,10 +237,15 @@ class Units:
         window = sorted({0, *range(max(0, len(parts) - MAX_PARTS), len(parts))})
         candidates = [p for p in window if not parts[p][:1].isdigit()] or window
 
+        ranks: dict[int, list[tuple[_Rank, WardChoice]]] = {}
+
         def ranked_part(position: int) -> list[tuple[_Rank, WardChoice]]:
-            part = parts[position]
-            context = {_key(_DISTRICT.sub("", p, count=1)) for p in parts if p is not part}
-            return self._ranked(index, part, context)
+            """The units a part may mean, each part ranked once."""
+            if position not in ranks:
+                part = parts[position]
+                context = {_key(_DISTRICT.sub("", p, count=1)) for p in parts if p is not part}
+                ranks[position] = self._ranked(index, part, context)
+            return ranks[position]
 
         best: list[tuple[_Rank, WardChoice]] = []
         chosen = candidates[0]
@@ -296,7 +301,7 @@ class Units:
         self, index: _ProvinceIndex, typed: str, context: set[str]
     ) -> list[tuple[_Rank, WardChoice]]:
         bare = _KIND.sub("", typed, count=1)
-        queries = {k for k in (_key(typed), _key(bare)) if k}
+        queries = _queries(typed)
         # "Phường Mỹ Tho" typed in full is not "Xã Mỹ Thọ", though both are "my tho".
         with_kind = _key(typed) if bare != typed else None
         scored: dict[str, tuple[_Rank, WardChoice]] = {}

@@ -45,11 +45,11 @@ from storefront.checkout.confirm import on_confirm
 from storefront.checkout.keys import CANCEL
 from storefront.checkout.payment import on_no_note, on_note, on_payment, process_note
 from storefront.checkout.recipient import (
-    has_phone,
     on_new_details,
     on_use_saved,
     process_name,
     process_phone,
+    process_recipient_again,
 )
 from storefront.checkout.review import on_cancel_button, on_cancel_text
 from storefront.menu import MAIN_MENU, menu_item_of
@@ -212,9 +212,9 @@ async def _checkout_answer(visit: Visit, state: str, event: Event) -> None:
     if isinstance(event, Contact) and state in _AFTER_THE_ADDRESS:
         # The share button stays under the typing field until the order is placed.
         await process_phone(visit, event.phone, shared=True, name=event.name)
-    elif state in _AFTER_THE_RECIPIENT and isinstance(event, Text) and has_phone(event.text):
-        # The recipient typed again (their name read wrong, say): the payment is asked again.
-        await process_phone(visit, event.text, shared=False)
+    elif state in _AFTER_THE_RECIPIENT and isinstance(event, Text):
+        if not await process_recipient_again(visit, event.text):
+            await on_unexpected_input(visit)
     elif state == Step.phone and isinstance(event, Text):
         await process_phone(visit, event.text, shared=False)
     elif state == Step.street and isinstance(event, Location):

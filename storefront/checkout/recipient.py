@@ -90,11 +90,14 @@ async def _ask_again(visit: Visit, problem: str) -> None:
     await ask_phone(visit, await load_draft(visit.state))
 
 
-def has_phone(typed: str) -> bool:
+async def process_recipient_again(visit: Visit, typed: str) -> bool:
+    """Text at the payment or the review: when it holds a number, the recipient typed again
+    (their name read wrong, say) and the payment is asked again; False otherwise."""
     try:
-        split_phone(typed)
+        phone, name = split_phone(typed)
     except InvalidPhone:
         return False
+    await _recipient_given(visit, phone, name)
     return True
 
 
@@ -109,6 +112,10 @@ async def process_phone(visit: Visit, typed: str, *, shared: bool, name: str = "
     except InvalidPhone as err:
         await _ask_again(visit, _phone_problem(err))
         return
+    await _recipient_given(visit, phone, name)
+
+
+async def _recipient_given(visit: Visit, phone: str, name: str) -> None:
     if len(name) > MAX_NAME_LENGTH:
         problem = _("That name is too long: at most {count} characters, please.")
         await _ask_again(visit, problem.format(count=MAX_NAME_LENGTH))

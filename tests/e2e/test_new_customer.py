@@ -14,6 +14,15 @@ from emulators.telegram import Emulator, Person
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
+def the_order(shop: Shop, person: Person, columns: str) -> tuple[object, ...]:
+    """The person's one order: ``columns`` of its row."""
+    with sqlite3.connect(shop.database) as db:
+        [row] = db.execute(
+            f"SELECT {columns} FROM orders WHERE user_id = ?", (person.id,)
+        ).fetchall()
+    return tuple(row)
+
+
 def new_messages(person: Person, after: int) -> int:
     return sum(1 for e in person.chat.events[after:] if e.kind == "bot_message")
 
@@ -55,13 +64,8 @@ async def test_a_new_customer_orders_in_seven_messages_from_start_to_the_placed_
     # The greeting, the search's results, the product card (a photo), the cart (a card
     # cannot become text), who receives it, how to pay, the placed order.
     assert new_messages(lan, before) == 7, lan.transcript()
-    with sqlite3.connect(shop.database) as db:
-        [row] = db.execute(
-            "SELECT recipient_name, phone, address_province, address_ward, address_street,"
-            " payment_method, note FROM orders WHERE user_id = ?",
-            (lan.id,),
-        ).fetchall()
-    assert row == (
+    columns = "recipient_name, phone, address_province, address_ward, address_street, "
+    assert the_order(shop, lan, columns + "payment_method, note") == (
         "Phạm Thu <Hà> & 🧪",
         "+84912345678",
         "Hà Nội",
@@ -113,13 +117,7 @@ async def test_a_note_is_added_from_the_payment_question_and_the_way_back_keeps_
     assert "📝 Ring twice <please> & thanks 🙏" in review.text
     await mary.press("✅ Confirm order")
     await mary.wait_for(lambda m: "Your order is placed" in m.text)
-    with sqlite3.connect(shop.database) as db:
-        [row] = db.execute(
-            "SELECT recipient_name, address_street, address_ward, note FROM orders"
-            " WHERE user_id = ?",
-            (mary.id,),
-        ).fetchall()
-    assert row == (
+    assert the_order(shop, mary, "recipient_name, address_street, address_ward, note") == (
         "Mary Smith",
         "12 Hàng Gai",
         "Phường Hoàn Kiếm",
